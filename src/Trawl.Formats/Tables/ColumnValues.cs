@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Text;
+
+namespace Trawl.Formats.Tables;
+
+/// <summary>
+/// The values of one column in a <see cref="ColumnBatch"/>: a kind per row plus typed lanes
+/// (Int64, Double, and one byte buffer with offsets for text, binary and JSON). Readers append;
+/// consumers read spans. Buffers grow and are reused across batches, so steady-state reading
+/// allocates nothing per row.
+/// </summary>
+public sealed class ColumnValues
+{
+    private ValueKind[] _kinds;
+    private long[] _ints;
+    private double[] _doubles;
+    private byte[] _bytes;
+    // _starts[i].._ends[i] is row i's byte range; two arrays so rows need not be appended in byte order.
+    private int[] _starts;
+    private int[] _lengths;
+    private int _byteCount;
+
+    public ColumnValues(int capacity = 1024)
+    {
+        capacity = Math.Max(capacity, 1);
+        _kinds = new ValueKind[capacity];
+        _ints = new long[capacity];
+        _doubles = new double[capacity];
+        _starts = new int[capacity];
+        _lengths = new int[capacity];
+        _bytes = new byte[capacity * 16];
+    }
+
+    /// <summary>Rows appended so far.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Bytes held in the byte lane (a rough size of the batch, for limits).</summary>
+    public int ByteCount => _byteCount;
+
+    public void Clear()
+    {
+        Count = 0;
+        _byteCount = 0;
+    }
+
+    public ValueKind KindAt(int row) => _kinds[row];
+
+    public bool IsNull(int row) => _kinds[row] == ValueKind.Null;
+
+    public long Int64At(int row) => _ints[row];
+
+    public double DoubleAt(int row) => _doubles[row];
+
+    /// <summary>The bytes of a Text, Binary or Json cell (empty for other kinds).</summary>
+    public ReadOnlySpan<byte> BytesAt(int row) => _bytes.AsSpan(_starts[row], _lengths[row]);
+
+    /// <summary>A cell as a .NET value: null, bool, long, double, string (text and JSON) or byte[]. Allocates; not for hot loops.</summary>
+    public object? ValueAt(int row) => _kinds[row] switch
+    {
+        ValueKind.Null => null,
+        ValueKind.Boolean => _ints[row] != 0,
+        ValueKind.Int64 => _ints[row],
+        ValueKind.Double => _doubles[row],
+        ValueKind.Text or ValueKind.Json => Encoding.UTF8.GetString(BytesAt(row)),
+        ValueKind.Binary => BytesAt(row).ToArray(),
+        _ => null,
+    };
+
+    public void AppendNull() => Next(ValueKind.Null);
+
+    public void AppendBoolean(bool value) => _ints[Next(ValueKind.Boolean)] = value ? 1 : 0;
+
+    public void AppendInt64(long value) => _ints[Next(ValueKind.Int64)] = value;
+
+    public void AppendDouble(double value) => _doubles[Next(ValueKind.Double)] = value;
+
+    public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
+
+    public void AppendText(string text)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        int row = Next(ValueKind.Text);
+        EnsureBytes(max);
+        int n = Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_byteCount));
+        _starts[row] = _byteCount;
+        _lengths[row] = n;
+        _byteCount += n;
+    }
+
+    public void AppendBinary(ReadOnlySpan<byte> bytes) => AppendBytes(ValueKind.Binary, bytes);
+
+    public void AppendJson(ReadOnlySpan<byte> utf8Json) => AppendBytes(ValueKind.Json, utf8Json);
+
+    /// <summary>Appends a cell of the given kind copied from another column.</summary>
+    public void AppendFrom(ColumnValues source, int row)
+    {
+        switch (source._kinds[row])
+        {
+            case ValueKind.Null: AppendNull(); break;
+            case ValueKind.Boolean: AppendBoolean(source._ints[row] != 0); break;
+            case ValueKind.Int64: AppendInt64(source._ints[row]); break;
+            case ValueKind.Double: AppendDouble(source._doubles[row]); break;
+            default: AppendBytes(source._kinds[row], source.BytesAt(row)); break;
+        }
+    }
+
+    /// <summary>Gives up to <paramref name="maxBytes"/> of writable space in the byte lane for a value
+    /// of unknown length; finish with <see cref="CommitBytes"/>.</summary>
+    public Span<byte> ReserveBytes(int maxBytes)
+    {
+        EnsureBytes(maxBytes);
+        return _bytes.AsSpan(_byteCount, maxBytes);
+    }
+
+    /// <summary>Appends a cell whose bytes were written into the span from <see cref="ReserveBytes"/>.</summary>
+    public void CommitBytes(ValueKind kind, int length)
+    {
+        int row = Next(kind);
+        _starts[row] = _byteCount;
+        _lengths[row] = length;
+        _byteCount += length;
+    }
+
+    private void AppendBytes(ValueKind kind, ReadOnlySpan<byte> bytes)
+    {
+        EnsureBytes(bytes.Length);
+        int row = Next(kind);
+        bytes.CopyTo(_bytes.AsSpan(_byteCount));
+        _starts[row] = _byteCount;
+        _lengths[row] = bytes.Length;
+        _byteCount += bytes.Length;
+    }
+
+    private int Next(ValueKind kind)
+    {
+        int row = Count;
+        if (row == _kinds.Length)
+            Grow();
+        _kinds[row] = kind;
+        _starts[row] = 0;
+        _lengths[row] = 0;
+        Count = row + 1;
+        return row;
+    }
+
+    private void Grow()
+    {
+        int n = _kinds.Length * 2;
+        Array.Resize(ref _kinds, n);
+        Array.Resize(ref _ints, n);
+        Array.Resize(ref _doubles, n);
+        Array.Resize(ref _starts, n);
+        Array.Resize(ref _lengths, n);
+    }
+
+    private void EnsureBytes(int extra)
+    {
+        long need = (long)_byteCount + extra;
+        if (need <= _bytes.Length)
+            return;
+        if (need > Array.MaxLength)
+            throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
+        long size = Math.Max(need, Math.Min((long)_bytes.Length * 2, Array.MaxLength));
+        Array.Resize(ref _bytes, (int)size);
+    }
+}

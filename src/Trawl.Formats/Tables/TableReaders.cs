@@ -1,0 +1,43 @@
+namespace Trawl.Formats.Tables;
+
+/// <summary>Opens any file Trawl can read as an <see cref="ITableReader"/>.</summary>
+public static class TableReaders
+{
+    /// <summary>The format names <see cref="Open"/> accepts.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json"];
+
+    /// <summary>The format of a file from its extension (looking through .gz), or null when unknown.</summary>
+    public static string? DetectFormat(string path)
+    {
+        string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
+        if (name.EndsWith(".gz", StringComparison.Ordinal))
+            name = name[..^3];
+        string ext = System.IO.Path.GetExtension(name).TrimStart('.');
+        return ext switch
+        {
+            "csv" => "csv",
+            "tsv" or "tab" => "tsv",
+            "jsonl" or "ndjson" => "jsonl",
+            "json" => "json",
+            "parquet" => "parquet",
+            "npy" => "npy",
+            "npz" => "npz",
+            _ => null,
+        };
+    }
+
+    /// <summary>Opens <paramref name="path"/>; throws <see cref="DataFormatException"/> for unreadable data and
+    /// <see cref="FileNotFoundException"/> for a missing file.</summary>
+    public static ITableReader Open(string path, TableReaderOptions? options = null)
+    {
+        options ??= new TableReaderOptions();
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: no such file", path);
+        string? format = options.Format?.ToLowerInvariant() ?? DetectFormat(path);
+        return format switch
+        {
+            null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
+            _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
+        };
+    }
+}

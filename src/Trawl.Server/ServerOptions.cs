@@ -1,0 +1,17 @@
+namespace Trawl.Server;
+
+/// <summary>How <c>trawl serve</c> serves.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>Address to bind; loopback unless the user says otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = 8001;
+
+    /// <summary>Time limit for SQL on the query page and for facet/count queries.</summary>
+    public TimeSpan SqlTimeLimit { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most rows the query page returns.</summary>
+    public int SqlMaxRows { get; init; } = 1000;
+}

@@ -1,0 +1,17 @@
+namespace Trawl.Store.Datasets;
+
+/// <summary>What a column is for, so pages can render it (a thumbnail, a player) and commands can pick defaults.</summary>
+public enum ColumnRole
+{
+    None,
+    /// <summary>URLs that are neither images nor videos.</summary>
+    Url,
+    /// <summary>URLs of images.</summary>
+    Image,
+    /// <summary>URLs of video files.</summary>
+    Video,
+    /// <summary>YouTube video ids or URLs (MusicCaps' ytid with start_s/end_s).</summary>
+    YouTube,
+    /// <summary>The main text (caption, TEXT, text) searched by default.</summary>
+    Caption,
+}

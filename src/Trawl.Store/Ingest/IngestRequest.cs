@@ -1,0 +1,38 @@
+namespace Trawl.Store.Ingest;
+
+/// <summary>Everything <c>trawl ingest</c> can ask for.</summary>
+public sealed class IngestRequest
+{
+    /// <summary>Source files, read in order into one table.</summary>
+    public required IReadOnlyList<string> Sources { get; init; }
+
+    /// <summary>Target table; null derives it from the first source's file name.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>Input format; null picks it from each file's extension.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Columns to index for full-text search; null picks the longest text column (caption/TEXT/text first); empty means none.</summary>
+    public IReadOnlyList<string>? SearchColumns { get; init; }
+
+    /// <summary>A column whose values are unique keys (indexed, must be unique), or null.</summary>
+    public string? PrimaryKey { get; init; }
+
+    /// <summary>A SQL boolean expression over the source's columns; only rows where it is true are kept.</summary>
+    public string? Where { get; init; }
+
+    public bool Flatten { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    /// <summary>Derived columns: new column name → "domain(URLCOL)"-style spec; for now the source column of a host name.</summary>
+    public IReadOnlyDictionary<string, string> DeriveDomain { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Rows whose values in these columns repeat an earlier row's are dropped; empty for no dedupe.</summary>
+    public IReadOnlyList<string> DedupeColumns { get; init; } = [];
+
+    public IngestMode Mode { get; init; } = IngestMode.Create;
+
+    /// <summary>Rows per batch read from a source and per insert step.</summary>
+    public int BatchRows { get; init; } = 8192;
+}

@@ -1,0 +1,8 @@
+namespace Trawl.Store.Queries;
+
+/// <summary>A value of a facet and how many matching rows have it.</summary>
+public sealed record FacetValue(object? Value, long Count);
+
+/// <summary>The most common values of a column among the matching rows, most common first (ties by value).</summary>
+/// <param name="Truncated">True when the column has more distinct values than were returned.</param>
+public sealed record FacetResult(string Column, IReadOnlyList<FacetValue> Values, bool Truncated, TimeSpan Elapsed);
