@@ -21,8 +21,10 @@ internal sealed unsafe class BlockedBatchScan(
     float* squaredNorms,
     ulong[]? allow)
 {
-    /// <summary>A block of f32 rows is sized to fit in this much cache.</summary>
+    /// <summary>A block of f32 rows is sized to fit in this much cache (L2).</summary>
     private const int BlockBytes = 192 * 1024;
+    /// <summary>Queries are taken in chunks of about this many bytes, so a chunk stays in cache while the rows stream past.</summary>
+    internal const int QueryChunkBytes = 1 << 20;
 
     public int Count => count;
 
@@ -38,34 +40,39 @@ internal sealed unsafe class BlockedBatchScan(
         for (int q = 0; q < count; q++) thresholds[q] = heaps[q].Threshold;
         float* dots = stackalloc float[16];
 
-        for (long blockStart = start; blockStart < end; blockStart += blockRows)
+        int chunk = Math.Clamp(QueryChunkBytes / (dim * 4), 4, 4096) & ~3;
+        for (int chunkStart = 0; chunkStart < paddedCount; chunkStart += chunk)
         {
-            int rows = (int)Math.Min(blockRows, end - blockStart);
-            float* x;
-            if (widen)
+            int chunkEnd = Math.Min(paddedCount, chunkStart + chunk);
+            for (long blockStart = start; blockStart < end; blockStart += blockRows)
             {
-                kernels.WidenF16((ushort*)data.RowPointer(blockStart), tilePointer, rows * dim);
-                x = tilePointer;
-            }
-            else
-            {
-                x = (float*)data.RowPointer(blockStart);
-            }
-            int rows4 = rows & ~3;
-            for (int group = 0; group < paddedCount; group += 4)
-            {
-                float* q = queries + (long)group * dim;
-                int inGroup = Math.Min(4, count - group);
-                for (int r = 0; r < rows4; r += 4)
+                int rows = (int)Math.Min(blockRows, end - blockStart);
+                float* x;
+                if (widen)
                 {
-                    kernels.Dot4x4F32(q, dim, x + (long)r * dim, dim, dim, dots);
-                    for (int qi = 0; qi < inGroup; qi++)
-                        for (int ri = 0; ri < 4; ri++)
-                            Offer(heaps, thresholds, group + qi, blockStart + r + ri, dots[qi * 4 + ri]);
+                    kernels.WidenF16((ushort*)data.RowPointer(blockStart), tilePointer, rows * dim);
+                    x = tilePointer;
                 }
-                for (int r = rows4; r < rows; r++)
-                    for (int qi = 0; qi < inGroup; qi++)
-                        Offer(heaps, thresholds, group + qi, blockStart + r, kernels.DotF32(q + (long)qi * dim, x + (long)r * dim, dim));
+                else
+                {
+                    x = (float*)data.RowPointer(blockStart);
+                }
+                int rows4 = rows & ~3;
+                for (int group = chunkStart; group < chunkEnd; group += 4)
+                {
+                    float* q = queries + (long)group * dim;
+                    int inGroup = Math.Min(4, count - group);
+                    for (int r = 0; r < rows4; r += 4)
+                    {
+                        kernels.Dot4x4F32(q, dim, x + (long)r * dim, dim, dim, dots);
+                        for (int qi = 0; qi < inGroup; qi++)
+                            for (int ri = 0; ri < 4; ri++)
+                                Offer(heaps, thresholds, group + qi, blockStart + r + ri, dots[qi * 4 + ri]);
+                    }
+                    for (int r = rows4; r < rows; r++)
+                        for (int qi = 0; qi < inGroup; qi++)
+                            Offer(heaps, thresholds, group + qi, blockStart + r, kernels.DotF32(q + (long)qi * dim, x + (long)r * dim, dim));
+                }
             }
         }
         GC.KeepAlive(tile);

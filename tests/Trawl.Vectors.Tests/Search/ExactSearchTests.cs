@@ -91,6 +91,24 @@ public sealed class ExactSearchTests
     }
 
     [Fact]
+    public void Batch_search_with_more_queries_than_one_cache_chunk_returns_the_single_query_results()
+    {
+        var random = new Random(13);
+        const int dim = 1025, rows = 150;
+        int queries = Trawl.Vectors.Search.BlockedBatchScan.QueryChunkBytes / (dim * 4) + 9; // spills into a second chunk
+        float[] data = TestData.SmallIntegers(random, rows * dim, max: 2);
+        float[] q = TestData.SmallIntegers(random, queries * dim, max: 2);
+        var search = ExactSearch.Create(VectorMatrix.FromFloat32(data, dim), VectorMetric.InnerProduct);
+        SearchResult[] batch = search.SearchBatch(q, 5);
+        for (int i = 0; i < queries; i++)
+        {
+            SearchResult single = search.Search(q.AsSpan(i * dim, dim), 5);
+            Assert.Equal(single.Ids, batch[i].Ids);
+            Assert.Equal(single.Scores, batch[i].Scores);
+        }
+    }
+
+    [Fact]
     public void Batch_search_over_exact_data_equals_the_naive_reference_with_ties()
     {
         var random = new Random(8);
