@@ -77,7 +77,7 @@ internal static unsafe class Vector256Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx2.ConvertToVector256Int32(p).AsUInt32());
+    private static Vector256<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx2.ConvertToVector256Int32((short*)p));
 
     public static float DotF16(float* q, ushort* x, int n)
     {

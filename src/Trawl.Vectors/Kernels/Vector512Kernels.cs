@@ -77,7 +77,7 @@ internal static unsafe class Vector512Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx512F.ConvertToVector512UInt32(Avx.LoadVector256(p)));
+    private static Vector512<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)p)));
 
     public static float DotF16(float* q, ushort* x, int n)
     {
