@@ -82,4 +82,21 @@ public sealed class BadInputTests
         var search = ExactSearch.Create(VectorMatrix.FromFloat32([1, 1, float.NaN, 1, 2, 2], 2), VectorMetric.InnerProduct);
         Assert.Equal(new long[] { 2, 0 }, search.Search([1f, 1f], 3).Ids);
     }
+
+    [Fact]
+    public void Options_out_of_range_are_rejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExactSearch.Create(VectorMatrix.FromFloat32([1f], 1), VectorMetric.L2, new ExactSearchOptions { Threads = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Small.Search([1f, 2f, 3f], 1, new SearchOptions { DeduplicateAboveCosine = 1.5f }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Small.Search([1f, 2f, 3f], 1, new SearchOptions { DeduplicateAboveCosine = 0.9f, DeduplicationCandidateFactor = 0 }));
+        Assert.Throws<ArgumentException>(() => ExactSearch.Create(VectorMatrix.FromBits([1UL], 64), VectorMetric.Hamming)
+            .Search(new ulong[] { 1 }, 1, new SearchOptions { DeduplicateAboveCosine = 0.9f }));
+    }
+
+    [Fact]
+    public void Bit_query_of_the_wrong_word_count_is_rejected()
+    {
+        var search = ExactSearch.Create(VectorMatrix.FromBits(new ulong[4], 128), VectorMetric.Hamming);
+        Assert.Contains("128-bit", Assert.Throws<ArgumentException>(() => search.Search(new ulong[] { 1 }, 1)).Message);
+    }
 }

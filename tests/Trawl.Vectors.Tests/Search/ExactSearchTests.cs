@@ -221,6 +221,39 @@ public sealed class ExactSearchTests
     }
 
     [Fact]
+    public void Int8_cosine_and_batch_search_equal_the_naive_reference()
+    {
+        var random = new Random(14);
+        const int dim = 40, rows = 300;
+        sbyte[] data = TestData.Int8s(random, rows * dim);
+        sbyte[] queries = TestData.Int8s(random, 3 * dim);
+        float[] dataF = data.Select(v => (float)v).ToArray();
+        var search = ExactSearch.Create(VectorMatrix.FromInt8(data, dim), VectorMetric.Cosine);
+        SearchResult[] batch = search.SearchBatch(queries, 8);
+        for (int i = 0; i < 3; i++)
+        {
+            var expected = NaiveSearch.Run(dataF, dim, queries[(i * dim)..((i + 1) * dim)].Select(v => (float)v).ToArray(), VectorMetric.Cosine, 8);
+            Assert.Equal(expected.Ids, batch[i].Ids);
+            for (int j = 0; j < 8; j++) Assert.Equal(expected.Scores[j], batch[i].Scores[j], 4);
+        }
+    }
+
+    [Fact]
+    public void Deduplication_works_on_float16_rows_and_never_returns_more_than_k()
+    {
+        var random = new Random(15);
+        const int dim = 32;
+        float[] basis = TestData.Floats(random, 10 * dim);
+        // Every base vector three times with a little noise: near-duplicates everywhere.
+        float[] data = Enumerable.Range(0, 30).SelectMany(i => basis.AsSpan((i % 10) * dim, dim).ToArray().Select(v => v + (float)(random.NextDouble() - 0.5) * 0.01f)).ToArray();
+        var search = ExactSearch.Create(VectorMatrix.FromFloat16(TestData.ToHalves(data), dim), VectorMetric.Cosine);
+        SearchResult result = search.Search(basis.AsSpan(0, dim), 4, new SearchOptions { DeduplicateAboveCosine = 0.94f });
+        Assert.Equal(4, result.Count);
+        Assert.Equal(result.Ids.Length, result.Ids.Select(id => id % 10).Distinct().Count());
+        Assert.True(result.DuplicatesDropped >= 2, $"the two twins of the best row should be dropped, {result.DuplicatesDropped} were");
+    }
+
+    [Fact]
     public void Recall_at_k_counts_shared_ids()
     {
         IReadOnlyList<IReadOnlyList<long>> truth = [new long[] { 1, 2, 3, 4 }, new long[] { 5, 6 }];
