@@ -37,9 +37,9 @@ public sealed class ExactSearchTests
     [Fact]
     public void Parallel_scan_over_a_large_set_equals_the_naive_reference()
     {
-        // Large enough (> 2 MB) that the scan is split across threads.
+        // Large enough (15 MB) that the scan is cut into several chunks shared by the threads.
         var random = new Random(5);
-        const int dim = 96, rows = 8000;
+        const int dim = 96, rows = 40000;
         float[] data = TestData.SmallIntegers(random, rows * dim, max: 3);
         float[] query = TestData.SmallIntegers(random, dim, max: 3);
         var search = ExactSearch.Create(VectorMatrix.FromFloat32(data, dim), VectorMetric.InnerProduct, new ExactSearchOptions { Threads = 4 });
