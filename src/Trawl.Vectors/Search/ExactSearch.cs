@@ -179,6 +179,16 @@ public sealed unsafe class ExactSearch
         return results;
     }
 
+    /// <summary>Batch search for bit queries (each <c>ceil(bits / 64)</c> words): one scan per query.</summary>
+    public SearchResult[] SearchBatch(ReadOnlySpan<ulong> queries, int k, SearchOptions? options = null)
+    {
+        int words = (int)(Data.RowBytes / 8);
+        if (queries.Length % words != 0) throw new ArgumentException($"{queries.Length} words is not a whole number of {words}-word queries", nameof(queries));
+        var results = new SearchResult[queries.Length / words];
+        for (int i = 0; i < results.Length; i++) results[i] = Search(queries.Slice(i * words, words), k, options);
+        return results;
+    }
+
     private void RequireElementType(VectorElementType a, VectorElementType b, string what)
     {
         if (Data.ElementType != a && Data.ElementType != b)

@@ -189,6 +189,29 @@ public sealed class ExactSearchTests
     }
 
     [Fact]
+    public void Allow_list_that_allows_nothing_returns_no_results()
+    {
+        var random = new Random(16);
+        float[] data = TestData.Floats(random, 200 * 8);
+        var search = ExactSearch.Create(VectorMatrix.FromFloat32(data, 8), VectorMetric.Cosine);
+        var none = new SearchOptions { Filter = RowFilter.FromIds([], 200) };
+        Assert.Equal(0, search.Search(data.AsSpan(0, 8), 5, none).Count);
+        Assert.Equal(0, search.SearchBatch(data.AsSpan(0, 16), 5, none)[1].Count);
+    }
+
+    [Fact]
+    public void Bit_batch_search_returns_the_single_query_results()
+    {
+        var random = new Random(17);
+        ulong[] data = TestData.Words(random, 100 * 3);
+        var search = ExactSearch.Create(VectorMatrix.FromBits(data, 150), VectorMetric.Hamming);
+        SearchResult[] batch = search.SearchBatch(data.AsSpan(30, 6), 4);
+        Assert.Equal(2, batch.Length);
+        Assert.Equal(search.Search(data.AsSpan(33, 3), 4).Ids, batch[1].Ids);
+        Assert.Equal(11, batch[1].Ids[0]);
+    }
+
+    [Fact]
     public void K_larger_than_the_set_returns_every_row_best_first()
     {
         float[] data = [1, 0, 0, 1, 1, 1];
