@@ -137,6 +137,24 @@ public sealed class ExactSearchTests
         Assert.Equal(a.Scores[0], b.Scores[0], 1);
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(100000f)] // too large to prescale by 2^112: the plain f16 kernel runs
+    public void Float16_inner_product_search_equals_the_naive_reference_on_exact_data(float queryScale)
+    {
+        var random = new Random(18);
+        const int dim = 70, rows = 900;
+        float[] data = TestData.SmallIntegers(random, rows * dim, max: 3);
+        float[] query = TestData.SmallIntegers(random, dim, max: 3).Select(v => v * queryScale).ToArray();
+        var expected = NaiveSearch.Run(data, dim, query, VectorMetric.InnerProduct, 20);
+        foreach (SimdLevel level in TestData.Levels())
+        {
+            SearchResult result = Create(VectorMatrix.FromFloat16(TestData.ToHalves(data), dim), VectorMetric.InnerProduct, level).Search(query, 20);
+            Assert.Equal(expected.Ids, result.Ids);
+            Assert.Equal(expected.Scores.Select(s => (float)s), result.Scores);
+        }
+    }
+
     [Fact]
     public void Int8_search_equals_the_naive_reference()
     {
