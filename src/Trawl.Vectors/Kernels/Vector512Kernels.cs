@@ -1,0 +1,266 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Trawl.Vectors.Kernels;
+
+/// <summary>AVX-512 kernels: 16 floats per register, four accumulators; tails run scalar.</summary>
+internal static unsafe class Vector512Kernels
+{
+    public static float DotF32(float* a, float* b, int n)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + i), Avx512F.LoadVector512(b + i), s0);
+            s1 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + i + 16), Avx512F.LoadVector512(b + i + 16), s1);
+            s2 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + i + 32), Avx512F.LoadVector512(b + i + 32), s2);
+            s3 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + i + 48), Avx512F.LoadVector512(b + i + 48), s3);
+        }
+        for (; i <= n - 16; i += 16)
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(a + i), Avx512F.LoadVector512(b + i), s0);
+        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    public static float L2F32(float* a, float* b, int n)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            Vector512<float> d0 = Avx512F.LoadVector512(a + i) - Avx512F.LoadVector512(b + i);
+            Vector512<float> d1 = Avx512F.LoadVector512(a + i + 16) - Avx512F.LoadVector512(b + i + 16);
+            Vector512<float> d2 = Avx512F.LoadVector512(a + i + 32) - Avx512F.LoadVector512(b + i + 32);
+            Vector512<float> d3 = Avx512F.LoadVector512(a + i + 48) - Avx512F.LoadVector512(b + i + 48);
+            s0 = Avx512F.FusedMultiplyAdd(d0, d0, s0);
+            s1 = Avx512F.FusedMultiplyAdd(d1, d1, s1);
+            s2 = Avx512F.FusedMultiplyAdd(d2, d2, s2);
+            s3 = Avx512F.FusedMultiplyAdd(d3, d3, s3);
+        }
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> d = Avx512F.LoadVector512(a + i) - Avx512F.LoadVector512(b + i);
+            s0 = Avx512F.FusedMultiplyAdd(d, d, s0);
+        }
+        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++)
+        {
+            float d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    public static float CosineF32(float* a, float* b, int n)
+    {
+        Vector512<float> dot = default, na = default, nb = default;
+        int i = 0;
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> va = Avx512F.LoadVector512(a + i), vb = Avx512F.LoadVector512(b + i);
+            dot = Avx512F.FusedMultiplyAdd(va, vb, dot);
+            na = Avx512F.FusedMultiplyAdd(va, va, na);
+            nb = Avx512F.FusedMultiplyAdd(vb, vb, nb);
+        }
+        float d = Vector512.Sum(dot), sa = Vector512.Sum(na), sb = Vector512.Sum(nb);
+        for (; i < n; i++)
+        {
+            d += a[i] * b[i];
+            sa += a[i] * a[i];
+            sb += b[i] * b[i];
+        }
+        return ScalarKernels.Cosine(d, sa, sb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)p)));
+
+    public static float DotF16(float* q, ushort* x, int n)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), LoadHalves(x + i), s0);
+            s1 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 16), LoadHalves(x + i + 16), s1);
+            s2 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 32), LoadHalves(x + i + 32), s2);
+            s3 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 48), LoadHalves(x + i + 48), s3);
+        }
+        for (; i <= n - 16; i += 16)
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), LoadHalves(x + i), s0);
+        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += q[i] * HalfBits.Widen(x[i]);
+        return sum;
+    }
+
+    /// <summary>
+    /// Dot product of a query multiplied by 2^112 with an f16 row: the half bits need no
+    /// rebiasing, which leaves 4 instructions per vector. A row holding an infinity or NaN is
+    /// redone by the exact scalar kernel.
+    /// </summary>
+    public static float DotF16Prescaled(float* q, ushort* x, int n)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector512<int> e0, e1, e2, e3, exponents = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i))), out e0), s0);
+            s1 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 16), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 16))), out e1), s1);
+            s2 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 32), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 32))), out e2), s2);
+            s3 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 48), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 48))), out e3), s3);
+            exponents = Vector512.Max(exponents, Vector512.Max(Vector512.Max(e0, e1), Vector512.Max(e2, e3)));
+        }
+        for (; i <= n - 16; i += 16)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i))), out e0), s0);
+            exponents = Vector512.Max(exponents, e0);
+        }
+        if (Vector512.EqualsAny(exponents, Vector512.Create(HalfBits.ExponentMaxShifted))) return ScalarKernels.DotF16Prescaled(q, x, n);
+        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += q[i] * HalfBits.InverseQueryScale * HalfBits.Widen(x[i]);
+        return sum;
+    }
+
+    public static float L2F16(float* q, ushort* x, int n)
+    {
+        Vector512<float> s0 = default, s1 = default;
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            Vector512<float> d0 = Avx512F.LoadVector512(q + i) - LoadHalves(x + i);
+            Vector512<float> d1 = Avx512F.LoadVector512(q + i + 16) - LoadHalves(x + i + 16);
+            s0 = Avx512F.FusedMultiplyAdd(d0, d0, s0);
+            s1 = Avx512F.FusedMultiplyAdd(d1, d1, s1);
+        }
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> d = Avx512F.LoadVector512(q + i) - LoadHalves(x + i);
+            s0 = Avx512F.FusedMultiplyAdd(d, d, s0);
+        }
+        float sum = Vector512.Sum(s0 + s1);
+        for (; i < n; i++)
+        {
+            float d = q[i] - HalfBits.Widen(x[i]);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    public static void WidenF16(ushort* src, float* dst, int n)
+    {
+        int i = 0;
+        for (; i <= n - 16; i += 16) Avx512F.Store(dst + i, LoadHalves(src + i));
+        for (; i < n; i++) dst[i] = HalfBits.Widen(src[i]);
+    }
+
+    public static int DotI8(sbyte* a, sbyte* b, int n)
+    {
+        Vector512<int> s0 = default, s1 = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            s0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(a + i)), Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(b + i)));
+            s1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(a + i + 32)), Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(b + i + 32)));
+        }
+        for (; i <= n - 32; i += 32)
+            s0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(a + i)), Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(b + i)));
+        int sum = Vector512.Sum(s0 + s1);
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    public static int L2I8(sbyte* a, sbyte* b, int n)
+    {
+        Vector512<int> s0 = default;
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            Vector512<short> d = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(a + i)) - Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(b + i));
+            s0 += Avx512BW.MultiplyAddAdjacent(d, d);
+        }
+        int sum = Vector512.Sum(s0);
+        for (; i < n; i++)
+        {
+            int d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /// <summary>Population count by nibble lookup (VPSHUFB), summed per 64-bit lane with VPSADBW.</summary>
+    public static int Hamming(ulong* a, ulong* b, int words)
+    {
+        Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<ulong> total = default;
+        int i = 0;
+        for (; i <= words - 8; i += 8)
+        {
+            Vector512<byte> x = (Avx512F.LoadVector512(a + i) ^ Avx512F.LoadVector512(b + i)).AsByte();
+            Vector512<byte> counts = Avx512BW.Shuffle(table, x & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+            total += Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+        }
+        int sum = (int)Vector512.Sum(total);
+        for (; i < words; i++) sum += BitOperations.PopCount(a[i] ^ b[i]);
+        return sum;
+    }
+
+    /// <summary>Dot products of 4 queries with 4 rows (16 accumulators): out[q * 4 + r].</summary>
+    public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)
+    {
+        float* q0 = q, q1 = q + qStride, q2 = q + 2 * qStride, q3 = q + 3 * qStride;
+        float* x0 = x, x1 = x + xStride, x2 = x + 2 * xStride, x3 = x + 3 * xStride;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        int i = 0;
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> r0 = Avx512F.LoadVector512(x0 + i), r1 = Avx512F.LoadVector512(x1 + i);
+            Vector512<float> r2 = Avx512F.LoadVector512(x2 + i), r3 = Avx512F.LoadVector512(x3 + i);
+            Vector512<float> v = Avx512F.LoadVector512(q0 + i);
+            a00 = Avx512F.FusedMultiplyAdd(v, r0, a00); a01 = Avx512F.FusedMultiplyAdd(v, r1, a01); a02 = Avx512F.FusedMultiplyAdd(v, r2, a02); a03 = Avx512F.FusedMultiplyAdd(v, r3, a03);
+            v = Avx512F.LoadVector512(q1 + i);
+            a10 = Avx512F.FusedMultiplyAdd(v, r0, a10); a11 = Avx512F.FusedMultiplyAdd(v, r1, a11); a12 = Avx512F.FusedMultiplyAdd(v, r2, a12); a13 = Avx512F.FusedMultiplyAdd(v, r3, a13);
+            v = Avx512F.LoadVector512(q2 + i);
+            a20 = Avx512F.FusedMultiplyAdd(v, r0, a20); a21 = Avx512F.FusedMultiplyAdd(v, r1, a21); a22 = Avx512F.FusedMultiplyAdd(v, r2, a22); a23 = Avx512F.FusedMultiplyAdd(v, r3, a23);
+            v = Avx512F.LoadVector512(q3 + i);
+            a30 = Avx512F.FusedMultiplyAdd(v, r0, a30); a31 = Avx512F.FusedMultiplyAdd(v, r1, a31); a32 = Avx512F.FusedMultiplyAdd(v, r2, a32); a33 = Avx512F.FusedMultiplyAdd(v, r3, a33);
+        }
+        // Transposed reduction: all 16 sums in one vector, in result order, with 18 shuffles and 15 adds.
+        Vector512<float> sums = ReduceColumns(ReduceFour(a00, a01, a02, a03), ReduceFour(a10, a11, a12, a13), ReduceFour(a20, a21, a22, a23), ReduceFour(a30, a31, a32, a33));
+        Avx512F.Store(result, sums);
+        for (; i < n; i++)
+        {
+            for (int qi = 0; qi < 4; qi++)
+            {
+                float qv = q[qi * qStride + i];
+                for (int r = 0; r < 4; r++) result[qi * 4 + r] += qv * x[r * xStride + i];
+            }
+        }
+    }
+
+    /// <summary>Per 128-bit block j: [Σa_j, Σb_j, Σc_j, Σd_j], each the sum of that block's 4 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ReduceFour(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        Vector512<float> ab = Avx512F.UnpackLow(a, b) + Avx512F.UnpackHigh(a, b);
+        Vector512<float> cd = Avx512F.UnpackLow(c, d) + Avx512F.UnpackHigh(c, d);
+        return Avx512F.Shuffle(ab, cd, 0b01_00_01_00) + Avx512F.Shuffle(ab, cd, 0b11_10_11_10);
+    }
+
+    /// <summary>Block i of the result = the sum of the four 128-bit blocks of input i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ReduceColumns(Vector512<float> u0, Vector512<float> u1, Vector512<float> u2, Vector512<float> u3)
+    {
+        Vector512<float> s01 = Avx512F.Shuffle4x128(u0, u1, 0b10_00_10_00) + Avx512F.Shuffle4x128(u0, u1, 0b11_01_11_01);
+        Vector512<float> s23 = Avx512F.Shuffle4x128(u2, u3, 0b10_00_10_00) + Avx512F.Shuffle4x128(u2, u3, 0b11_01_11_01);
+        return Avx512F.Shuffle4x128(s01, s23, 0b10_00_10_00) + Avx512F.Shuffle4x128(s01, s23, 0b11_01_11_01);
+    }
+}

@@ -1,0 +1,13 @@
+using Trawl.Vectors.Kernels;
+
+namespace Trawl.Vectors.Search;
+
+/// <summary>Options fixed when an <see cref="ExactSearch"/> is created.</summary>
+public sealed class ExactSearchOptions
+{
+    /// <summary>Worker threads for one search; null uses <see cref="Environment.ProcessorCount"/>.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Use at most this instruction-set level (for comparisons); null uses the best the CPU has.</summary>
+    public SimdLevel? MaxSimdLevel { get; init; }
+}
