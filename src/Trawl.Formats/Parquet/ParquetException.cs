@@ -1,0 +1,10 @@
+namespace Trawl.Formats.Parquet;
+
+/// <summary>
+/// A problem in Parquet bytes found by a low-level decoder that does not know the file or column;
+/// the reader catches it and rethrows a <see cref="Tables.DataFormatException"/> with the place.
+/// </summary>
+internal sealed class ParquetException : Exception
+{
+    public ParquetException(string problem) : base(problem) { }
+}

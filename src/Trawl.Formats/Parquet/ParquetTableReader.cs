@@ -1,0 +1,439 @@
+using Microsoft.Win32.SafeHandles;
+using Trawl.Formats.Parquet.Assembly;
+using Trawl.Formats.Parquet.Compression;
+using Trawl.Formats.Parquet.Metadata;
+using Trawl.Formats.Tables;
+
+namespace Trawl.Formats.Parquet;
+
+/// <summary>
+/// Reads a Parquet file as a table: one column per top-level field (nested fields as JSON text),
+/// row groups decoded one at a time and only for the projected columns.
+/// </summary>
+public sealed class ParquetTableReader : ITableReader
+{
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+    private static readonly byte[] EncryptedMagic = "PARE"u8.ToArray();
+
+    private readonly SafeFileHandle _file;
+    private readonly ParquetReaderOptions _options;
+    private readonly ParquetFileMetadata _meta;
+    private readonly ParquetSchemaTree _tree;
+    private readonly OutputColumn[] _columns;
+    private readonly ColumnChunkDecoder _decoder;
+    private readonly long _dataEnd;
+    private byte[] _chunkBuffer = [];
+    private int _rowGroup = -1;
+    private long _groupRows;
+    private long _groupRow;
+    private long _rowsBefore;
+    private long _bytesBefore;
+    private long _groupBytes;
+    private long _rowsEmitted;
+
+    private ParquetTableReader(string path, SafeFileHandle file, ParquetReaderOptions options, ParquetFileMetadata meta, ParquetSchemaTree tree,
+        OutputColumn[] columns, long length, long dataEnd)
+    {
+        Path = path;
+        _file = file;
+        _options = options;
+        _meta = meta;
+        _tree = tree;
+        _columns = columns;
+        BytesTotal = length;
+        _dataEnd = dataEnd;
+        _decoder = new ColumnChunkDecoder(options.VerifyChecksums, options.MaxColumnChunkBytes);
+        Schema = new TableSchema(columns.Select(c => c.Schema));
+        _bytesBefore = length - dataEnd + 4;
+    }
+
+    public string Path { get; }
+    public TableSchema Schema { get; }
+    public long? RowCount => _meta.NumRows;
+    public long BytesTotal { get; }
+
+    public long BytesRead
+    {
+        get
+        {
+            if (_groupRows <= 0)
+                return Math.Min(_bytesBefore, BytesTotal);
+            return Math.Min(BytesTotal, _bytesBefore + (long)(_groupBytes * ((double)_groupRow / _groupRows)));
+        }
+    }
+
+    /// <summary>Opens a Parquet file, reading and checking its footer and schema.</summary>
+    public static ParquetTableReader Open(string path, TableReaderOptions? options = null, ParquetReaderOptions? parquetOptions = null)
+    {
+        options ??= new TableReaderOptions();
+        parquetOptions ??= new ParquetReaderOptions();
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        try
+        {
+            return OpenHandle(path, file, options, parquetOptions);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static ParquetTableReader OpenHandle(string path, SafeFileHandle file, TableReaderOptions options, ParquetReaderOptions po)
+    {
+        long length = RandomAccess.GetLength(file);
+        if (length < 12)
+            throw new DataFormatException(path, $"file of {length} bytes is too short to be Parquet", byteOffset: 0);
+        Span<byte> head = stackalloc byte[4];
+        RandomAccess.Read(file, head, 0);
+        Span<byte> tail = stackalloc byte[8];
+        RandomAccess.Read(file, tail, length - 8);
+        if (head.SequenceEqual(EncryptedMagic) || tail[4..].SequenceEqual(EncryptedMagic))
+            throw new DataFormatException(path, "encrypted Parquet is not supported", byteOffset: 0);
+        if (!head.SequenceEqual(Magic))
+            throw new DataFormatException(path, "not a Parquet file (no PAR1 magic at the start)", byteOffset: 0);
+        if (!tail[4..].SequenceEqual(Magic))
+            throw new DataFormatException(path, "Parquet file is truncated or damaged (no PAR1 magic at the end)", byteOffset: length - 4);
+        uint footerLen = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        if (footerLen > length - 12 || footerLen == 0)
+            throw new DataFormatException(path, $"footer length {footerLen} does not fit in a file of {length} bytes", byteOffset: length - 8);
+        if (footerLen > po.MaxFooterBytes)
+            throw new DataFormatException(path, $"footer of {footerLen} bytes exceeds the limit of {po.MaxFooterBytes}", byteOffset: length - 8);
+        long footerStart = length - 8 - footerLen;
+        byte[] footer = new byte[footerLen];
+        ReadExactly(file, footer, footerStart, path);
+        ParquetFileMetadata meta;
+        ParquetSchemaTree tree;
+        try
+        {
+            meta = ParquetMetadataParser.ParseFileMetadata(footer);
+            if (meta.HasEncryptionAlgorithm)
+                throw new DataFormatException(path, "encrypted Parquet is not supported");
+            tree = ParquetSchemaTree.Build(meta.Schema);
+        }
+        catch (ParquetException e)
+        {
+            throw new DataFormatException(path, "file metadata is corrupt: " + e.Message, byteOffset: footerStart, inner: e);
+        }
+        CheckRowGroups(path, meta, tree, footerStart);
+        var columns = BuildColumns(path, tree, options.Columns);
+        return new ParquetTableReader(path, file, po, meta, tree, columns, length, footerStart);
+    }
+
+    private static void CheckRowGroups(string path, ParquetFileMetadata meta, ParquetSchemaTree tree, long footerStart)
+    {
+        if (meta.NumRows < 0)
+            throw new DataFormatException(path, $"file metadata says {meta.NumRows} rows", byteOffset: footerStart);
+        long sum = 0;
+        for (int g = 0; g < meta.RowGroups.Count; g++)
+        {
+            var rg = meta.RowGroups[g];
+            if (rg.NumRows < 0)
+                throw new DataFormatException(path, $"row group {g} says {rg.NumRows} rows", byteOffset: footerStart);
+            sum += rg.NumRows;
+            if (rg.Columns.Count != tree.Leaves.Count)
+                throw new DataFormatException(path, $"row group {g} has {rg.Columns.Count} column chunks where the schema has {tree.Leaves.Count} leaf columns", byteOffset: footerStart);
+            for (int c = 0; c < rg.Columns.Count; c++)
+            {
+                var cc = rg.Columns[c];
+                string name = tree.Leaves[c].PathString;
+                if (cc.IsEncrypted)
+                    throw new DataFormatException(path, "encrypted Parquet is not supported", column: name);
+                if (!cc.HasMetadata)
+                    throw new DataFormatException(path, $"row group {g} lacks the metadata of a column chunk", column: name, byteOffset: footerStart);
+                if (cc.FilePath is not null)
+                    throw new DataFormatException(path, $"column chunks in other files ('{cc.FilePath}') are not supported", column: name);
+            }
+        }
+        // Some writers leave num_rows at 0; the row groups are what gets read.
+        meta.NumRows = sum;
+    }
+
+    private static OutputColumn[] BuildColumns(string path, ParquetSchemaTree tree, IReadOnlyList<string>? projection)
+    {
+        var all = new List<OutputColumn>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in tree.Root.Children)
+        {
+            string name = field.Name;
+            for (int k = 2; !names.Add(name); k++)
+                name = field.Name + "_" + k;
+            all.Add(OutputColumn.Create(path, name, field));
+        }
+        if (projection is null)
+            return all.ToArray();
+        var picked = new List<OutputColumn>();
+        foreach (string want in projection)
+        {
+            var c = all.FirstOrDefault(x => string.Equals(x.Schema.Name, want, StringComparison.OrdinalIgnoreCase))
+                ?? throw new DataFormatException(path, $"no column named '{want}' (columns: {string.Join(", ", all.Select(x => x.Schema.Name))})");
+            if (!picked.Contains(c))
+                picked.Add(c);
+        }
+        return picked.ToArray();
+    }
+
+    private static void ReadExactly(SafeFileHandle file, Span<byte> dst, long offset, string path)
+    {
+        int done = 0;
+        while (done < dst.Length)
+        {
+            int n = RandomAccess.Read(file, dst[done..], offset + done);
+            if (n == 0)
+                throw new DataFormatException(path, "file ends early", byteOffset: offset + done);
+            done += n;
+        }
+    }
+
+    public bool ReadBatch(ColumnBatch batch, int maxRows)
+    {
+        if (batch.Columns.Length != _columns.Length)
+            throw new ArgumentException($"the batch has {batch.Columns.Length} columns where the reader has {_columns.Length}", nameof(batch));
+        if (maxRows <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxRows));
+        batch.Clear();
+        batch.FirstRow = _rowsEmitted;
+        while (batch.RowCount < maxRows)
+        {
+            if (_groupRow >= _groupRows && !NextRowGroup())
+                break;
+            int n = (int)Math.Min(maxRows - batch.RowCount, _groupRows - _groupRow);
+            for (int c = 0; c < _columns.Length; c++)
+            {
+                try
+                {
+                    _columns[c].Emit((int)_groupRow, n, batch.Columns[c]);
+                }
+                catch (ParquetException e)
+                {
+                    throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
+                }
+            }
+            _groupRow += n;
+            batch.RowCount += n;
+            _rowsEmitted += n;
+        }
+        return batch.RowCount > 0;
+    }
+
+    private bool NextRowGroup()
+    {
+        while (true)
+        {
+            if (_rowGroup >= 0)
+            {
+                _rowsBefore += _groupRows;
+                _bytesBefore += _groupBytes;
+            }
+            _groupRows = 0;
+            _groupRow = 0;
+            _groupBytes = 0;
+            if (_rowGroup + 1 >= _meta.RowGroups.Count)
+            {
+                _rowGroup = _meta.RowGroups.Count;
+                _bytesBefore = BytesTotal;
+                return false;
+            }
+            _rowGroup++;
+            var rg = _meta.RowGroups[_rowGroup];
+            long bytes = 0;
+            foreach (var cc in rg.Columns)
+                bytes += Math.Max(0, cc.TotalCompressedSize);
+            _groupBytes = bytes;
+            if (rg.NumRows == 0)
+                continue;
+            LoadRowGroup(rg);
+            _groupRows = rg.NumRows;
+            return true;
+        }
+    }
+
+    private void LoadRowGroup(ParquetRowGroup rg)
+    {
+        foreach (var col in _columns)
+        {
+            for (int l = 0; l < col.Leaves.Length; l++)
+            {
+                var leaf = col.Leaves[l];
+                var meta = rg.Columns[leaf.LeafIndex];
+                LoadChunk(rg, leaf, meta, col.Chunks[l]);
+            }
+            try
+            {
+                col.Prepare(rg.NumRows);
+            }
+            catch (ParquetException e)
+            {
+                throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: col.Schema.Name, inner: e);
+            }
+        }
+    }
+
+    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output)
+    {
+        string column = leaf.PathString;
+        if (!ParquetDecompressor.IsSupported(meta.Codec))
+            throw new DataFormatException(Path, $"{meta.Codec.ToString().ToUpperInvariant()} compression is not supported (row group {_rowGroup})", column: column);
+        if (meta.Codec == ParquetCompression.Zstd && !ZstdDecoder.IsAvailable)
+            throw new DataFormatException(Path, $"ZSTD compression is not supported yet (column {column})", column: column);
+        long start = meta.DataPageOffset;
+        if (meta.DictionaryPageOffset is long d && d > 0 && d < start)
+            start = d;
+        long size = meta.TotalCompressedSize;
+        if (start < 4 || size <= 0 || start > _dataEnd || size > _dataEnd - start)
+            throw new DataFormatException(Path, $"column chunk at {start} of {size} bytes lies outside the file's data (row group {_rowGroup})", column: column, byteOffset: start);
+        if (size > Array.MaxLength)
+            throw new DataFormatException(Path, $"column chunk of {size} bytes is too large (row group {_rowGroup})", column: column, byteOffset: start);
+        // Old parquet-mr left the dictionary page header out of total_compressed_size (PARQUET-816);
+        // a little slack past the chunk costs nothing since decoding stops at the chunk's value count.
+        size += Math.Min(100, _dataEnd - (start + size));
+        if (_chunkBuffer.Length < size)
+            _chunkBuffer = new byte[Math.Max(size, Math.Min((long)_chunkBuffer.Length * 2, Array.MaxLength))];
+        var chunk = _chunkBuffer.AsSpan(0, (int)size);
+        ReadExactly(_file, chunk, start, Path);
+        try
+        {
+            _decoder.Decode(chunk, start, meta, leaf, rg.NumRows, output);
+        }
+        catch (Exception e) when (e is ParquetException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        {
+            string problem = e is ParquetException ? e.Message : "corrupt data (" + e.Message + ")";
+            throw new DataFormatException(Path, $"{problem} (row group {_rowGroup}, page {_decoder.PageIndex})", column: column, byteOffset: _decoder.PageOffset, inner: e);
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>One output column: a top-level field with its leaves, flat or assembled as JSON.</summary>
+    private sealed class OutputColumn
+    {
+        private readonly NestedJsonAssembler? _nested;
+        private int _levelCursor;
+        private int _valueCursor;
+        private int _rowCursor;
+
+        private OutputColumn(ColumnSchema schema, ParquetSchemaNode field, ParquetSchemaNode[] leaves, LeafConverter[] converters)
+        {
+            Schema = schema;
+            Field = field;
+            Leaves = leaves;
+            Converters = converters;
+            Chunks = leaves.Select(_ => new LeafChunk()).ToArray();
+            if (!IsFlat)
+                _nested = new NestedJsonAssembler(field, leaves, Chunks, converters);
+        }
+
+        public ColumnSchema Schema { get; }
+        public ParquetSchemaNode Field { get; }
+        public ParquetSchemaNode[] Leaves { get; }
+        public LeafConverter[] Converters { get; }
+        public LeafChunk[] Chunks { get; }
+        private bool IsFlat => Field.IsLeaf && !Field.IsRepeated;
+
+        public static OutputColumn Create(string path, string name, ParquetSchemaNode field)
+        {
+            var leaves = field.Leaves().ToArray();
+            LeafConverter[] converters;
+            try
+            {
+                converters = leaves.Select(l => new LeafConverter(l)).ToArray();
+            }
+            catch (ParquetException e)
+            {
+                throw new DataFormatException(path, e.Message, column: name, inner: e);
+            }
+            bool flat = field.IsLeaf && !field.IsRepeated;
+            var type = flat ? converters[0].ColumnType : ColumnType.Json;
+            return new OutputColumn(new ColumnSchema(name, type, Describe(field)), field, leaves, converters);
+        }
+
+        private static string Describe(ParquetSchemaNode n)
+        {
+            var e = n.Element;
+            string rep = e.Repetition switch { ParquetRepetition.Repeated => "repeated ", ParquetRepetition.Optional => "", _ => "required " };
+            if (!n.IsLeaf)
+            {
+                string kind = n.IsListAnnotated ? "LIST" : n.IsMapAnnotated ? "MAP" : "STRUCT";
+                return rep + kind + "<" + string.Join(", ", n.Children.Select(c => c.Name + ": " + Describe(c))) + ">";
+            }
+            string phys = e.Type switch
+            {
+                ParquetPhysicalType.FixedLenByteArray => $"FIXED_LEN_BYTE_ARRAY({e.TypeLength})",
+                ParquetPhysicalType.ByteArray => "BYTE_ARRAY",
+                var t => t.ToString()!.ToUpperInvariant(),
+            };
+            string ann = e.LogicalType is { } lt && lt.Kind != ParquetLogicalKind.None
+                ? lt.Kind switch
+                {
+                    ParquetLogicalKind.Decimal => $" DECIMAL({lt.Precision},{lt.Scale})",
+                    ParquetLogicalKind.Timestamp => $" TIMESTAMP({lt.Unit.ToString().ToUpperInvariant()}{(lt.IsAdjustedToUtc ? ", UTC" : "")})",
+                    ParquetLogicalKind.Time => $" TIME({lt.Unit.ToString().ToUpperInvariant()})",
+                    ParquetLogicalKind.Integer => $" INT({lt.BitWidth}, {(lt.IsSigned ? "signed" : "unsigned")})",
+                    var k => " " + k.ToString().ToUpperInvariant(),
+                }
+                : e.ConvertedType switch
+                {
+                    ParquetConvertedType.None => "",
+                    ParquetConvertedType.Decimal => $" DECIMAL({e.Precision},{e.Scale})",
+                    var c => " " + c.ToString().ToUpperInvariant(),
+                };
+            return rep + phys + ann;
+        }
+
+        public void Prepare(long rows)
+        {
+            _levelCursor = 0;
+            _valueCursor = 0;
+            _rowCursor = 0;
+            if (_nested is not null)
+            {
+                _nested.Prepare(rows);
+                return;
+            }
+            var c = Chunks[0];
+            if (c.LevelCount != rows)
+                throw new ParquetException($"column holds {c.LevelCount} values where the row group has {rows} rows");
+        }
+
+        public void Emit(int firstRow, int count, ColumnValues dst)
+        {
+            if (_nested is not null)
+            {
+                for (int r = 0; r < count; r++)
+                    _nested.AppendRow(firstRow + r, dst);
+                return;
+            }
+            var chunk = Chunks[0];
+            var values = chunk.Values;
+            var conv = Converters[0];
+            int maxDef = Leaves[0].DefinitionLevel;
+            if (_rowCursor != firstRow)
+                throw new InvalidOperationException("rows must be emitted in order");
+            if (maxDef == 0)
+            {
+                if (_valueCursor + count > values.Count)
+                    throw new ParquetException("column has fewer values than rows");
+                for (int r = 0; r < count; r++)
+                    conv.Append(values, _valueCursor++, dst);
+            }
+            else
+            {
+                var def = chunk.Def;
+                for (int r = 0; r < count; r++)
+                {
+                    if (def[_levelCursor++] == maxDef)
+                    {
+                        if (_valueCursor >= values.Count)
+                            throw new ParquetException("column has fewer values than its definition levels say");
+                        conv.Append(values, _valueCursor++, dst);
+                    }
+                    else
+                    {
+                        dst.AppendNull();
+                    }
+                }
+            }
+            _rowCursor += count;
+        }
+    }
+}
