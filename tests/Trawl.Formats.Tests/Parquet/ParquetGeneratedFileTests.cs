@@ -1,0 +1,124 @@
+using Trawl.Formats.Parquet;
+using Trawl.Formats.Tables;
+
+namespace Trawl.Formats.Tests.Parquet;
+
+public sealed class ParquetGeneratedFileTests
+{
+    private static (long?[] Ids, double?[] Scores, string?[] Names) Sample(int n)
+    {
+        var rnd = new Random(n);
+        var ids = new long?[n];
+        var scores = new double?[n];
+        var names = new string?[n];
+        string[] words = ["cat", "dog", "ünïcödé", "", "a longer caption with spaces", "emoji 🦜"];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = rnd.NextInt64(long.MinValue, long.MaxValue);
+            scores[i] = i % 7 == 3 ? null : rnd.NextDouble() * 1000 - 500;
+            names[i] = i % 5 == 1 ? null : words[rnd.Next(words.Length)] + (i % 3 == 0 ? "" : i.ToString());
+        }
+        return (ids, scores, names);
+    }
+
+    [Theory]
+    [InlineData(false, false, int.MaxValue)]
+    [InlineData(true, false, 100)]
+    [InlineData(false, true, 64)]
+    [InlineData(true, true, 1000)]
+    public void Generated_file_reads_back_the_values_written(bool snappy, bool dictionary, int rowGroupSize)
+    {
+        var (ids, scores, names) = Sample(1000);
+        var w = new TestParquetWriter { Snappy = snappy, RowGroupSize = rowGroupSize, WriteCrc = true }
+            .Int64("id", ids).Double("score", scores, optional: true).Text("name", names, optional: true, dictionary: dictionary);
+        string path = ParquetTestData.TempFile(w.Build());
+
+        using var reader = ParquetTableReader.Open(path);
+        Assert.Equal(1000, reader.RowCount);
+        Assert.Equal(["id", "score", "name"], reader.Schema.Columns.Select(c => c.Name));
+        Assert.Equal([ColumnType.Int64, ColumnType.Double, ColumnType.Text], reader.Schema.Columns.Select(c => c.Type));
+        var rows = ParquetTestData.ReadAll(reader, batchRows: 77);
+        Assert.Equal(1000, rows.Count);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(ids[i], (long?)rows[i][0]);
+            Assert.Equal(scores[i], (double?)rows[i][1]);
+            Assert.Equal(names[i], (string?)rows[i][2]);
+        }
+        Assert.Equal(reader.BytesTotal, reader.BytesRead);
+    }
+
+    [Fact]
+    public void Projection_reads_only_the_named_columns_in_the_order_asked()
+    {
+        var (ids, scores, names) = Sample(300);
+        var w = new TestParquetWriter().Int64("id", ids).Double("score", scores, optional: true).Text("name", names, optional: true);
+        string path = ParquetTestData.TempFile(w.Build());
+
+        var rows = ParquetTestData.ReadAll(path, new TableReaderOptions { Columns = ["NAME", "id"] });
+        using var reader = ParquetTableReader.Open(path, new TableReaderOptions { Columns = ["name", "id"] });
+        Assert.Equal(["name", "id"], reader.Schema.Columns.Select(c => c.Name));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(names[i], (string?)rows[i][0]);
+            Assert.Equal(ids[i], (long?)rows[i][1]);
+        }
+    }
+
+    [Fact]
+    public void Projection_of_an_unknown_column_names_the_columns_there_are()
+    {
+        string path = ParquetTestData.TempFile(new TestParquetWriter().Int64("id", [1, 2]).Build());
+        var e = Assert.Throws<DataFormatException>(() => ParquetTableReader.Open(path, new TableReaderOptions { Columns = ["nope"] }));
+        Assert.Contains("nope", e.Message);
+        Assert.Contains("id", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Projection_skips_a_damaged_column_that_was_not_asked_for()
+    {
+        var w = new TestParquetWriter().Int64("id", [1, 2, 3]).Text("name", ["a", "b", "c"]);
+        byte[] bytes = w.Build();
+        // Damage the second column's page header; reading only "id" never decodes it.
+        bytes[w.PageOffsets[1] + 1] ^= 0xFF;
+        string path = ParquetTestData.TempFile(bytes);
+
+        var rows = ParquetTestData.ReadAll(path, new TableReaderOptions { Columns = ["id"] });
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => (long)r[0]!));
+        Assert.Throws<DataFormatException>(() => ParquetTestData.ReadAll(path));
+    }
+
+    [Fact]
+    public void Empty_file_has_no_rows()
+    {
+        string path = ParquetTestData.TempFile(new TestParquetWriter().Int64("id", []).Build());
+        using var reader = ParquetTableReader.Open(path);
+        Assert.Equal(0, reader.RowCount);
+        var batch = new ColumnBatch(1, 128);
+        Assert.False(reader.ReadBatch(batch, 100));
+        Assert.Equal(0, batch.RowCount);
+    }
+
+    [Fact]
+    public void Batches_span_row_groups_and_number_their_first_rows()
+    {
+        long?[] ids = Enumerable.Range(0, 250).Select(i => (long?)i).ToArray();
+        string path = ParquetTestData.TempFile(new TestParquetWriter { RowGroupSize = 60 }.Int64("id", ids).Build());
+        using var reader = ParquetTableReader.Open(path);
+        var batch = new ColumnBatch(1, 128);
+        var firsts = new List<long>();
+        var all = new List<long>();
+        long lastProgress = 0;
+        while (reader.ReadBatch(batch, 100))
+        {
+            firsts.Add(batch.FirstRow);
+            for (int r = 0; r < batch.RowCount; r++)
+                all.Add(batch.Columns[0].Int64At(r));
+            Assert.True(reader.BytesRead >= lastProgress);
+            lastProgress = reader.BytesRead;
+        }
+        Assert.Equal([0L, 100L, 200L], firsts);
+        Assert.Equal(ids.Select(i => i!.Value), all);
+    }
+}
