@@ -23,7 +23,7 @@ internal static class Lz4Decoder
                 lit = ReadLength(src, ref pos, lit);
             if (lit > src.Length - pos || lit > dst.Length - op)
                 throw new ParquetException("LZ4 literals run past the end of their block");
-            src.Slice(pos, lit).CopyTo(dst[op..]);
+            Lz77.Literal(src, pos, dst, op, lit);
             pos += lit;
             op += lit;
             if (pos == src.Length)

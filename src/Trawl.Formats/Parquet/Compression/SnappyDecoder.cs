@@ -43,7 +43,7 @@ internal static class SnappyDecoder
                 len += 1;
                 if (len > src.Length - pos || len > dst.Length - op)
                     throw new ParquetException("Snappy literal runs past the end of its block");
-                src.Slice(pos, len).CopyTo(dst[op..]);
+                Lz77.Literal(src, pos, dst, op, len);
                 pos += len;
                 op += len;
                 continue;

@@ -51,7 +51,7 @@ internal ref struct ZstdBitReader
         int shift = (int)(start & 7);
         ulong w;
         if (b + 8 <= _data.Length)
-            w = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(b, 8));
+            w = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(_data), b));
         else
         {
             w = 0;

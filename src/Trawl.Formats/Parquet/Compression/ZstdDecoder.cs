@@ -195,7 +195,7 @@ internal static class ZstdDecoder
             }
             if (litLen > litSize - litPos || litLen > dst.Length - op)
                 throw new ParquetException("ZSTD sequence takes more literals than there are");
-            literals.Slice(litPos, litLen).CopyTo(dst[op..]);
+            Lz77.Literal(literals, litPos, dst, op, litLen);
             litPos += litLen;
             op += litLen;
             if (offset <= 0 || offset > op - frameStart || matchLen > dst.Length - op)
