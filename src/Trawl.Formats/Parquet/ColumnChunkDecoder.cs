@@ -39,8 +39,6 @@ internal sealed class ColumnChunkDecoder
             throw new ParquetException($"column chunk holds {meta.NumValues} values where the row group has {expectedRows} rows");
         long budget = _maxBytes;
         int total = (int)meta.NumValues;
-        if (maxDef > 0) LeafChunk.Ensure(ref output.Def, total);
-        if (maxRep > 0) LeafChunk.Ensure(ref output.Rep, total);
         int pos = 0;
         PageIndex = -1;
         while (output.LevelCount < total)
@@ -83,12 +81,14 @@ internal sealed class ColumnChunkDecoder
                     if (!h.HasDataHeader)
                         throw new ParquetException("data page lacks its header");
                     CheckCount(h.NumValues, total - output.LevelCount, ref budget);
+                    EnsureLevels(output, leaf, h.NumValues);
                     DecodeV1(meta.Codec, raw, h, leaf, type, output);
                     break;
                 case ParquetPageType.DataPageV2:
                     if (!h.HasDataHeaderV2)
                         throw new ParquetException("data page v2 lacks its header");
                     CheckCount(h.NumValues, total - output.LevelCount, ref budget);
+                    EnsureLevels(output, leaf, h.NumValues);
                     DecodeV2(meta.Codec, raw, h, leaf, type, output);
                     break;
                 default:
@@ -96,6 +96,14 @@ internal sealed class ColumnChunkDecoder
                     break;
             }
         }
+    }
+
+    /// <summary>Level arrays grow page by page, so a chunk's claimed value count is never allocated before pages back it.</summary>
+    private static void EnsureLevels(LeafChunk output, ParquetSchemaNode leaf, int pageValues)
+    {
+        long need = (long)output.LevelCount + pageValues;
+        if (leaf.DefinitionLevel > 0) LeafChunk.Ensure(ref output.Def, need);
+        if (leaf.RepetitionLevel > 0) LeafChunk.Ensure(ref output.Rep, need);
     }
 
     private void CheckCount(int numValues, int left, ref long budget)

@@ -374,6 +374,9 @@ public sealed class ParquetTableReader : ITableReader
                 : e.ConvertedType switch
                 {
                     ParquetConvertedType.None => "",
+                    // INT_32 on INT32 and INT_64 on INT64 say nothing the physical type does not.
+                    ParquetConvertedType.Int32 when e.Type == ParquetPhysicalType.Int32 => "",
+                    ParquetConvertedType.Int64 when e.Type == ParquetPhysicalType.Int64 => "",
                     ParquetConvertedType.Decimal => $" DECIMAL({e.Precision},{e.Scale})",
                     var c => " " + c.ToString().ToUpperInvariant(),
                 };

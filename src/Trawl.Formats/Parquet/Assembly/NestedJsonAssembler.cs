@@ -61,6 +61,9 @@ internal sealed class NestedJsonAssembler
             var leaf = _leaves[l];
             var c = _chunks[l];
             int n = c.LevelCount;
+            // Every row has at least one entry in every leaf.
+            if (rows > n)
+                throw new ParquetException($"leaf '{leaf.PathString}' holds {n} entries where the row group has {rows} rows");
             LeafChunk.Ensure(ref c.RowStarts, rows + 1);
             LeafChunk.Ensure(ref c.ValueIndex, n);
             int r = 0;
@@ -181,43 +184,54 @@ internal sealed class NestedJsonAssembler
     private static bool IsTwoLevelList(ParquetSchemaNode list, ParquetSchemaNode repeated)
         => repeated.IsLeaf || repeated.Children.Count > 1 || repeated.Name == "array" || repeated.Name == list.Name + "_tuple";
 
+    private enum ElementKind { Instance, Child, MapEntry }
+
     /// <summary>Writes the elements of a repeated node as an array; with asElement each element is the node's single child.</summary>
     private void WriteRepeated(ParquetSchemaNode node, int[] lo, int[] hi, int depth, bool asElement)
     {
         _writer.WriteStartArray();
-        ForEachElement(node, lo, hi, depth, (elo, ehi, d) =>
-        {
-            if (asElement)
-                WriteField(node.Children[0], elo, ehi, d);
-            else
-                WriteInstance(node, elo, ehi, d);
-        });
+        ForEachElement(node, lo, hi, depth, asElement ? ElementKind.Child : ElementKind.Instance);
         _writer.WriteEndArray();
     }
 
     private void WriteMap(ParquetSchemaNode kv, int[] lo, int[] hi, int depth)
     {
+        if (!kv.Children[0].IsLeaf)
+            throw new ParquetException($"map '{kv.Name}' has a key that is not a primitive");
         _writer.WriteStartObject();
-        var key = kv.Children[0];
-        ForEachElement(kv, lo, hi, depth, (elo, ehi, d) =>
-        {
-            if (!key.IsLeaf)
-                throw new ParquetException($"map '{kv.Name}' has a key that is not a primitive");
-            int kl = _leafRange[key].First;
-            int s = elo[kl];
-            if (Def(kl, s) < key.DefinitionLevel)
-                _writer.WritePropertyName("null"u8);
-            else
-                _converters[kl].WritePropertyName(_chunks[kl].Values, _chunks[kl].ValueIndex[s], _writer);
-            if (kv.Children.Count > 1)
-                WriteField(kv.Children[1], elo, ehi, d);
-            else
-                _writer.WriteNullValue();
-        });
+        ForEachElement(kv, lo, hi, depth, ElementKind.MapEntry);
         _writer.WriteEndObject();
     }
 
-    private void ForEachElement(ParquetSchemaNode node, int[] lo, int[] hi, int depth, Action<int[], int[], int> element)
+    private void WriteElement(ParquetSchemaNode node, int[] elo, int[] ehi, int depth, ElementKind kind)
+    {
+        switch (kind)
+        {
+            case ElementKind.Child:
+                WriteField(node.Children[0], elo, ehi, depth);
+                break;
+            case ElementKind.Instance:
+                WriteInstance(node, elo, ehi, depth);
+                break;
+            default:
+            {
+                var key = node.Children[0];
+                int kl = _leafRange[key].First;
+                int s = elo[kl];
+                if (Def(kl, s) < key.DefinitionLevel)
+                    _writer.WritePropertyName("null"u8);
+                else
+                    _converters[kl].WritePropertyName(_chunks[kl].Values, _chunks[kl].ValueIndex[s], _writer);
+                if (node.Children.Count > 1)
+                    WriteField(node.Children[1], elo, ehi, depth);
+                else
+                    _writer.WriteNullValue();
+                break;
+            }
+        }
+    }
+
+    private void ForEachElement(ParquetSchemaNode node, int[] lo, int[] hi, int depth, ElementKind kind)
     {
         var (first, count) = _leafRange[node];
         int s = lo[first];
@@ -241,7 +255,7 @@ internal sealed class NestedJsonAssembler
                 elo[l] = a;
                 ehi[l] = b;
             }
-            element(elo, ehi, depth + 1);
+            WriteElement(node, elo, ehi, depth + 1, kind);
             int ended = 0;
             for (int l = first; l < first + count; l++)
             {
