@@ -116,7 +116,7 @@ public sealed class ParquetTableReader : ITableReader
             throw new DataFormatException(path, "file metadata is corrupt: " + e.Message, byteOffset: footerStart, inner: e);
         }
         CheckRowGroups(path, meta, tree, footerStart);
-        var columns = BuildColumns(path, tree, options.Columns);
+        var columns = BuildColumns(path, tree, options.Columns, options.Flatten);
         return new ParquetTableReader(path, file, po, meta, tree, columns, length, footerStart);
     }
 
@@ -149,17 +149,26 @@ public sealed class ParquetTableReader : ITableReader
         meta.NumRows = sum;
     }
 
-    private static OutputColumn[] BuildColumns(string path, ParquetSchemaTree tree, IReadOnlyList<string>? projection)
+    private static OutputColumn[] BuildColumns(string path, ParquetSchemaTree tree, IReadOnlyList<string>? projection, bool flatten)
     {
         var all = new List<OutputColumn>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var field in tree.Root.Children)
+        void Add(ParquetSchemaNode field, string baseName)
         {
-            string name = field.Name;
+            // Flattening opens plain structs (not lists, maps or repeated groups) into parent_child columns.
+            if (flatten && !field.IsLeaf && !field.IsRepeated && !field.IsListAnnotated && !field.IsMapAnnotated)
+            {
+                foreach (var child in field.Children)
+                    Add(child, baseName + "_" + child.Name);
+                return;
+            }
+            string name = baseName;
             for (int k = 2; !names.Add(name); k++)
-                name = field.Name + "_" + k;
+                name = baseName + "_" + k;
             all.Add(OutputColumn.Create(path, name, field));
         }
+        foreach (var field in tree.Root.Children)
+            Add(field, field.Name);
         if (projection is null)
             return all.ToArray();
         var picked = new List<OutputColumn>();
