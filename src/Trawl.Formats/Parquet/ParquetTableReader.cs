@@ -213,9 +213,9 @@ public sealed class ParquetTableReader : ITableReader
                 {
                     _columns[c].Emit((int)_groupRow, n, batch.Columns[c]);
                 }
-                catch (ParquetException e)
+                catch (Exception e) when (IsDataProblem(e))
                 {
-                    throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
+                    throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
                 }
             }
             _groupRow += n;
@@ -271,9 +271,9 @@ public sealed class ParquetTableReader : ITableReader
             {
                 col.Prepare(rg.NumRows);
             }
-            catch (ParquetException e)
+            catch (Exception e) when (IsDataProblem(e))
             {
-                throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: col.Schema.Name, inner: e);
+                throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup})", column: col.Schema.Name, inner: e);
             }
         }
     }
@@ -304,14 +304,19 @@ public sealed class ParquetTableReader : ITableReader
         {
             _decoder.Decode(chunk, start, meta, leaf, rg.NumRows, output);
         }
-        catch (Exception e) when (e is ParquetException or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        catch (Exception e) when (IsDataProblem(e))
         {
-            string problem = e is ParquetException ? e.Message : "corrupt data (" + e.Message + ")";
-            throw new DataFormatException(Path, $"{problem} (row group {_rowGroup}, page {_decoder.PageIndex})", column: column, byteOffset: _decoder.PageOffset, inner: e);
+            throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup}, page {_decoder.PageIndex})", column: column, byteOffset: _decoder.PageOffset, inner: e);
         }
     }
 
     public void Dispose() => _file.Dispose();
+
+    // Decoders check what they read; a bounds exception that still escapes them means corrupt data, not a bug to crash on.
+    private static bool IsDataProblem(Exception e) => e is ParquetException or IndexOutOfRangeException or ArgumentOutOfRangeException
+        or ArgumentException or OverflowException;
+
+    private static string Problem(Exception e) => e is ParquetException ? e.Message : "corrupt data (" + e.Message + ")";
 
     /// <summary>One output column: a top-level field with its leaves, flat or assembled as JSON.</summary>
     private sealed class OutputColumn
