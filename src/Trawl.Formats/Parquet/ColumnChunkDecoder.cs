@@ -176,16 +176,7 @@ internal sealed class ColumnChunkDecoder
         DecodeValues(values, h.Encoding, leaf, type, present, output);
     }
 
-    private static int CountPresent(ReadOnlySpan<int> def, int maxDef)
-    {
-        int c = 0;
-        foreach (int d in def)
-        {
-            if (d == maxDef) c++;
-            else if ((uint)d > (uint)maxDef) throw new ParquetException($"definition level {d} exceeds the column's maximum {maxDef}");
-        }
-        return c;
-    }
+    private static int CountPresent(ReadOnlySpan<int> def, int maxDef) => LevelScanner.CountAtMax(def, maxDef);
 
     internal static int BitWidth(int maxLevel) => maxLevel == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maxLevel);
 
@@ -213,12 +204,7 @@ internal sealed class ColumnChunkDecoder
         throw new ParquetException($"level encoding {encoding} is not supported");
     }
 
-    private static void CheckLevels(ReadOnlySpan<int> levels, int max)
-    {
-        foreach (int l in levels)
-            if ((uint)l > (uint)max)
-                throw new ParquetException($"level {l} exceeds the column's maximum {max}");
-    }
+    private static void CheckLevels(ReadOnlySpan<int> levels, int max) => LevelScanner.CheckMax(levels, max);
 
     private void DecodeValues(ReadOnlySpan<byte> data, ParquetEncoding encoding, ParquetSchemaNode leaf, ParquetPhysicalType type, int count, LeafChunk output)
     {
