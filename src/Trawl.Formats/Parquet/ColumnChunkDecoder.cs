@@ -217,7 +217,7 @@ internal sealed class ColumnChunkDecoder
                 break;
             case ParquetEncoding.PlainDictionary:
             case ParquetEncoding.RleDictionary:
-                DecodeDictionaryIndices(data, count, output, type, _maxBytes);
+                DecodeDictionaryIndices(data, count, output, type);
                 break;
             case ParquetEncoding.Rle when type == ParquetPhysicalType.Boolean:
             {
@@ -251,7 +251,7 @@ internal sealed class ColumnChunkDecoder
         }
     }
 
-    private static void DecodeDictionaryIndices(ReadOnlySpan<byte> data, int count, LeafChunk output, ParquetPhysicalType type, long maxBytes)
+    private static void DecodeDictionaryIndices(ReadOnlySpan<byte> data, int count, LeafChunk output, ParquetPhysicalType type)
     {
         if (!output.HasDictionary)
             throw new ParquetException("dictionary-encoded page without a dictionary page");
@@ -287,19 +287,7 @@ internal sealed class ColumnChunkDecoder
         }
         else
         {
-            long total = 0;
-            var offs = dict.Offsets;
-            for (int k = 0; k < count; k++)
-                total += offs[idx[k] + 1] - offs[idx[k]];
-            if (values.HeapLength + total > maxBytes)
-                throw new ParquetException($"dictionary-encoded values exceed the column size limit ({maxBytes} bytes)");
-            values.ReserveBytes(count, total);
-            var heap = dict.Heap;
-            for (int k = 0; k < count; k++)
-            {
-                int a = offs[idx[k]];
-                values.AddBytes(heap.AsSpan(a, offs[idx[k] + 1] - a));
-            }
+            values.AddDictionaryReferences(idx);
         }
     }
 }

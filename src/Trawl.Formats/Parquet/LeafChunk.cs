@@ -9,8 +9,14 @@ internal sealed class LeafChunk
     public int[] Rep = [];
     /// <summary>Entries (levels) decoded; equals the row count for a flat column.</summary>
     public int LevelCount;
-    public LeafValues Values { get; } = new();
-    public LeafValues Dictionary { get; } = new();
+    public LeafChunk()
+    {
+        Dictionary = new LeafValues();
+        Values = new LeafValues { Dictionary = Dictionary };
+    }
+
+    public LeafValues Values { get; }
+    public LeafValues Dictionary { get; }
     public bool HasDictionary;
     /// <summary>Scratch for dictionary indices.</summary>
     public int[] Indices = [];

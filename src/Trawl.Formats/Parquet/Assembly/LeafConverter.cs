@@ -139,9 +139,9 @@ internal sealed class LeafConverter
 
     private int MaxFormattedLength(LeafValues v, int i) => Conversion switch
     {
-        LeafConversion.DecimalBytes => v.Offsets[i + 1] - v.Offsets[i] == 0 ? 8 : (v.Offsets[i + 1] - v.Offsets[i]) * 3 + Scale + 8,
+        LeafConversion.DecimalBytes => v.LengthAt(i) * 3 + Scale + 8,
         LeafConversion.DecimalInt => 24 + Scale,
-        LeafConversion.Text or LeafConversion.Binary or LeafConversion.Json => v.Offsets[i + 1] - v.Offsets[i],
+        LeafConversion.Text or LeafConversion.Binary or LeafConversion.Json => v.LengthAt(i),
         _ => 64,
     };
 

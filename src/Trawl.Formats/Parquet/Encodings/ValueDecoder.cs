@@ -184,7 +184,7 @@ internal static class ValueDecoder
             src.Slice(pos, s).CopyTo(dst.Heap.AsSpan(start + p));
             pos += s;
             dst.HeapLength = start + p + s;
-            dst.Offsets[++dst.Count] = dst.HeapLength;
+            dst.AddWritten(start, p + s);
             prevStart = start;
         }
     }
