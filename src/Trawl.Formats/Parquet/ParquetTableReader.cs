@@ -52,6 +52,15 @@ public sealed class ParquetTableReader : ITableReader
     public long? RowCount => _meta.NumRows;
     public long BytesTotal { get; }
 
+    /// <summary>Row groups in the file (each is decoded as a unit).</summary>
+    public int RowGroupCount => _meta.RowGroups.Count;
+
+    /// <summary>The writer named in the footer ("parquet-cpp-arrow version 14.0.1"...), when given.</summary>
+    public string? CreatedBy => _meta.CreatedBy;
+
+    /// <summary>The footer's key/value metadata (e.g. "pandas", "huggingface", "ARROW:schema"), in file order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> KeyValueMetadata => _meta.KeyValues;
+
     public long BytesRead
     {
         get

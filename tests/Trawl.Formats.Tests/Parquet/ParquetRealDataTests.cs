@@ -26,6 +26,17 @@ public sealed class ParquetRealDataTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Footer_metadata_of_a_pandas_written_file_is_exposed()
+    {
+        string? path = ParquetTestData.SharedFile(output, "img2dataset/test_10000.parquet");
+        if (path is null) return;
+        using var reader = ParquetTableReader.Open(path);
+        Assert.True(reader.RowGroupCount >= 1);
+        // The sample carries a pandas index column, so pandas wrote its schema into the key/value metadata.
+        Assert.Contains(reader.KeyValueMetadata, kv => kv.Key == "pandas" && kv.Value!.Contains("__index_level_0__"));
+    }
+
+    [Fact]
     public void Projection_on_real_data_gives_the_same_values_as_a_full_read()
     {
         string? path = ParquetTestData.SharedFile(output, "img2dataset/test_10000.parquet");
