@@ -171,6 +171,9 @@ public sealed class ParquetTableReader : ITableReader
                     Add(child, baseName + "_" + child.Name);
                 return;
             }
+            // Same rules as the other readers: an empty name becomes column_N, a repeated one gets _2, _3...
+            if (string.IsNullOrWhiteSpace(baseName))
+                baseName = $"column_{all.Count + 1}";
             string name = baseName;
             for (int k = 2; !names.Add(name); k++)
                 name = baseName + "_" + k;
@@ -184,9 +187,10 @@ public sealed class ParquetTableReader : ITableReader
         foreach (string want in projection)
         {
             var c = all.FirstOrDefault(x => string.Equals(x.Schema.Name, want, StringComparison.OrdinalIgnoreCase))
-                ?? throw new DataFormatException(path, $"no column named '{want}' (columns: {string.Join(", ", all.Select(x => x.Schema.Name))})");
-            if (!picked.Contains(c))
-                picked.Add(c);
+                ?? throw new DataFormatException(path, $"no column '{want}'; the columns are: {string.Join(", ", all.Select(x => x.Schema.Name))}", column: want);
+            if (picked.Contains(c))
+                throw new DataFormatException(path, $"column '{want}' is asked for twice", column: want);
+            picked.Add(c);
         }
         return picked.ToArray();
     }

@@ -76,6 +76,14 @@ public sealed class ParquetGeneratedFileTests
     }
 
     [Fact]
+    public void Projection_naming_a_column_twice_is_refused()
+    {
+        string path = ParquetTestData.TempFile(new TestParquetWriter().Int64("id", [1, 2]).Build());
+        var e = Assert.Throws<DataFormatException>(() => ParquetTableReader.Open(path, new TableReaderOptions { Columns = ["id", "ID"] }));
+        Assert.Contains("twice", e.Message);
+    }
+
+    [Fact]
     public void Projection_skips_a_damaged_column_that_was_not_asked_for()
     {
         var w = new TestParquetWriter().Int64("id", [1, 2, 3]).Text("name", ["a", "b", "c"]);
