@@ -20,9 +20,9 @@ public sealed class ParquetTableReader : ITableReader
     private readonly ParquetFileMetadata _meta;
     private readonly ParquetSchemaTree _tree;
     private readonly OutputColumn[] _columns;
-    private readonly ColumnChunkDecoder _decoder;
     private readonly long _dataEnd;
-    private byte[] _chunkBuffer = [];
+    // Every (column, leaf) whose chunk a row group needs: the units decoded in parallel.
+    private readonly (OutputColumn Column, int Leaf)[] _work;
     private int _rowGroup = -1;
     private long _groupRows;
     private long _groupRow;
@@ -42,7 +42,9 @@ public sealed class ParquetTableReader : ITableReader
         _columns = columns;
         BytesTotal = length;
         _dataEnd = dataEnd;
-        _decoder = new ColumnChunkDecoder(options.VerifyChecksums, options.MaxColumnChunkBytes);
+        foreach (var c in columns)
+            c.CreateDecoders(options);
+        _work = columns.SelectMany(c => Enumerable.Range(0, c.Leaves.Length).Select(l => (c, l))).ToArray();
         Schema = new TableSchema(columns.Select(c => c.Schema));
         _bytesBefore = length - dataEnd + 4;
     }
@@ -272,14 +274,31 @@ public sealed class ParquetTableReader : ITableReader
 
     private void LoadRowGroup(ParquetRowGroup rg)
     {
+        // Chunks decode independently (each leaf has its own decoder and buffers), so they can run in parallel;
+        // errors are collected per chunk and the first in column order is thrown, so the message does not depend on timing.
+        var errors = new Exception?[_work.Length];
+        void Load(int i)
+        {
+            var (col, l) = _work[i];
+            try
+            {
+                LoadChunk(rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l]);
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        }
+        int parallelism = Math.Max(1, _options.MaxParallelism);
+        if (parallelism == 1 || _work.Length < 2)
+            for (int i = 0; i < _work.Length; i++) Load(i);
+        else
+            Parallel.For(0, _work.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, Load);
+        foreach (var e in errors)
+            if (e is not null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
         foreach (var col in _columns)
         {
-            for (int l = 0; l < col.Leaves.Length; l++)
-            {
-                var leaf = col.Leaves[l];
-                var meta = rg.Columns[leaf.LeafIndex];
-                LoadChunk(rg, leaf, meta, col.Chunks[l]);
-            }
             try
             {
                 col.Prepare(rg.NumRows);
@@ -291,7 +310,7 @@ public sealed class ParquetTableReader : ITableReader
         }
     }
 
-    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output)
+    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output, ColumnChunkDecoder decoder, ref byte[] buffer)
     {
         string column = leaf.PathString;
         if (!ParquetDecompressor.IsSupported(meta.Codec))
@@ -309,17 +328,17 @@ public sealed class ParquetTableReader : ITableReader
         // Old parquet-mr left the dictionary page header out of total_compressed_size (PARQUET-816);
         // a little slack past the chunk costs nothing since decoding stops at the chunk's value count.
         size += Math.Min(100, _dataEnd - (start + size));
-        if (_chunkBuffer.Length < size)
-            _chunkBuffer = new byte[Math.Max(size, Math.Min((long)_chunkBuffer.Length * 2, Array.MaxLength))];
-        var chunk = _chunkBuffer.AsSpan(0, (int)size);
+        if (buffer.Length < size)
+            buffer = new byte[Math.Max(size, Math.Min((long)buffer.Length * 2, Array.MaxLength))];
+        var chunk = buffer.AsSpan(0, (int)size);
         ReadExactly(_file, chunk, start, Path);
         try
         {
-            _decoder.Decode(chunk, start, meta, leaf, rg.NumRows, output);
+            decoder.Decode(chunk, start, meta, leaf, rg.NumRows, output);
         }
         catch (Exception e) when (IsDataProblem(e))
         {
-            throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup}, page {_decoder.PageIndex})", column: column, byteOffset: _decoder.PageOffset, inner: e);
+            throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup}, page {decoder.PageIndex})", column: column, byteOffset: decoder.PageOffset, inner: e);
         }
     }
 
@@ -355,6 +374,15 @@ public sealed class ParquetTableReader : ITableReader
         public ParquetSchemaNode[] Leaves { get; }
         public LeafConverter[] Converters { get; }
         public LeafChunk[] Chunks { get; }
+        public ColumnChunkDecoder[] Decoders { get; private set; } = [];
+        /// <summary>Each leaf's compressed chunk, read from disk.</summary>
+        public byte[][] Buffers { get; private set; } = [];
+
+        public void CreateDecoders(ParquetReaderOptions options)
+        {
+            Decoders = Leaves.Select(_ => new ColumnChunkDecoder(options.VerifyChecksums, options.MaxColumnChunkBytes)).ToArray();
+            Buffers = Leaves.Select(_ => Array.Empty<byte>()).ToArray();
+        }
         private bool IsFlat => Field.IsLeaf && !Field.IsRepeated;
 
         public static OutputColumn Create(string path, string name, ParquetSchemaNode field)

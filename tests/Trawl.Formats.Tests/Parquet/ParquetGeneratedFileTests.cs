@@ -98,6 +98,33 @@ public sealed class ParquetGeneratedFileTests
     }
 
     [Fact]
+    public void Parallel_and_sequential_decoding_agree_on_rows_and_on_the_first_error()
+    {
+        var (ids, scores, names) = Sample(2000);
+        var w = new TestParquetWriter { RowGroupSize = 300 }.Int64("id", ids).Double("score", scores, optional: true).Text("name", names, optional: true, dictionary: true);
+        byte[] bytes = w.Build();
+        string path = ParquetTestData.TempFile(bytes);
+        var one = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = 1 });
+        var many = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = 8 });
+        Assert.Equal(one.Count, many.Count);
+        for (int i = 0; i < one.Count; i++)
+            Assert.Equal(one[i], many[i]);
+
+        // Damage the second and third columns of the first row group: the error must name the second either way.
+        byte[] bad = (byte[])bytes.Clone();
+        bad[w.PageOffsets[1] + 1] ^= 0xFF;
+        bad[w.PageOffsets[2] + 1] ^= 0xFF;
+        string badPath = ParquetTestData.TempFile(bad);
+        for (int run = 0; run < 5; run++)
+        {
+            var e1 = Assert.Throws<DataFormatException>(() => ParquetTestData.ReadAll(badPath, po: new ParquetReaderOptions { MaxParallelism = 1 }));
+            var e8 = Assert.Throws<DataFormatException>(() => ParquetTestData.ReadAll(badPath, po: new ParquetReaderOptions { MaxParallelism = 8 }));
+            Assert.Equal(e1.Message, e8.Message);
+            Assert.Equal("score", e8.Column);
+        }
+    }
+
+    [Fact]
     public void Empty_file_has_no_rows()
     {
         string path = ParquetTestData.TempFile(new TestParquetWriter().Int64("id", []).Build());
