@@ -228,9 +228,10 @@ public sealed class ParquetTableReader : ITableReader
                 {
                     _columns[c].Emit((int)_groupRow, n, batch.Columns[c]);
                 }
-                catch (Exception e) when (IsDataProblem(e))
+                catch (ParquetException e)
                 {
-                    throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
+                    // Only the checks made while assembling rows; a bounds error here would be a bug, not bad data.
+                    throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
                 }
             }
             _groupRow += n;
@@ -303,9 +304,9 @@ public sealed class ParquetTableReader : ITableReader
             {
                 col.Prepare(rg.NumRows);
             }
-            catch (Exception e) when (IsDataProblem(e))
+            catch (ParquetException e)
             {
-                throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup})", column: col.Schema.Name, inner: e);
+                throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: col.Schema.Name, inner: e);
             }
         }
     }
@@ -315,8 +316,6 @@ public sealed class ParquetTableReader : ITableReader
         string column = leaf.PathString;
         if (!ParquetDecompressor.IsSupported(meta.Codec))
             throw new DataFormatException(Path, $"{meta.Codec.ToString().ToUpperInvariant()} compression is not supported (row group {_rowGroup})", column: column);
-        if (meta.Codec == ParquetCompression.Zstd && !ZstdDecoder.IsAvailable)
-            throw new DataFormatException(Path, $"ZSTD compression is not supported yet (column {column})", column: column);
         long start = meta.DataPageOffset;
         if (meta.DictionaryPageOffset is long d && d > 0 && d < start)
             start = d;
@@ -344,7 +343,7 @@ public sealed class ParquetTableReader : ITableReader
 
     public void Dispose() => _file.Dispose();
 
-    // Decoders check what they read; a bounds exception that still escapes them means corrupt data, not a bug to crash on.
+    // Decoders check what they read; a bounds exception that still escapes one means corrupt data, not a bug to crash on.
     private static bool IsDataProblem(Exception e) => e is ParquetException or IndexOutOfRangeException or ArgumentOutOfRangeException
         or ArgumentException or OverflowException;
 
