@@ -26,42 +26,79 @@ internal sealed class ColumnChunkDecoder
     public int PageIndex { get; private set; }
     public long PageOffset { get; private set; }
 
-    public void Decode(ReadOnlySpan<byte> chunk, long chunkFileOffset, ParquetColumnChunk meta, ParquetSchemaNode leaf, long expectedRows, LeafChunk output)
+    // The chunk being decoded: its bytes, where it lies in the file, and how far decoding has got.
+    private byte[] _chunk = [];
+    private int _chunkLength;
+    private long _fileOffset;
+    private ParquetColumnChunk? _meta;
+    private ParquetSchemaNode? _leaf;
+    private int _total;
+    private int _levelsDone;
+    private int _pos;
+
+    /// <summary>Levels (entries) of the chunk decoded so far, across compactions of the output.</summary>
+    public int LevelsDone => _levelsDone;
+
+    /// <summary>Decodes a whole chunk into <paramref name="output"/> (nested columns, whose rows may span pages).</summary>
+    public void Decode(byte[] chunk, int length, long chunkFileOffset, ParquetColumnChunk meta, ParquetSchemaNode leaf, long expectedRows, LeafChunk output)
+    {
+        Start(chunk, length, chunkFileOffset, meta, leaf, expectedRows, output);
+        while (DecodePage(output)) { }
+    }
+
+    /// <summary>Checks a chunk's metadata and makes it the one <see cref="DecodePage"/> reads; clears <paramref name="output"/>.</summary>
+    public void Start(byte[] chunk, int length, long chunkFileOffset, ParquetColumnChunk meta, ParquetSchemaNode leaf, long expectedRows, LeafChunk output)
     {
         output.Clear();
         var type = leaf.Element.Type!.Value;
-        int maxDef = leaf.DefinitionLevel, maxRep = leaf.RepetitionLevel;
+        PageIndex = -1;
+        PageOffset = chunkFileOffset;
         if (meta.Type != type)
             throw new ParquetException($"column chunk says type {meta.Type} where the schema says {type}");
-        if (meta.NumValues < 0 || meta.NumValues > _maxBytes / 8)
-            throw new ParquetException($"column chunk claims {meta.NumValues} values, beyond the decoded-size limit");
-        if (maxRep == 0 && meta.NumValues != expectedRows)
+        if (meta.NumValues < 0 || meta.NumValues > int.MaxValue)
+            throw new ParquetException($"column chunk claims {meta.NumValues} values");
+        if (leaf.RepetitionLevel == 0 && meta.NumValues != expectedRows)
             throw new ParquetException($"column chunk holds {meta.NumValues} values where the row group has {expectedRows} rows");
-        long budget = _maxBytes;
-        int total = (int)meta.NumValues;
-        int pos = 0;
-        PageIndex = -1;
-        while (output.LevelCount < total)
+        _chunk = chunk;
+        _chunkLength = length;
+        _fileOffset = chunkFileOffset;
+        _meta = meta;
+        _leaf = leaf;
+        _total = (int)meta.NumValues;
+        _levelsDone = 0;
+        _pos = 0;
+    }
+
+    /// <summary>What <paramref name="o"/> holds in memory, roughly, for the size limit.</summary>
+    private static long Held(LeafChunk o) => (long)o.LevelCount * 8 + o.Values.Count * 8L + o.Values.HeapLength + o.Dictionary.HeapLength + o.Dictionary.Count * 8L;
+
+    /// <summary>Decodes pages up to and including the next data page into <paramref name="output"/>; false when the chunk has no more values.</summary>
+    public bool DecodePage(LeafChunk output)
+    {
+        var meta = _meta!;
+        var leaf = _leaf!;
+        var type = leaf.Element.Type!.Value;
+        var chunk = _chunk.AsSpan(0, _chunkLength);
+        while (_levelsDone < _total)
         {
             PageIndex++;
-            PageOffset = chunkFileOffset + pos;
-            if (pos >= chunk.Length)
-                throw new ParquetException($"column chunk ends after {output.LevelCount} of its {total} values");
-            int headerLen = ParquetMetadataParser.ParsePageHeader(chunk[pos..], out var h);
-            pos += headerLen;
-            if (h.CompressedSize > chunk.Length - pos)
+            PageOffset = _fileOffset + _pos;
+            if (_pos >= chunk.Length)
+                throw new ParquetException($"column chunk ends after {_levelsDone} of its {_total} values");
+            int headerLen = ParquetMetadataParser.ParsePageHeader(chunk[_pos..], out var h);
+            _pos += headerLen;
+            if (h.CompressedSize > chunk.Length - _pos)
                 throw new ParquetException($"page of {h.CompressedSize} bytes runs past the end of its column chunk");
-            var raw = chunk.Slice(pos, h.CompressedSize);
-            pos += h.CompressedSize;
+            var raw = chunk.Slice(_pos, h.CompressedSize);
+            _pos += h.CompressedSize;
             if (h.Crc is int crc && _verifyChecksums && h.Type is ParquetPageType.DataPage or ParquetPageType.DataPageV2 or ParquetPageType.DictionaryPage)
             {
                 uint actual = Crc32.Compute(raw);
                 if (actual != (uint)crc)
                     throw new ParquetException($"page checksum mismatch (stored {(uint)crc:x8}, computed {actual:x8})");
             }
-            if (h.UncompressedSize > budget)
-                throw new ParquetException($"page of {h.UncompressedSize} decompressed bytes exceeds the column size limit ({_maxBytes} bytes)");
-            budget -= h.UncompressedSize;
+            if (Held(output) + h.UncompressedSize + h.NumValues * 8L > _maxBytes)
+                throw new ParquetException($"column chunk decodes to more than the column size limit ({_maxBytes} bytes)");
             switch (h.Type)
             {
                 case ParquetPageType.DictionaryPage:
@@ -71,8 +108,6 @@ internal sealed class ColumnChunkDecoder
                         throw new ParquetException("column chunk has a second dictionary page");
                     if (h.Encoding is not (ParquetEncoding.Plain or ParquetEncoding.PlainDictionary))
                         throw new ParquetException($"dictionary page encoding {h.Encoding} is not supported");
-                    if ((long)h.NumValues * 8 > budget + h.UncompressedSize)
-                        throw new ParquetException("dictionary holds more values than the column size limit allows");
                     var dictBytes = Decompress(meta.Codec, raw, h.UncompressedSize);
                     ValueDecoder.DecodePlain(type, leaf.Element.TypeLength, dictBytes, h.NumValues, output.Dictionary);
                     output.HasDictionary = true;
@@ -80,22 +115,25 @@ internal sealed class ColumnChunkDecoder
                 case ParquetPageType.DataPage:
                     if (!h.HasDataHeader)
                         throw new ParquetException("data page lacks its header");
-                    CheckCount(h.NumValues, total - output.LevelCount, ref budget);
+                    CheckCount(h.NumValues);
                     EnsureLevels(output, leaf, h.NumValues);
                     DecodeV1(meta.Codec, raw, h, leaf, type, output);
-                    break;
+                    _levelsDone += h.NumValues;
+                    return true;
                 case ParquetPageType.DataPageV2:
                     if (!h.HasDataHeaderV2)
                         throw new ParquetException("data page v2 lacks its header");
-                    CheckCount(h.NumValues, total - output.LevelCount, ref budget);
+                    CheckCount(h.NumValues);
                     EnsureLevels(output, leaf, h.NumValues);
                     DecodeV2(meta.Codec, raw, h, leaf, type, output);
-                    break;
+                    _levelsDone += h.NumValues;
+                    return true;
                 default:
                     // Index pages and unknown page types carry nothing we need.
                     break;
             }
         }
+        return false;
     }
 
     /// <summary>Level arrays grow page by page, so a chunk's claimed value count is never allocated before pages back it.</summary>
@@ -106,13 +144,10 @@ internal sealed class ColumnChunkDecoder
         if (leaf.RepetitionLevel > 0) LeafChunk.Ensure(ref output.Rep, need);
     }
 
-    private void CheckCount(int numValues, int left, ref long budget)
+    private void CheckCount(int numValues)
     {
-        if (numValues > left)
-            throw new ParquetException($"page holds {numValues} values where the column chunk has only {left} left");
-        budget -= numValues * 8L;
-        if (budget < 0)
-            throw new ParquetException($"column chunk decodes to more than the column size limit ({_maxBytes} bytes)");
+        if (numValues > _total - _levelsDone)
+            throw new ParquetException($"page holds {numValues} values where the column chunk has only {_total - _levelsDone} left");
     }
 
     private ReadOnlySpan<byte> Decompress(ParquetCompression codec, ReadOnlySpan<byte> raw, int size)

@@ -33,6 +33,13 @@ internal sealed class LeafChunk
         HasDictionary = false;
     }
 
+    /// <summary>Forgets the levels and values (all handed out) but keeps the dictionary, before the next page of a streamed chunk.</summary>
+    public void ClearPageData()
+    {
+        LevelCount = 0;
+        Values.Clear();
+    }
+
     public static void Ensure(ref int[] a, long size)
     {
         if (size <= a.Length)

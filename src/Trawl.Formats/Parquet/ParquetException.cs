@@ -7,4 +7,10 @@ namespace Trawl.Formats.Parquet;
 internal sealed class ParquetException : Exception
 {
     public ParquetException(string problem) : base(problem) { }
+
+    /// <summary>The page (0-based within its column chunk) where the problem is, when known.</summary>
+    public int? Page { get; init; }
+
+    /// <summary>The file offset of that page, when known.</summary>
+    public long? ByteOffset { get; init; }
 }

@@ -37,7 +37,8 @@ internal sealed class ParquetOutputColumn
         Decoders = Leaves.Select(_ => new ColumnChunkDecoder(options.VerifyChecksums, options.MaxColumnChunkBytes)).ToArray();
         Buffers = Leaves.Select(_ => Array.Empty<byte>()).ToArray();
     }
-    private bool IsFlat => Field.IsLeaf && !Field.IsRepeated;
+    /// <summary>A flat column streams its chunk page by page; a nested one is decoded whole (its rows may span pages).</summary>
+    public bool IsFlat => Field.IsLeaf && !Field.IsRepeated;
 
     public static ParquetOutputColumn Create(string path, string name, ParquetSchemaNode field)
     {
@@ -102,9 +103,26 @@ internal sealed class ParquetOutputColumn
             _nested.Prepare(rows);
             return;
         }
-        var c = Chunks[0];
-        if (c.LevelCount != rows)
-            throw new ParquetException($"column holds {c.LevelCount} values where the row group has {rows} rows");
+    }
+
+    /// <summary>Decodes the next page of a flat column, with the page's place attached to any problem.</summary>
+    private void NextPage()
+    {
+        var decoder = Decoders[0];
+        var chunk = Chunks[0];
+        chunk.ClearPageData();
+        _levelCursor = 0;
+        _valueCursor = 0;
+        try
+        {
+            if (!decoder.DecodePage(chunk))
+                throw new ParquetException($"column chunk ends after {decoder.LevelsDone} values, before its row group's rows");
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException || e is ParquetException { Page: null })
+        {
+            string problem = e is ParquetException ? e.Message : "corrupt data (" + e.Message + ")";
+            throw new ParquetException(problem) { Page = decoder.PageIndex, ByteOffset = decoder.PageOffset };
+        }
     }
 
     public void Emit(int firstRow, int count, ColumnValues dst)
@@ -115,35 +133,47 @@ internal sealed class ParquetOutputColumn
                 _nested.AppendRow(firstRow + r, dst);
             return;
         }
-        var chunk = Chunks[0];
-        var values = chunk.Values;
-        var conv = Converters[0];
-        int maxDef = Leaves[0].DefinitionLevel;
         if (_rowCursor != firstRow)
             throw new InvalidOperationException("rows must be emitted in order");
-        if (maxDef == 0)
+        var chunk = Chunks[0];
+        var conv = Converters[0];
+        int maxDef = Leaves[0].DefinitionLevel;
+        int done = 0;
+        while (done < count)
         {
-            if (_valueCursor + count > values.Count)
-                throw new ParquetException("column has fewer values than rows");
-            for (int r = 0; r < count; r++)
-                conv.Append(values, _valueCursor++, dst);
-        }
-        else
-        {
-            var def = chunk.Def;
-            for (int r = 0; r < count; r++)
+            if (_levelCursor == chunk.LevelCount)
             {
-                if (def[_levelCursor++] == maxDef)
-                {
-                    if (_valueCursor >= values.Count)
-                        throw new ParquetException("column has fewer values than its definition levels say");
+                NextPage();
+                continue;
+            }
+            int n = Math.Min(chunk.LevelCount - _levelCursor, count - done);
+            var values = chunk.Values;
+            if (maxDef == 0)
+            {
+                if (_valueCursor + n > values.Count)
+                    throw new ParquetException("column has fewer values than rows");
+                for (int r = 0; r < n; r++)
                     conv.Append(values, _valueCursor++, dst);
-                }
-                else
+                _levelCursor += n;
+            }
+            else
+            {
+                var def = chunk.Def;
+                for (int r = 0; r < n; r++)
                 {
-                    dst.AppendNull();
+                    if (def[_levelCursor++] == maxDef)
+                    {
+                        if (_valueCursor >= values.Count)
+                            throw new ParquetException("column has fewer values than its definition levels say");
+                        conv.Append(values, _valueCursor++, dst);
+                    }
+                    else
+                    {
+                        dst.AppendNull();
+                    }
                 }
             }
+            done += n;
         }
         _rowCursor += count;
     }

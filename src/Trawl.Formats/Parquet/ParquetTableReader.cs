@@ -222,23 +222,56 @@ public sealed class ParquetTableReader : ITableReader
             if (_groupRow >= _groupRows && !NextRowGroup())
                 break;
             int n = (int)Math.Min(maxRows - batch.RowCount, _groupRows - _groupRow);
-            for (int c = 0; c < _columns.Length; c++)
-            {
-                try
-                {
-                    _columns[c].Emit((int)_groupRow, n, batch.Columns[c]);
-                }
-                catch (ParquetException e)
-                {
-                    // Only the checks made while assembling rows; a bounds error here would be a bug, not bad data.
-                    throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup})", column: _columns[c].Schema.Name, row: _rowsBefore + _groupRow, inner: e);
-                }
-            }
+            EmitColumns((int)_groupRow, n, batch);
             _groupRow += n;
             batch.RowCount += n;
             _rowsEmitted += n;
         }
         return batch.RowCount > 0;
+    }
+
+    /// <summary>
+    /// Appends rows to every column. Columns are independent (own pages, own output lane), so with
+    /// parallelism they run at once; the first error in column order is the one reported either way.
+    /// </summary>
+    private void EmitColumns(int firstRow, int n, ColumnBatch batch)
+    {
+        int parallelism = Math.Max(1, _options.MaxParallelism);
+        if (parallelism == 1 || _columns.Length < 2 || n < 1024)
+        {
+            for (int c = 0; c < _columns.Length; c++)
+                EmitColumn(c, firstRow, n, batch);
+            return;
+        }
+        var errors = new Exception?[_columns.Length];
+        Parallel.For(0, _columns.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, c =>
+        {
+            try
+            {
+                EmitColumn(c, firstRow, n, batch);
+            }
+            catch (Exception e)
+            {
+                errors[c] = e;
+            }
+        });
+        foreach (var e in errors)
+            if (e is not null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+    }
+
+    private void EmitColumn(int c, int firstRow, int n, ColumnBatch batch)
+    {
+        try
+        {
+            _columns[c].Emit(firstRow, n, batch.Columns[c]);
+        }
+        catch (ParquetException e)
+        {
+            // Decoding problems of streamed pages arrive with their page; a bounds error elsewhere here would be a bug, not bad data.
+            string page = e.Page is int p ? $", page {p}" : "";
+            throw new DataFormatException(Path, $"{e.Message} (row group {_rowGroup}{page})", column: _columns[c].Schema.Name, byteOffset: e.ByteOffset, row: _rowsBefore + firstRow, inner: e);
+        }
     }
 
     private bool NextRowGroup()
@@ -283,7 +316,7 @@ public sealed class ParquetTableReader : ITableReader
             var (col, l) = _work[i];
             try
             {
-                LoadChunk(rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l]);
+                LoadChunk(rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l], decodeWhole: !col.IsFlat);
             }
             catch (Exception e)
             {
@@ -311,7 +344,8 @@ public sealed class ParquetTableReader : ITableReader
         }
     }
 
-    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output, ColumnChunkDecoder decoder, ref byte[] buffer)
+    /// <summary>Reads a chunk's bytes; decodes it whole for a nested column, or just checks it for a flat one (which then streams page by page).</summary>
+    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output, ColumnChunkDecoder decoder, ref byte[] buffer, bool decodeWhole)
     {
         string column = leaf.PathString;
         if (!ParquetDecompressor.IsSupported(meta.Codec))
@@ -333,7 +367,10 @@ public sealed class ParquetTableReader : ITableReader
         ReadExactly(_file, chunk, start, Path);
         try
         {
-            decoder.Decode(chunk, start, meta, leaf, rg.NumRows, output);
+            if (decodeWhole)
+                decoder.Decode(buffer, (int)size, start, meta, leaf, rg.NumRows, output);
+            else
+                decoder.Start(buffer, (int)size, start, meta, leaf, rg.NumRows, output);
         }
         catch (Exception e) when (IsDataProblem(e))
         {
