@@ -124,6 +124,38 @@ public sealed class ParquetGeneratedFileTests
         }
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 4)]
+    public void Flat_columns_stream_across_many_pages_and_batches_that_do_not_line_up(bool snappy, int parallelism)
+    {
+        var (ids, scores, names) = Sample(5000);
+        var w = new TestParquetWriter { Snappy = snappy, RowGroupSize = 2100, PageRows = 97 }
+            .Int64("id", ids).Double("score", scores, optional: true).Text("name", names, optional: true, dictionary: true);
+        string path = ParquetTestData.TempFile(w.Build());
+        var rows = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = parallelism }, batchRows: 1234);
+        Assert.Equal(5000, rows.Count);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(ids[i], (long?)rows[i][0]);
+            Assert.Equal(scores[i], (double?)rows[i][1]);
+            Assert.Equal(names[i], (string?)rows[i][2]);
+        }
+    }
+
+    [Fact]
+    public void Size_limit_applies_to_a_page_at_a_time_for_flat_columns()
+    {
+        long?[] ids = Enumerable.Range(0, 20_000).Select(i => (long?)i).ToArray();
+        var paged = new TestParquetWriter { PageRows = 1000 }.Int64("id", ids);
+        var onePage = new TestParquetWriter().Int64("id", ids);
+        var limit = new ParquetReaderOptions { MaxColumnChunkBytes = 64_000 };
+        // 20,000 values decode to 160 KB as a whole chunk, but only 8 KB (plus levels) a page.
+        Assert.Equal(20_000, ParquetTestData.ReadAll(ParquetTestData.TempFile(paged.Build()), po: limit).Count);
+        var e = Assert.Throws<DataFormatException>(() => ParquetTestData.ReadAll(ParquetTestData.TempFile(onePage.Build()), po: limit));
+        Assert.Contains("limit", e.Message);
+    }
+
     [Fact]
     public void Empty_file_has_no_rows()
     {

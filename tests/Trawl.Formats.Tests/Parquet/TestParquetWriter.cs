@@ -15,6 +15,7 @@ internal sealed class TestParquetWriter
     public bool Snappy { get; init; }
     public bool WriteCrc { get; init; }
     public int RowGroupSize { get; init; } = int.MaxValue;
+    public int PageRows { get; init; } = int.MaxValue;
 
     /// <summary>File offsets of every page header written (dictionary and data pages), in order.</summary>
     public List<long> PageOffsets { get; } = new();
@@ -57,32 +58,39 @@ internal sealed class TestParquetWriter
                     dictOffset = file.Position;
                     WritePage(file, pageType: 2, Plain(col.Type, dict.Keys.Cast<object?>().ToArray()), dict.Count, dictionary: true);
                 }
-                var levels = new MemoryStream();
-                if (col.Optional)
-                {
-                    byte[] rle = BitPackedRun(slice.Select(v => v is null ? 0 : 1).ToArray(), 1);
-                    var len = new byte[4];
-                    BinaryPrimitives.WriteInt32LittleEndian(len, rle.Length);
-                    levels.Write(len);
-                    levels.Write(rle);
-                }
-                long indexAt = -1;
-                if (dict is not null)
-                {
-                    int bw = dict.Count <= 1 ? 1 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(dict.Count - 1));
-                    var idx = present.Select(v => dict[(string)v!]).ToArray();
-                    valuesSection = [(byte)bw, .. BitPackedRun(idx, bw)];
-                    indexAt = levels.Length;
-                }
-                else
-                {
-                    valuesSection = Plain(col.Type, present);
-                }
-                byte[] body = [.. levels.ToArray(), .. valuesSection];
                 long dataOffset = file.Position;
-                long bodyAt = WritePage(file, pageType: 0, body, slice.Length, dictionary: false, encoding: dict is null ? 0 : 8);
-                if (indexAt >= 0 && !Snappy)
-                    IndexSectionOffsets.Add(bodyAt + indexAt);
+                // Data pages of at most PageRows rows each, all sharing the chunk's dictionary.
+                for (int p0 = 0; p0 < slice.Length || (slice.Length == 0 && p0 == 0); p0 += PageRows)
+                {
+                    var page = slice.Skip(p0).Take(PageRows).ToArray();
+                    var pagePresent = page.Where(v => v is not null).ToArray();
+                    var levels = new MemoryStream();
+                    if (col.Optional)
+                    {
+                        byte[] rle = BitPackedRun(page.Select(v => v is null ? 0 : 1).ToArray(), 1);
+                        var len = new byte[4];
+                        BinaryPrimitives.WriteInt32LittleEndian(len, rle.Length);
+                        levels.Write(len);
+                        levels.Write(rle);
+                    }
+                    long indexAt = -1;
+                    if (dict is not null)
+                    {
+                        int bw = dict.Count <= 1 ? 1 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(dict.Count - 1));
+                        var idx = pagePresent.Select(v => dict[(string)v!]).ToArray();
+                        valuesSection = [(byte)bw, .. BitPackedRun(idx, bw)];
+                        indexAt = levels.Length;
+                    }
+                    else
+                    {
+                        valuesSection = Plain(col.Type, pagePresent);
+                    }
+                    byte[] body = [.. levels.ToArray(), .. valuesSection];
+                    long bodyAt = WritePage(file, pageType: 0, body, page.Length, dictionary: false, encoding: dict is null ? 0 : 8);
+                    if (indexAt >= 0 && !Snappy)
+                        IndexSectionOffsets.Add(bodyAt + indexAt);
+                    if (slice.Length == 0) break;
+                }
                 chunks.Add((chunkStart, file.Position - chunkStart, dictOffset, dataOffset, slice.Length));
             }
             groups.Add((n, chunks));
