@@ -1,0 +1,14 @@
+namespace Trawl.Formats.Parquet.Metadata;
+
+/// <summary>Parquet's physical (storage) types, numbered as in parquet.thrift.</summary>
+internal enum ParquetPhysicalType
+{
+    Boolean = 0,
+    Int32 = 1,
+    Int64 = 2,
+    Int96 = 3,
+    Float = 4,
+    Double = 5,
+    ByteArray = 6,
+    FixedLenByteArray = 7,
+}
