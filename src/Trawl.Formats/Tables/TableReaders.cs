@@ -1,5 +1,6 @@
 using Trawl.Formats.Csv;
 using Trawl.Formats.Json;
+using Trawl.Formats.Parquet;
 
 namespace Trawl.Formats.Tables;
 
@@ -7,7 +8,7 @@ namespace Trawl.Formats.Tables;
 public static class TableReaders
 {
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json"];
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet"];
 
     /// <summary>The format of a file from its extension (looking through .gz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
@@ -48,7 +49,7 @@ public static class TableReaders
             // Many published ".json" files are JSON Lines; read them as such unless a --json-path says otherwise.
             "json" when options.JsonPath is null && JsonLinesSniffer.LooksLikeJsonLines(path) => JsonLinesReader.Open(path, options),
             "json" => JsonDocumentReader.Open(path, options),
-            // "parquet" => ParquetReader.Open(path, options),   (the lead wires the Parquet helper's reader here)
+            "parquet" => ParquetTableReader.Open(path, options),
             // "npy" => NpyReader.Open(path, options),
             null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
             _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
