@@ -79,7 +79,7 @@ public static class TrawlServer
         app.MapGet("/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
         app.MapGet("/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
         app.MapGet("/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
-        app.MapFallback((HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
+        app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
         Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
     }
