@@ -4,6 +4,7 @@ using Trawl.Server.Hosting;
 using Trawl.Server.Output;
 using Trawl.Server.Requests;
 using Trawl.Server.Views;
+using Trawl.Store.Datasets;
 
 namespace Trawl.Server.Endpoints;
 
@@ -39,7 +40,11 @@ internal sealed class TableEndpoint(ServerState state)
         var suggested = dataset.SuggestFacets(table.Name);
         var facetColumns = request.Facets.Select(c => (Column: c, Explicit: true)).ToList();
         if (facetColumns.Count == 0 && format == OutputFormat.Html && !request.HasSearchOrFilters)
-            facetColumns.AddRange(suggested.Take(DefaultFacets).Select(c => (Column: c, Explicit: false)));
+        {
+            // Media and link columns are poor defaults: their values are long and say little on their own.
+            var plain = suggested.Where(c => table.FindColumn(c)?.Role is null or ColumnRole.None);
+            facetColumns.AddRange(plain.Take(DefaultFacets).Select(c => (Column: c, Explicit: false)));
+        }
         var facets = facetColumns.Select(f => new ShownFacet(
             f.Column,
             request.HasSearchOrFilters ? dataset.Facet(facetQuery, f.Column, FacetLimit) : state.Facets.Get(dataset, table, f.Column, FacetLimit),
