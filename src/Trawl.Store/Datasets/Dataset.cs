@@ -101,7 +101,7 @@ public sealed class Dataset : IDisposable
             }
             long? total = count ? CountWith(conn, table, q) : null;
             return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>How many rows match (ignoring Size and Next).</summary>
@@ -110,7 +110,7 @@ public sealed class Dataset : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
-        return WithConnection(conn => CountWith(conn, table, q));
+        return WithConnection(conn => CountWith(conn, table, q), query);
     }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
@@ -137,7 +137,7 @@ public sealed class Dataset : IDisposable
             if (truncated)
                 values.RemoveAt(values.Count - 1);
             return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
@@ -208,7 +208,7 @@ public sealed class Dataset : IDisposable
             for (int i = 0; i < bins; i++)
                 result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i]));
             return new Histogram(info?.Name ?? "rowid", result, lo, hi, nulls);
-        });
+        }, query);
     }
 
     /// <summary>One row by rowid (columns start with "rowid"), or null when there is none.</summary>
@@ -233,10 +233,10 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         columns = q.ColumnNames;
-        return Stream(q, PageOrder.For(q, query));
+        return Stream(q, PageOrder.For(q, query), query);
     }
 
-    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order)
+    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order, TableQuery query)
     {
         var conn = Rent();
         try
@@ -251,7 +251,7 @@ public sealed class Dataset : IDisposable
             }
             catch (SqliteException e)
             {
-                throw Translate(e);
+                throw Translate(e, query);
             }
             using (reader)
             {
@@ -265,7 +265,7 @@ public sealed class Dataset : IDisposable
                     }
                     catch (SqliteException e)
                     {
-                        throw Translate(e);
+                        throw Translate(e, query);
                     }
                     if (!more)
                         yield break;
@@ -337,7 +337,7 @@ public sealed class Dataset : IDisposable
         return _pool.Rent();
     }
 
-    private T WithConnection<T>(Func<SqliteConnection, T> work)
+    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
     {
         var conn = Rent();
         try
@@ -346,7 +346,7 @@ public sealed class Dataset : IDisposable
         }
         catch (SqliteException e)
         {
-            throw Translate(e);
+            throw Translate(e, query);
         }
         finally
         {
@@ -370,16 +370,21 @@ public sealed class Dataset : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>SQLite errors caused by the query (bad FTS syntax, a bad --where) are the user's to fix.</summary>
-    private static Exception Translate(SqliteException e)
+    /// <summary>SQLite errors caused by the query (bad FTS syntax in raw mode, a bad --where) are the user's to fix.</summary>
+    private static Exception Translate(SqliteException e, TableQuery? query = null)
     {
         string message = e.Message;
-        int colon = message.IndexOf("': ", StringComparison.Ordinal);
-        if (message.StartsWith("SQLite Error", StringComparison.Ordinal) && colon > 0)
-            message = message[(colon + 3)..];
-        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || message.Contains("syntax error", StringComparison.OrdinalIgnoreCase))
-            return new UserErrorException("search syntax error: " + message, e);
-        if (e.SqliteErrorCode is 1)
+        const string prefix = "SQLite Error ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0)
+                message = message[(colon + 2)..].Trim('\'', ' ', '.');
+        }
+        bool rawSearch = query is { SearchMode: SearchMode.Raw } && !string.IsNullOrWhiteSpace(query.Search);
+        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || (rawSearch && e.SqliteErrorCode == 1))
+            return new UserErrorException($"search syntax error in '{query?.Search}': {message}", e);
+        if (e.SqliteErrorCode == 1)
             return new UserErrorException("query error: " + message, e);
         return e;
     }
