@@ -29,6 +29,10 @@ public sealed class Dataset : IDisposable
         _snapshot = LoadSnapshot();
     }
 
+    /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
+    /// (ranking every match of a common word in millions of rows is too slow for a page). Internal: tests lower it.</summary>
+    internal int RankLimit { get; set; } = PageOrder.DefaultRankLimit;
+
     /// <summary>The dataset's name: its folder name without ".trawl".</summary>
     public string Name => DatasetPaths.NameOf(Directory);
 
@@ -77,12 +81,12 @@ public sealed class Dataset : IDisposable
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
         var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
-        var order = PageOrder.For(q, query);
-        if (cursor is not null && !order.Accepts(cursor))
-            throw new UserErrorException("the _next cursor belongs to a query with another sort order");
 
         return WithConnection(conn =>
         {
+            var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            if (cursor is not null && !order.Accepts(cursor))
+                throw new UserErrorException("the _next cursor belongs to a query with another sort order (or the data changed)");
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, cursor, size + 1);
             q.Bind(cmd);
@@ -97,7 +101,7 @@ public sealed class Dataset : IDisposable
             {
                 rows.RemoveAt(rows.Count - 1);
                 long offset = (cursor?.Offset ?? 0) + size;
-                next = order.CursorAfter(rows[^1], offset, q).Encode();
+                next = order.CursorAfter(rows[^1], offset).Encode();
             }
             long? total = count ? CountWith(conn, table, q) : null;
             return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
@@ -233,14 +237,23 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         columns = q.ColumnNames;
-        return Stream(q, PageOrder.For(q, query), query);
+        return Stream(q, query);
     }
 
-    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order, TableQuery query)
+    private IEnumerable<object?[]> Stream(QueryCompiler q, TableQuery query)
     {
         var conn = Rent();
         try
         {
+            PageOrder order;
+            try
+            {
+                order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e, query);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
             q.Bind(cmd);
@@ -360,10 +373,27 @@ public sealed class Dataset : IDisposable
         read(r);
     }
 
+    private static long CappedMatchCount(SqliteConnection conn, QueryCompiler q, int limit)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = PageOrder.CappedMatchCountSql(q, limit);
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private static long CountWith(SqliteConnection conn, TableInfo table, QueryCompiler q)
     {
         if (q.MatchesAll)
             return table.RowCount;
+        if (q.SearchOnly)
+        {
+            // Counting the FTS doclist alone is ~100x faster than joining every match back to the table.
+            using var fts = conn.CreateCommand();
+            string name = SqlNames.Quote(q.FtsTable!);
+            fts.CommandText = $"SELECT count(*) FROM {name} WHERE {name} MATCH {q.MatchParameter}";
+            q.Bind(fts);
+            return (long)fts.ExecuteScalar()!;
+        }
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT count(*) FROM {q.TableSql}{q.WhereSql()}";
         q.Bind(cmd);
