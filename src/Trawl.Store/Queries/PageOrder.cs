@@ -15,7 +15,7 @@ namespace Trawl.Store.Queries;
 internal sealed class PageOrder
 {
     /// <summary>Most matches a search may have and still be ordered by rank (by default).</summary>
-    public const int DefaultRankLimit = 10_000;
+    public const int DefaultRankLimit = 2_000;
 
     private const string RankKey = "_rank";
 
