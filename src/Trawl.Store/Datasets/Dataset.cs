@@ -29,6 +29,10 @@ public sealed class Dataset : IDisposable
         _snapshot = LoadSnapshot();
     }
 
+    /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
+    /// (ranking every match of a common word in millions of rows is too slow for a page). Internal: tests lower it.</summary>
+    internal int RankLimit { get; set; } = PageOrder.DefaultRankLimit;
+
     /// <summary>The dataset's name: its folder name without ".trawl".</summary>
     public string Name => DatasetPaths.NameOf(Directory);
 
@@ -77,12 +81,12 @@ public sealed class Dataset : IDisposable
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
         var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
-        var order = PageOrder.For(q, query);
-        if (cursor is not null && !order.Accepts(cursor))
-            throw new UserErrorException("the _next cursor belongs to a query with another sort order");
 
         return WithConnection(conn =>
         {
+            var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            if (cursor is not null && !order.Accepts(cursor))
+                throw new UserErrorException("the _next cursor belongs to a query with another sort order (or the data changed)");
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, cursor, size + 1);
             q.Bind(cmd);
@@ -97,11 +101,11 @@ public sealed class Dataset : IDisposable
             {
                 rows.RemoveAt(rows.Count - 1);
                 long offset = (cursor?.Offset ?? 0) + size;
-                next = order.CursorAfter(rows[^1], offset, q).Encode();
+                next = order.CursorAfter(rows[^1], offset).Encode();
             }
             long? total = count ? CountWith(conn, table, q) : null;
             return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>How many rows match (ignoring Size and Next).</summary>
@@ -110,7 +114,7 @@ public sealed class Dataset : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
-        return WithConnection(conn => CountWith(conn, table, q));
+        return WithConnection(conn => CountWith(conn, table, q), query);
     }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
@@ -137,7 +141,7 @@ public sealed class Dataset : IDisposable
             if (truncated)
                 values.RemoveAt(values.Count - 1);
             return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
@@ -208,7 +212,7 @@ public sealed class Dataset : IDisposable
             for (int i = 0; i < bins; i++)
                 result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i]));
             return new Histogram(info?.Name ?? "rowid", result, lo, hi, nulls);
-        });
+        }, query);
     }
 
     /// <summary>One row by rowid (columns start with "rowid"), or null when there is none.</summary>
@@ -233,14 +237,23 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         columns = q.ColumnNames;
-        return Stream(q, PageOrder.For(q, query));
+        return Stream(q, query);
     }
 
-    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order)
+    private IEnumerable<object?[]> Stream(QueryCompiler q, TableQuery query)
     {
         var conn = Rent();
         try
         {
+            PageOrder order;
+            try
+            {
+                order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e, query);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
             q.Bind(cmd);
@@ -251,7 +264,7 @@ public sealed class Dataset : IDisposable
             }
             catch (SqliteException e)
             {
-                throw Translate(e);
+                throw Translate(e, query);
             }
             using (reader)
             {
@@ -265,7 +278,7 @@ public sealed class Dataset : IDisposable
                     }
                     catch (SqliteException e)
                     {
-                        throw Translate(e);
+                        throw Translate(e, query);
                     }
                     if (!more)
                         yield break;
@@ -337,7 +350,7 @@ public sealed class Dataset : IDisposable
         return _pool.Rent();
     }
 
-    private T WithConnection<T>(Func<SqliteConnection, T> work)
+    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
     {
         var conn = Rent();
         try
@@ -346,7 +359,7 @@ public sealed class Dataset : IDisposable
         }
         catch (SqliteException e)
         {
-            throw Translate(e);
+            throw Translate(e, query);
         }
         finally
         {
@@ -360,26 +373,48 @@ public sealed class Dataset : IDisposable
         read(r);
     }
 
+    private static long CappedMatchCount(SqliteConnection conn, QueryCompiler q, int limit)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = PageOrder.CappedMatchCountSql(q, limit);
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private static long CountWith(SqliteConnection conn, TableInfo table, QueryCompiler q)
     {
         if (q.MatchesAll)
             return table.RowCount;
+        if (q.SearchOnly)
+        {
+            // Counting the FTS doclist alone is ~100x faster than joining every match back to the table.
+            using var fts = conn.CreateCommand();
+            string name = SqlNames.Quote(q.FtsTable!);
+            fts.CommandText = $"SELECT count(*) FROM {name} WHERE {name} MATCH {q.MatchParameter}";
+            q.Bind(fts);
+            return (long)fts.ExecuteScalar()!;
+        }
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT count(*) FROM {q.TableSql}{q.WhereSql()}";
         q.Bind(cmd);
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>SQLite errors caused by the query (bad FTS syntax, a bad --where) are the user's to fix.</summary>
-    private static Exception Translate(SqliteException e)
+    /// <summary>SQLite errors caused by the query (bad FTS syntax in raw mode, a bad --where) are the user's to fix.</summary>
+    private static Exception Translate(SqliteException e, TableQuery? query = null)
     {
         string message = e.Message;
-        int colon = message.IndexOf("': ", StringComparison.Ordinal);
-        if (message.StartsWith("SQLite Error", StringComparison.Ordinal) && colon > 0)
-            message = message[(colon + 3)..];
-        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || message.Contains("syntax error", StringComparison.OrdinalIgnoreCase))
-            return new UserErrorException("search syntax error: " + message, e);
-        if (e.SqliteErrorCode is 1)
+        const string prefix = "SQLite Error ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0)
+                message = message[(colon + 2)..].Trim('\'', ' ', '.');
+        }
+        bool rawSearch = query is { SearchMode: SearchMode.Raw } && !string.IsNullOrWhiteSpace(query.Search);
+        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || (rawSearch && e.SqliteErrorCode == 1))
+            return new UserErrorException($"search syntax error in '{query?.Search}': {message}", e);
+        if (e.SqliteErrorCode == 1)
             return new UserErrorException("query error: " + message, e);
         return e;
     }
