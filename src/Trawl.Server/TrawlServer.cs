@@ -44,8 +44,9 @@ public static class TrawlServer
                 else
                     k.Listen(endpoint ?? IPAddress.Loopback, options.Port);
             });
-            // One line per request is noise on a terminal; startup, warnings and errors still show.
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // One line per request is noise on a terminal, and the caller prints app.Urls itself;
+            // warnings and errors (with the details of 500s) still show.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
             var app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");

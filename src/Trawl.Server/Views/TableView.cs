@@ -27,8 +27,13 @@ internal static class TableView
         AppendActiveFilters(sb, r);
         AppendAddFilter(sb, r);
         AppendSuggestions(sb, r);
-        AppendFacets(sb, r);
-        AppendHistograms(sb, r);
+        if (r.Facets.Count > 0 || r.Histograms.Count > 0)
+        {
+            sb.Append("<div class=\"facets\">");
+            AppendFacets(sb, r);
+            AppendHistograms(sb, r);
+            sb.Append("</div>");
+        }
 
         var page = r.Page;
         if (page.Rows.Count == 0)
@@ -186,10 +191,7 @@ internal static class TableView
 
     private static void AppendFacets(StringBuilder sb, TableResult r)
     {
-        if (r.Facets.Count == 0)
-            return;
         var baseParams = r.FacetBase();
-        sb.Append("<div class=\"facets\">");
         foreach (var facet in r.Facets)
         {
             sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\"><h3><span>").AppendEncoded(facet.Column).Append("</span>");
@@ -207,14 +209,10 @@ internal static class TableView
                 sb.Append("<p class=\"truncated\">more values not shown</p>");
             sb.Append("</section>");
         }
-        sb.Append("</div>");
     }
 
     private static void AppendHistograms(StringBuilder sb, TableResult r)
     {
-        if (r.Histograms.Count == 0)
-            return;
-        sb.Append("<div class=\"facets\">");
         foreach (var h in r.Histograms)
         {
             sb.Append("<section class=\"facet histogram-box\"><h3><span>").AppendEncoded(h.Column).Append("</span>")
@@ -225,7 +223,6 @@ internal static class TableView
                 sb.Append("<p class=\"truncated\">").Append(h.NullCount.ToString("N0", CultureInfo.InvariantCulture)).Append(" null</p>");
             sb.Append("</section>");
         }
-        sb.Append("</div>");
     }
 
     private static void AppendHeader(StringBuilder sb, TableResult r, string column)
