@@ -233,7 +233,12 @@ internal static class TableView
         var target = sorted && !q.SortDescending ? p.With("_sort_desc", column) : p.With("_sort", column);
         string arrow = sorted ? (q.SortDescending ? " ↓" : " ↑") : "";
         var role = r.Table.FindColumn(column)?.Role ?? ColumnRole.None;
-        sb.Append("<th").Append(sorted ? " class=\"sorted\"" : "").Append(" scope=\"col\"");
+        bool numeric = column.Equals("rowid", StringComparison.OrdinalIgnoreCase) || r.Table.FindColumn(column)?.SqlType is "INTEGER" or "REAL";
+        string cls = (sorted ? "sorted " : "") + (numeric ? "num" : "");
+        sb.Append("<th");
+        if (cls.Trim().Length > 0)
+            sb.Append(" class=\"").Append(cls.Trim()).Append('"');
+        sb.Append(" scope=\"col\"");
         if (role != ColumnRole.None)
             sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
         sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))

@@ -149,6 +149,12 @@ public sealed class BrowserTests(BrowserFixture fixture, ITestOutputHelper outpu
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "clips.png"), FullPage = true });
         await page.GotoAsync("/sample/photos/6");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "row.png"), FullPage = true });
+        await page.GotoAsync("/");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "index.png") });
+        await page.GotoAsync("/sample/-/query?sql=" + Uri.EscapeDataString("select domain, count(*) as n, avg(score) from photos group by domain"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "query.png") });
+        await page.GotoAsync("/sample/photos?_search=zebra&_facet=tag&domain__exact=pinimg.com&_sort_desc=score");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, "filtered.png") });
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
