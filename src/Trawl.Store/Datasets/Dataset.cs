@@ -17,7 +17,7 @@ public sealed class Dataset : IDisposable
     public const int MaxPageSize = 1000;
 
     private readonly string _metaDb;
-    private readonly ReadConnectionPool _pool;
+    private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
     private Snapshot _snapshot;
 
@@ -242,7 +242,7 @@ public sealed class Dataset : IDisposable
 
     private IEnumerable<object?[]> Stream(QueryCompiler q, TableQuery query)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
             PageOrder order;
@@ -288,7 +288,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
@@ -324,7 +324,8 @@ public sealed class Dataset : IDisposable
         }
     }
 
-    /// <summary>The table list, reloaded (and the pool emptied) when an ingest has replaced meta.db since.</summary>
+    /// <summary>The table list, reloaded with a fresh pool when an ingest has replaced meta.db since (connections
+    /// opened before still read the old file until they are returned, then they are closed).</summary>
     private Snapshot Current()
     {
         var file = new FileInfo(_metaDb);
@@ -335,7 +336,9 @@ public sealed class Dataset : IDisposable
             {
                 if (ReferenceEquals(snap, _snapshot))
                 {
-                    _pool.Clear();
+                    var old = _pool;
+                    _pool = new ReadConnectionPool(_metaDb);
+                    old.Dispose();
                     _snapshot = LoadSnapshot();
                 }
                 snap = _snapshot;
@@ -344,15 +347,16 @@ public sealed class Dataset : IDisposable
         return snap;
     }
 
-    private SqliteConnection Rent()
+    private (ReadConnectionPool Pool, SqliteConnection Connection) Rent()
     {
         Current();
-        return _pool.Rent();
+        var pool = _pool;
+        return (pool, pool.Rent());
     }
 
     private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
             return work(conn);
@@ -363,7 +367,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
