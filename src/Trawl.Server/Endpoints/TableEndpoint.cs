@@ -5,6 +5,7 @@ using Trawl.Server.Output;
 using Trawl.Server.Requests;
 using Trawl.Server.Views;
 using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
 
 namespace Trawl.Server.Endpoints;
 
@@ -34,7 +35,8 @@ internal sealed class TableEndpoint(ServerState state)
             return;
         }
 
-        var page = dataset.QueryRows(request.Query, count: true);
+        // Rows first: they validate the query (columns, FTS syntax, cursor) before anything runs beside them.
+        var page = dataset.QueryRows(request.Query, count: false);
         var facetQuery = request.Query with { Next = null };
 
         var suggested = state.Facets.Suggestions(dataset, table);
@@ -45,14 +47,48 @@ internal sealed class TableEndpoint(ServerState state)
             var plain = suggested.Where(c => table.FindColumn(c)?.Role is null or ColumnRole.None);
             facetColumns.AddRange(plain.Take(DefaultFacets).Select(c => (Column: c, Explicit: false)));
         }
-        var facets = facetColumns.Select(f => new ShownFacet(
-            f.Column,
-            request.HasSearchOrFilters ? dataset.Facet(facetQuery, f.Column, FacetLimit) : state.Facets.Get(dataset, table, f.Column, FacetLimit),
-            f.Explicit)).ToList();
-        var histograms = request.Histograms.Select(c => dataset.Histogram(facetQuery, c)).ToList();
-        var shown = facets.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var result = new TableResult(dataset.Name, table, request, page, facets, histograms,
-            suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds);
+
+        // Count, facets and histograms run side by side and share one time budget.
+        var budget = Stopwatch.StartNew();
+        var limit = state.Options.SqlTimeLimit;
+        var countTask = TimeLimit.Start(() => dataset.CountRows(facetQuery));
+        var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: TimeLimit.Start(() => request.HasSearchOrFilters
+            ? dataset.Facet(facetQuery, f.Column, FacetLimit)
+            : state.Facets.Get(dataset, table, f.Column, FacetLimit)))).ToList();
+        var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(() => dataset.Histogram(facetQuery, c)))).ToList();
+
+        var cancel = context.RequestAborted;
+        var (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
+        var facets = new List<ShownFacet>();
+        var timedOut = new List<string>();
+        foreach (var f in facetTasks)
+        {
+            var (done, facet) = await TimeLimit.WaitAsync(f.Task, limit - budget.Elapsed, cancel);
+            if (done)
+                facets.Add(new ShownFacet(f.Column, facet!, f.Explicit));
+            else
+                timedOut.Add(f.Column);
+        }
+        var histograms = new List<Histogram>();
+        var histogramsTimedOut = new List<string>();
+        foreach (var h in histogramTasks)
+        {
+            var (done, histogram) = await TimeLimit.WaitAsync(h.Task, limit - budget.Elapsed, cancel);
+            if (done)
+                histograms.Add(histogram!);
+            else
+                histogramsTimedOut.Add(h.Column);
+        }
+
+        var shown = facetColumns.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = new TableResult(dataset.Name, table, request, page with { Count = counted ? count : null }, facets, histograms,
+            suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds)
+        {
+            CountTimedOut = !counted,
+            FacetsTimedOut = timedOut,
+            HistogramsTimedOut = histogramsTimedOut,
+            TimeLimitMs = limit.TotalMilliseconds,
+        };
 
         if (format == OutputFormat.Json)
             await Responses.Json(context, w => TableJson.Write(w, result, TableJson.Origin(context.Request)));
