@@ -52,6 +52,8 @@ public static class TrawlServer
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
             var state = new ServerState(catalog, options, logger);
             app.Lifetime.ApplicationStopped.Register(catalog.Dispose);
+            app.Lifetime.ApplicationStarted.Register(() =>
+                Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
             app.Use(SecurityHeaders.Apply);
             app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
