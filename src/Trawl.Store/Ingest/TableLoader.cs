@@ -18,6 +18,7 @@ namespace Trawl.Store.Ingest;
 internal sealed class TableLoader
 {
     private const int MaxDistinctForStats = 1000;
+    private const int FtsHashSize = 64 << 20;
     private static readonly string[] CaptionNames = ["caption", "text", "description"];
 
     private readonly SqliteConnection _conn;
@@ -503,6 +504,8 @@ internal sealed class TableLoader
                 RawSql.Execute(_db, $"DROP TABLE IF EXISTS {SqlNames.Quote(_ftsTable)}");
                 // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
                 RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {SqlNames.Quote(_ftsTable)} USING fts5({cols}, content={SqlNames.Quote(_table)}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
+                // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}, rank) VALUES ('hashsize', {FtsHashSize})");
                 RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}) VALUES ('rebuild')");
             }
             else if (_nextRowid > _firstNewRowid)
