@@ -57,14 +57,27 @@ internal sealed class TableLoader
     public IngestReport Run()
     {
         _table = _request.Table is { Length: > 0 } t ? ValidateTableName(t) : TableNameFromFile(_request.Sources[0]);
-        RawSql.Execute(_db, "BEGIN");
-        PrepareTarget();
-        foreach (string source in _request.Sources)
-            LoadSource(source);
-        if (!_tableReady)
-            throw new UserErrorException("no sources to ingest");
-        Finish();
-        RawSql.Execute(_db, "COMMIT");
+        // Cancellation also stops long single statements (the FTS build, index builds) within milliseconds.
+        raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
+        try
+        {
+            RawSql.Execute(_db, "BEGIN");
+            PrepareTarget();
+            foreach (string source in _request.Sources)
+                LoadSource(source);
+            if (!_tableReady)
+                throw new UserErrorException("no sources to ingest");
+            Finish();
+            RawSql.Execute(_db, "COMMIT");
+        }
+        catch (SqliteException e) when (_cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the ingest was cancelled", e, _cancel);
+        }
+        finally
+        {
+            raw.sqlite3_progress_handler(_db, 0, null, null);
+        }
         return new IngestReport(_table, _rowsRead, _rowsKept, _rowsFiltered, _duplicates, _columnsAdded, _clock.Elapsed);
     }
 
@@ -134,7 +147,7 @@ internal sealed class TableLoader
             var type = TypeInference.Infer(c.Type, first[i], n);
             _columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, first[i], n)));
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
 
         _searchColumns = ChooseSearchColumns(schema, first);
         if (_searchColumns.Count > 0)
@@ -164,7 +177,7 @@ internal sealed class TableLoader
             _seen = [];
     }
 
-    private void AddDerivedColumns(TableSchema schema, ColumnBatch first)
+    private void AddDerivedColumns(TableSchema schema)
     {
         foreach (var (name, spec) in _request.DeriveDomain)
         {
@@ -187,7 +200,6 @@ internal sealed class TableLoader
                 _columnsAdded.Add(col.Name);
             }
         }
-        _ = first;
     }
 
     private void AddNewColumns(TableSchema schema, ColumnBatch first)
@@ -203,7 +215,7 @@ internal sealed class TableLoader
             _columns.Add(col);
             _columnsAdded.Add(col.Name);
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
         ValidateDedupeColumns();
     }
 
