@@ -19,6 +19,8 @@ internal sealed class JsonRowsCursor : IDisposable
     private readonly int _maxRecordBytes;
     private JsonReaderState _state;
     private long _line = 1;
+    // Lines skipped before the first reader was made: the readers count lines from there.
+    private long _lineBase;
     private bool _done;
 
     public JsonRowsCursor(string path, string? jsonPath, int bufferSize, int maxRecordBytes)
@@ -41,6 +43,14 @@ internal sealed class JsonRowsCursor : IDisposable
     /// <summary>Moves to just inside the rows array.</summary>
     public void FindRows()
     {
+        while (JsonText.IsBlank(_buffer.Data))
+        {
+            if (_buffer.AtEnd)
+                throw Error("the document is empty");
+            Advance(_buffer.Data.Length);
+            _buffer.ReadMore();
+        }
+        _lineBase = _line - 1;
         try
         {
             var reader = NewReader();
@@ -60,7 +70,7 @@ internal sealed class JsonRowsCursor : IDisposable
                 var arrays = new List<string>();
                 while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    string name = reader.GetString()!;
+                    string name = KeyName(ref reader);
                     Read(ref reader);
                     if (reader.TokenType == JsonTokenType.StartArray)
                         arrays.Add(name);
@@ -83,7 +93,7 @@ internal sealed class JsonRowsCursor : IDisposable
                         Read(ref reader);
                         break;
                     }
-                    keys.Add(reader.GetString()!);
+                    keys.Add(KeyName(ref reader));
                     Read(ref reader);
                     SkipValue(ref reader);
                 }
@@ -223,7 +233,7 @@ internal sealed class JsonRowsCursor : IDisposable
     private DataFormatException Error(JsonException e)
     {
         // The reader's state carries its line count across refills, so its line is the document's (0-based).
-        long? line = e.LineNumber + 1;
+        long? line = e.LineNumber + 1 + _lineBase;
         long? offset = null;
         if (line >= _line)
         {
@@ -238,6 +248,22 @@ internal sealed class JsonRowsCursor : IDisposable
                 offset = _buffer.Offset + start + (e.BytePositionInLine ?? 0);
         }
         return new DataFormatException(Path, "not valid JSON: " + JsonErrors.Describe(e), line: line, byteOffset: offset, inner: e);
+    }
+
+    /// <summary>A property name for messages; never throws (bad UTF-8 shows as U+FFFD, escapes as written).</summary>
+    private static string KeyName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
     }
 
     private static string Describe(JsonTokenType token) => token switch
