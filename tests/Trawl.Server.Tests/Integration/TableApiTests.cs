@@ -251,6 +251,8 @@ public sealed class TableApiTests(ServerFixture server) : IClassFixture<ServerFi
     [InlineData("/sample/photos.json?_histogram=caption", "caption")]
     [InlineData("/sample/photos.csv?nope=1", "nope")]
     [InlineData("/sample/photos.json?%ZZ=1", "%ZZ")]
+    [InlineData("/sample/photos.csv?_searchmode=raw&_search=%22", "")]
+    [InlineData("/sample/photos.jsonl?_searchmode=raw&_search=cat+AND", "")]
     [InlineData("/sample/photos.json?_size=%", "_size")]
     [InlineData("/sample/photos.json?_searchmode=raw&_search=%22", "")]
     [InlineData("/sample/photos.json?width__in=%5B1%2C", "")]
