@@ -295,6 +295,27 @@ public sealed class IngestTests : IDisposable
             Assert.Equal((Math.Min(distinct, 1000), distinct > 1000 ? 1L : 0L), stats[col]);
         }
         Assert.Equal(["category", "domain"], ds.SuggestFacets("items"));
+
+        // Whole-table facets (cached at ingest when a column has at most 1,000 values) agree with GROUP BY.
+        foreach (string col in new[] { "category", "score", "domain", "code", "rating", "id", "caption" })
+        {
+            var facet = ds.Facet(new TableQuery { Table = "items" }, col, limit: 50);
+            var sql = ds.ExecuteSql($"SELECT \"{col}\", count(*) AS n FROM items GROUP BY \"{col}\" ORDER BY n DESC, \"{col}\" LIMIT 51");
+            var expected = sql.Rows.Take(50).Select(r => (r[0], (long)r[1]!)).ToList();
+            Assert.True(expected.SequenceEqual(facet.Values.Select(v => (v.Value, v.Count))), col + ": " + string.Join(",", facet.Values.Take(3).Select(v => v.Value?.GetType().Name + ":" + v.Value)) + " vs " + string.Join(",", expected.Take(3).Select(v => v.Item1?.GetType().Name + ":" + v.Item1)));
+            Assert.Equal(sql.Rows.Count > 50, facet.Truncated);
+        }
+    }
+
+    [Fact]
+    public void Index_columns_get_an_index_and_unknown_ones_are_refused()
+    {
+        string csv = Csv("t.csv", "a,b\n1,x\n2,y\n");
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], IndexColumns = ["b"] });
+        using (var ds = Dataset.Open(_temp.Dataset()))
+            Assert.Equal("idx_t_b", ds.ExecuteSql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 't'").Rows.Single()[0]);
+        var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], Table = "u", IndexColumns = ["zz"] }));
+        Assert.Contains("--index", e.Message);
     }
 
     [Fact]
