@@ -1,0 +1,37 @@
+using Trawl.Server.Requests;
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+
+namespace Trawl.Server.Views;
+
+/// <summary>Everything a table page or its JSON twin shows.</summary>
+internal sealed record TableResult(
+    string Database,
+    TableInfo Table,
+    TableRequest Request,
+    RowPage Page,
+    IReadOnlyList<ShownFacet> Facets,
+    IReadOnlyList<Histogram> Histograms,
+    IReadOnlyList<string> SuggestedFacets,
+    double ElapsedMs)
+{
+    /// <summary>Counting the matches took longer than the time limit; <see cref="RowPage.Count"/> is then null.</summary>
+    public bool CountTimedOut { get; init; }
+
+    /// <summary>Facets asked for (or shown by default) that took longer than the time limit.</summary>
+    public IReadOnlyList<string> FacetsTimedOut { get; init; } = [];
+
+    public IReadOnlyList<string> HistogramsTimedOut { get; init; } = [];
+
+    public double TimeLimitMs { get; init; }
+
+    /// <summary>The query string the facet links start from: no cursor, and the default facets made explicit so
+    /// they stay on screen after a click.</summary>
+    public QueryParams FacetBase()
+    {
+        var p = Request.Params.Without("_next");
+        foreach (var f in Facets.Where(f => !f.Explicit))
+            p = p.WithDistinct("_facet", f.Column);
+        return p;
+    }
+}
