@@ -41,7 +41,8 @@ internal static class DemoCommand
         };
         command.SetAction(parse =>
         {
-            string datasetPath = Path.Combine(parse.GetValue(dir)!, DatasetName);
+            string folder = parse.GetValue(dir)!;
+            string datasetPath = folder is "." or "" ? DatasetName : Path.Combine(folder, DatasetName);
             Build(terminal, datasetPath, parse.GetValue(rows), parse.GetValue(seed));
             if (!parse.GetValue(noServe))
                 ServeCommand.Serve(terminal, [datasetPath], new ServerOptions { Port = parse.GetValue(port) });

@@ -38,7 +38,7 @@ internal sealed class DemoDataGenerator
         [17] = (null, "\"><img src=x onerror=alert(1)> Vintage travel poster of Zürich"),
         [23] = ("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "Golden retriever puppy in the snow"),
         [29] = (null, "Say \"cheese\",\nsmiling corgi, line two; commas, quotes"),
-        [31] = (null, "Red \u001b[31mterminal\u001b[0m escape in a caption"),
+        [31] = (null, "Red \u001b[31m terminal \u001b[0m escape in a caption"),
     };
 
     private readonly ZipfTable _domainRanks = new(DomainCount, DomainSkew);
