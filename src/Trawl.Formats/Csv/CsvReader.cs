@@ -40,8 +40,7 @@ public sealed class CsvReader : ITableReader
             if (!NextRecord(out int headerLength))
                 throw new DataFormatException(path, "the file is empty: a header row is expected", line: 1, byteOffset: 0);
             _names = ColumnNames.MakeUnique(HeaderNames());
-            _buffer.Advance(headerLength);
-            _record.Grow = false;
+            Consume(headerLength);
             _record = new CsvRecord(_names.Length + 1);
 
             int[] picked = ColumnProjection.Resolve(path, _names, options.Columns);
