@@ -62,7 +62,8 @@ public sealed class IngestCommandTests
         Assert.Contains("3 rows read", run.Out);
         Assert.Contains("2 kept", run.Out);
         Assert.Contains("1 filtered out", run.Out);
-        Assert.Contains("domain", run.Out);
+        JsonElement rows = CliRun.Of("sql", tmp.Combine("d.trawl"), "select domain from items order by rowid", "--json").Ok().Json().GetProperty("rows");
+        Assert.Equal(["b.example", "a.example"], rows.EnumerateArray().Select(r => r[0].GetString()!).ToArray());
     }
 
     [Fact]

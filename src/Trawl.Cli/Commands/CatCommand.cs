@@ -13,11 +13,7 @@ internal static class CatCommand
     {
         var file = new Argument<string>("FILE") { Description = $"The file to read ({string.Join(", ", TableReaders.Formats)}; .gz too)." };
         var limit = new Option<long?>("--limit") { Description = "Print at most this many rows (default: all).", HelpName = "N" };
-        limit.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long?>() is <= 0)
-                r.AddError("--limit must be a positive number");
-        });
+        OptionRange.Require(limit, 1, long.MaxValue, "--limit must be a positive number");
         var format = new Option<string>("--format")
         {
             Description = "Output format: jsonl (one JSON object per row) or csv (with a header row).",

@@ -30,11 +30,7 @@ internal static class CommonOptions
             DefaultValueFactory = _ => defaultValue,
             HelpName = helpName,
         };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0)
-                result.AddError($"{name} must be a positive number");
-        });
+        OptionRange.Require(option, 1, int.MaxValue, $"{name} must be a number from 1 to {int.MaxValue}");
         return option;
     }
 }

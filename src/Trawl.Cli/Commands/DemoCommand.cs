@@ -18,20 +18,10 @@ internal static class DemoCommand
     public static Command Create(CliTerminal terminal)
     {
         var rows = new Option<int>("--rows") { Description = "How many rows to generate.", DefaultValueFactory = _ => 100_000, HelpName = "N" };
-        rows.Validators.Add(r =>
-        {
-            int n = r.GetValueOrDefault<int>();
-            if (n is < 1 or > 50_000_000)
-                r.AddError("--rows must be between 1 and 50,000,000");
-        });
+        OptionRange.Require(rows, 1, 50_000_000, "--rows must be between 1 and 50,000,000");
         var dir = new Option<string>("--dir") { Description = "Folder in which to create demo.trawl (replaced if it exists).", DefaultValueFactory = _ => ".", HelpName = "PATH" };
         var port = new Option<int>("--port") { Description = "Port to serve on at 127.0.0.1.", DefaultValueFactory = _ => 8001 };
-        port.Validators.Add(r =>
-        {
-            int p = r.GetValueOrDefault<int>();
-            if (p is < 0 or > 65535)
-                r.AddError("--port must be between 0 and 65535");
-        });
+        OptionRange.Require(port, 0, 65535, "--port must be between 0 and 65535");
         var noServe = new Option<bool>("--no-serve") { Description = "Build the dataset and stop, without serving it." };
         var seed = new Option<long>("--seed") { Description = "Random seed: the same seed gives the same rows.", DefaultValueFactory = _ => 1 };
 

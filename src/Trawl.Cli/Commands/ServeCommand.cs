@@ -18,12 +18,7 @@ internal static class ServeCommand
         };
         var host = new Option<string>("--host") { Description = "Address to listen on; 0.0.0.0 exposes the site to the network.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDRESS" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8001 };
-        port.Validators.Add(r =>
-        {
-            int p = r.GetValueOrDefault<int>();
-            if (p is < 0 or > 65535)
-                r.AddError("--port must be between 0 and 65535");
-        });
+        OptionRange.Require(port, 0, 65535, "--port must be between 0 and 65535");
         var sqlTimeLimit = new Option<string>("--sql-time-limit") { Description = "Time limit for SQL from the query page and for counts and facets (e.g. 1s, 500ms).", DefaultValueFactory = _ => "1s", HelpName = "DURATION" };
 
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
