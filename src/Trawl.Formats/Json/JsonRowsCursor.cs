@@ -19,6 +19,8 @@ internal sealed class JsonRowsCursor : IDisposable
     private readonly int _maxRecordBytes;
     private JsonReaderState _state;
     private long _line = 1;
+    // Lines skipped before the first reader was made: the readers count lines from there.
+    private long _lineBase;
     private bool _done;
 
     public JsonRowsCursor(string path, string? jsonPath, int bufferSize, int maxRecordBytes)
@@ -41,6 +43,14 @@ internal sealed class JsonRowsCursor : IDisposable
     /// <summary>Moves to just inside the rows array.</summary>
     public void FindRows()
     {
+        while (JsonText.IsBlank(_buffer.Data))
+        {
+            if (_buffer.AtEnd)
+                throw Error("the document is empty");
+            Advance(_buffer.Data.Length);
+            _buffer.ReadMore();
+        }
+        _lineBase = _line - 1;
         try
         {
             var reader = NewReader();
@@ -223,7 +233,7 @@ internal sealed class JsonRowsCursor : IDisposable
     private DataFormatException Error(JsonException e)
     {
         // The reader's state carries its line count across refills, so its line is the document's (0-based).
-        long? line = e.LineNumber + 1;
+        long? line = e.LineNumber + 1 + _lineBase;
         long? offset = null;
         if (line >= _line)
         {
