@@ -89,7 +89,10 @@ internal static class DemoCommand
             throw new UserErrorException($"{datasetPath}: is a file; remove it or pass another --dir");
         if (!Directory.Exists(datasetPath))
             return;
-        bool looksLikeDataset = File.Exists(Path.Combine(datasetPath, "meta.db")) || !Directory.EnumerateFileSystemEntries(datasetPath).Any();
+        // A dataset has meta.db; an interrupted first ingest leaves only its lock and temporary files.
+        bool looksLikeDataset = File.Exists(Path.Combine(datasetPath, "meta.db"))
+            || Directory.EnumerateFileSystemEntries(datasetPath).All(e => Path.GetFileName(e) is var name
+                && (name == "ingest.lock" || name.StartsWith("meta.db", StringComparison.Ordinal)));
         if (!looksLikeDataset)
             throw new UserErrorException($"{datasetPath}: exists and is not a Trawl dataset (no meta.db); not replacing it");
         terminal.Err.WriteLine($"trawl: replacing the existing {datasetPath}");
