@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Trawl.Server.Endpoints;
@@ -45,12 +44,19 @@ public static class TrawlServer
                 else
                     k.Listen(endpoint ?? IPAddress.Loopback, options.Port);
             });
-            builder.Services.Configure<RouteOptions>(r => r.LowercaseUrls = false);
+            // One line per request is noise on a terminal, and the caller prints app.Urls itself;
+            // warnings and errors (with the details of 500s) still show.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+            // Created through a factory so the container owns it: disposing the app closes the datasets,
+            // whether or not it was ever started.
+            builder.Services.AddSingleton(_ => catalog);
 
             var app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
-            var state = new ServerState(catalog, options, logger);
-            app.Lifetime.ApplicationStopped.Register(catalog.Dispose);
+            var state = new ServerState(app.Services.GetRequiredService<DatasetCatalog>(), options, logger);
+            app.Lifetime.ApplicationStarted.Register(() =>
+                Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
             app.Use(SecurityHeaders.Apply);
             app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
@@ -71,18 +77,22 @@ public static class TrawlServer
         var row = new RowEndpoint(state);
         var query = new QueryEndpoint(state);
 
-        app.MapGet("/", (HttpContext c) => index.Index(c, OutputFormat.Html));
-        app.MapGet("/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
-        app.MapGet("/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
-        app.MapGet("/{db}", (HttpContext c, string db) => index.Dataset(c, db));
-        app.MapGet("/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
-        app.MapGet("/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
-        app.MapGet("/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
-        app.MapGet("/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
-        app.MapFallback((HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
+        Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
+        Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
+        Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
+        Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
+        Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
+        Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
+        Get(app, "/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
+        app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
         Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
     }
+
+    /// <summary>GET, and HEAD for link checkers (Kestrel sends the headers without the body).</summary>
+    private static void Get(WebApplication app, string pattern, Delegate handler) =>
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     /// <summary>Null means "localhost" (both loopback addresses); "*", "+" and "0.0.0.0" mean every interface.</summary>
     private static IPAddress? ParseHost(string host)

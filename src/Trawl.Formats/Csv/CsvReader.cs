@@ -25,6 +25,8 @@ public sealed class CsvReader : ITableReader
     private readonly CsvRecord _record;
     private long _line = 1;
     private long _row;
+    // Source offset up to which the bytes are known to be valid UTF-8: checked a window at a time, not per record.
+    private long _validEnd;
 
     private CsvReader(string path, TableReaderOptions options, byte delimiter, int bufferSize)
     {
@@ -61,6 +63,14 @@ public sealed class CsvReader : ITableReader
     /// <summary>Opens a tab-separated file (quotes work as in CSV when a field starts with one).</summary>
     public static CsvReader OpenTsv(string path, TableReaderOptions? options = null) => new(path, options ?? new(), (byte)'\t', DefaultBufferSize);
 
+    /// <summary>Opens a delimited file with any ASCII delimiter other than a quote or a line end (e.g. ';' or '|').</summary>
+    public static CsvReader Open(string path, TableReaderOptions? options, char delimiter)
+    {
+        if (delimiter is '"' or '\r' or '\n' || delimiter > 127)
+            throw new ArgumentException("the delimiter must be an ASCII character other than a quote or a line end", nameof(delimiter));
+        return new(path, options ?? new(), (byte)delimiter, DefaultBufferSize);
+    }
+
     /// <summary>For tests: any delimiter and window size.</summary>
     internal static CsvReader Open(string path, TableReaderOptions options, byte delimiter, int bufferSize) => new(path, options, delimiter, bufferSize);
 
@@ -86,8 +96,8 @@ public sealed class CsvReader : ITableReader
             ReadOnlySpan<byte> data = _buffer.Data[..length];
             if (_record.FieldCount != _names.Length)
                 throw Ragged();
-            if (!Utf8.IsValid(data))
-                throw InvalidUtf8(data);
+            if (_buffer.Offset + length > _validEnd)
+                CheckUtf8(length);
             AppendRow(batch, data);
             batch.SourceLines.Add(_line);
             batch.RowCount++;
@@ -101,6 +111,22 @@ public sealed class CsvReader : ITableReader
     {
         _buffer.Dispose();
         _source.Dispose();
+    }
+
+    /// <summary>Validates from the record to the last complete line in the window; throws when the record itself is bad.</summary>
+    private void CheckUtf8(int recordLength)
+    {
+        ReadOnlySpan<byte> data = _buffer.Data;
+        int chunk = Math.Max(recordLength, data.LastIndexOf((byte)'\n') + 1);
+        if (Utf8.IsValid(data[..chunk]))
+        {
+            _validEnd = _buffer.Offset + chunk;
+            return;
+        }
+        int bad = Utf8Errors.FirstInvalid(data[..chunk]);
+        if (bad < recordLength)
+            throw InvalidUtf8(data[..recordLength]);
+        _validEnd = _buffer.Offset + bad;
     }
 
     private void AppendRow(ColumnBatch batch, ReadOnlySpan<byte> data)

@@ -28,7 +28,7 @@ internal sealed class CsvRecord
     /// <summary>Bytes of the record including its line end.</summary>
     public int Length { get; set; }
 
-    /// <summary>Whether the whole record is on one line without quotes (then it holds exactly one newline, or none at the end of the file).</summary>
+    /// <summary>Whether the record has no quoted field (then it holds exactly one newline, or none at the end of the file).</summary>
     public bool Simple { get; set; }
 
     /// <summary>Keep every field (for the header, whose width is not known yet).</summary>

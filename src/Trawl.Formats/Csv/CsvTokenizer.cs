@@ -17,7 +17,7 @@ internal enum CsvTokenStatus
 /// Splits one CSV/TSV record into fields (RFC 4180): fields separated by the delimiter, records by
 /// LF or CRLF; a field that starts with a quote runs to the matching quote, may hold delimiters and
 /// line ends, and writes a quote as two. A quote inside an unquoted field is kept as text.
-/// Searches use the vectorized span searches of the BCL, so long fields cost little per byte.
+/// One vectorized search (delimiter, LF or quote) per unquoted field, so long fields cost little per byte.
 /// </summary>
 internal static class CsvTokenizer
 {
@@ -30,43 +30,12 @@ internal static class CsvTokenizer
     /// <param name="errorPosition">For an error: where in <paramref name="data"/> it is, and the field is <c>record.FieldCount</c>.</param>
     public static CsvTokenStatus Tokenize(ReadOnlySpan<byte> data, byte delimiter, bool isFinal, CsvRecord record, out int errorPosition)
     {
-        errorPosition = 0;
         record.FieldCount = 0;
-        record.Simple = false;
-
-        // Fast path: a line without quotes (most lines in most files) splits on the delimiter alone.
-        int stop = data.IndexOfAny(Lf, Quote);
-        if (stop < 0 ? isFinal : data[stop] == Lf)
-        {
-            int lineEnd = stop < 0 ? data.Length : stop;
-            int contentEnd = lineEnd > 0 && data[lineEnd - 1] == Cr ? lineEnd - 1 : lineEnd;
-            SplitUnquoted(data[..contentEnd], delimiter, record);
-            record.Length = stop < 0 ? data.Length : stop + 1;
-            record.Simple = true;
-            return CsvTokenStatus.Complete;
-        }
-        if (stop < 0)
-            return CsvTokenStatus.NeedMore;
-        return TokenizeQuoted(data, delimiter, isFinal, record, out errorPosition);
+        record.Simple = true;
+        return TokenizeFields(data, delimiter, isFinal, record, out errorPosition);
     }
 
-    private static void SplitUnquoted(ReadOnlySpan<byte> line, byte delimiter, CsvRecord record)
-    {
-        int start = 0;
-        while (true)
-        {
-            int d = line[start..].IndexOf(delimiter);
-            if (d < 0)
-            {
-                record.Add(start, line.Length, 0);
-                return;
-            }
-            record.Add(start, start + d, 0);
-            start += d + 1;
-        }
-    }
-
-    private static CsvTokenStatus TokenizeQuoted(ReadOnlySpan<byte> data, byte delimiter, bool isFinal, CsvRecord record, out int errorPosition)
+    private static CsvTokenStatus TokenizeFields(ReadOnlySpan<byte> data, byte delimiter, bool isFinal, CsvRecord record, out int errorPosition)
     {
         errorPosition = 0;
         int pos = 0;
@@ -97,6 +66,7 @@ internal static class CsvTokenizer
                     break;
                 }
                 record.Add(open + 1, p, flags);
+                record.Simple = false;
                 pos = p + 1;
                 if (pos >= data.Length)
                 {
@@ -140,7 +110,12 @@ internal static class CsvTokenizer
             }
             else
             {
-                int k = data[pos..].IndexOfAny(delimiter, Lf);
+                int k = data[pos..].IndexOfAny(delimiter, Lf, Quote);
+                while (k >= 0 && data[pos + k] == Quote)
+                {
+                    int next = data[(pos + k + 1)..].IndexOfAny(delimiter, Lf, Quote);
+                    k = next < 0 ? -1 : k + 1 + next;
+                }
                 if (k < 0)
                 {
                     if (!isFinal)

@@ -128,8 +128,7 @@ internal sealed class JsonRowBuilder
         {
             if (_scratch.Length < name.Length)
                 _scratch = new byte[name.Length * 2];
-            int n = reader.CopyString(_scratch);
-            name = _scratch.AsSpan(0, n);
+            name = _scratch.AsSpan(0, CopyString(ref reader, _scratch));
         }
         int start = prefixLength == 0 ? 0 : prefixLength + 1;
         int need = start + Encoding.UTF8.GetMaxCharCount(name.Length);
@@ -152,7 +151,7 @@ internal sealed class JsonRowBuilder
                 else
                 {
                     Span<byte> target = column.ReserveBytes(reader.ValueSpan.Length);
-                    column.CommitBytes(ValueKind.Text, reader.CopyString(target));
+                    column.CommitBytes(ValueKind.Text, CopyString(ref reader, target));
                 }
                 break;
             case JsonTokenType.Number:
@@ -179,6 +178,19 @@ internal sealed class JsonRowBuilder
                 Span<byte> space = column.ReserveBytes(raw.Length);
                 column.CommitBytes(ValueKind.Json, JsonText.Minify(raw, space));
                 break;
+        }
+    }
+
+    /// <summary>The unescaped UTF-8 of the current string token; a lone surrogate escape becomes U+FFFD instead of failing.</summary>
+    private static int CopyString(ref Utf8JsonReader reader, Span<byte> target)
+    {
+        try
+        {
+            return reader.CopyString(target);
+        }
+        catch (InvalidOperationException)
+        {
+            return JsonStringDecoder.Decode(reader.ValueSpan, target);
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class JsonRowsCursor : IDisposable
                 var arrays = new List<string>();
                 while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    string name = reader.GetString()!;
+                    string name = KeyName(ref reader);
                     Read(ref reader);
                     if (reader.TokenType == JsonTokenType.StartArray)
                         arrays.Add(name);
@@ -93,7 +93,7 @@ internal sealed class JsonRowsCursor : IDisposable
                         Read(ref reader);
                         break;
                     }
-                    keys.Add(reader.GetString()!);
+                    keys.Add(KeyName(ref reader));
                     Read(ref reader);
                     SkipValue(ref reader);
                 }
@@ -248,6 +248,22 @@ internal sealed class JsonRowsCursor : IDisposable
                 offset = _buffer.Offset + start + (e.BytePositionInLine ?? 0);
         }
         return new DataFormatException(Path, "not valid JSON: " + JsonErrors.Describe(e), line: line, byteOffset: offset, inner: e);
+    }
+
+    /// <summary>A property name for messages; never throws (bad UTF-8 shows as U+FFFD, escapes as written).</summary>
+    private static string KeyName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
     }
 
     private static string Describe(JsonTokenType token) => token switch

@@ -17,7 +17,7 @@ public sealed class Dataset : IDisposable
     public const int MaxPageSize = 1000;
 
     private readonly string _metaDb;
-    private readonly ReadConnectionPool _pool;
+    private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
     private Snapshot _snapshot;
 
@@ -28,6 +28,10 @@ public sealed class Dataset : IDisposable
         _pool = new ReadConnectionPool(_metaDb);
         _snapshot = LoadSnapshot();
     }
+
+    /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
+    /// (ranking every match of a common word in millions of rows is too slow for a page). Internal: tests lower it.</summary>
+    internal int RankLimit { get; set; } = PageOrder.DefaultRankLimit;
 
     /// <summary>The dataset's name: its folder name without ".trawl".</summary>
     public string Name => DatasetPaths.NameOf(Directory);
@@ -77,12 +81,12 @@ public sealed class Dataset : IDisposable
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
         var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
-        var order = PageOrder.For(q, query);
-        if (cursor is not null && !order.Accepts(cursor))
-            throw new UserErrorException("the _next cursor belongs to a query with another sort order");
 
         return WithConnection(conn =>
         {
+            var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            if (cursor is not null && !order.Accepts(cursor))
+                throw new UserErrorException("the _next cursor belongs to a query with another sort order (or the data changed)");
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, cursor, size + 1);
             q.Bind(cmd);
@@ -97,11 +101,11 @@ public sealed class Dataset : IDisposable
             {
                 rows.RemoveAt(rows.Count - 1);
                 long offset = (cursor?.Offset ?? 0) + size;
-                next = order.CursorAfter(rows[^1], offset, q).Encode();
+                next = order.CursorAfter(rows[^1], offset).Encode();
             }
             long? total = count ? CountWith(conn, table, q) : null;
             return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>How many rows match (ignoring Size and Next).</summary>
@@ -110,7 +114,7 @@ public sealed class Dataset : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
-        return WithConnection(conn => CountWith(conn, table, q));
+        return WithConnection(conn => CountWith(conn, table, q), query);
     }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
@@ -124,6 +128,14 @@ public sealed class Dataset : IDisposable
         limit = Math.Clamp(limit, 1, 10_000);
         return WithConnection(conn =>
         {
+            if (q.MatchesAll && info is not null && Bookkeeping.ReadFacetValues(conn, table.Name, info.Name) is { } cached)
+            {
+                // Whole-table counts were taken at ingest: no scan.
+                var sorted = cached.OrderByDescending(v => v.Count).ThenBy(v => v.Value, SqliteValueOrder.Instance)
+                    .Select(v => new FacetValue(v.Value, v.Count)).ToList();
+                bool cut = sorted.Count > limit;
+                return new FacetResult(info.Name, cut ? sorted.GetRange(0, limit) : sorted, cut, clock.Elapsed);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT {col}, count(*) AS n FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
             q.Bind(cmd);
@@ -137,7 +149,7 @@ public sealed class Dataset : IDisposable
             if (truncated)
                 values.RemoveAt(values.Count - 1);
             return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
-        });
+        }, query);
     }
 
     /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
@@ -208,7 +220,7 @@ public sealed class Dataset : IDisposable
             for (int i = 0; i < bins; i++)
                 result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i]));
             return new Histogram(info?.Name ?? "rowid", result, lo, hi, nulls);
-        });
+        }, query);
     }
 
     /// <summary>One row by rowid (columns start with "rowid"), or null when there is none.</summary>
@@ -233,14 +245,23 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         columns = q.ColumnNames;
-        return Stream(q, PageOrder.For(q, query));
+        return Stream(q, query);
     }
 
-    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order)
+    private IEnumerable<object?[]> Stream(QueryCompiler q, TableQuery query)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
+            PageOrder order;
+            try
+            {
+                order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e, query);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
             q.Bind(cmd);
@@ -251,7 +272,7 @@ public sealed class Dataset : IDisposable
             }
             catch (SqliteException e)
             {
-                throw Translate(e);
+                throw Translate(e, query);
             }
             using (reader)
             {
@@ -265,7 +286,7 @@ public sealed class Dataset : IDisposable
                     }
                     catch (SqliteException e)
                     {
-                        throw Translate(e);
+                        throw Translate(e, query);
                     }
                     if (!more)
                         yield break;
@@ -275,7 +296,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
@@ -311,7 +332,8 @@ public sealed class Dataset : IDisposable
         }
     }
 
-    /// <summary>The table list, reloaded (and the pool emptied) when an ingest has replaced meta.db since.</summary>
+    /// <summary>The table list, reloaded with a fresh pool when an ingest has replaced meta.db since (connections
+    /// opened before still read the old file until they are returned, then they are closed).</summary>
     private Snapshot Current()
     {
         var file = new FileInfo(_metaDb);
@@ -322,7 +344,9 @@ public sealed class Dataset : IDisposable
             {
                 if (ReferenceEquals(snap, _snapshot))
                 {
-                    _pool.Clear();
+                    var old = _pool;
+                    _pool = new ReadConnectionPool(_metaDb);
+                    old.Dispose();
                     _snapshot = LoadSnapshot();
                 }
                 snap = _snapshot;
@@ -331,26 +355,27 @@ public sealed class Dataset : IDisposable
         return snap;
     }
 
-    private SqliteConnection Rent()
+    private (ReadConnectionPool Pool, SqliteConnection Connection) Rent()
     {
         Current();
-        return _pool.Rent();
+        var pool = _pool;
+        return (pool, pool.Rent());
     }
 
-    private T WithConnection<T>(Func<SqliteConnection, T> work)
+    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
             return work(conn);
         }
         catch (SqliteException e)
         {
-            throw Translate(e);
+            throw Translate(e, query);
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
@@ -360,27 +385,51 @@ public sealed class Dataset : IDisposable
         read(r);
     }
 
+    private static long CappedMatchCount(SqliteConnection conn, QueryCompiler q, int limit)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = PageOrder.CappedMatchCountSql(q, limit);
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private static long CountWith(SqliteConnection conn, TableInfo table, QueryCompiler q)
     {
         if (q.MatchesAll)
             return table.RowCount;
+        if (q.SearchOnly)
+        {
+            // Counting the FTS doclist alone is ~100x faster than joining every match back to the table.
+            using var fts = conn.CreateCommand();
+            string name = SqlNames.Quote(q.FtsTable!);
+            fts.CommandText = $"SELECT count(*) FROM {name} WHERE {name} MATCH {q.MatchParameter}";
+            q.Bind(fts);
+            return (long)fts.ExecuteScalar()!;
+        }
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT count(*) FROM {q.TableSql}{q.WhereSql()}";
         q.Bind(cmd);
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>SQLite errors caused by the query (bad FTS syntax, a bad --where) are the user's to fix.</summary>
-    private static Exception Translate(SqliteException e)
+    /// <summary>SQLite errors caused by the query (bad FTS syntax in raw mode, a bad --where) are the user's to fix.</summary>
+    private Exception Translate(SqliteException e, TableQuery? query = null)
     {
         string message = e.Message;
-        int colon = message.IndexOf("': ", StringComparison.Ordinal);
-        if (message.StartsWith("SQLite Error", StringComparison.Ordinal) && colon > 0)
-            message = message[(colon + 3)..];
-        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || message.Contains("syntax error", StringComparison.OrdinalIgnoreCase))
-            return new UserErrorException("search syntax error: " + message, e);
-        if (e.SqliteErrorCode is 1)
+        const string prefix = "SQLite Error ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0)
+                message = message[(colon + 2)..].Trim('\'', ' ', '.');
+        }
+        bool rawSearch = query is { SearchMode: SearchMode.Raw } && !string.IsNullOrWhiteSpace(query.Search);
+        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || (rawSearch && e.SqliteErrorCode == 1))
+            return new UserErrorException($"search syntax error in '{query?.Search}': {message}", e);
+        if (e.SqliteErrorCode == 1)
             return new UserErrorException("query error: " + message, e);
+        if (e.SqliteErrorCode is 11 or 26)
+            return new UserErrorException($"{_metaDb} is damaged ({message}); ingest the sources again into a new dataset", e);
         return e;
     }
 

@@ -17,7 +17,7 @@ namespace Trawl.Store.Ingest;
 /// </summary>
 internal sealed class TableLoader
 {
-    private const int MaxDistinctForStats = 1000;
+    private const int FtsHashSize = 64 << 20;
     private static readonly string[] CaptionNames = ["caption", "text", "description"];
 
     private readonly SqliteConnection _conn;
@@ -37,6 +37,10 @@ internal sealed class TableLoader
     private long _nextRowid;
     private long _firstNewRowid;
     private HashSet<UInt128>? _seen;
+    // Values per column, counted while loading (capped at 1,000 distinct), so facet statistics and whole-table
+    // facet counts need no extra scans of the table; on --append merged with the counts stored before.
+    private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
+    private long _rowsBefore;
     private long _rowsRead, _rowsKept, _rowsFiltered, _duplicates;
     private long _lastProgressTicks = -1;
     private byte[] _scratch = new byte[256];
@@ -53,14 +57,27 @@ internal sealed class TableLoader
     public IngestReport Run()
     {
         _table = _request.Table is { Length: > 0 } t ? ValidateTableName(t) : TableNameFromFile(_request.Sources[0]);
-        RawSql.Execute(_db, "BEGIN");
-        PrepareTarget();
-        foreach (string source in _request.Sources)
-            LoadSource(source);
-        if (!_tableReady)
-            throw new UserErrorException("no sources to ingest");
-        Finish();
-        RawSql.Execute(_db, "COMMIT");
+        // Cancellation also stops long single statements (the FTS build, index builds) within milliseconds.
+        raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
+        try
+        {
+            RawSql.Execute(_db, "BEGIN");
+            PrepareTarget();
+            foreach (string source in _request.Sources)
+                LoadSource(source);
+            if (!_tableReady)
+                throw new UserErrorException("no sources to ingest");
+            Finish();
+            RawSql.Execute(_db, "COMMIT");
+        }
+        catch (SqliteException e) when (_cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the ingest was cancelled", e, _cancel);
+        }
+        finally
+        {
+            raw.sqlite3_progress_handler(_db, 0, null, null);
+        }
         return new IngestReport(_table, _rowsRead, _rowsKept, _rowsFiltered, _duplicates, _columnsAdded, _clock.Elapsed);
     }
 
@@ -104,6 +121,7 @@ internal sealed class TableLoader
         if (_request.SearchColumns is not null && !_request.SearchColumns.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(_searchColumns.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase))
             throw new UserErrorException($"table '{_table}' searches [{string.Join(", ", _searchColumns)}]; the search columns cannot change when appending (use --replace)");
         _nextRowid = RawSql.ScalarInt64(_conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {SqlNames.Quote(_table)}");
+        _rowsBefore = existing.RowCount;
         _firstNewRowid = _nextRowid;
         _tableReady = true;
         if (_request.DedupeColumns.Count > 0)
@@ -130,7 +148,7 @@ internal sealed class TableLoader
             var type = TypeInference.Infer(c.Type, first[i], n);
             _columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, first[i], n)));
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
 
         _searchColumns = ChooseSearchColumns(schema, first);
         if (_searchColumns.Count > 0)
@@ -159,7 +177,7 @@ internal sealed class TableLoader
             _seen = [];
     }
 
-    private void AddDerivedColumns(TableSchema schema, ColumnBatch first)
+    private void AddDerivedColumns(TableSchema schema)
     {
         foreach (var (name, spec) in _request.DeriveDomain)
         {
@@ -182,7 +200,6 @@ internal sealed class TableLoader
                 _columnsAdded.Add(col.Name);
             }
         }
-        _ = first;
     }
 
     private void AddNewColumns(TableSchema schema, ColumnBatch first)
@@ -198,7 +215,7 @@ internal sealed class TableLoader
             _columns.Add(col);
             _columnsAdded.Add(col.Name);
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
         ValidateDedupeColumns();
     }
 
@@ -325,6 +342,10 @@ internal sealed class TableLoader
         using var insert = RawSql.Prepare(_db, insertSql.ToString());
         using var where = _request.Where is { Length: > 0 } expr ? new WhereFilter(_db, schema, _columns, expr, TargetName) : null;
         var keep = new bool[batchRows];
+        var counters = new ValueCounter?[bound.Count];
+        for (int i = 0; i < bound.Count; i++)
+            counters[i] = bound[i].Column.Type == SqlType.Blob ? null : Counter(bound[i].Column.Name);
+        long keptBefore = _rowsKept;
         long sourceRowsKept = 0;
         long rowInSource = 0;
 
@@ -360,6 +381,21 @@ internal sealed class TableLoader
                     else
                         CellValue.Bind(insert, i + 2, batch[s], r, col.Type);
                 }
+                for (int i = 0; i < counters.Length; i++)
+                {
+                    var counter = counters[i];
+                    if (counter is null || counter.Capped)
+                        continue;
+                    var (col, s, domain) = bound[i];
+                    var h = Hash128.Create();
+                    if (domain)
+                        CellValue.HashText(ref h, DomainBytes(batch[s], r));
+                    else
+                        CellValue.Hash(ref h, batch[s], r, col.Type);
+                    var key = h.Finish();
+                    if (!counter.TryIncrement(key))
+                        counter.Add(key, domain ? DomainValue(batch[s], r) : CellValue.Materialize(batch[s], r, col.Type), 1);
+                }
                 int rc = raw.sqlite3_step(insert);
                 if (rc != raw.SQLITE_DONE)
                     ThrowInsertError(rc, path, batch, r, rowInSource + r, schema);
@@ -374,6 +410,12 @@ internal sealed class TableLoader
             has = reader.ReadBatch(batch, batchRows);
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
+        // Columns this source lacks were stored as NULL.
+        foreach (var c in _columns)
+        {
+            if (c.Type != SqlType.Blob && !bound.Any(b => b.Column == c))
+                Counter(c.Name).Add(NullHash(), null, _rowsKept - keptBefore);
+        }
         Bookkeeping.AddSource(_conn, _table, path, sourceRowsKept);
     }
 
@@ -461,6 +503,8 @@ internal sealed class TableLoader
                 RawSql.Execute(_db, $"DROP TABLE IF EXISTS {SqlNames.Quote(_ftsTable)}");
                 // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
                 RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {SqlNames.Quote(_ftsTable)} USING fts5({cols}, content={SqlNames.Quote(_table)}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
+                // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}, rank) VALUES ('hashsize', {FtsHashSize})");
                 RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}) VALUES ('rebuild')");
             }
             else if (_nextRowid > _firstNewRowid)
@@ -477,19 +521,67 @@ internal sealed class TableLoader
         WriteFacetStats();
     }
 
-    /// <summary>Distinct counts per column, capped: enough to suggest facets without scanning long text.</summary>
+    /// <summary>Distinct counts per column (capped) and, for columns with few values, every value's count: the
+    /// whole-table facets, answered without a scan. On --append the counts stored before are merged in.</summary>
     private void WriteFacetStats()
     {
-        string t = SqlNames.Quote(_table);
+        var before = Bookkeeping.ReadFacetStats(_conn, _table).ToDictionary(x => x.Column, x => x, StringComparer.OrdinalIgnoreCase);
         foreach (var c in _columns)
         {
             _cancel.ThrowIfCancellationRequested();
-            if (c.Type == SqlType.Blob || _searchColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            if (c.Type == SqlType.Blob)
                 continue;
-            long distinct = RawSql.ScalarInt64(_conn, $"SELECT count(*) FROM (SELECT DISTINCT {SqlNames.Quote(c.Name)} FROM {t} LIMIT {MaxDistinctForStats + 1})");
-            bool capped = distinct > MaxDistinctForStats;
-            Bookkeeping.WriteFacetStat(_conn, _table, c.Name, Math.Min(distinct, MaxDistinctForStats), capped);
+            var counter = Counter(c.Name);
+            if (_rowsBefore > 0)
+            {
+                if (!before.TryGetValue(c.Name, out var old))
+                    counter.Add(NullHash(), null, _rowsBefore); // a column added now: NULL in the earlier rows
+                else if (old.Capped)
+                    counter.GiveUp();
+                else
+                    MergeStoredCounts(c.Name, counter);
+            }
+            Bookkeeping.WriteFacetStat(_conn, _table, c.Name, Math.Min(counter.Distinct, ValueCounter.Cap), counter.Capped);
+            Bookkeeping.WriteFacetValues(_conn, _table, c.Name, counter.Entries.Select(e => (e.Value, e.Count)));
         }
+        foreach (string column in _request.IndexColumns)
+        {
+            var c = FindColumn(column) ?? throw new UserErrorException($"--index: no column '{column}' (columns: {string.Join(", ", _columns.Select(x => x.Name))})");
+            RawSql.Execute(_db, $"CREATE INDEX IF NOT EXISTS {SqlNames.Quote("idx_" + _table + "_" + c.Name)} ON {SqlNames.Quote(_table)} ({SqlNames.Quote(c.Name)})");
+        }
+    }
+
+    private void MergeStoredCounts(string column, ValueCounter counter)
+    {
+        using var stmt = RawSql.Prepare(_db, """SELECT value, count FROM _trawl_facet_values WHERE "table" = ?1 AND "column" = ?2""");
+        raw.sqlite3_bind_text(stmt, 1, _table);
+        raw.sqlite3_bind_text(stmt, 2, column);
+        while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW && !counter.Capped)
+        {
+            var h = Hash128.Create();
+            CellValue.HashStored(ref h, stmt, 0);
+            counter.Add(h.Finish(), RawSql.ColumnValue(stmt, 0), raw.sqlite3_column_int64(stmt, 1));
+        }
+    }
+
+    private ValueCounter Counter(string column)
+    {
+        if (!_counters.TryGetValue(column, out var counter))
+            _counters[column] = counter = new ValueCounter();
+        return counter;
+    }
+
+    private string? DomainValue(ColumnValues urls, int row)
+    {
+        var host = DomainBytes(urls, row);
+        return host.IsEmpty ? null : Encoding.UTF8.GetString(host);
+    }
+
+    private static UInt128 NullHash()
+    {
+        var h = Hash128.Create();
+        h.AddByte((byte)StoredKind.Null);
+        return h.Finish();
     }
 
     private void Report(string phase, string source, long bytesRead, long bytesTotal, bool force)

@@ -15,6 +15,7 @@ internal sealed class QueryCompiler
     private readonly TableInfo _table;
     private readonly TableQuery _query;
     private readonly List<string> _conditions = [];
+    private string? _searchCondition;
     private readonly List<(string Name, object Value)> _parameters = [];
 
     public QueryCompiler(TableInfo table, TableQuery query)
@@ -37,6 +38,9 @@ internal sealed class QueryCompiler
     /// <summary>True when there is no search, filter or where: every row matches.</summary>
     public bool MatchesAll => _conditions.Count == 0;
 
+    /// <summary>True when the search is the only condition, so counts can come from the FTS index alone.</summary>
+    public bool SearchOnly => MatchParameter is not null && _conditions.Count == 1;
+
     public string SelectColumns => "t.\"rowid\"" + string.Concat(_table.Columns.Select(c => ", t." + SqlNames.Quote(c.Name)));
 
     public IReadOnlyList<string> ColumnNames => ["rowid", .. _table.Columns.Select(c => c.Name)];
@@ -51,7 +55,7 @@ internal sealed class QueryCompiler
     /// <summary>" WHERE ..." without the search condition, for queries that join the FTS table for ranking.</summary>
     public string WhereSqlWithoutSearch(params string[] extra)
     {
-        var all = _conditions.Where(c => !c.StartsWith("t.\"rowid\" IN (SELECT rowid FROM", StringComparison.Ordinal)).Concat(extra).ToList();
+        var all = _conditions.Where(c => !ReferenceEquals(c, _searchCondition)).Concat(extra).ToList();
         return all.Count == 0 ? "" : " WHERE " + string.Join(" AND ", all);
     }
 
@@ -98,7 +102,8 @@ internal sealed class QueryCompiler
                 string p = AddParameter(Match);
                 MatchParameter = p;
                 string fts = SqlNames.Quote(_table.FtsTable);
-                _conditions.Add($"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})");
+                _searchCondition = $"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})";
+                _conditions.Add(_searchCondition);
             }
         }
         foreach (var f in _query.Filters)

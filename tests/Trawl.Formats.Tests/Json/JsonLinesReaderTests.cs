@@ -177,4 +177,12 @@ public sealed class JsonLinesReaderTests : IDisposable
         Assert.Empty(t.Columns);
         Assert.Empty(t.Rows);
     }
+
+    [Fact]
+    public void Lone_surrogate_escapes_become_replacement_characters()
+    {
+        var t = Read("{\"t\":\"a\\udc80b \\ud83d\\ude00 \\n\\u00e9\\\"\",\"k\\ud800\":1}\n");
+        Assert.Equal(["t", "k\uFFFD"], t.Columns);
+        Assert.Equal("a\uFFFDb \U0001F600 \né\"", t.Rows.Single()[0]);
+    }
 }

@@ -183,6 +183,20 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void Cancelling_during_the_full_text_build_stops_it_and_leaves_the_dataset_unchanged()
+    {
+        string first = CsvFile.Write(_temp.File("first.csv"), GeneratedRows.Header, new GeneratedRows(100).Rows);
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [first] });
+        byte[] before = File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db"));
+        string csv = CsvFile.Write(_temp.File("items.csv"), GeneratedRows.Header, new GeneratedRows(3000).Rows);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p => { if (p.Phase == "index") cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv] }, progress, cts.Token));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db")));
+        Assert.DoesNotContain(Directory.GetFiles(_temp.Dataset()), f => f.Contains(".tmp-"));
+    }
+
+    [Fact]
     public void A_second_ingest_waits_for_no_one_and_is_refused_while_the_lock_is_held()
     {
         Directory.CreateDirectory(_temp.Dataset());
@@ -257,6 +271,51 @@ public sealed class IngestTests : IDisposable
         }
         var facet = ds.Facet(new TableQuery { Table = "items" }, "domain");
         Assert.Equal(100, facet.Values.Sum(v => v.Count));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Facet_statistics_equal_distinct_counts_over_the_whole_table(bool append)
+    {
+        var rows = new GeneratedRows(1200);
+        string csv = CsvFile.Write(_temp.File("items.csv"), GeneratedRows.Header, rows.Rows.Take(append ? 700 : 1200));
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], DeriveDomain = new Dictionary<string, string> { ["domain"] = "url" }, BatchRows = 100 });
+        if (append)
+        {
+            string more = CsvFile.Write(_temp.File("more.csv"), ["category", "score", "url"], rows.Rows.Skip(700).Select(r => new[] { r[2], r[3], r[5] }));
+            DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [more], Table = "items", Mode = IngestMode.Append, DeriveDomain = new Dictionary<string, string> { ["domain"] = "url" } });
+        }
+        using var ds = Dataset.Open(_temp.Dataset());
+        var stats = ds.ExecuteSql("SELECT \"column\", distinct_count, capped FROM _trawl_facet_stats WHERE \"table\" = 'items'").Rows
+            .ToDictionary(r => (string)r[0]!, r => ((long)r[1]!, (long)r[2]!));
+        foreach (string col in new[] { "category", "score", "domain", "code", "rating", "id" })
+        {
+            var distinct = (long)ds.ExecuteSql($"SELECT count(*) FROM (SELECT DISTINCT \"{col}\" FROM items)").Rows[0][0]!;
+            Assert.Equal((Math.Min(distinct, 1000), distinct > 1000 ? 1L : 0L), stats[col]);
+        }
+        Assert.Equal(["category", "domain"], ds.SuggestFacets("items"));
+
+        // Whole-table facets (cached at ingest when a column has at most 1,000 values) agree with GROUP BY.
+        foreach (string col in new[] { "category", "score", "domain", "code", "rating", "id", "caption" })
+        {
+            var facet = ds.Facet(new TableQuery { Table = "items" }, col, limit: 50);
+            var sql = ds.ExecuteSql($"SELECT \"{col}\", count(*) AS n FROM items GROUP BY \"{col}\" ORDER BY n DESC, \"{col}\" LIMIT 51");
+            var expected = sql.Rows.Take(50).Select(r => (r[0], (long)r[1]!)).ToList();
+            Assert.True(expected.SequenceEqual(facet.Values.Select(v => (v.Value, v.Count))), col + ": " + string.Join(",", facet.Values.Take(3).Select(v => v.Value?.GetType().Name + ":" + v.Value)) + " vs " + string.Join(",", expected.Take(3).Select(v => v.Item1?.GetType().Name + ":" + v.Item1)));
+            Assert.Equal(sql.Rows.Count > 50, facet.Truncated);
+        }
+    }
+
+    [Fact]
+    public void Index_columns_get_an_index_and_unknown_ones_are_refused()
+    {
+        string csv = Csv("t.csv", "a,b\n1,x\n2,y\n");
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], IndexColumns = ["b"] });
+        using (var ds = Dataset.Open(_temp.Dataset()))
+            Assert.Equal("idx_t_b", ds.ExecuteSql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 't'").Rows.Single()[0]);
+        var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], Table = "u", IndexColumns = ["zz"] }));
+        Assert.Contains("--index", e.Message);
     }
 
     [Fact]
