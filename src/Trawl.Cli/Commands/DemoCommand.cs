@@ -62,6 +62,7 @@ internal static class DemoCommand
                 SearchColumns = ["TEXT"],
                 DeriveDomain = new Dictionary<string, string> { ["domain"] = "URL" },
                 DedupeColumns = ["URL", "TEXT"],
+                IndexColumns = ["domain", "NSFW"],
                 Mode = IngestMode.Replace,
             };
             IngestReport report = IngestProgressDisplay.Run(terminal, (progress, cancel) => DatasetIngest.Run(datasetPath, request, progress, cancel));
