@@ -72,7 +72,7 @@ internal static class DemoCommand
                   trawl info {datasetPath}
                   trawl search {datasetPath} "cat" --limit 5
                   trawl facets {datasetPath} --column domain
-                  trawl facets {datasetPath} --column NSFW --search "vintage poster"
+                  trawl facets {datasetPath} --column NSFW --search "golden retriever"
                   trawl sql {datasetPath} "select NSFW, count(*), avg(similarity) from {TableName} group by NSFW"
                 """);
             return report;
