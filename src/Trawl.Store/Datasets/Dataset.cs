@@ -19,7 +19,7 @@ public sealed class Dataset : IDisposable
     private readonly string _metaDb;
     private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
-    private Snapshot _snapshot;
+    private volatile Snapshot _snapshot;
 
     private Dataset(string directory)
     {

@@ -96,6 +96,21 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void Json_column_mixing_numbers_and_text_facets_like_group_by()
+    {
+        string path = _temp.File("mixed.jsonl");
+        File.WriteAllLines(path, ["{\"k\": 5}", "{\"k\": \"5\"}", "{\"k\": \"x\"}", "{\"k\": 7}", "{\"k\": null}"]);
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [path], DedupeColumns = ["k"] });
+        using var ds = Dataset.Open(_temp.Dataset());
+        Assert.Equal("TEXT", ds.GetTable("mixed").FindColumn("k")!.SqlType);
+        // 5 and "5" are the same text in a TEXT column: one is a duplicate.
+        Assert.Equal(4, ds.GetTable("mixed").RowCount);
+        var facet = ds.Facet(new TableQuery { Table = "mixed" }, "k");
+        var sql = ds.ExecuteSql("SELECT k, count(*) AS n FROM mixed GROUP BY k ORDER BY n DESC, k");
+        Assert.Equal(sql.Rows.Select(r => (r[0], (long)r[1]!)), facet.Values.Select(v => (v.Value, v.Count)));
+    }
+
+    [Fact]
     public void Create_on_an_existing_table_refuses_and_suggests_append_or_replace()
     {
         string csv = Csv("t.csv", "a,b\n1,x\n");
