@@ -221,6 +221,48 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void An_ingest_is_refused_while_another_process_holds_the_lock()
+    {
+        Directory.CreateDirectory(_temp.Dataset());
+        string lockFile = Path.Combine(_temp.Dataset(), "ingest.lock");
+        System.Diagnostics.Process holder;
+        try
+        {
+            // flock(1) takes the same advisory lock .NET takes for FileShare.None on Unix.
+            holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", ["-x", lockFile, "sleep", "30"]) { UseShellExecute = false })!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return; // no flock(1) on this machine; the in-process test above covers the lock
+        }
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            UserErrorException? refused = null;
+            while (refused is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var probe = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    Thread.Sleep(50); // flock has not taken it yet
+                }
+                catch (IOException)
+                {
+                    refused = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] }));
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.Contains("another ingest", refused.Message);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] });
+    }
+
+    [Fact]
     public void Dedupe_drops_repeated_tuples_within_the_ingest_and_against_existing_rows()
     {
         string first = Csv("t.csv", "url,caption\nhttp://a/1.jpg,cat\nhttp://a/2.jpg,dog\nhttp://a/1.jpg,cat\nhttp://a/1.jpg,other\n");
