@@ -341,6 +341,7 @@ internal sealed class TableLoader
 
         using var insert = RawSql.Prepare(_db, insertSql.ToString());
         using var where = _request.Where is { Length: > 0 } expr ? new WhereFilter(_db, schema, _columns, expr, TargetName) : null;
+        using var prefetch = has ? new BatchPrefetcher(reader, batchRows) : null;
         var keep = new bool[batchRows];
         var counters = new ValueCounter?[bound.Count];
         for (int i = 0; i < bound.Count; i++)
@@ -407,7 +408,10 @@ internal sealed class TableLoader
             rowInSource += n;
             _rowsRead += n;
             Report("read", path, reader.BytesRead, reader.BytesTotal, force: false);
-            has = reader.ReadBatch(batch, batchRows);
+            var next = prefetch!.Next(batch);
+            has = next is not null;
+            if (next is not null)
+                batch = next;
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
         // Columns this source lacks were stored as NULL.
