@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -294,6 +295,7 @@ internal sealed class TableLoader
 
     // ---- loading ------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LoadSource(string path)
     {
         _cancel.ThrowIfCancellationRequested();
@@ -423,6 +425,7 @@ internal sealed class TableLoader
         Bookkeeping.AddSource(_conn, _table, path, sourceRowsKept);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsFirstOccurrence(ColumnBatch batch, int row, List<(TargetColumn Column, int Source, bool Domain)> bound, int[] dedupe)
     {
         var h = Hash128.Create();
@@ -442,6 +445,7 @@ internal sealed class TableLoader
         return _seen!.Add(h.Finish());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> DomainBytes(ColumnValues urls, int row)
     {
         if (urls.KindAt(row) != ValueKind.Text)
