@@ -19,7 +19,7 @@ public sealed class Dataset : IDisposable
     private readonly string _metaDb;
     private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
-    private Snapshot _snapshot;
+    private volatile Snapshot _snapshot;
 
     private Dataset(string directory)
     {
@@ -80,7 +80,7 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
-        var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
+        var cursor = string.IsNullOrEmpty(query.Next) ? null : PageCursor.Decode(query.Next);
 
         return WithConnection(conn =>
         {

@@ -96,6 +96,21 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void Json_column_mixing_numbers_and_text_facets_like_group_by()
+    {
+        string path = _temp.File("mixed.jsonl");
+        File.WriteAllLines(path, ["{\"k\": 5}", "{\"k\": \"5\"}", "{\"k\": \"x\"}", "{\"k\": 7}", "{\"k\": null}"]);
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [path], DedupeColumns = ["k"] });
+        using var ds = Dataset.Open(_temp.Dataset());
+        Assert.Equal("TEXT", ds.GetTable("mixed").FindColumn("k")!.SqlType);
+        // 5 and "5" are the same text in a TEXT column: one is a duplicate.
+        Assert.Equal(4, ds.GetTable("mixed").RowCount);
+        var facet = ds.Facet(new TableQuery { Table = "mixed" }, "k");
+        var sql = ds.ExecuteSql("SELECT k, count(*) AS n FROM mixed GROUP BY k ORDER BY n DESC, k");
+        Assert.Equal(sql.Rows.Select(r => (r[0], (long)r[1]!)), facet.Values.Select(v => (v.Value, v.Count)));
+    }
+
+    [Fact]
     public void Create_on_an_existing_table_refuses_and_suggests_append_or_replace()
     {
         string csv = Csv("t.csv", "a,b\n1,x\n");
@@ -203,6 +218,61 @@ public sealed class IngestTests : IDisposable
         using var held = new FileStream(Path.Combine(_temp.Dataset(), "ingest.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] }));
         Assert.Contains("another ingest", e.Message);
+    }
+
+    [Fact]
+    public void An_ingest_is_refused_while_another_process_holds_the_lock()
+    {
+        Directory.CreateDirectory(_temp.Dataset());
+        string lockFile = Path.Combine(_temp.Dataset(), "ingest.lock");
+        System.Diagnostics.Process holder;
+        try
+        {
+            // flock(1) takes the same advisory lock .NET takes for FileShare.None on Unix.
+            holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", ["-x", lockFile, "sleep", "30"]) { UseShellExecute = false })!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return; // no flock(1) on this machine; the in-process test above covers the lock
+        }
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            UserErrorException? refused = null;
+            while (refused is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var probe = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    Thread.Sleep(50); // flock has not taken it yet
+                }
+                catch (IOException)
+                {
+                    refused = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] }));
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.Contains("another ingest", refused.Message);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
+        // The lock dies with the processes that held it (the killed tree may take a moment to go).
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] });
+                break;
+            }
+            catch (UserErrorException) when (DateTime.UtcNow < until)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     [Fact]
