@@ -62,9 +62,12 @@ public static class VectorIndexFactory
     /// (walks check every link and id they follow, so a corrupt array fails with an error, not a crash).
     /// </summary>
     public static IVectorIndex Open(string path, VectorMatrix data, ulong vectorSetChecksum, bool verifyChecksums = false)
+        => Open(path, data, vectorSetChecksum, verifyChecksums, checkSmallSections: true);
+
+    internal static IVectorIndex Open(string path, VectorMatrix data, ulong vectorSetChecksum, bool verifyChecksums, bool checkSmallSections)
     {
         ArgumentNullException.ThrowIfNull(data);
-        IndexFileReader file = IndexFileReader.Open(path);
+        IndexFileReader file = IndexFileReader.Open(path, checkSmallSections);
         try
         {
             IndexFileHeader h = file.Header;

@@ -242,7 +242,12 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
                 var lists = new float[nprobe];
                 var listIds = new long[nprobe];
                 int probed = probe.DrainSorted(lists, listIds);
-                if (!l2) _pq!.DotTable(q, table, books);
+                if (!l2)
+                {
+                    // Keys are smaller-is-better: -q·c per list plus -q·code per sub-space.
+                    _pq!.DotTable(q, table, books);
+                    for (int i = 0; i < tableSize; i++) table[i] = -table[i];
+                }
                 var heap = new TopKHeap(candidates);
                 for (int p = 0; p < probed; p++)
                 {
