@@ -20,6 +20,7 @@ internal sealed unsafe class KernelSet
                 L2F32 = &Vector512Kernels.L2F32;
                 CosineF32 = &Vector512Kernels.CosineF32;
                 DotF16 = &Vector512Kernels.DotF16;
+                DotF16Prescaled = &Vector512Kernels.DotF16Prescaled;
                 L2F16 = &Vector512Kernels.L2F16;
                 WidenF16 = &Vector512Kernels.WidenF16;
                 DotI8 = &Vector512Kernels.DotI8;
@@ -32,6 +33,7 @@ internal sealed unsafe class KernelSet
                 L2F32 = &Vector256Kernels.L2F32;
                 CosineF32 = &Vector256Kernels.CosineF32;
                 DotF16 = &Vector256Kernels.DotF16;
+                DotF16Prescaled = &Vector256Kernels.DotF16Prescaled;
                 L2F16 = &Vector256Kernels.L2F16;
                 WidenF16 = &Vector256Kernels.WidenF16;
                 DotI8 = &Vector256Kernels.DotI8;
@@ -44,6 +46,7 @@ internal sealed unsafe class KernelSet
                 L2F32 = &ScalarKernels.L2F32;
                 CosineF32 = &ScalarKernels.CosineF32;
                 DotF16 = &ScalarKernels.DotF16;
+                DotF16Prescaled = &ScalarKernels.DotF16Prescaled;
                 L2F16 = &ScalarKernels.L2F16;
                 WidenF16 = &ScalarKernels.WidenF16;
                 DotI8 = &ScalarKernels.DotI8;
@@ -61,6 +64,8 @@ internal sealed unsafe class KernelSet
     public readonly delegate*<float*, float*, int, float> CosineF32;
     /// <summary>f32 query against an f16 row (ushort bit patterns).</summary>
     public readonly delegate*<float*, ushort*, int, float> DotF16;
+    /// <summary>Same value as <see cref="DotF16"/>, but the query is given multiplied by 2^112 (faster; see <see cref="HalfBits.QueryScale"/>).</summary>
+    public readonly delegate*<float*, ushort*, int, float> DotF16Prescaled;
     public readonly delegate*<float*, ushort*, int, float> L2F16;
     public readonly delegate*<ushort*, float*, int, void> WidenF16;
     public readonly delegate*<sbyte*, sbyte*, int, int> DotI8;

@@ -42,6 +42,14 @@ internal static unsafe class ScalarKernels
         return sum;
     }
 
+    /// <summary>Dot product of a query multiplied by 2^112 with an f16 row: the same value as <see cref="DotF16"/> of the unscaled query.</summary>
+    public static float DotF16Prescaled(float* scaledQuery, ushort* x, int n)
+    {
+        float sum = 0;
+        for (int i = 0; i < n; i++) sum += scaledQuery[i] * HalfBits.InverseQueryScale * HalfBits.Widen(x[i]);
+        return sum;
+    }
+
     public static float L2F16(float* q, ushort* x, int n)
     {
         float sum = 0;

@@ -97,6 +97,35 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    /// <summary>
+    /// Dot product of a query multiplied by 2^112 with an f16 row: the half bits need no
+    /// rebiasing, which leaves 4 instructions per vector. A row holding an infinity or NaN is
+    /// redone by the exact scalar kernel.
+    /// </summary>
+    public static float DotF16Prescaled(float* q, ushort* x, int n)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector256<int> e0, e1, e2, e3, exponents = default;
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            s0 = Fma.MultiplyAdd(Avx.LoadVector256(q + i), HalfBits.Unscaled(Avx2.ConvertToVector256Int32((short*)(x + i)), out e0), s0);
+            s1 = Fma.MultiplyAdd(Avx.LoadVector256(q + i + 8), HalfBits.Unscaled(Avx2.ConvertToVector256Int32((short*)(x + i + 8)), out e1), s1);
+            s2 = Fma.MultiplyAdd(Avx.LoadVector256(q + i + 16), HalfBits.Unscaled(Avx2.ConvertToVector256Int32((short*)(x + i + 16)), out e2), s2);
+            s3 = Fma.MultiplyAdd(Avx.LoadVector256(q + i + 24), HalfBits.Unscaled(Avx2.ConvertToVector256Int32((short*)(x + i + 24)), out e3), s3);
+            exponents = Vector256.Max(exponents, Vector256.Max(Vector256.Max(e0, e1), Vector256.Max(e2, e3)));
+        }
+        for (; i <= n - 8; i += 8)
+        {
+            s0 = Fma.MultiplyAdd(Avx.LoadVector256(q + i), HalfBits.Unscaled(Avx2.ConvertToVector256Int32((short*)(x + i)), out e0), s0);
+            exponents = Vector256.Max(exponents, e0);
+        }
+        if (Vector256.EqualsAny(exponents, Vector256.Create(HalfBits.ExponentMaxShifted))) return ScalarKernels.DotF16Prescaled(q, x, n);
+        float sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += q[i] * HalfBits.InverseQueryScale * HalfBits.Widen(x[i]);
+        return sum;
+    }
+
     public static float L2F16(float* q, ushort* x, int n)
     {
         Vector256<float> s0 = default, s1 = default;

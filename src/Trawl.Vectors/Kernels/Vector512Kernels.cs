@@ -97,6 +97,35 @@ internal static unsafe class Vector512Kernels
         return sum;
     }
 
+    /// <summary>
+    /// Dot product of a query multiplied by 2^112 with an f16 row: the half bits need no
+    /// rebiasing, which leaves 4 instructions per vector. A row holding an infinity or NaN is
+    /// redone by the exact scalar kernel.
+    /// </summary>
+    public static float DotF16Prescaled(float* q, ushort* x, int n)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        Vector512<int> e0, e1, e2, e3, exponents = default;
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i))), out e0), s0);
+            s1 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 16), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 16))), out e1), s1);
+            s2 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 32), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 32))), out e2), s2);
+            s3 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i + 48), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i + 48))), out e3), s3);
+            exponents = Vector512.Max(exponents, Vector512.Max(Vector512.Max(e0, e1), Vector512.Max(e2, e3)));
+        }
+        for (; i <= n - 16; i += 16)
+        {
+            s0 = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(q + i), HalfBits.Unscaled(Avx512F.ConvertToVector512Int32(Avx.LoadVector256((short*)(x + i))), out e0), s0);
+            exponents = Vector512.Max(exponents, e0);
+        }
+        if (Vector512.EqualsAny(exponents, Vector512.Create(HalfBits.ExponentMaxShifted))) return ScalarKernels.DotF16Prescaled(q, x, n);
+        float sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += q[i] * HalfBits.InverseQueryScale * HalfBits.Widen(x[i]);
+        return sum;
+    }
+
     public static float L2F16(float* q, ushort* x, int n)
     {
         Vector512<float> s0 = default, s1 = default;

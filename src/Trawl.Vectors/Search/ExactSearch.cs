@@ -14,6 +14,8 @@ public sealed unsafe class ExactSearch
 {
     /// <summary>Below this many bytes of vectors a single thread scans (thread start-up costs more).</summary>
     private const long ParallelMinBytes = 2L << 20;
+    /// <summary>Rows are handed to single-query workers in chunks of about this many bytes.</summary>
+    private const long ChunkBytes = 4L << 20;
 
     private readonly KernelSet _kernels;
     private readonly Lock _normsLock = new();
@@ -69,7 +71,18 @@ public sealed unsafe class ExactSearch
         }
         else
         {
-            var scorer = new Float16Scorer(qp, Metric == VectorMetric.L2 ? _kernels.L2F16 : _kernels.DotF16, Data.Dimension, scale, inverse);
+            delegate*<float*, ushort*, int, float> kernel = _kernels.L2F16;
+            if (Metric != VectorMetric.L2)
+            {
+                kernel = _kernels.DotF16;
+                if (CanPrescale(q))
+                {
+                    // The query absorbs the 2^112 rebias so the rows need no rescaling (same value, fewer instructions).
+                    for (int i = 0; i < q.Length; i++) q[i] *= HalfBits.QueryScale;
+                    kernel = _kernels.DotF16Prescaled;
+                }
+            }
+            var scorer = new Float16Scorer(qp, kernel, Data.Dimension, scale, inverse);
             heap = Scan(Candidates(k, options), (start, end, h) => ScanRange(scorer, start, end, h, allow));
         }
         GC.KeepAlive(q);
@@ -177,6 +190,16 @@ public sealed unsafe class ExactSearch
         return results;
     }
 
+    /// <summary>Batch search for bit queries (each <c>ceil(bits / 64)</c> words): one scan per query.</summary>
+    public SearchResult[] SearchBatch(ReadOnlySpan<ulong> queries, int k, SearchOptions? options = null)
+    {
+        int words = (int)(Data.RowBytes / 8);
+        if (queries.Length % words != 0) throw new ArgumentException($"{queries.Length} words is not a whole number of {words}-word queries", nameof(queries));
+        var results = new SearchResult[queries.Length / words];
+        for (int i = 0; i < results.Length; i++) results[i] = Search(queries.Slice(i * words, words), k, options);
+        return results;
+    }
+
     private void RequireElementType(VectorElementType a, VectorElementType b, string what)
     {
         if (Data.ElementType != a && Data.ElementType != b)
@@ -214,6 +237,13 @@ public sealed unsafe class ExactSearch
             for (int i = 0; i < q.Length; i++) q[i] *= inverse;
         }
         return -1f;
+    }
+
+    private static bool CanPrescale(ReadOnlySpan<float> query)
+    {
+        foreach (float v in query)
+            if (!(Math.Abs(v) <= HalfBits.MaxPrescalableComponent)) return false;
+        return true;
     }
 
     private static int Candidates(int k, SearchOptions? options)
@@ -261,23 +291,31 @@ public sealed unsafe class ExactSearch
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="scanRange"/> over all rows. Large sets are cut into chunks of a few MB
+    /// that the workers take in turn (so a worker the OS pauses does not hold up the rest), each
+    /// worker with its own heap; the heaps are merged at the end.
+    /// </summary>
     private TopKHeap Scan(int capacity, Action<long, long, TopKHeap> scanRange)
     {
         long rows = Data.Rows;
-        int parts = Data.Rows * Data.RowBytes >= ParallelMinBytes ? (int)Math.Min(Threads, rows) : 1;
         var result = new TopKHeap((int)Math.Min(capacity, rows));
-        if (parts == 1)
+        int workers = Data.Rows * Data.RowBytes >= ParallelMinBytes ? (int)Math.Min(Threads, rows) : 1;
+        if (workers == 1)
         {
             scanRange(0, rows, result);
             return result;
         }
-        var heaps = new TopKHeap[parts];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        long chunkRows = Math.Max(256, ChunkBytes / Data.RowBytes);
+        long chunks = (rows + chunkRows - 1) / chunkRows;
+        long next = -1;
+        var heaps = new TopKHeap[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            long start = rows * p / parts, end = rows * (p + 1) / parts;
-            var heap = new TopKHeap((int)Math.Min(capacity, end - start));
-            scanRange(start, end, heap);
-            heaps[p] = heap;
+            var heap = new TopKHeap(result.Capacity);
+            for (long c = Interlocked.Increment(ref next); c < chunks; c = Interlocked.Increment(ref next))
+                scanRange(c * chunkRows, Math.Min(rows, (c + 1) * chunkRows), heap);
+            heaps[w] = heap;
         });
         foreach (TopKHeap heap in heaps) result.Merge(heap);
         return result;
@@ -286,24 +324,29 @@ public sealed unsafe class ExactSearch
     private TopKHeap[] ScanBatch(int capacity, int count, BlockedBatchScan batch)
     {
         long rows = Data.Rows;
-        int parts = Data.Rows * Data.RowBytes >= ParallelMinBytes || (long)count * rows >= 1 << 22 ? (int)Math.Min(Threads, rows) : 1;
+        int heapCapacity = (int)Math.Min(capacity, rows);
+        int workers = Data.Rows * Data.RowBytes >= ParallelMinBytes || (long)count * rows >= 1 << 22 ? (int)Math.Min(Threads, rows) : 1;
         var results = new TopKHeap[count];
-        for (int q = 0; q < count; q++) results[q] = new TopKHeap((int)Math.Min(capacity, rows));
-        if (parts == 1)
+        for (int q = 0; q < count; q++) results[q] = new TopKHeap(heapCapacity);
+        if (workers == 1)
         {
             batch.Run(0, rows, results);
             return results;
         }
-        var partHeaps = new TopKHeap[parts][];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
+        // Chunks of rows sized so every worker gets several: the batch is compute-bound, chunks only balance the load.
+        long chunkRows = Math.Max(64, rows / (workers * 8));
+        long chunks = (rows + chunkRows - 1) / chunkRows;
+        long next = -1;
+        var workerHeaps = new TopKHeap[workers][];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            long start = rows * p / parts, end = rows * (p + 1) / parts;
             var heaps = new TopKHeap[count];
-            for (int q = 0; q < count; q++) heaps[q] = new TopKHeap((int)Math.Min(capacity, end - start));
-            batch.Run(start, end, heaps);
-            partHeaps[p] = heaps;
+            for (int q = 0; q < count; q++) heaps[q] = new TopKHeap(heapCapacity);
+            for (long c = Interlocked.Increment(ref next); c < chunks; c = Interlocked.Increment(ref next))
+                batch.Run(c * chunkRows, Math.Min(rows, (c + 1) * chunkRows), heaps);
+            workerHeaps[w] = heaps;
         });
-        foreach (TopKHeap[] heaps in partHeaps)
+        foreach (TopKHeap[] heaps in workerHeaps)
             for (int q = 0; q < count; q++) results[q].Merge(heaps[q]);
         return results;
     }

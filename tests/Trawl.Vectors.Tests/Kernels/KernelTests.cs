@@ -49,6 +49,8 @@ public sealed unsafe class KernelTests
                 KernelSet set = KernelSet.For(level);
                 AssertClose(scalar.DotF16(pq, px, n), set.DotF16(pq, px, n), n, $"dot {level}");
                 AssertClose(scalar.L2F16(pq, px, n), set.L2F16(pq, px, n), n, $"l2 {level}");
+                float[] scaled = q.Select(v => v * HalfBits.QueryScale).ToArray();
+                fixed (float* ps = scaled) AssertClose(scalar.DotF16(pq, px, n), set.DotF16Prescaled(ps, px, n), n, $"prescaled dot {level}");
                 set.WidenF16(px, pw, n);
                 for (int i = 0; i < n; i++) Assert.Equal((float)BitConverter.UInt16BitsToHalf(x[i]), widened[i]);
             }
@@ -72,6 +74,36 @@ public sealed unsafe class KernelTests
                     float expected = (float)BitConverter.UInt16BitsToHalf((ushort)i);
                     if (float.IsNaN(expected)) Assert.True(float.IsNaN(widened[i]), $"{level}: 0x{i:X4} should widen to NaN, got {widened[i]}");
                     else Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(widened[i]), $"{level}: 0x{i:X4} widened to {widened[i]}, expected {expected}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0x7C00, 1)] // +infinity
+    [InlineData(0xFC00, 1)] // -infinity
+    [InlineData(0x7E00, 1)] // NaN
+    [InlineData(0x0001, 100)] // smallest subnormal
+    [InlineData(0x03FF, 100)] // largest subnormal
+    [InlineData(0x7BFF, 1)] // largest finite
+    public void Prescaled_f16_dot_handles_infinities_nans_and_subnormals_like_the_scalar_kernel(int bits, int count)
+    {
+        foreach (int n in new[] { 7, 100, 768 })
+        {
+            var random = new Random(n);
+            float[] q = TestData.Floats(random, n);
+            ushort[] x = TestData.ToHalves(TestData.Floats(random, n)).Select(BitConverter.HalfToUInt16Bits).ToArray();
+            for (int c = 0; c < Math.Min(count, n); c++) x[random.Next(n)] = (ushort)bits;
+            float[] scaled = q.Select(v => v * HalfBits.QueryScale).ToArray();
+            fixed (float* pq = q, ps = scaled)
+            fixed (ushort* px = x)
+            {
+                float expected = KernelSet.For(SimdLevel.Scalar).DotF16(pq, px, n);
+                foreach (SimdLevel level in TestData.Levels())
+                {
+                    float actual = KernelSet.For(level).DotF16Prescaled(ps, px, n);
+                    if (float.IsNaN(expected) || float.IsInfinity(expected)) Assert.Equal(expected, actual);
+                    else AssertClose(expected, actual, Math.Max(n, 10 * Math.Abs(expected)), $"{level} n={n}");
                 }
             }
         }

@@ -37,9 +37,9 @@ public sealed class ExactSearchTests
     [Fact]
     public void Parallel_scan_over_a_large_set_equals_the_naive_reference()
     {
-        // Large enough (> 2 MB) that the scan is split across threads.
+        // Large enough (15 MB) that the scan is cut into several chunks shared by the threads.
         var random = new Random(5);
-        const int dim = 96, rows = 8000;
+        const int dim = 96, rows = 40000;
         float[] data = TestData.SmallIntegers(random, rows * dim, max: 3);
         float[] query = TestData.SmallIntegers(random, dim, max: 3);
         var search = ExactSearch.Create(VectorMatrix.FromFloat32(data, dim), VectorMetric.InnerProduct, new ExactSearchOptions { Threads = 4 });
@@ -137,6 +137,24 @@ public sealed class ExactSearchTests
         Assert.Equal(a.Scores[0], b.Scores[0], 1);
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(100000f)] // too large to prescale by 2^112: the plain f16 kernel runs
+    public void Float16_inner_product_search_equals_the_naive_reference_on_exact_data(float queryScale)
+    {
+        var random = new Random(18);
+        const int dim = 70, rows = 900;
+        float[] data = TestData.SmallIntegers(random, rows * dim, max: 3);
+        float[] query = TestData.SmallIntegers(random, dim, max: 3).Select(v => v * queryScale).ToArray();
+        var expected = NaiveSearch.Run(data, dim, query, VectorMetric.InnerProduct, 20);
+        foreach (SimdLevel level in TestData.Levels())
+        {
+            SearchResult result = Create(VectorMatrix.FromFloat16(TestData.ToHalves(data), dim), VectorMetric.InnerProduct, level).Search(query, 20);
+            Assert.Equal(expected.Ids, result.Ids);
+            Assert.Equal(expected.Scores.Select(s => (float)s), result.Scores);
+        }
+    }
+
     [Fact]
     public void Int8_search_equals_the_naive_reference()
     {
@@ -186,6 +204,29 @@ public sealed class ExactSearchTests
         var expected = NaiveSearch.Run(data, dim, query, VectorMetric.L2, 30, allowed.Contains).Ids;
         Assert.Equal(expected, search.Search(query, 30, new SearchOptions { Filter = filter }).Ids);
         Assert.Equal(expected, search.SearchBatch(query, 30, new SearchOptions { Filter = filter })[0].Ids);
+    }
+
+    [Fact]
+    public void Allow_list_that_allows_nothing_returns_no_results()
+    {
+        var random = new Random(16);
+        float[] data = TestData.Floats(random, 200 * 8);
+        var search = ExactSearch.Create(VectorMatrix.FromFloat32(data, 8), VectorMetric.Cosine);
+        var none = new SearchOptions { Filter = RowFilter.FromIds([], 200) };
+        Assert.Equal(0, search.Search(data.AsSpan(0, 8), 5, none).Count);
+        Assert.Equal(0, search.SearchBatch(data.AsSpan(0, 16), 5, none)[1].Count);
+    }
+
+    [Fact]
+    public void Bit_batch_search_returns_the_single_query_results()
+    {
+        var random = new Random(17);
+        ulong[] data = TestData.Words(random, 100 * 3);
+        var search = ExactSearch.Create(VectorMatrix.FromBits(data, 150), VectorMetric.Hamming);
+        SearchResult[] batch = search.SearchBatch(data.AsSpan(30, 6), 4);
+        Assert.Equal(2, batch.Length);
+        Assert.Equal(search.Search(data.AsSpan(33, 3), 4).Ids, batch[1].Ids);
+        Assert.Equal(11, batch[1].Ids[0]);
     }
 
     [Fact]
