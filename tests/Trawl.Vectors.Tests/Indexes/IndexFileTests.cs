@@ -88,13 +88,11 @@ public sealed class IndexFileTests : IDisposable
     [Fact]
     public void Corrupt_graph_links_fail_with_a_format_error_not_a_crash_when_unverified()
     {
-        byte[] bytes = File.ReadAllBytes(Build("HNSW8", VectorMetric.L2));
+        string path = Build("HNSW8", VectorMetric.L2);
         using VectorSetFile set = VectorSetFile.Open(_setPath);
         string altered = Path.Combine(_dir, "links.idx");
-        // Overwrite a stretch of the level-0 link array (the second section) with large ids.
-        int start = bytes.Length / 3;
-        for (int i = start; i < start + 4000 && i < bytes.Length - 32; i++) bytes[i] = 0x7f;
-        File.WriteAllBytes(altered, bytes);
+        // Overwrite a stretch of the level-0 link array with large ids.
+        Corrupt(path, altered, "LNK0", 0x7f);
         Assert.Throws<VectorFormatException>(() => VectorIndexFactory.Open(altered, set));
         // Skipping the small-section checksums leaves the walk's own bounds checks to catch it.
         var error = Assert.Throws<VectorFormatException>(() =>
@@ -103,6 +101,38 @@ public sealed class IndexFileTests : IDisposable
             for (int i = 0; i < 20; i++) Search(index);
         });
         Assert.Contains("graph is corrupt", error.Message);
+    }
+
+    [Fact]
+    public void Corrupt_list_ids_fail_with_a_format_error_not_a_crash_when_unverified()
+    {
+        string path = Build("IVF8,PQ4,Refine", VectorMetric.L2);
+        using VectorSetFile set = VectorSetFile.Open(_setPath);
+        string altered = Path.Combine(_dir, "ids.idx");
+        Corrupt(path, altered, "LIDS", 0x7f);
+        Assert.Throws<VectorFormatException>(() => VectorIndexFactory.Open(altered, set));
+        var error = Assert.Throws<VectorFormatException>(() =>
+        {
+            using IVectorIndex index = VectorIndexFactory.Open(altered, set.Matrix, set.Header.DataChecksum, verifyChecksums: false, checkSmallSections: false);
+            var ids = new long[10 * 5];
+            index.Search(ClusteredVectors.Generate(99, 5, Dimension), 10, ids, new float[ids.Length], new IndexSearchOptions { NProbe = 8 });
+        });
+        Assert.Contains("outside", error.Message);
+    }
+
+    /// <summary>Copies an index file with the middle third of one section overwritten.</summary>
+    private static void Corrupt(string path, string altered, string tag, byte value)
+    {
+        (long offset, long length) = ReadRange(path, tag);
+        byte[] bytes = File.ReadAllBytes(path);
+        for (long i = offset + length / 3; i < offset + 2 * length / 3; i++) bytes[i] = value;
+        File.WriteAllBytes(altered, bytes);
+    }
+
+    private static (long, long) ReadRange(string path, string tag)
+    {
+        using var reader = Trawl.Vectors.Indexes.Files.IndexFileReader.Open(path);
+        return reader.SectionRange(tag);
     }
 
     [Fact]

@@ -107,6 +107,9 @@ internal sealed unsafe class IndexFileReader : IDisposable
 
     public bool HasSection(string tag) => _sections.ContainsKey(tag);
 
+    /// <summary>Where a section lies in the file (for tests that corrupt one).</summary>
+    internal (long Offset, long Length) SectionRange(string tag) => (_sections[tag].Offset, _sections[tag].Length);
+
     /// <summary>A small section of 64-bit integers (parameters).</summary>
     public long[] Longs(string tag, int count)
     {
