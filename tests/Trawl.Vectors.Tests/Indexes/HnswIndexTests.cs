@@ -217,6 +217,37 @@ public class HnswIndexTests(HnswFixture fixture, ITestOutputHelper output) : ICl
         }
     }
 
+    [Theory]
+    [InlineData(VectorMetric.L2)]
+    [InlineData(VectorMetric.InnerProduct)]
+    public void Many_identical_rows_still_give_k_distinct_results(VectorMetric metric)
+    {
+        const int dim = 16;
+        float[] vectors = ClusteredVectors.Generate(31, 1000, dim, clusters: 5);
+        for (int r = 1; r < 600; r++) Array.Copy(vectors, 0, vectors, r * dim, dim);
+        VectorMatrix data = VectorMatrix.FromFloat32(vectors, dim);
+        using IVectorIndex index = VectorIndexFactory.Create("HNSW6", data, metric);
+        index.Build();
+        float[] queries = ClusteredVectors.Generate(32, 20, dim, clusters: 5);
+        queries.AsSpan(0, dim).Clear();
+        vectors.AsSpan(0, dim).CopyTo(queries);
+        foreach (SearchResult result in index.SearchBatch(queries, 50, new IndexSearchOptions { Ef = 8 }))
+        {
+            Assert.Equal(50, result.Count);
+            Assert.Equal(50, result.Ids.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void Flat_with_a_filter_returns_all_allowed_rows_when_k_is_larger()
+    {
+        using IVectorIndex flat = VectorIndexFactory.Create("Flat", fixture.Data, VectorMetric.Cosine);
+        flat.Build();
+        RowFilter filter = RowFilter.FromIds([3, 500, 19_999], HnswFixture.Rows);
+        SearchResult result = flat.Search(fixture.Queries.AsSpan(0, HnswFixture.Dimension), K, new IndexSearchOptions { Filter = filter });
+        Assert.Equal([3L, 500, 19_999], result.Ids.Order().ToArray());
+    }
+
     [Fact]
     public void Bad_queries_are_refused_with_the_reason()
     {
