@@ -142,9 +142,14 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
     }
 
     /// <summary>Nearest centroid (L2) of each point, with the blocked exact-search kernels.</summary>
-    private void AssignNearest(float[] centroids, float[] points, int n, int[] assignment, int threads)
+    private void AssignNearest(float[] centroids, float[] points, int n, int[] assignment, int threads) =>
+        AssignNearest(CentroidSearch(centroids, threads), points, n, assignment);
+
+    private ExactSearch CentroidSearch(float[] centroids, int threads) =>
+        ExactSearch.Create(VectorMatrix.FromFloat32(centroids, Dimension), VectorMetric.L2, new ExactSearchOptions { Threads = threads });
+
+    private void AssignNearest(ExactSearch search, float[] points, int n, int[] assignment)
     {
-        ExactSearch search = ExactSearch.Create(VectorMatrix.FromFloat32(centroids, Dimension), VectorMetric.L2, new ExactSearchOptions { Threads = threads });
         const int chunk = 4096;
         for (int start = 0; start < n; start += chunk)
         {
@@ -166,6 +171,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
         Array.Resize(ref _rowCodes, checked(end * _m));
         float[] centroids = _centroidsArray!;
         int threads = _options.ThreadCount;
+        ExactSearch centroidSearch = CentroidSearch(centroids, threads);
         const int chunk = 4096;
         for (int first = start; first < end; first += chunk)
         {
@@ -173,7 +179,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
             var points = new float[count * dim];
             for (int i = 0; i < count; i++) LoadRow(first + i, points.AsSpan(i * dim, dim));
             var assignment = new int[count];
-            AssignNearest(centroids, points, count, assignment, threads);
+            AssignNearest(centroidSearch, points, count, assignment);
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[dim + ProductQuantizer.Centroids], (i, _, scratch) =>
             {
                 int list = assignment[i];
