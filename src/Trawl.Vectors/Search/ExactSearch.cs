@@ -60,8 +60,8 @@ public sealed unsafe class ExactSearch
 
         float[] q = PinnedCopy(query);
         float scale = PrepareFloatQuery(q, "query");
-        float* qp = Pin(q);
-        float* inverse = Metric == VectorMetric.Cosine ? Pin(InverseNorms()) : null;
+        float* qp = AddressOf(q);
+        float* inverse = Metric == VectorMetric.Cosine ? AddressOf(InverseNorms()) : null;
         ulong[]? allow = options?.Filter?.Bits;
         TopKHeap heap;
         if (Data.ElementType == VectorElementType.Float32)
@@ -108,8 +108,8 @@ public sealed unsafe class ExactSearch
             if (squared == 0) throw new ArgumentException("cosine similarity needs a non-zero query", nameof(query));
             scale = -1f / MathF.Sqrt(squared);
         }
-        var scorer = new Int8Scorer((sbyte*)Pin(q), Metric == VectorMetric.L2 ? _kernels.L2I8 : _kernels.DotI8, Data.Dimension, scale,
-            Metric == VectorMetric.Cosine ? Pin(InverseNorms()) : null);
+        var scorer = new Int8Scorer(AddressOf(q), Metric == VectorMetric.L2 ? _kernels.L2I8 : _kernels.DotI8, Data.Dimension, scale,
+            Metric == VectorMetric.Cosine ? AddressOf(InverseNorms()) : null);
         ulong[]? allow = options?.Filter?.Bits;
         TopKHeap heap = Scan(Candidates(k, options), (start, end, h) => ScanRange(scorer, start, end, h, allow));
         GC.KeepAlive(q);
@@ -128,7 +128,7 @@ public sealed unsafe class ExactSearch
 
         ulong[] q = GC.AllocateUninitializedArray<ulong>(words, pinned: true);
         query.CopyTo(q);
-        var scorer = new BitsScorer((ulong*)Pin(q), _kernels.Hamming, words);
+        var scorer = new BitsScorer(AddressOf(q), _kernels.Hamming, words);
         ulong[]? allow = options?.Filter?.Bits;
         TopKHeap heap = Scan(k, (start, end, h) => ScanRange(scorer, start, end, h, allow));
         GC.KeepAlive(q);
@@ -167,11 +167,11 @@ public sealed unsafe class ExactSearch
             foreach (float v in one) s += v * v;
             querySquares[i] = s;
         }
-        float* inverse = Metric == VectorMetric.Cosine ? Pin(InverseNorms()) : null;
-        float* squares = Metric == VectorMetric.L2 ? Pin(SquaredNorms()) : null;
+        float* inverse = Metric == VectorMetric.Cosine ? AddressOf(InverseNorms()) : null;
+        float* squares = Metric == VectorMetric.L2 ? AddressOf(SquaredNorms()) : null;
         int candidates = Candidates(k, options);
         ulong[]? allow = options?.Filter?.Bits;
-        var batch = new BlockedBatchScan(Data, Metric, _kernels, Pin(q), count, padded, querySquares, inverse, squares, allow);
+        var batch = new BlockedBatchScan(Data, Metric, _kernels, AddressOf(q), count, padded, querySquares, inverse, squares, allow);
         TopKHeap[] heaps = ScanBatch(candidates, count, batch);
         for (int i = 0; i < count; i++) results[i] = Finish(heaps[i], k, options);
         GC.KeepAlive(q);
@@ -256,9 +256,9 @@ public sealed unsafe class ExactSearch
         return copy;
     }
 
-    /// <summary>Address of a pinned (pinned-object-heap) array's first element.</summary>
-    private static float* Pin<T>(T[] pinnedArray) where T : unmanaged
-        => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));
+    /// <summary>Address of the first element of an array allocated on the pinned object heap.</summary>
+    private static T* AddressOf<T>(T[] pinnedArray) where T : unmanaged
+        => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));
 
     private void ScanRange<TScorer>(TScorer scorer, long start, long end, TopKHeap heap, ulong[]? allow) where TScorer : struct, IRowScorer
     {
@@ -373,7 +373,7 @@ public sealed unsafe class ExactSearch
         int wanted = Math.Min(k, ids.Length);
         float[] kept = GC.AllocateUninitializedArray<float>(wanted * dim, pinned: true);
         float[] candidate = GC.AllocateUninitializedArray<float>(dim, pinned: true);
-        float* keptPointer = Pin(kept), candidatePointer = Pin(candidate);
+        float* keptPointer = AddressOf(kept), candidatePointer = AddressOf(candidate);
         var keptKeys = new List<float>(wanted);
         var keptIds = new List<long>(wanted);
         int dropped = 0;
@@ -425,14 +425,14 @@ public sealed unsafe class ExactSearch
     {
         long rows = Data.Rows;
         float[] result = GC.AllocateUninitializedArray<float>((int)Math.Max(1, rows), pinned: true);
-        float* output = Pin(result);
+        float* output = AddressOf(result);
         int dim = Data.Dimension;
         const long chunk = 8192;
         long chunks = (rows + chunk - 1) / chunk;
         Parallel.For(0L, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threads }, c =>
         {
             float[] scratch = GC.AllocateUninitializedArray<float>(dim, pinned: true);
-            float* s = Pin(scratch);
+            float* s = AddressOf(scratch);
             long end = Math.Min(rows, (c + 1) * chunk);
             for (long row = c * chunk; row < end; row++)
             {

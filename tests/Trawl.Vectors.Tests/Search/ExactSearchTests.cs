@@ -295,6 +295,19 @@ public sealed class ExactSearchTests
     }
 
     [Fact]
+    public void Concurrent_searches_on_one_instance_return_the_same_results_as_sequential_ones()
+    {
+        var random = new Random(19);
+        const int dim = 48, rows = 3000;
+        float[] data = TestData.Floats(random, rows * dim);
+        float[][] queries = Enumerable.Range(0, 16).Select(_ => TestData.Floats(random, dim)).ToArray();
+        var shared = ExactSearch.Create(VectorMatrix.FromFloat16(TestData.ToHalves(data), dim), VectorMetric.Cosine);
+        var concurrent = new SearchResult[queries.Length];
+        Parallel.For(0, queries.Length, i => concurrent[i] = shared.Search(queries[i], 7)); // the first searches race to compute the norms
+        for (int i = 0; i < queries.Length; i++) Assert.Equal(shared.Search(queries[i], 7).Ids, concurrent[i].Ids);
+    }
+
+    [Fact]
     public void Recall_at_k_counts_shared_ids()
     {
         IReadOnlyList<IReadOnlyList<long>> truth = [new long[] { 1, 2, 3, 4 }, new long[] { 5, 6 }];

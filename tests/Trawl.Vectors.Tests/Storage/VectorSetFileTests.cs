@@ -102,6 +102,17 @@ public sealed class VectorSetFileTests : IDisposable
     }
 
     [Fact]
+    public void Completing_a_set_replaces_an_older_file_of_the_same_name()
+    {
+        string path = WriteFloat32Set("p.f32", [1f, 2f], 2);
+        WriteFloat32Set("p.f32", [3f, 4f, 5f, 6f], 2);
+        using VectorSetFile file = VectorSetFile.Open(path);
+        Assert.Equal(2, file.Header.Count);
+        file.VerifyChecksum();
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
     public void Writer_disposed_without_completing_leaves_no_file()
     {
         string path = Path.Combine(_dir, "f.f32");
