@@ -1,7 +1,7 @@
 namespace Trawl.Vectors.Indexes;
 
 /// <summary>Settings fixed when an index is built.</summary>
-public sealed class IndexBuildOptions
+public sealed record IndexBuildOptions
 {
     /// <summary>Seed of every random choice (HNSW levels, k-means seeding, training sample).</summary>
     public int Seed { get; init; } = 42;

@@ -32,19 +32,7 @@ public static class VectorIndexFactory
     public static IVectorIndex Create(string factory, VectorSetFile set, VectorMetric metric, IndexBuildOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(set);
-        options ??= new IndexBuildOptions();
-        var withChecksum = new IndexBuildOptions
-        {
-            Seed = options.Seed,
-            Threads = options.Threads,
-            EfConstruction = options.EfConstruction,
-            EfSearch = options.EfSearch,
-            NProbe = options.NProbe,
-            KMeansIterations = options.KMeansIterations,
-            TrainingRowsPerCentroid = options.TrainingRowsPerCentroid,
-            RefineFactor = options.RefineFactor,
-            VectorSetChecksum = set.Header.DataChecksum,
-        };
+        IndexBuildOptions withChecksum = (options ?? new IndexBuildOptions()) with { VectorSetChecksum = set.Header.DataChecksum };
         return Create(factory, set.Matrix, metric, withChecksum);
     }
 
