@@ -1,7 +1,10 @@
 namespace Trawl.Vectors.Indexes;
 
-/// <summary>A parsed factory string: <c>Flat</c>, <c>HNSW{M}</c>, <c>IVF{nlist},PQ{m}</c>, each optionally followed by <c>,Refine</c>.</summary>
-public sealed record IndexSpec(IndexKind Kind, int M = 0, int NList = 0, int SubQuantizers = 0, bool Refine = false)
+/// <summary>
+/// A parsed factory string: <c>Flat</c>, <c>HNSW{M}</c> (optionally <c>,SQ8</c>: walk an int8 copy,
+/// re-rank exactly), <c>IVF{nlist},PQ{m}</c> (optionally <c>,Refine</c>).
+/// </summary>
+public sealed record IndexSpec(IndexKind Kind, int M = 0, int NList = 0, int SubQuantizers = 0, bool Refine = false, bool Sq8 = false)
 {
     public const int MaxHnswM = 256;
     public const int MaxNList = 1 << 20;
@@ -11,7 +14,7 @@ public sealed record IndexSpec(IndexKind Kind, int M = 0, int NList = 0, int Sub
     public override string ToString() => Kind switch
     {
         IndexKind.Flat => "Flat",
-        IndexKind.Hnsw => $"HNSW{M}" + (Refine ? ",Refine" : ""),
+        IndexKind.Hnsw => $"HNSW{M}" + (Sq8 ? ",SQ8" : ""),
         _ => $"IVF{NList},PQ{SubQuantizers}" + (Refine ? ",Refine" : ""),
     };
 
@@ -71,7 +74,15 @@ public sealed record IndexSpec(IndexKind Kind, int M = 0, int NList = 0, int Sub
                 spec = spec with { Refine = true };
                 continue;
             }
-            throw new ArgumentException($"'{factory}': cannot read '{part}'" + (part.Length == 0 ? " (an empty fragment)" : "") + "; only ,Refine may follow", nameof(factory));
+            if (part.Equals("SQ8", StringComparison.OrdinalIgnoreCase))
+            {
+                if (spec.Sq8) throw new ArgumentException($"'{factory}': '{part}' is given twice", nameof(factory));
+                if (spec.Kind != IndexKind.Hnsw)
+                    throw new ArgumentException($"'{factory}': '{part}' only applies to HNSW (an int8 copy of the vectors for the graph walk)", nameof(factory));
+                spec = spec with { Sq8 = true };
+                continue;
+            }
+            throw new ArgumentException($"'{factory}': cannot read '{part}'" + (part.Length == 0 ? " (an empty fragment)" : "") + "; only ,Refine (IVF) or ,SQ8 (HNSW) may follow", nameof(factory));
         }
         return spec;
 

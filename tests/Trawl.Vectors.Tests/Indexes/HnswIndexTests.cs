@@ -248,6 +248,46 @@ public class HnswIndexTests(HnswFixture fixture, ITestOutputHelper output) : ICl
         Assert.Equal([3L, 500, 19_999], result.Ids.Order().ToArray());
     }
 
+    [Theory]
+    [InlineData(VectorMetric.Cosine)]
+    [InlineData(VectorMetric.L2)]
+    [InlineData(VectorMetric.InnerProduct)]
+    public void Sq8_walks_the_int8_copy_and_reranks_to_exact_scores_with_high_recall(VectorMetric metric)
+    {
+        const int rows = 8000, queries = 100;
+        VectorMatrix data = VectorMatrix.FromFloat32(fixture.Vectors.AsSpan(0, rows * HnswFixture.Dimension), HnswFixture.Dimension);
+        float[] q = fixture.Queries.AsSpan(0, queries * HnswFixture.Dimension).ToArray();
+        using IVectorIndex index = VectorIndexFactory.Create("HNSW16,SQ8", data, metric, new IndexBuildOptions { EfConstruction = 80 });
+        index.Build();
+        Assert.Equal("HNSW16,SQ8", index.Factory);
+        Assert.True(((HnswIndex)index).WalksInt8Copy);
+        var ids = new long[queries * K];
+        var scores = new float[ids.Length];
+        index.Search(q, K, ids, scores, new IndexSearchOptions { Ef = 64 });
+        double recall = ClusteredVectors.Recall(ClusteredVectors.Truth(data, metric, q, K), ids, K);
+        output.WriteLine($"HNSW16,SQ8 {metric} ef 64: recall@10 {recall:F4}");
+        Assert.True(recall >= 0.95, $"recall {recall}");
+        SearchResult exact = ExactSearch.Create(data, metric).Search(q.AsSpan(0, HnswFixture.Dimension), 1);
+        if (ids[0] == exact.Ids[0]) Assert.Equal(exact.Scores[0], scores[0], 4);
+
+        string path = Path.Combine(Path.GetTempPath(), $"trawl-sq8-{Guid.NewGuid():N}.idx");
+        try
+        {
+            index.Save(path);
+            using IVectorIndex loaded = VectorIndexFactory.Open(path, data, 0, verifyChecksums: true);
+            Assert.True(((HnswIndex)loaded).WalksInt8Copy);
+            var again = new long[ids.Length];
+            var againScores = new float[ids.Length];
+            loaded.Search(q, K, again, againScores, new IndexSearchOptions { Ef = 64 });
+            Assert.Equal(ids, again);
+            Assert.Equal(scores, againScores);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Bad_queries_are_refused_with_the_reason()
     {

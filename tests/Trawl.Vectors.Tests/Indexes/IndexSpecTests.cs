@@ -11,6 +11,7 @@ public class IndexSpecTests
     [InlineData("IVF4096,PQ64", IndexKind.IvfPq, 0, 4096, 64, false, "IVF4096,PQ64")]
     [InlineData("IVF256, PQ16x8, Refine", IndexKind.IvfPq, 0, 256, 16, true, "IVF256,PQ16,Refine")]
     [InlineData("IVF1024,PQ32,RFlat", IndexKind.IvfPq, 0, 1024, 32, true, "IVF1024,PQ32,Refine")]
+    [InlineData("HNSW32,SQ8", IndexKind.Hnsw, 32, 0, 0, false, "HNSW32,SQ8")]
     public void Parse_reads_each_kind_and_prints_the_canonical_string(string text, IndexKind kind, int m, int nlist, int pq, bool refine, string canonical)
     {
         IndexSpec spec = IndexSpec.Parse(text);
@@ -40,6 +41,8 @@ public class IndexSpecTests
     [InlineData("IVF4096,PQ64,", "an empty fragment")]
     [InlineData("HNSW32,Refine", "'Refine' only applies")]
     [InlineData("LSH", "'LSH'")]
+    [InlineData("IVF16,PQ8,SQ8", "'SQ8' only applies to HNSW")]
+    [InlineData("HNSW16,SQ8,SQ8", "'SQ8' is given twice")]
     public void Parse_errors_name_the_fragment_that_could_not_be_read(string text, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => IndexSpec.Parse(text));

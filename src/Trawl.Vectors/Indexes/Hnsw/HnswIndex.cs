@@ -38,6 +38,9 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     private int* _links0, _upper, _upperOffsets;
     private byte* _levels;
     private long _upperUsed;
+    private sbyte[]? _codesArray;
+    private sbyte* _codes;
+    private float _codeScale;
     private int _count, _entry = -1, _maxLevel = -1;
 
     public HnswIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexBuildOptions options)
@@ -69,7 +72,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         _m0 = 2 * spec.M;
         _stride0 = _m0 + 1;
         _strideUpper = _m + 1;
-        long[] p = file.Longs("PARM", 6);
+        long[] p = file.Longs("PARM", 7);
         if (p[0] != _m) throw file.Corrupt($"the graph has M = {p[0]}, the factory string says {_m}");
         _count = (int)file.Header.Count;
         _entry = (int)p[1];
@@ -95,6 +98,12 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         float* inverse = null;
         if (metric == VectorMetric.Cosine) inverse = (float*)file.Section("INRM", data.Rows * 4);
         _distance = new IndexDistance(data, metric, inverse);
+        if (spec.Sq8)
+        {
+            _codeScale = BitConverter.Int32BitsToSingle((int)p[6]);
+            if (!float.IsFinite(_codeScale) || _codeScale <= 0) throw file.Corrupt($"the int8 scale {_codeScale} is not a positive number");
+            _codes = (sbyte*)file.Section("SQ8C", (long)_count * data.Dimension);
+        }
     }
 
     public int EfSearch { get; }
@@ -112,6 +121,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         if (rows == 0) return;
         int start = _count, end = checked((int)(_count + rows));
         Grow(start, end);
+        if (Spec.Sq8) QuantiseRows(start, end);
         int threads = _options.ThreadCount;
         for (int position = start; position < end;)
         {
@@ -239,13 +249,14 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             var result = new int[level + 1][];
             for (int l = Math.Min(level, _maxLevel) + 1; l <= level; l++) result[l] = [];
             float* q = _distance.RowAsQuery(node, s.Row, out float qs);
+            var exact = new ExactNodeDistance(_distance, q, qs);
             int current = _entry;
-            float currentKey = _distance.Key(q, qs, current);
-            for (int l = _maxLevel; l > level; l--) (current, currentKey) = Greedy(q, qs, current, currentKey, l);
+            float currentKey = exact.Key(current);
+            for (int l = _maxLevel; l > level; l--) (current, currentKey) = Greedy(exact, current, currentKey, l);
             int ef = _options.EfConstruction;
             for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
             {
-                SearchLayer(q, qs, current, currentKey, l, ef, null, s);
+                SearchLayer(exact, current, currentKey, l, ef, null, s);
                 int n = s.Top.Count;
                 s.EnsureSorted(n);
                 s.Top.DrainAscending(s.SortedKeys, s.SortedIds);
@@ -364,7 +375,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         ? _file.Corrupt($"the graph is corrupt: {problem}")
         : new InvalidOperationException($"the graph is inconsistent: {problem}");
 
-    private (int, float) Greedy(float* q, float qs, int current, float currentKey, int level)
+    private (int, float) Greedy<TDistance>(TDistance distance, int current, float currentKey, int level) where TDistance : struct, INodeDistance
     {
         bool changed = true;
         while (changed)
@@ -375,7 +386,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             {
                 int n = links[i];
                 if ((uint)n >= (uint)_count) throw Corrupt($"link to node {n} of {_count}");
-                float key = _distance.Key(q, qs, n);
+                float key = distance.Key(n);
                 if (key < currentKey || (key == currentKey && n < current))
                 {
                     current = n;
@@ -392,7 +403,8 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     /// <c>s.Top</c>. With a filter, disallowed nodes are walked through but not kept, and the walk
     /// only stops early once ef allowed nodes are held.
     /// </summary>
-    private void SearchLayer(float* q, float qs, int entry, float entryKey, int level, int ef, ulong[]? allow, HnswScratch s)
+    private void SearchLayer<TDistance>(TDistance distance, int entry, float entryKey, int level, int ef, ulong[]? allow, HnswScratch s)
+        where TDistance : struct, INodeDistance
     {
         VisitedSet visited = s.Visited;
         KeyIdHeap top = s.Top, candidates = s.Candidates;
@@ -410,14 +422,14 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             if (key > bound && (top.Count == ef || allow is null)) break;
             candidates.Pop();
             int* links = CheckedLinks(node, level, out int count);
-            if (count > 0 && Sse.IsSupported) Sse.Prefetch0(_distance.RowPointer(Math.Min(links[0], _count - 1)));
+            if (count > 0 && Sse.IsSupported && (uint)links[0] < (uint)_count) Sse.Prefetch0(distance.Row(links[0]));
             for (int i = 0; i < count; i++)
             {
                 int n = links[i];
                 if ((uint)n >= (uint)_count) throw Corrupt($"link to node {n} of {_count}");
-                if (i + 1 < count && Sse.IsSupported && (uint)links[i + 1] < (uint)_count) Sse.Prefetch0(_distance.RowPointer(links[i + 1]));
+                if (i + 1 < count && Sse.IsSupported && (uint)links[i + 1] < (uint)_count) Sse.Prefetch0(distance.Row(links[i + 1]));
                 if (!visited.Visit(n)) continue;
-                float k = _distance.Key(q, qs, n);
+                float k = distance.Key(n);
                 if (top.Count < ef || k < bound)
                 {
                     candidates.Push(-k, n);
@@ -450,13 +462,24 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             query.CopyTo(s.QuerySpan);
             float* q = s.Query;
             int ef = Math.Max(k, options.Ef ?? EfSearch);
-            int current = _entry;
-            float currentKey = _distance.Key(q, 1f, current);
-            for (int l = _maxLevel; l > 0; l--) (current, currentKey) = Greedy(q, 1f, current, currentKey, l);
-            SearchLayer(q, 1f, current, currentKey, 0, ef, allow, s);
+            if (_codes != null)
+            {
+                Int8NodeDistance coded = CodedQuery(query, s);
+                Walk(coded, ef, allow, s);
+            }
+            else
+            {
+                Walk(new ExactNodeDistance(_distance, q, 1f), ef, allow, s);
+            }
             int n = s.Top.Count;
             s.EnsureSorted(n);
             s.Top.DrainAscending(s.SortedKeys, s.SortedIds);
+            if (_codes != null)
+            {
+                // The walk ranked by int8 keys: re-rank its ef nodes exactly.
+                for (int i = 0; i < n; i++) s.SortedKeys[i] = _distance.Key(q, 1f, s.SortedIds[i]);
+                SortByKeyThenId(s.SortedKeys, s.SortedIds, n);
+            }
             n = Math.Min(n, k);
             for (int i = 0; i < n; i++)
             {
@@ -471,6 +494,64 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         }
     }
 
+    private void Walk<TDistance>(TDistance distance, int ef, ulong[]? allow, HnswScratch s) where TDistance : struct, INodeDistance
+    {
+        int current = _entry;
+        float currentKey = distance.Key(current);
+        for (int l = _maxLevel; l > 0; l--) (current, currentKey) = Greedy(distance, current, currentKey, l);
+        SearchLayer(distance, current, currentKey, 0, ef, allow, s);
+    }
+
+    /// <summary>
+    /// The query in the int8 copy's terms. L2 needs the rows' scale; inner product and cosine
+    /// rank the same under any positive query scale, so the query uses its own full range.
+    /// </summary>
+    private Int8NodeDistance CodedQuery(ReadOnlySpan<float> query, HnswScratch s)
+    {
+        float scale = _codeScale;
+        if (Metric != VectorMetric.L2)
+        {
+            float max = 0;
+            foreach (float v in query) max = MathF.Max(max, MathF.Abs(v));
+            scale = max > 0 ? 127f / max : 1f;
+        }
+        sbyte* coded = s.CodedQuery;
+        for (int i = 0; i < query.Length; i++) coded[i] = (sbyte)Math.Clamp(MathF.Round(query[i] * scale), -127, 127);
+        bool l2 = Metric == VectorMetric.L2;
+        return new Int8NodeDistance(_codes, Dimension, coded, l2 ? _distance.Kernels.L2I8 : _distance.Kernels.DotI8, l2 ? 1f : -1f);
+    }
+
+    /// <summary>
+    /// The int8 copy for SQ8: one scale for all components (127 / the largest magnitude; rows are
+    /// normalised first for cosine), so integer dot products and distances rank like the floats.
+    /// </summary>
+    private void QuantiseRows(int start, int end)
+    {
+        int dim = Dimension;
+        if (_codesArray is null)
+        {
+            _codesArray = GC.AllocateArray<sbyte>((int)Math.Max(1, Data.Rows * dim), pinned: true);
+            _codes = (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_codesArray));
+            float max = 0;
+            var row = new float[dim];
+            for (long r = 0; r < Data.Rows; r++)
+            {
+                Data.CopyRowTo(r, row);
+                float scale = Metric == VectorMetric.Cosine ? _inverseNormsArray![r] : 1f;
+                foreach (float v in row) max = MathF.Max(max, MathF.Abs(v * scale));
+            }
+            _codeScale = max > 0 ? 127f / max : 1f;
+        }
+        Parallel.For(start, end, new ParallelOptions { MaxDegreeOfParallelism = _options.ThreadCount }, () => new float[dim], (r, _, row) =>
+        {
+            Data.CopyRowTo(r, row);
+            float scale = _codeScale * (Metric == VectorMetric.Cosine ? _inverseNormsArray![r] : 1f);
+            sbyte* code = _codes + (long)r * dim;
+            for (int d = 0; d < dim; d++) code[d] = (sbyte)Math.Clamp(MathF.Round(row[d] * scale), -127, 127);
+            return row;
+        }, _ => { });
+    }
+
     /// <summary>Level-0 neighbours of a node (for tests and statistics).</summary>
     internal int[] Neighbours(int node, int level = 0)
     {
@@ -480,16 +561,20 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
 
     internal int LevelOf(int node) => _levels[node];
 
+    /// <summary>True when searches walk the int8 copy (SQ8).</summary>
+    internal bool WalksInt8Copy => _codes != null;
+
     public override void Save(string path)
     {
         var writer = new IndexFileWriter();
-        long[] parameters = [_m, _entry, _maxLevel, _upperUsed, EfSearch, _options.EfConstruction];
+        long[] parameters = [_m, _entry, _maxLevel, _upperUsed, EfSearch, _options.EfConstruction, BitConverter.SingleToInt32Bits(_codeScale)];
         writer.Add("PARM", parameters, parameters.Length);
         writer.Add("LNK0", (byte*)_links0, (long)_count * _stride0 * 4);
         writer.Add("LEVL", _levels, _count);
         writer.Add("UOFF", (byte*)_upperOffsets, (long)_count * 4);
         writer.Add("UPPR", (byte*)_upper, _upperUsed * 4);
         if (Metric == VectorMetric.Cosine) writer.Add("INRM", (byte*)InverseNormsPointer(), Data.Rows * 4);
+        if (_codes != null) writer.Add("SQ8C", (byte*)_codes, (long)_count * Dimension);
         writer.Write(path, new IndexFileHeader("HNSW", Metric, Data.ElementType, Dimension, 0, _count, Data.Rows, _file?.Header.VectorSetChecksum ?? _options.VectorSetChecksum, 0), Factory);
         GC.KeepAlive(this);
     }

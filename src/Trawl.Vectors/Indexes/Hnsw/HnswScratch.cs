@@ -9,6 +9,7 @@ internal sealed unsafe class HnswScratch
     private readonly float[] _query;
     private readonly float[] _row;
     private readonly float[] _candidate;
+    private readonly sbyte[] _codedQuery;
 
     public HnswScratch(int nodes, int dimension, int ef)
     {
@@ -18,6 +19,7 @@ internal sealed unsafe class HnswScratch
         _query = GC.AllocateUninitializedArray<float>(dimension, pinned: true);
         _row = GC.AllocateUninitializedArray<float>(dimension, pinned: true);
         _candidate = GC.AllocateUninitializedArray<float>(dimension, pinned: true);
+        _codedQuery = GC.AllocateUninitializedArray<sbyte>(dimension, pinned: true);
         SortedKeys = new float[Math.Max(16, ef)];
         SortedIds = new int[Math.Max(16, ef)];
     }
@@ -34,6 +36,9 @@ internal sealed unsafe class HnswScratch
     public float* Row => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_row));
     /// <summary>Widened f16 row of a candidate during neighbour selection.</summary>
     public float* Candidate => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_candidate));
+
+    /// <summary>The query quantised for an SQ8 walk.</summary>
+    public sbyte* CodedQuery => (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_codedQuery));
 
     public void EnsureSorted(int n)
     {
