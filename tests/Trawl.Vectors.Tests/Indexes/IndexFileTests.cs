@@ -22,7 +22,7 @@ public sealed class IndexFileTests : IDisposable
 
     private string Build(string factory, VectorMetric metric = VectorMetric.Cosine)
     {
-        string path = Path.Combine(_dir, factory.Replace(',', '_') + ".idx");
+        string path = Path.Combine(_dir, factory.Replace(',', '_') + $".{metric}.idx");
         using VectorSetFile set = VectorSetFile.Open(_setPath);
         using IVectorIndex index = VectorIndexFactory.Create(factory, set, metric);
         index.Build();
@@ -38,6 +38,7 @@ public sealed class IndexFileTests : IDisposable
 
     [Theory]
     [InlineData("HNSW8")]
+    [InlineData("HNSW8,SQ8")]
     [InlineData("IVF8,PQ4,Refine")]
     [InlineData("Flat")]
     public void Every_truncation_is_refused_with_a_format_error(string factory)
@@ -57,6 +58,7 @@ public sealed class IndexFileTests : IDisposable
 
     [Theory]
     [InlineData("HNSW8")]
+    [InlineData("HNSW8,SQ8")]
     [InlineData("IVF8,PQ4,Refine")]
     public void A_changed_byte_anywhere_is_refused_when_checksums_are_verified(string factory)
     {
