@@ -124,6 +124,16 @@ public class IvfPqIndexTests(IvfPqFixture fixture, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public void Retraining_an_index_that_holds_rows_is_refused()
+    {
+        VectorMatrix data = VectorMatrix.FromFloat32(ClusteredVectors.Generate(2, 500, 16), 16);
+        using IVectorIndex index = VectorIndexFactory.Create("IVF8,PQ4", data, VectorMetric.L2);
+        index.Train();
+        index.Add(100);
+        Assert.Contains("already holds 100 rows", Assert.Throws<InvalidOperationException>(index.Train).Message);
+    }
+
+    [Fact]
     public void Too_few_rows_for_the_lists_is_refused()
     {
         VectorMatrix data = VectorMatrix.FromFloat32(ClusteredVectors.Generate(2, 50, 16), 16);

@@ -102,6 +102,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
     public override void Train()
     {
         if (_file is not null) throw new InvalidOperationException("an IVF-PQ index opened from a file is already trained");
+        if (_count > 0) throw new InvalidOperationException($"the index already holds {_count} rows coded with the current training; create a new index to retrain");
         long rows = Data.Rows;
         int wanted = (int)Math.Min(rows, Math.Min(MaxTrainingRows, Math.Max((long)_nlist * _options.TrainingRowsPerCentroid, 256L * 40)));
         if (wanted < _nlist)
