@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Trawl.Bench.Measurement;
+
+namespace Trawl.Bench.Reference;
+
+/// <summary>
+/// The seed blog's method on the same CSV: <c>sqlite3 DB ".import --csv FILE TABLE"</c> then
+/// <c>sqlite-utils enable-fts DB TABLE COLUMN</c>, and queries against the result, timed with the
+/// sqlite3 shell's own <c>.timer</c> (facets) or in-process through Microsoft.Data.Sqlite (searches).
+/// </summary>
+internal sealed partial class SqliteReference(string databasePath, string table, string searchColumn)
+{
+    public string DatabasePath { get; } = databasePath;
+
+    public string Table { get; } = table;
+
+    public string FtsTable => Table + "_fts";
+
+    public static bool ToolsPresent(out string missing)
+    {
+        var absent = new[] { "sqlite3", "sqlite-utils" }.Where(t => FindOnPath(t) is null).ToList();
+        missing = string.Join(", ", absent);
+        return absent.Count == 0;
+    }
+
+    public ChildRun Import(string csvPath) =>
+        ChildProcess.Run(FindOnPath("sqlite3")!, [DatabasePath, $".import --csv \"{csvPath}\" {Table}"]).EnsureSuccess();
+
+    public ChildRun EnableFts() =>
+        ChildProcess.Run(FindOnPath("sqlite-utils")!, ["enable-fts", DatabasePath, Table, searchColumn]).EnsureSuccess();
+
+    public long CountRows()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"select count(*) from [{Table}]";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> <paramref name="times"/> times in one sqlite3 shell with
+    /// <c>.timer on</c>; returns each run's "real" seconds and the first run's output lines.</summary>
+    public (IReadOnlyList<double> Seconds, IReadOnlyList<string> Rows) TimeInShell(string sql, int times)
+    {
+        var args = new List<string> { DatabasePath, ".timer on" };
+        for (int i = 0; i < times; i++)
+            args.Add(sql);
+        var run = ChildProcess.Run(FindOnPath("sqlite3")!, args).EnsureSuccess();
+        var seconds = new List<double>();
+        var rows = new List<string>();
+        foreach (string line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var m = RunTime().Match(line);
+            if (m.Success)
+                seconds.Add(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            else if (seconds.Count == 0)
+                rows.Add(line);
+        }
+        if (seconds.Count != times)
+            throw new InvalidOperationException($"sqlite3 printed {seconds.Count} timings for {times} runs:\n{run.Output}");
+        return (seconds, rows);
+    }
+
+    /// <summary>The search Trawl answers for <c>_search=...&amp;_size=N</c>: a page of whole rows by rank
+    /// plus the count of all matches, here straight against SQLite with no HTTP in between.</summary>
+    public sealed class Searcher : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _page;
+        private readonly SqliteCommand _count;
+
+        internal Searcher(SqliteReference reference, int size)
+        {
+            _connection = reference.Open();
+            _page = _connection.CreateCommand();
+            _page.CommandText =
+                $"select t.rowid, t.* from [{reference.FtsTable}] f join [{reference.Table}] t on t.rowid = f.rowid " +
+                $"where [{reference.FtsTable}] match $q order by f.rank limit {size + 1}";
+            _page.Parameters.Add("$q", SqliteType.Text);
+            _count = _connection.CreateCommand();
+            _count.CommandText = $"select count(*) from [{reference.FtsTable}] where [{reference.FtsTable}] match $q";
+            _count.Parameters.Add("$q", SqliteType.Text);
+        }
+
+        /// <summary>Runs the page and count queries; returns the count.</summary>
+        public long Search(string ftsExpression)
+        {
+            _page.Parameters[0].Value = ftsExpression;
+            using (var reader = _page.ExecuteReader())
+            {
+                var values = new object[reader.FieldCount];
+                while (reader.Read())
+                    reader.GetValues(values);
+            }
+            _count.Parameters[0].Value = ftsExpression;
+            return (long)_count.ExecuteScalar()!;
+        }
+
+        public void Dispose()
+        {
+            _page.Dispose();
+            _count.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    public Searcher CreateSearcher(int size) => new(this, size);
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    internal static string? FindOnPath(string tool)
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string path = Path.Combine(dir, tool);
+            if (File.Exists(path))
+                return path;
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^Run Time: real ([0-9.]+)")]
+    private static partial Regex RunTime();
+}
