@@ -1,0 +1,29 @@
+namespace Trawl.Store.Ingest;
+
+/// <summary>
+/// A lock file in the dataset folder held for the whole ingest, so two processes never write the same
+/// dataset at once. On Unix .NET takes an advisory flock for <see cref="FileShare.None"/>, so the lock
+/// dies with its process and a stale file does not block anyone.
+/// </summary>
+internal sealed class IngestLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private IngestLock(FileStream stream) => _stream = stream;
+
+    public static IngestLock Acquire(string directory)
+    {
+        string path = Path.Combine(directory, Storage.DatasetPaths.LockName);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return new IngestLock(stream);
+        }
+        catch (IOException e)
+        {
+            throw new UserErrorException($"{directory}: another ingest is writing this dataset; wait for it to finish", e);
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

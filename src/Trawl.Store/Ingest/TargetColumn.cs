@@ -1,0 +1,16 @@
+using Trawl.Store.Datasets;
+
+namespace Trawl.Store.Ingest;
+
+/// <summary>A column of the table being loaded: its type, role and, for a derived column, the spec it came from.</summary>
+internal sealed class TargetColumn(string name, SqlType type, ColumnRole role)
+{
+    public string Name { get; } = name;
+    public SqlType Type { get; } = type;
+    public ColumnRole Role { get; set; } = role;
+
+    /// <summary>For a domain column: the source column whose URLs it is computed from.</summary>
+    public string? DomainOf { get; set; }
+
+    public ColumnInfo ToInfo() => new(Name, SqlTypes.Name(Type), Role);
+}
