@@ -1,11 +1,98 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Trawl.Server.Endpoints;
+using Trawl.Server.Hosting;
+using Trawl.Server.Requests;
+using Trawl.Store;
 
 namespace Trawl.Server;
 
 /// <summary>Builds the web application that serves datasets' pages and JSON API.</summary>
 public static class TrawlServer
 {
-    /// <summary>Builds (does not start) the app serving the datasets at <paramref name="datasetPaths"/>.</summary>
+    /// <summary>Builds (does not start) the app serving the datasets at <paramref name="datasetPaths"/>, bound to
+    /// http://{Host}:{Port}. Port 0 takes a free port: after StartAsync the real address is in app.Urls.
+    /// A missing dataset, a duplicate name or a host that is not an address is a <see cref="UserErrorException"/>.</summary>
     public static WebApplication Build(IReadOnlyList<string> datasetPaths, ServerOptions options)
-        => throw new NotImplementedException();
+    {
+        ArgumentNullException.ThrowIfNull(datasetPaths);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Port is < 0 or > 65535)
+            throw new UserErrorException($"port {options.Port} is not between 0 and 65535");
+        if (options.SqlTimeLimit <= TimeSpan.Zero || options.SqlMaxRows < 1)
+            throw new UserErrorException("the SQL time limit and row limit must be positive");
+        var endpoint = ParseHost(options.Host);
+
+        var catalog = DatasetCatalog.Open(datasetPaths);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = [],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                // Kestrel cannot pick a free port for "localhost" (two addresses), so port 0 takes IPv4 loopback.
+                if (endpoint is null && options.Port != 0)
+                    k.ListenLocalhost(options.Port);
+                else
+                    k.Listen(endpoint ?? IPAddress.Loopback, options.Port);
+            });
+            builder.Services.Configure<RouteOptions>(r => r.LowercaseUrls = false);
+
+            var app = builder.Build();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
+            var state = new ServerState(catalog, options, logger);
+            app.Lifetime.ApplicationStopped.Register(catalog.Dispose);
+
+            app.Use(SecurityHeaders.Apply);
+            app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
+            MapRoutes(app, state);
+            return app;
+        }
+        catch
+        {
+            catalog.Dispose();
+            throw;
+        }
+    }
+
+    private static void MapRoutes(WebApplication app, ServerState state)
+    {
+        var index = new IndexEndpoint(state);
+        var table = new TableEndpoint(state);
+        var row = new RowEndpoint(state);
+        var query = new QueryEndpoint(state);
+
+        app.MapGet("/", (HttpContext c) => index.Index(c, OutputFormat.Html));
+        app.MapGet("/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
+        app.MapGet("/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        app.MapGet("/{db}", (HttpContext c, string db) => index.Dataset(c, db));
+        app.MapGet("/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
+        app.MapGet("/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
+        app.MapGet("/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
+        app.MapGet("/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
+        app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
+
+        Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
+    }
+
+    /// <summary>Null means "localhost" (both loopback addresses); "*", "+" and "0.0.0.0" mean every interface.</summary>
+    private static IPAddress? ParseHost(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (host is "*" or "+")
+            return IPAddress.Any;
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+            return address;
+        throw new UserErrorException($"cannot bind to '{host}': give an IP address such as 127.0.0.1 (or localhost)");
+    }
 }

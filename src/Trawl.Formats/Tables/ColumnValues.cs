@@ -68,11 +68,24 @@ public sealed class ColumnValues
 
     public void AppendNull() => Next(ValueKind.Null);
 
-    public void AppendBoolean(bool value) => _ints[Next(ValueKind.Boolean)] = value ? 1 : 0;
+    // Next() may grow the lanes, so it must run before the lane is read (not inside the index expression).
+    public void AppendBoolean(bool value)
+    {
+        int row = Next(ValueKind.Boolean);
+        _ints[row] = value ? 1 : 0;
+    }
 
-    public void AppendInt64(long value) => _ints[Next(ValueKind.Int64)] = value;
+    public void AppendInt64(long value)
+    {
+        int row = Next(ValueKind.Int64);
+        _ints[row] = value;
+    }
 
-    public void AppendDouble(double value) => _doubles[Next(ValueKind.Double)] = value;
+    public void AppendDouble(double value)
+    {
+        int row = Next(ValueKind.Double);
+        _doubles[row] = value;
+    }
 
     public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
 

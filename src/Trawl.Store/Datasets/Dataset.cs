@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
+using Trawl.Store.Storage;
 
 namespace Trawl.Store.Datasets;
 
@@ -10,55 +13,395 @@ namespace Trawl.Store.Datasets;
 /// </summary>
 public sealed class Dataset : IDisposable
 {
+    /// <summary>Largest page <see cref="QueryRows"/> returns, whatever Size asks.</summary>
+    public const int MaxPageSize = 1000;
+
+    private readonly string _metaDb;
+    private readonly ReadConnectionPool _pool;
+    private readonly object _stateLock = new();
+    private Snapshot _snapshot;
+
     private Dataset(string directory)
     {
         Directory = directory;
+        _metaDb = DatasetPaths.MetaDb(directory);
+        _pool = new ReadConnectionPool(_metaDb);
+        _snapshot = LoadSnapshot();
     }
 
     /// <summary>The dataset's name: its folder name without ".trawl".</summary>
-    public string Name => throw new NotImplementedException();
+    public string Name => DatasetPaths.NameOf(Directory);
 
     /// <summary>The dataset folder.</summary>
     public string Directory { get; }
 
     /// <summary>Opens an existing dataset; a missing folder or one without meta.db is a <see cref="UserErrorException"/>.
     /// A path without ".trawl" also finds "PATH.trawl".</summary>
-    public static Dataset Open(string path) => throw new NotImplementedException();
+    public static Dataset Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string? directory = DatasetPaths.FindExisting(path)
+            ?? throw new UserErrorException(System.IO.Directory.Exists(path)
+                ? $"{path}: not a Trawl dataset (no {DatasetPaths.MetaDbName} inside)"
+                : $"{path}: no such dataset (looked for {path} and {path}{DatasetPaths.Extension})");
+        try
+        {
+            return new Dataset(directory);
+        }
+        catch (SqliteException e)
+        {
+            throw new UserErrorException($"{directory}: cannot read {DatasetPaths.MetaDbName}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Tables in the dataset (not the FTS or _trawl_ tables), by name.</summary>
-    public IReadOnlyList<TableInfo> ListTables() => throw new NotImplementedException();
+    public IReadOnlyList<TableInfo> ListTables() => Current().Tables;
 
     /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
-    public TableInfo GetTable(string name) => throw new NotImplementedException();
+    public TableInfo GetTable(string name)
+    {
+        var tables = Current().Tables;
+        return tables.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new UserErrorException(tables.Count == 0
+                ? $"dataset '{Name}' has no tables; ingest a file first"
+                : $"dataset '{Name}' has no table '{name}' (tables: {string.Join(", ", tables.Select(t => t.Name))})");
+    }
 
     /// <summary>A page of rows. Unknown columns in filters or sort are a <see cref="UserErrorException"/>.</summary>
     /// <param name="count">Also count all matching rows.</param>
-    public RowPage QueryRows(TableQuery query, bool count = true) => throw new NotImplementedException();
+    public RowPage QueryRows(TableQuery query, bool count = true)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var clock = Stopwatch.StartNew();
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        int size = Math.Clamp(query.Size, 1, MaxPageSize);
+        var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
+        var order = PageOrder.For(q, query);
+        if (cursor is not null && !order.Accepts(cursor))
+            throw new UserErrorException("the _next cursor belongs to a query with another sort order");
+
+        return WithConnection(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = order.PageSql(q, cursor, size + 1);
+            q.Bind(cmd);
+            var rows = new List<object?[]>(Math.Min(size + 1, 128));
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                    rows.Add(ReadRow(r, q.ColumnNames.Count));
+            });
+            string? next = null;
+            if (rows.Count > size)
+            {
+                rows.RemoveAt(rows.Count - 1);
+                long offset = (cursor?.Offset ?? 0) + size;
+                next = order.CursorAfter(rows[^1], offset, q).Encode();
+            }
+            long? total = count ? CountWith(conn, table, q) : null;
+            return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
+        }, query);
+    }
 
     /// <summary>How many rows match (ignoring Size and Next).</summary>
-    public long CountRows(TableQuery query) => throw new NotImplementedException();
+    public long CountRows(TableQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        return WithConnection(conn => CountWith(conn, table, q), query);
+    }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
-    public FacetResult Facet(TableQuery query, string column, int limit = 30) => throw new NotImplementedException();
+    public FacetResult Facet(TableQuery query, string column, int limit = 30)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var clock = Stopwatch.StartNew();
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        string col = q.ColumnSql(column, out var info);
+        limit = Math.Clamp(limit, 1, 10_000);
+        return WithConnection(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT {col}, count(*) AS n FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
+            q.Bind(cmd);
+            var values = new List<FacetValue>();
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                    values.Add(new FacetValue(ReadValue(r, 0), r.GetInt64(1)));
+            });
+            bool truncated = values.Count > limit;
+            if (truncated)
+                values.RemoveAt(values.Count - 1);
+            return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
+        }, query);
+    }
 
     /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
-    public IReadOnlyList<string> SuggestFacets(string table) => throw new NotImplementedException();
+    public IReadOnlyList<string> SuggestFacets(string table) => SuggestFacets(table, 30);
+
+    /// <summary>Columns with between 2 and <paramref name="maxDistinct"/> distinct values, in table order.</summary>
+    public IReadOnlyList<string> SuggestFacets(string table, int maxDistinct)
+    {
+        var info = GetTable(table);
+        var stats = WithConnection(conn => Bookkeeping.ReadFacetStats(conn, info.Name));
+        var good = stats.Where(s => !s.Capped && s.Distinct >= 2 && s.Distinct <= maxDistinct)
+            .Select(s => s.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return info.Columns
+            .Where(c => good.Contains(c.Name) && c.Role != ColumnRole.Caption && !info.SearchColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            .Select(c => c.Name).ToList();
+    }
 
     /// <summary>Histogram of a numeric column among the matching rows.</summary>
-    public Histogram Histogram(TableQuery query, string column, int bins = 20) => throw new NotImplementedException();
+    public Histogram Histogram(TableQuery query, string column, int bins = 20)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        string col = q.ColumnSql(column, out var info);
+        if (info is not null && info.SqlType is not ("INTEGER" or "REAL"))
+            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType} values; a histogram needs a numeric column");
+        bins = Math.Clamp(bins, 1, 1000);
+        string isNumber = $"typeof({col}) IN ('integer', 'real')";
+        return WithConnection(conn =>
+        {
+            double? min = null, max = null;
+            long nulls = 0;
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT min(CASE WHEN {isNumber} THEN {col} END), max(CASE WHEN {isNumber} THEN {col} END), coalesce(sum({col} IS NULL), 0) FROM {q.TableSql}{q.WhereSql()}";
+                q.Bind(cmd);
+                RunReader(cmd, r =>
+                {
+                    if (!r.Read())
+                        return;
+                    min = r.IsDBNull(0) ? null : r.GetDouble(0);
+                    max = r.IsDBNull(1) ? null : r.GetDouble(1);
+                    nulls = r.GetInt64(2);
+                });
+            }
+            var result = new List<HistogramBin>();
+            if (min is null || max is null)
+                return new Histogram(info?.Name ?? "rowid", result, null, null, nulls);
+            double lo = min.Value, hi = max.Value;
+            if (hi == lo)
+                bins = 1;
+            double width = (hi - lo) / bins;
+            var counts = new long[bins];
+            using (var cmd = conn.CreateCommand())
+            {
+                string bin = width == 0 ? "0" : $"min(CAST(({col} - {q.AddParameter(lo)}) / {q.AddParameter(width)} AS INTEGER), {bins - 1})";
+                cmd.CommandText = $"SELECT {bin} AS b, count(*) FROM {q.TableSql}{q.WhereSql(isNumber)} GROUP BY b";
+                q.Bind(cmd);
+                RunReader(cmd, r =>
+                {
+                    while (r.Read())
+                    {
+                        long b = Math.Clamp(r.GetInt64(0), 0, bins - 1);
+                        counts[b] += r.GetInt64(1);
+                    }
+                });
+            }
+            for (int i = 0; i < bins; i++)
+                result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i]));
+            return new Histogram(info?.Name ?? "rowid", result, lo, hi, nulls);
+        }, query);
+    }
 
     /// <summary>One row by rowid (columns start with "rowid"), or null when there is none.</summary>
-    public (IReadOnlyList<string> Columns, object?[] Values)? GetRow(string table, long rowid) => throw new NotImplementedException();
+    public (IReadOnlyList<string> Columns, object?[] Values)? GetRow(string table, long rowid)
+    {
+        var info = GetTable(table);
+        var q = new QueryCompiler(info, new TableQuery { Table = info.Name });
+        return WithConnection<(IReadOnlyList<string>, object?[])?>(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT {q.SelectColumns} FROM {q.TableSql} WHERE t.\"rowid\" = $id";
+            cmd.Parameters.AddWithValue("$id", rowid);
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? (q.ColumnNames, ReadRow(r, q.ColumnNames.Count)) : null;
+        });
+    }
 
     /// <summary>Every matching row in order (ignores Size and Next), streamed for exports: columns first, then rows.</summary>
-    public IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns) => throw new NotImplementedException();
+    public IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        columns = q.ColumnNames;
+        return Stream(q, PageOrder.For(q, query), query);
+    }
+
+    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order, TableQuery query)
+    {
+        var conn = Rent();
+        try
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = order.PageSql(q, null, -1);
+            q.Bind(cmd);
+            SqliteDataReader reader;
+            try
+            {
+                reader = cmd.ExecuteReader();
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e, query);
+            }
+            using (reader)
+            {
+                int n = q.ColumnNames.Count;
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = reader.Read();
+                    }
+                    catch (SqliteException e)
+                    {
+                        throw Translate(e, query);
+                    }
+                    if (!more)
+                        yield break;
+                    yield return ReadRow(reader, n);
+                }
+            }
+        }
+        finally
+        {
+            _pool.Return(conn);
+        }
+    }
 
     /// <summary>Runs one read-only statement: writes, ATTACH and state-changing PRAGMAs are refused
     /// (<see cref="UserErrorException"/>); stops at the time limit (<see cref="SqlTimeoutException"/>).</summary>
-    public SqlResult ExecuteSql(string sql, SqlOptions? options = null) => throw new NotImplementedException();
+    public SqlResult ExecuteSql(string sql, SqlOptions? options = null)
+    {
+        options ??= new SqlOptions();
+        return WithConnection(conn => ReadOnlySqlRunner.Run(conn, sql, options));
+    }
 
     /// <summary>Size of the dataset's files on disk in bytes.</summary>
-    public long SizeOnDisk() => throw new NotImplementedException();
+    public long SizeOnDisk() =>
+        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
-    public void Dispose() { }
+    public void Dispose() => _pool.Dispose();
+
+    // ---- internals ----------------------------------------------------------------------------
+
+    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize);
+
+    private Snapshot LoadSnapshot()
+    {
+        var file = new FileInfo(_metaDb);
+        var conn = _pool.Rent();
+        try
+        {
+            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length);
+        }
+        finally
+        {
+            _pool.Return(conn);
+        }
+    }
+
+    /// <summary>The table list, reloaded (and the pool emptied) when an ingest has replaced meta.db since.</summary>
+    private Snapshot Current()
+    {
+        var file = new FileInfo(_metaDb);
+        var snap = _snapshot;
+        if (file.Exists && (file.LastWriteTimeUtc != snap.MetaWrite || file.Length != snap.MetaSize))
+        {
+            lock (_stateLock)
+            {
+                if (ReferenceEquals(snap, _snapshot))
+                {
+                    _pool.Clear();
+                    _snapshot = LoadSnapshot();
+                }
+                snap = _snapshot;
+            }
+        }
+        return snap;
+    }
+
+    private SqliteConnection Rent()
+    {
+        Current();
+        return _pool.Rent();
+    }
+
+    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
+    {
+        var conn = Rent();
+        try
+        {
+            return work(conn);
+        }
+        catch (SqliteException e)
+        {
+            throw Translate(e, query);
+        }
+        finally
+        {
+            _pool.Return(conn);
+        }
+    }
+
+    private static void RunReader(SqliteCommand cmd, Action<SqliteDataReader> read)
+    {
+        using var r = cmd.ExecuteReader();
+        read(r);
+    }
+
+    private static long CountWith(SqliteConnection conn, TableInfo table, QueryCompiler q)
+    {
+        if (q.MatchesAll)
+            return table.RowCount;
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT count(*) FROM {q.TableSql}{q.WhereSql()}";
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>SQLite errors caused by the query (bad FTS syntax in raw mode, a bad --where) are the user's to fix.</summary>
+    private static Exception Translate(SqliteException e, TableQuery? query = null)
+    {
+        string message = e.Message;
+        const string prefix = "SQLite Error ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            if (colon > 0)
+                message = message[(colon + 2)..].Trim('\'', ' ', '.');
+        }
+        bool rawSearch = query is { SearchMode: SearchMode.Raw } && !string.IsNullOrWhiteSpace(query.Search);
+        if (message.Contains("fts5", StringComparison.OrdinalIgnoreCase) || (rawSearch && e.SqliteErrorCode == 1))
+            return new UserErrorException($"search syntax error in '{query?.Search}': {message}", e);
+        if (e.SqliteErrorCode == 1)
+            return new UserErrorException("query error: " + message, e);
+        return e;
+    }
+
+    internal static object?[] ReadRow(SqliteDataReader r, int n)
+    {
+        var row = new object?[n];
+        for (int i = 0; i < n; i++)
+            row[i] = ReadValue(r, i);
+        return row;
+    }
+
+    internal static object? ReadValue(SqliteDataReader r, int i)
+    {
+        if (r.IsDBNull(i))
+            return null;
+        object v = r.GetValue(i);
+        return v is DBNull ? null : v;
+    }
 }

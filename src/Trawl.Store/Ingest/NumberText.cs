@@ -54,6 +54,6 @@ internal static class NumberText
         }
         if (i != s.Length)
             return false;
-        return Utf8Parser.TryParse(s, out value, out int consumed, 'E') && consumed == s.Length && double.IsFinite(value);
+        return Utf8Parser.TryParse(s, out value, out int consumed) && consumed == s.Length && double.IsFinite(value);
     }
 }

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Trawl.Cli.Input;
+using Trawl.Cli.Output;
+using Trawl.Formats.Output;
+using Trawl.Formats.Tables;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl cat FILE</c>: prints any file Trawl can read as rows (JSON Lines or CSV), or its schema.</summary>
+internal static class CatCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var file = new Argument<string>("FILE") { Description = $"The file to read ({string.Join(", ", TableReaders.Formats)}; .gz too)." };
+        var limit = new Option<long?>("--limit") { Description = "Print at most this many rows (default: all).", HelpName = "N" };
+        OptionRange.Require(limit, 1, long.MaxValue, "--limit must be a positive number");
+        var format = new Option<string>("--format")
+        {
+            Description = "Output format: jsonl (one JSON object per row) or csv (with a header row).",
+            DefaultValueFactory = _ => "jsonl",
+            HelpName = "FORMAT",
+        };
+        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var columns = new Option<string[]>("--columns") { Description = "Print only these columns, in this order (comma-separated or repeated).", HelpName = "A,B" };
+        var schema = new Option<bool>("--schema") { Description = "Print the file's columns and their types instead of rows." };
+        var json = new Option<bool>("--json") { Description = "With --schema: print the schema as JSON." };
+        var inputFormat = new Option<string?>("--input-format") { Description = $"The file's format when its extension does not say it ({string.Join(", ", TableReaders.Formats)}).", HelpName = "FORMAT" };
+        inputFormat.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
+        var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
+        var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child." };
+
+        var command = new Command("cat", "Print the rows of any file Trawl can read, as JSON Lines or CSV, or its schema: a quick look at a source before ingesting it.")
+        {
+            file, limit, format, columns, schema, json, inputFormat, jsonPath, flatten,
+        };
+        command.SetAction(parse =>
+        {
+            List<string> wanted = ColumnList.Parse(parse.GetValue(columns));
+            var options = new TableReaderOptions
+            {
+                Format = parse.GetValue(inputFormat),
+                JsonPath = parse.GetValue(jsonPath),
+                Flatten = parse.GetValue(flatten),
+                Columns = wanted.Count > 0 ? wanted : null,
+            };
+            using ITableReader reader = TableReaders.Open(parse.GetValue(file)!, options);
+            using var output = new TextWriterStream(terminal.Out);
+            if (parse.GetValue(schema))
+            {
+                if (parse.GetValue(json))
+                    SchemaWriter.WriteJson(output, reader);
+                else
+                    SchemaWriter.WriteText(terminal.Out, reader);
+                return CliExitCode.Ok;
+            }
+            using IRowWriter writer = parse.GetValue(format) == "csv"
+                ? new CsvRowWriter(output, reader.Schema, leaveOpen: true)
+                : new JsonLinesRowWriter(output, reader.Schema, leaveOpen: true);
+            Copy(reader, writer, parse.GetValue(limit) ?? long.MaxValue, terminal.Cancel);
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static void Copy(ITableReader reader, IRowWriter writer, long max, CancellationToken cancel)
+    {
+        var batch = new ColumnBatch(reader.Schema.Count);
+        long written = 0;
+        while (written < max && reader.ReadBatch(batch, (int)Math.Min(1024, max - written)))
+        {
+            cancel.ThrowIfCancellationRequested();
+            writer.WriteBatch(batch);
+            written += batch.RowCount;
+        }
+        writer.Flush();
+    }
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Trawl.Cli.Output;
+using Trawl.Cli.Progress;
+using Trawl.Store.Datasets;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl info DATASET</c>: what a dataset holds.</summary>
+internal static class InfoCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var dataset = CommonOptions.Dataset();
+        var json = CommonOptions.Json("the description");
+        var command = new Command("info", "Describe a dataset: its tables, row counts, columns with their types and roles, full-text search columns and size on disk.")
+        {
+            dataset, json,
+        };
+        command.SetAction(parse =>
+        {
+            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            IReadOnlyList<TableInfo> tables = ds.ListTables();
+            long size = ds.SizeOnDisk();
+            if (parse.GetValue(json))
+                WriteJson(terminal.Out, ds, tables, size);
+            else
+                WriteText(terminal, ds, tables, size);
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteText(CliTerminal terminal, Dataset ds, IReadOnlyList<TableInfo> tables, long size)
+    {
+        var c = CultureInfo.InvariantCulture;
+        IAnsiConsole console = Screen.ForOut(terminal);
+        console.WriteLine($"Dataset {CellText.Sanitize(ds.Name)} ({CellText.Sanitize(ds.Directory)}), {IngestProgressDisplay.Bytes(size)} on disk, {tables.Count} table(s)");
+        foreach (TableInfo t in tables)
+        {
+            console.WriteLine();
+            string search = t.SearchColumns.Count > 0 ? string.Join(", ", t.SearchColumns) : "none";
+            string pk = t.PrimaryKey ?? "rowid";
+            console.WriteLine(CellText.Sanitize($"Table {t.Name}: {t.RowCount.ToString("N0", c)} rows; full-text search: {search}; key: {pk}"));
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("column").AddColumn("type").AddColumn("role").AddColumn("search");
+            foreach (ColumnInfo col in t.Columns)
+            {
+                bool searched = t.SearchColumns.Contains(col.Name, StringComparer.OrdinalIgnoreCase);
+                table.AddRow(
+                    new Text(CellText.Sanitize(col.Name)),
+                    new Text(col.SqlType),
+                    new Text(col.Role == ColumnRole.None ? "" : RoleName(col.Role)),
+                    new Text(searched ? "yes" : ""));
+            }
+            console.Write(table);
+        }
+    }
+
+    private static void WriteJson(TextWriter output, Dataset ds, IReadOnlyList<TableInfo> tables, long size) =>
+        new JsonOutput(output).WriteDocument(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("name", ds.Name);
+            w.WriteString("path", ds.Directory);
+            w.WriteNumber("size_bytes", size);
+            w.WriteStartArray("tables");
+            foreach (TableInfo t in tables)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", t.Name);
+                w.WriteNumber("rows", t.RowCount);
+                if (t.PrimaryKey is null) w.WriteNull("primary_key"); else w.WriteString("primary_key", t.PrimaryKey);
+                if (t.FtsTable is null) w.WriteNull("fts_table"); else w.WriteString("fts_table", t.FtsTable);
+                JsonOutput.WriteStrings(w, "search_columns", t.SearchColumns);
+                w.WriteStartArray("columns");
+                foreach (ColumnInfo col in t.Columns)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", col.Name);
+                    w.WriteString("type", col.SqlType);
+                    w.WriteString("role", RoleName(col.Role));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    internal static string RoleName(ColumnRole role) => role.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Trawl.Cli.Output;
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl search DATASET QUERY</c>: full-text search over a table.</summary>
+internal static class SearchCommand
+{
+    private const int CellWidth = 60;
+
+    public static Command Create(CliTerminal terminal)
+    {
+        var dataset = CommonOptions.Dataset();
+        var query = new Argument<string>("QUERY")
+        {
+            Description = "Words to find (all must match; \"a quoted phrase\" stays a phrase). FTS syntax is escaped unless --raw.",
+        };
+        var table = CommonOptions.Table("the only table, else the first with full-text search");
+        var limit = CommonOptions.PositiveInt("--limit", 20, "Show at most this many rows, best matches first.");
+        var count = new Option<bool>("--count") { Description = "Print only how many rows match." };
+        var raw = new Option<bool>("--raw") { Description = "Read QUERY as SQLite FTS5 syntax (AND, OR, NOT, NEAR, prefix*, column:term)." };
+        var json = CommonOptions.Json("the matches (one document with count and rows)");
+        var jsonl = new Option<bool>("--jsonl") { Description = "Print the matching rows as JSON Lines, one object per row." };
+
+        var command = new Command("search", "Full-text search over a table's search columns; prints the best matches.")
+        {
+            dataset, query, table, limit, count, raw, json, jsonl,
+        };
+        command.SetAction(parse =>
+        {
+            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            TableInfo info = TableChoice.Resolve(ds, parse.GetValue(table), wantSearch: true);
+            var tq = new TableQuery
+            {
+                Table = info.Name,
+                Search = parse.GetValue(query),
+                SearchMode = parse.GetValue(raw) ? SearchMode.Raw : SearchMode.Plain,
+                Size = parse.GetValue(limit),
+            };
+            if (info.SearchColumns.Count == 0)
+                throw new Trawl.Store.UserErrorException($"table '{info.Name}' has no full-text search; ingest it with --search COLUMN");
+
+            if (parse.GetValue(count))
+            {
+                long n = ds.CountRows(tq);
+                if (parse.GetValue(json))
+                    new JsonOutput(terminal.Out).WriteDocument(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("table", info.Name);
+                        w.WriteString("query", tq.Search);
+                        w.WriteNumber("count", n);
+                        w.WriteEndObject();
+                    });
+                else
+                    terminal.Out.WriteLine(n.ToString(CultureInfo.InvariantCulture));
+                return CliExitCode.Ok;
+            }
+
+            RowPage page = ds.QueryRows(tq, count: true);
+            if (parse.GetValue(jsonl))
+            {
+                var output = new JsonOutput(terminal.Out);
+                foreach (object?[] row in page.Rows)
+                    output.WriteLine(w => JsonOutput.WriteRowObject(w, page.Columns, row));
+            }
+            else if (parse.GetValue(json))
+            {
+                new JsonOutput(terminal.Out).WriteDocument(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("table", info.Name);
+                    w.WriteString("query", tq.Search);
+                    if (page.Count is { } total) w.WriteNumber("count", total); else w.WriteNull("count");
+                    w.WriteStartArray("rows");
+                    foreach (object?[] row in page.Rows)
+                        JsonOutput.WriteRowObject(w, page.Columns, row);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                IAnsiConsole console = Screen.ForOut(terminal);
+                console.Write(RowTable.Build(page.Columns, page.Rows, CellWidth));
+                string total = page.Count is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?";
+                console.WriteLine($"{page.Rows.Count} of {total} matching rows in {CellText.Sanitize(info.Name)} ({page.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)");
+            }
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+}

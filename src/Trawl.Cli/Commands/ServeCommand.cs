@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Trawl.Cli.Input;
+using Trawl.Server;
+using Trawl.Store;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl serve DATASET...</c>: the web pages and JSON API.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var datasets = new Argument<string[]>("DATASET")
+        {
+            Description = "Dataset folders to serve (NAME.trawl).",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var host = new Option<string>("--host") { Description = "Address to listen on; 0.0.0.0 exposes the site to the network.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDRESS" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8001 };
+        OptionRange.Require(port, 0, 65535, "--port must be between 0 and 65535");
+        var sqlTimeLimit = new Option<string>("--sql-time-limit") { Description = "Time limit for SQL from the query page and for counts and facets (e.g. 1s, 500ms).", DefaultValueFactory = _ => "1s", HelpName = "DURATION" };
+
+        var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
+        {
+            datasets, host, port, sqlTimeLimit,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new ServerOptions
+            {
+                Host = parse.GetValue(host)!,
+                Port = parse.GetValue(port),
+                SqlTimeLimit = DurationText.Parse(parse.GetValue(sqlTimeLimit)!, "--sql-time-limit"),
+            };
+            Serve(terminal, parse.GetValue(datasets)!, options);
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Starts the server, prints its address and blocks until Ctrl+C.</summary>
+    internal static void Serve(CliTerminal terminal, IReadOnlyList<string> datasets, ServerOptions options)
+    {
+        WebApplication app = TrawlServer.Build(datasets, options);
+        try
+        {
+            app.StartAsync(terminal.Cancel).GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            throw new UserErrorException($"cannot listen on {options.Host}:{options.Port}: {e.Message} (try another --port)", e);
+        }
+        foreach (string url in app.Urls)
+            terminal.Out.WriteLine($"Serving {string.Join(", ", datasets)} at {url}/ (Ctrl+C to stop)");
+        terminal.Out.Flush();
+        try
+        {
+            Task.Delay(Timeout.Infinite, terminal.Cancel).ContinueWith(_ => { }).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            app.StopAsync().GetAwaiter().GetResult();
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

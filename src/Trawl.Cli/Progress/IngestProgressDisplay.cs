@@ -1,0 +1,108 @@
+using System.Globalization;
+using Spectre.Console;
+using Trawl.Cli.Output;
+using Trawl.Store.Ingest;
+
+namespace Trawl.Cli.Progress;
+
+/// <summary>
+/// Runs an ingest on a worker thread and shows how it goes: a progress bar (bytes of the source
+/// read, rows per second) on an interactive stderr once the work has taken longer than a second;
+/// a plain line every few seconds when stderr is a file or pipe; nothing for quick work.
+/// </summary>
+internal static class IngestProgressDisplay
+{
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PlainLineInterval = TimeSpan.FromSeconds(10);
+
+    public static IngestReport Run(CliTerminal terminal, Func<IProgress<IngestProgress>, CancellationToken, IngestReport> work)
+    {
+        var progress = new LatestProgress<IngestProgress>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Task<IngestReport> task = Task.Factory.StartNew(
+            () => work(progress, terminal.Cancel),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        if (!task.Wait(QuietPeriod))
+        {
+            if (terminal.ErrIsTerminal)
+                ShowBar(terminal, task, progress, started);
+            else
+                ShowPlainLines(terminal, task, progress, started);
+        }
+        // Rethrows the ingest's own exception, not an AggregateException.
+        return task.GetAwaiter().GetResult();
+    }
+
+    private static void ShowBar(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
+    {
+        IAnsiConsole console = Screen.ForErr(terminal);
+        console.Progress()
+            .AutoClear(true)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask bar = ctx.AddTask("starting", maxValue: 1);
+                while (!task.Wait(TimeSpan.FromMilliseconds(150)))
+                {
+                    if (progress.Latest is { } p)
+                    {
+                        bar.Description = Markup.Escape(Describe(p, started.Elapsed));
+                        bool reading = p.Phase == "read" && p.BytesTotal > 0;
+                        bar.IsIndeterminate = !reading;
+                        if (reading)
+                        {
+                            bar.MaxValue = p.BytesTotal;
+                            bar.Value = Math.Min(p.BytesRead, p.BytesTotal);
+                        }
+                    }
+                    ctx.Refresh();
+                }
+                bar.Value = bar.MaxValue;
+            });
+    }
+
+    private static void ShowPlainLines(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
+    {
+        while (!task.Wait(PlainLineInterval))
+        {
+            if (progress.Latest is { } p)
+            {
+                terminal.Err.WriteLine("trawl: " + Describe(p, started.Elapsed));
+                terminal.Err.Flush();
+            }
+        }
+    }
+
+    internal static string Describe(IngestProgress p, TimeSpan elapsed)
+    {
+        string source = Path.GetFileName(p.Source);
+        double rate = elapsed.TotalSeconds > 0 ? p.RowsRead / elapsed.TotalSeconds : 0;
+        string rows = p.RowsRead.ToString("N0", CultureInfo.InvariantCulture);
+        return p.Phase switch
+        {
+            "read" when p.BytesTotal > 0 =>
+                $"reading {source}: {rows} rows, {Bytes(p.BytesRead)} of {Bytes(p.BytesTotal)}, {rate.ToString("N0", CultureInfo.InvariantCulture)} rows/s",
+            "read" => $"reading {source}: {rows} rows, {rate.ToString("N0", CultureInfo.InvariantCulture)} rows/s",
+            "index" => $"building the full-text index ({rows} rows)",
+            "stats" => "computing column statistics",
+            _ => $"{p.Phase} {source}: {rows} rows",
+        };
+    }
+
+    internal static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        double v = bytes;
+        int u = 0;
+        while (v >= 1000 && u < units.Length - 1)
+        {
+            v /= 1000;
+            u++;
+        }
+        return u == 0 ? $"{bytes} B" : v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " " + units[u];
+    }
+}

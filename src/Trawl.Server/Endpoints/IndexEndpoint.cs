@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Trawl.Server.Hosting;
+using Trawl.Server.Output;
+using Trawl.Server.Rendering;
+using Trawl.Server.Requests;
+using Trawl.Server.Views;
+using Trawl.Store.Datasets;
+
+namespace Trawl.Server.Endpoints;
+
+/// <summary>/ and /.json: every dataset with its tables and row counts; /DB and /DB.json: one dataset.</summary>
+internal sealed class IndexEndpoint(ServerState state)
+{
+    public Task Index(HttpContext context, OutputFormat format)
+    {
+        var datasets = state.Catalog.Datasets;
+        if (format == OutputFormat.Json)
+        {
+            return Responses.Json(context, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ok", true);
+                w.WriteStartArray("datasets");
+                foreach (var d in datasets)
+                    WriteDataset(w, d, d.ListTables());
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }
+        var sb = new StringBuilder();
+        sb.Append("<h1>Datasets</h1>");
+        if (datasets.Count == 0)
+            sb.Append("<p class=\"notice\">No datasets are being served.</p>");
+        sb.Append("<ul class=\"listing\">");
+        foreach (var d in datasets)
+        {
+            var tables = d.ListTables();
+            sb.Append("<li><a class=\"name\" href=\"").AppendEncoded(Links.Dataset(d.Name)).Append("\">").AppendEncoded(d.Name).Append("</a>")
+              .Append(" <span class=\"detail\">").Append(Plural(tables.Count, "table")).Append(" · ")
+              .Append(Plural(tables.Sum(t => t.RowCount), "row")).Append(" · ").Append(Size(d.SizeOnDisk())).Append("</span>")
+              .Append("<div class=\"detail\">");
+            foreach (var t in tables)
+            {
+                sb.Append("<a href=\"").AppendEncoded(Links.Table(d.Name, t.Name)).Append("\">").AppendEncoded(t.Name).Append("</a> ")
+                  .Append('(').Append(t.RowCount.ToString("N0", CultureInfo.InvariantCulture)).Append(") ");
+            }
+            sb.Append("</div></li>");
+        }
+        sb.Append("</ul><p class=\"meta\"><a href=\"/.json\">.json</a></p>");
+        return Responses.Html(context, PageLayout.Render("Datasets", [], sb.ToString()));
+    }
+
+    public Task Dataset(HttpContext context, string segment)
+    {
+        var (dataset, format) = Resolve.Dataset(state.Catalog, segment);
+        var tables = dataset.ListTables();
+        if (format == OutputFormat.Json)
+        {
+            return Responses.Json(context, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ok", true);
+                w.WritePropertyName("dataset");
+                WriteDataset(w, dataset, tables);
+                w.WriteEndObject();
+            });
+        }
+        var sb = new StringBuilder();
+        sb.Append("<h1>").AppendEncoded(dataset.Name).Append("</h1><p class=\"meta\">")
+          .Append(Plural(tables.Count, "table")).Append("<span class=\"sep\">·</span>").Append(Size(dataset.SizeOnDisk()))
+          .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Query(dataset.Name)).Append("\">SQL query</a>")
+          .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Dataset(dataset.Name, OutputFormat.Json)).Append("\">.json</a></p>")
+          .Append("<ul class=\"listing\">");
+        foreach (var t in tables)
+        {
+            sb.Append("<li><a class=\"name\" href=\"").AppendEncoded(Links.Table(dataset.Name, t.Name)).Append("\">").AppendEncoded(t.Name).Append("</a>")
+              .Append(" <span class=\"detail\">").Append(Plural(t.RowCount, "row"));
+            if (t.SearchColumns.Count > 0)
+                sb.Append(" · search: ").AppendEncoded(string.Join(", ", t.SearchColumns));
+            sb.Append("</span><div class=\"columns\">").AppendEncoded(string.Join(", ", t.Columns.Select(c => c.Name))).Append("</div></li>");
+        }
+        sb.Append("</ul>");
+        return Responses.Html(context, PageLayout.Render(dataset.Name, [new Crumb(dataset.Name, null)], sb.ToString()));
+    }
+
+    private static void WriteDataset(Utf8JsonWriter w, Dataset d, IReadOnlyList<TableInfo> tables)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", d.Name);
+        w.WriteString("path", Links.Dataset(d.Name));
+        w.WriteNumber("size_bytes", d.SizeOnDisk());
+        w.WriteStartArray("tables");
+        foreach (var t in tables)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            w.WriteString("path", Links.Table(d.Name, t.Name));
+            w.WriteNumber("rows", t.RowCount);
+            w.WriteStartArray("columns");
+            foreach (var c in t.Columns)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c.Name);
+                w.WriteString("type", c.SqlType);
+                w.WriteString("role", c.Role.ToString().ToLowerInvariant());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("search_columns");
+            foreach (string s in t.SearchColumns)
+                w.WriteStringValue(s);
+            w.WriteEndArray();
+            w.WriteString("primary_key", t.PrimaryKey);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string Plural(long n, string noun) =>
+        n.ToString("N0", CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
+
+    internal static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        < 1024L * 1024 * 1024 => (bytes / 1048576.0).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+        _ => (bytes / 1073741824.0).ToString("0.##", CultureInfo.InvariantCulture) + " GB",
+    };
+}

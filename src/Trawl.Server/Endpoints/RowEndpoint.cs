@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Trawl.Server.Hosting;
+using Trawl.Server.Output;
+using Trawl.Server.Rendering;
+using Trawl.Server.Requests;
+using Trawl.Server.Views;
+
+namespace Trawl.Server.Endpoints;
+
+/// <summary>/DB/TABLE/ROWID and .json: one row with every column, text in full.</summary>
+internal sealed class RowEndpoint(ServerState state)
+{
+    public Task Handle(HttpContext context, string db, string tableName, string rowSegment)
+    {
+        var dataset = state.Catalog.Get(db);
+        var table = DatasetCatalog.GetTable(dataset, tableName);
+        var (idText, format) = OutputFormats.Split(rowSegment);
+        if (format is OutputFormat.Csv or OutputFormat.JsonLines
+            || !long.TryParse(idText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long rowid))
+            throw new NotFoundException($"'{rowSegment}' is not a row id (rows are addressed by their integer rowid)");
+        var row = dataset.GetRow(table.Name, rowid) ?? throw new NotFoundException($"table '{table.Name}' has no row {rowid}");
+        var (columns, values) = row;
+
+        if (format == OutputFormat.Json)
+        {
+            return Responses.Json(context, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ok", true);
+                w.WriteString("database", dataset.Name);
+                w.WriteString("table", table.Name);
+                w.WriteNumber("rowid", rowid);
+                w.WriteStartArray("columns");
+                foreach (string c in columns)
+                    w.WriteStringValue(c);
+                w.WriteEndArray();
+                w.WritePropertyName("row");
+                JsonValues.WriteRow(w, columns, values, asArray: false);
+                w.WriteEndObject();
+            });
+        }
+
+        var cells = new CellRenderer(columns, table, int.MaxValue);
+        var sb = new StringBuilder();
+        sb.Append("<h1>").AppendEncoded(table.Name).Append(" · row ").Append(rowid).Append("</h1><p class=\"meta\">")
+          .Append("<a href=\"").AppendEncoded(Links.Table(dataset.Name, table.Name)).Append("\">all rows</a><span class=\"sep\">·</span>")
+          .Append("<a href=\"").AppendEncoded(Links.Row(dataset.Name, table.Name, rowid, OutputFormat.Json)).Append("\">.json</a></p>")
+          .Append("<table class=\"row-detail\"><tbody>");
+        for (int i = 0; i < columns.Count && i < values.Length; i++)
+        {
+            sb.Append("<tr><th scope=\"row\">").AppendEncoded(columns[i]).Append("</th><td class=\"").Append(CellRenderer.CellClass(values[i])).Append("\">");
+            cells.AppendValue(sb, values, i);
+            sb.Append("</td></tr>");
+        }
+        sb.Append("</tbody></table>");
+        return Responses.Html(context, PageLayout.Render($"{table.Name} {rowid}",
+            [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb(table.Name, Links.Table(dataset.Name, table.Name)), new Crumb(rowid.ToString(CultureInfo.InvariantCulture), null)],
+            sb.ToString()));
+    }
+}

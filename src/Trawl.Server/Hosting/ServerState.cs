@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+using Trawl.Server.Facets;
+
+namespace Trawl.Server.Hosting;
+
+/// <summary>What every endpoint needs: the datasets, the options and the caches.</summary>
+internal sealed class ServerState(DatasetCatalog catalog, ServerOptions options, ILogger logger)
+{
+    public DatasetCatalog Catalog { get; } = catalog;
+    public ServerOptions Options { get; } = options;
+    public FacetCache Facets { get; } = new();
+    public ILogger Logger { get; } = logger;
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using Trawl.Store.Datasets;
+
+namespace Trawl.Server.Rendering;
+
+/// <summary>
+/// Renders one result's cells as HTML by column role and content: images as lazy thumbnails, videos as players
+/// that load nothing until asked, YouTube ids and URLs as light embeds, other http(s) URLs as links, the rest
+/// as encoded text. Every value is HTML-encoded; only http(s) URLs become links or media.
+/// </summary>
+internal sealed class CellRenderer
+{
+    private readonly ColumnRole[] _roles;
+    private readonly int _startColumn;
+    private readonly int _endColumn;
+    private readonly int _maxTextLength;
+
+    /// <param name="columns">The result's column names, in order.</param>
+    /// <param name="table">Where the roles come from; null (SQL results) judges by content alone.</param>
+    /// <param name="maxTextLength">Longer text is cut with an ellipsis (table cells); int.MaxValue shows it whole.</param>
+    public CellRenderer(IReadOnlyList<string> columns, TableInfo? table, int maxTextLength)
+    {
+        _roles = columns.Select(c => table?.FindColumn(c)?.Role ?? ColumnRole.None).ToArray();
+        _startColumn = IndexOf(columns, "start_s");
+        _endColumn = IndexOf(columns, "end_s");
+        _maxTextLength = maxTextLength;
+    }
+
+    /// <summary>The CSS class of the cell's &lt;td&gt;: numbers are right-aligned.</summary>
+    public static string CellClass(object? value) => value switch
+    {
+        null => "null",
+        _ when Html.IsNumber(value) => "num",
+        _ => "text",
+    };
+
+    /// <summary>Appends a whole &lt;td&gt; for column <paramref name="column"/> of <paramref name="row"/>.</summary>
+    public void AppendCell(StringBuilder sb, object?[] row, int column)
+    {
+        object? value = row[column];
+        sb.Append("<td class=\"").Append(CellClass(value)).Append("\">");
+        AppendValue(sb, row, column);
+        sb.Append("</td>");
+    }
+
+    /// <summary>Appends the cell's content (no &lt;td&gt;).</summary>
+    public void AppendValue(StringBuilder sb, object?[] row, int column)
+    {
+        object? value = row[column];
+        ColumnRole role = column < _roles.Length ? _roles[column] : ColumnRole.None;
+        switch (value)
+        {
+            case null:
+                sb.Append("<span class=\"null\">null</span>");
+                return;
+            case byte[] bytes:
+                sb.Append("<span class=\"binary\">&lt;").Append(bytes.Length).Append(" bytes&gt;</span>");
+                return;
+            case string text:
+                AppendText(sb, text, role, row);
+                return;
+            default:
+                sb.AppendEncoded(Html.Format(value));
+                return;
+        }
+    }
+
+    private void AppendText(StringBuilder sb, string text, ColumnRole role, object?[] row)
+    {
+        if (role == ColumnRole.YouTube)
+        {
+            var clip = YouTubeClip.FromId(text, Cell(row, _startColumn), Cell(row, _endColumn));
+            if (clip is not null)
+            {
+                AppendYouTube(sb, clip);
+                return;
+            }
+        }
+
+        var uri = MediaUrl.TryParseHttp(text);
+        if (uri is null)
+        {
+            AppendPlainText(sb, text);
+            return;
+        }
+        var fromUrl = YouTubeClip.FromUrl(uri);
+        if (fromUrl is not null)
+        {
+            // A watch URL without its own times takes the row's start_s/end_s, as MusicCaps would.
+            if (fromUrl.Start is null && fromUrl.End is null)
+                fromUrl = fromUrl with { Start = YouTubeClip.Seconds(Cell(row, _startColumn)), End = YouTubeClip.Seconds(Cell(row, _endColumn)) };
+            AppendYouTube(sb, fromUrl);
+        }
+        else if (role == ColumnRole.Image || (role != ColumnRole.Video && MediaUrl.IsImage(uri)))
+            AppendImage(sb, uri);
+        else if (role == ColumnRole.Video || MediaUrl.IsVideo(uri))
+            AppendVideo(sb, uri);
+        else
+            AppendLink(sb, uri, text);
+    }
+
+    private void AppendPlainText(StringBuilder sb, string text)
+    {
+        if (text.Length <= _maxTextLength)
+        {
+            sb.AppendEncoded(text);
+            return;
+        }
+        int cut = _maxTextLength;
+        if (char.IsHighSurrogate(text[cut - 1]))
+            cut--;
+        sb.AppendEncoded(text[..cut]).Append("<span class=\"more\" title=\"").Append(text.Length - cut).Append(" more characters on the row page\">…</span>");
+    }
+
+    private static void AppendLink(StringBuilder sb, Uri uri, string text)
+    {
+        sb.Append("<a href=\"").AppendEncoded(uri.AbsoluteUri).Append("\" rel=\"nofollow noopener noreferrer\">").AppendEncoded(text).Append("</a>");
+    }
+
+    private static void AppendImage(StringBuilder sb, Uri uri)
+    {
+        string url = Html.Encode(uri.AbsoluteUri);
+        sb.Append("<a class=\"thumb\" href=\"").Append(url).Append("\" rel=\"nofollow noopener noreferrer\">")
+          .Append("<img loading=\"lazy\" src=\"").Append(url).Append("\" referrerpolicy=\"no-referrer\" alt=\"\">")
+          .Append("</a>");
+    }
+
+    private static void AppendVideo(StringBuilder sb, Uri uri)
+    {
+        string url = Html.Encode(uri.AbsoluteUri);
+        sb.Append("<video preload=\"none\" controls src=\"").Append(url).Append("\"></video>")
+          .Append("<a class=\"media-link\" href=\"").Append(url).Append("\" rel=\"nofollow noopener noreferrer\">video</a>");
+    }
+
+    /// <summary>A thumbnail with a play button; trawl.js swaps in the privacy-enhanced player on click, so a page
+    /// full of clips loads no YouTube code.</summary>
+    internal static void AppendYouTube(StringBuilder sb, YouTubeClip clip)
+    {
+        sb.Append("<div class=\"yt\" data-yt=\"").Append(clip.Id).Append('"');
+        if (clip.Start is int s)
+            sb.Append(" data-start=\"").Append(s).Append('"');
+        if (clip.End is int e)
+            sb.Append(" data-end=\"").Append(e).Append('"');
+        sb.Append("><button type=\"button\" class=\"yt-play\" title=\"Play the clip\" aria-label=\"Play the clip\">")
+          .Append("<img loading=\"lazy\" src=\"").AppendEncoded(clip.ThumbnailUrl).Append("\" referrerpolicy=\"no-referrer\" alt=\"\">")
+          .Append("<span class=\"yt-icon\" aria-hidden=\"true\"></span></button>")
+          .Append("<a class=\"media-link\" href=\"").AppendEncoded(clip.WatchUrl).Append("\" rel=\"nofollow noopener noreferrer\">").Append(clip.Id);
+        if (clip.Start is int a)
+            sb.Append(" · ").Append(a).Append(clip.End is int b ? $"–{b}" : "").Append(" s");
+        sb.Append("</a></div>");
+    }
+
+    private static object? Cell(object?[] row, int column) => column >= 0 && column < row.Length ? row[column] : null;
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (int i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+}

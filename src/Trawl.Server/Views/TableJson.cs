@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Trawl.Server.Output;
+using Trawl.Server.Requests;
+
+namespace Trawl.Server.Views;
+
+/// <summary>The table page's JSON twin.</summary>
+internal static class TableJson
+{
+    public static void Write(Utf8JsonWriter w, TableResult r, string origin)
+    {
+        var request = r.Request;
+        var q = request.Query;
+        var page = r.Page;
+        w.WriteStartObject();
+        w.WriteBoolean("ok", true);
+        w.WriteString("database", r.Database);
+        w.WriteString("table", r.Table.Name);
+        w.WriteStartArray("columns");
+        foreach (string c in page.Columns)
+            w.WriteStringValue(c);
+        w.WriteEndArray();
+        w.WriteStartArray("rows");
+        foreach (var row in page.Rows)
+            JsonValues.WriteRow(w, page.Columns, row, request.RowsAsArrays);
+        w.WriteEndArray();
+        if (page.Count is long count)
+            w.WriteNumber("count", count);
+        else
+            w.WriteNull("count");
+        w.WriteNumber("table_rows", r.Table.RowCount);
+        w.WriteString("next", page.Next);
+        if (page.Next is null)
+            w.WriteNull("next_url");
+        else
+            w.WriteString("next_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, request.Params.Set("_next", page.Next)));
+
+        w.WriteStartObject("query");
+        w.WriteString("search", q.Search);
+        w.WriteString("search_mode", q.SearchMode.ToString().ToLowerInvariant());
+        w.WriteStartArray("filters");
+        foreach (var f in q.Filters)
+        {
+            w.WriteStartObject();
+            w.WriteString("column", f.Column);
+            w.WriteString("op", f.Op.ToString().ToLowerInvariant());
+            w.WriteString("value", f.Value);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("sort", q.Sort);
+        w.WriteBoolean("sort_desc", q.SortDescending);
+        w.WriteNumber("size", q.Size);
+        w.WriteEndObject();
+
+        var facetBase = r.FacetBase();
+        w.WriteStartObject("facets");
+        foreach (var facet in r.Facets)
+        {
+            w.WriteStartObject(facet.Column);
+            w.WriteBoolean("truncated", facet.Result.Truncated);
+            w.WriteStartArray("values");
+            foreach (var v in facet.Result.Values)
+            {
+                bool selected = FacetLinks.IsSelected(request, facet.Column, v.Value);
+                w.WriteStartObject();
+                w.WritePropertyName("value");
+                JsonValues.Write(w, v.Value);
+                w.WriteNumber("count", v.Count);
+                w.WriteBoolean("selected", selected);
+                w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, FacetLinks.Toggle(facetBase, facet.Column, v.Value, selected)));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteStartArray("suggested_facets");
+        foreach (string c in r.SuggestedFacets)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c);
+            w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, facetBase.WithDistinct("_facet", c)));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartObject("histograms");
+        foreach (var h in r.Histograms)
+        {
+            w.WriteStartObject(h.Column);
+            WriteNullable(w, "min", h.Min);
+            WriteNullable(w, "max", h.Max);
+            w.WriteNumber("null_count", h.NullCount);
+            w.WriteStartArray("bins");
+            foreach (var b in h.Bins)
+            {
+                w.WriteStartObject();
+                JsonNumber(w, "low", b.Low);
+                JsonNumber(w, "high", b.High);
+                w.WriteNumber("count", b.Count);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteNumber("elapsed_ms", Math.Round(r.ElapsedMs, 2));
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, double? value)
+    {
+        w.WritePropertyName(name);
+        JsonValues.Write(w, value);
+    }
+
+    private static void JsonNumber(Utf8JsonWriter w, string name, double value)
+    {
+        w.WritePropertyName(name);
+        JsonValues.Write(w, value);
+    }
+
+    /// <summary>"http://host:port" of the request, for absolute next_url/toggle_url.</summary>
+    public static string Origin(Microsoft.AspNetCore.Http.HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using Trawl.Server.Charts;
+using Trawl.Server.Rendering;
+using Trawl.Server.Requests;
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+
+namespace Trawl.Server.Views;
+
+/// <summary>The table page: search, filters, facets with their charts, histograms, the rows and the next-page link.</summary>
+internal static class TableView
+{
+    /// <summary>Text longer than this is cut in table cells; the row page shows it whole.</summary>
+    public const int MaxCellText = 280;
+
+    public static string Render(TableResult r)
+    {
+        var table = r.Table;
+        var request = r.Request;
+        var p = request.Params;
+        var sb = new StringBuilder(32 * 1024);
+
+        sb.Append("<h1>").AppendEncoded(table.Name).Append("</h1>");
+        AppendSummary(sb, r);
+        AppendSearch(sb, r);
+        AppendActiveFilters(sb, r);
+        AppendAddFilter(sb, r);
+        AppendSuggestions(sb, r);
+        AppendFacets(sb, r);
+        AppendHistograms(sb, r);
+
+        var page = r.Page;
+        if (page.Rows.Count == 0)
+        {
+            sb.Append("<p class=\"notice\">No rows match.</p>");
+        }
+        else
+        {
+            var cells = new CellRenderer(page.Columns, table, MaxCellText);
+            sb.Append("<div class=\"table-wrap\"><table class=\"rows\"><thead><tr>");
+            foreach (string column in page.Columns)
+                AppendHeader(sb, r, column);
+            sb.Append("</tr></thead><tbody>");
+            int rowidColumn = IndexOf(page.Columns, "rowid");
+            foreach (var row in page.Rows)
+            {
+                sb.Append("<tr>");
+                for (int c = 0; c < page.Columns.Count && c < row.Length; c++)
+                {
+                    if (c == rowidColumn && row[c] is long rowid)
+                        sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a></td>");
+                    else
+                        cells.AppendCell(sb, row, c);
+                }
+                sb.Append("</tr>");
+            }
+            sb.Append("</tbody></table></div>");
+        }
+
+        sb.Append("<nav class=\"pager\">");
+        if (request.Query.Next is not null)
+            sb.Append("<a class=\"first\" href=\"").AppendEncoded(Links.Table(r.Database, table.Name, OutputFormat.Html, p.Without("_next"))).Append("\">« First page</a>");
+        if (page.Next is not null)
+            sb.Append("<a class=\"next\" rel=\"next\" href=\"").AppendEncoded(Links.Table(r.Database, table.Name, OutputFormat.Html, p.Set("_next", page.Next))).Append("\">Next page »</a>");
+        sb.Append("</nav>");
+
+        return PageLayout.Render(table.Name, [new Crumb(r.Database, Links.Dataset(r.Database)), new Crumb(table.Name, null)], sb.ToString());
+    }
+
+    private static void AppendSummary(StringBuilder sb, TableResult r)
+    {
+        var p = r.Request.Params;
+        sb.Append("<p class=\"meta\">");
+        if (r.Page.Count is long count)
+        {
+            sb.Append("<strong class=\"row-count\">").Append(count.ToString("N0", CultureInfo.InvariantCulture)).Append("</strong> ")
+              .Append(count == 1 ? "row" : "rows");
+            if (r.Request.HasSearchOrFilters)
+                sb.Append(" of ").Append(r.Table.RowCount.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        sb.Append("<span class=\"sep\">·</span>").Append(r.ElapsedMs.ToString("0.#", CultureInfo.InvariantCulture)).Append(" ms");
+        var exportParams = p.Without("_next");
+        sb.Append("<span class=\"sep\">·</span><span class=\"exports\">")
+          .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Json, p)).Append("\">.json</a>")
+          .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Csv, exportParams.Set("_dl", "1"))).Append("\">.csv</a>")
+          .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.JsonLines, exportParams.Set("_dl", "1"))).Append("\">.jsonl</a>")
+          .Append("<a href=\"").AppendEncoded(Links.Query(r.Database, OutputFormat.Html, $"select * from \"{r.Table.Name.Replace("\"", "\"\"")}\" limit 100")).Append("\">SQL</a>")
+          .Append("</span></p>");
+    }
+
+    private static void AppendSearch(StringBuilder sb, TableResult r)
+    {
+        if (r.Table.SearchColumns.Count == 0)
+            return;
+        var q = r.Request.Query;
+        sb.Append("<form class=\"search\" method=\"get\" action=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name)).Append("\">")
+          .Append("<input type=\"search\" name=\"_search\" aria-label=\"Search\" placeholder=\"Search ")
+          .AppendEncoded(string.Join(", ", r.Table.SearchColumns)).Append("\" value=\"").AppendEncoded(q.Search).Append("\">");
+        AppendHidden(sb, r.Request.Params.Without("_search", "_searchmode", "_next"));
+        sb.Append("<label class=\"inline\"><input type=\"checkbox\" name=\"_searchmode\" value=\"raw\"")
+          .Append(q.SearchMode == SearchMode.Raw ? " checked" : "").Append("> FTS syntax</label>")
+          .Append("<button type=\"submit\">Search</button></form>");
+    }
+
+    private static void AppendActiveFilters(StringBuilder sb, TableResult r)
+    {
+        var q = r.Request.Query;
+        var p = r.Request.Params.Without("_next");
+        if (string.IsNullOrEmpty(q.Search) && q.Filters.Count == 0 && q.Sort is null)
+            return;
+        sb.Append("<div class=\"chips\">");
+        if (!string.IsNullOrEmpty(q.Search))
+        {
+            sb.Append("<span class=\"chip\"><span class=\"op\">search</span> ").AppendEncoded(q.Search)
+              .Append(q.SearchMode == SearchMode.Raw ? " <span class=\"op\">(FTS syntax)</span>" : "");
+            AppendRemove(sb, r, p.Without("_search", "_searchmode"), "Remove the search");
+            sb.Append("</span>");
+        }
+        // Filters come from the non-underscore pairs in order, so the i-th filter is the i-th such pair.
+        int index = 0;
+        foreach (var f in q.Filters)
+        {
+            int mine = index++;
+            int seen = 0;
+            var without = new QueryParams(p.Pairs.Where(pair => pair.Key.StartsWith('_') || seen++ != mine));
+            sb.Append("<span class=\"chip filter\">").AppendEncoded(f.Column).Append(" <span class=\"op\">").AppendEncoded(OpLabel(f.Op)).Append("</span> ");
+            if (f.Op != FilterOp.IsNull)
+                sb.AppendEncoded(f.Value);
+            else
+                sb.Append(f.Value is "1" or "true" ? "yes" : "no");
+            AppendRemove(sb, r, without, "Remove this filter");
+            sb.Append("</span>");
+        }
+        if (q.Sort is not null)
+        {
+            sb.Append("<span class=\"chip\"><span class=\"op\">sorted by</span> ").AppendEncoded(q.Sort).Append(q.SortDescending ? " ↓" : " ↑");
+            AppendRemove(sb, r, p.Without("_sort", "_sort_desc"), "Remove the sort");
+            sb.Append("</span>");
+        }
+        sb.Append("</div>");
+    }
+
+    private static void AppendRemove(StringBuilder sb, TableResult r, QueryParams target, string label) =>
+        sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
+          .Append("\" title=\"").Append(label).Append("\" aria-label=\"").Append(label).Append("\">×</a>");
+
+    private static void AppendAddFilter(StringBuilder sb, TableResult r)
+    {
+        sb.Append("<details class=\"add-filter\"><summary>Add a filter</summary><form method=\"get\" action=\"")
+          .AppendEncoded(Links.Table(r.Database, r.Table.Name)).Append("\">");
+        AppendHidden(sb, r.Request.Params.Without("_next"));
+        sb.Append("<select name=\"_filter_column\" aria-label=\"Column\"><option value=\"rowid\">rowid</option>");
+        foreach (var c in r.Table.Columns)
+            sb.Append("<option value=\"").AppendEncoded(c.Name).Append("\">").AppendEncoded(c.Name).Append("</option>");
+        sb.Append("</select><select name=\"_filter_op\" aria-label=\"Operator\">");
+        foreach (string op in TableRequest.OpNames)
+            sb.Append("<option value=\"").Append(op).Append("\">").Append(OpLabel(op)).Append("</option>");
+        sb.Append("</select><input type=\"text\" name=\"_filter_value\" aria-label=\"Value\" placeholder=\"value\">")
+          .Append("<button type=\"submit\">Apply</button></form></details>");
+    }
+
+    private static void AppendSuggestions(StringBuilder sb, TableResult r)
+    {
+        var baseParams = r.FacetBase();
+        var numeric = r.Table.Columns
+            .Where(c => c.SqlType is "INTEGER" or "REAL" && !r.Request.Histograms.Contains(c.Name))
+            .Select(c => c.Name).ToList();
+        if (r.SuggestedFacets.Count == 0 && numeric.Count == 0)
+            return;
+        sb.Append("<div class=\"suggest\">");
+        if (r.SuggestedFacets.Count > 0)
+        {
+            sb.Append("Facet by: ");
+            foreach (string c in r.SuggestedFacets)
+                sb.Append("<a class=\"suggested-facet\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.WithDistinct("_facet", c))).Append("\">").AppendEncoded(c).Append("</a>");
+        }
+        if (numeric.Count > 0)
+        {
+            sb.Append(r.SuggestedFacets.Count > 0 ? "<span class=\"sep\"> · </span>" : "").Append("Histogram of: ");
+            foreach (string c in numeric)
+                sb.Append("<a class=\"suggested-histogram\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, r.Request.Params.Without("_next").WithDistinct("_histogram", c))).Append("\">").AppendEncoded(c).Append("</a>");
+        }
+        sb.Append("</div>");
+    }
+
+    private static void AppendFacets(StringBuilder sb, TableResult r)
+    {
+        if (r.Facets.Count == 0)
+            return;
+        var baseParams = r.FacetBase();
+        sb.Append("<div class=\"facets\">");
+        foreach (var facet in r.Facets)
+        {
+            sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\"><h3><span>").AppendEncoded(facet.Column).Append("</span>");
+            sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.Without("_facet", facet.Column)))
+              .Append("\" title=\"Hide this facet\" aria-label=\"Hide this facet\">×</a></h3>");
+            var bars = facet.Result.Values.Select(v =>
+            {
+                bool selected = FacetLinks.IsSelected(r.Request, facet.Column, v.Value);
+                var target = FacetLinks.Toggle(baseParams, facet.Column, v.Value, selected);
+                string label = v.Value is null ? "(null)" : Html.Format(v.Value);
+                return new Bar(label.Length == 0 ? "(empty)" : label, v.Count, Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target), selected);
+            }).ToList();
+            sb.Append(BarChart.Render(bars, "Values of " + facet.Column));
+            if (facet.Result.Truncated)
+                sb.Append("<p class=\"truncated\">more values not shown</p>");
+            sb.Append("</section>");
+        }
+        sb.Append("</div>");
+    }
+
+    private static void AppendHistograms(StringBuilder sb, TableResult r)
+    {
+        if (r.Histograms.Count == 0)
+            return;
+        sb.Append("<div class=\"facets\">");
+        foreach (var h in r.Histograms)
+        {
+            sb.Append("<section class=\"facet histogram-box\"><h3><span>").AppendEncoded(h.Column).Append("</span>")
+              .Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, r.Request.Params.Without("_next").Without("_histogram", h.Column)))
+              .Append("\" title=\"Hide\" aria-label=\"Hide this histogram\">×</a></h3>")
+              .Append(HistogramChart.Render(h));
+            if (h.NullCount > 0)
+                sb.Append("<p class=\"truncated\">").Append(h.NullCount.ToString("N0", CultureInfo.InvariantCulture)).Append(" null</p>");
+            sb.Append("</section>");
+        }
+        sb.Append("</div>");
+    }
+
+    private static void AppendHeader(StringBuilder sb, TableResult r, string column)
+    {
+        var q = r.Request.Query;
+        bool sorted = string.Equals(q.Sort, column, StringComparison.OrdinalIgnoreCase);
+        var p = r.Request.Params.Without("_sort", "_sort_desc", "_next");
+        var target = sorted && !q.SortDescending ? p.With("_sort_desc", column) : p.With("_sort", column);
+        string arrow = sorted ? (q.SortDescending ? " ↓" : " ↑") : "";
+        var role = r.Table.FindColumn(column)?.Role ?? ColumnRole.None;
+        sb.Append("<th").Append(sorted ? " class=\"sorted\"" : "").Append(" scope=\"col\"");
+        if (role != ColumnRole.None)
+            sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
+        sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
+          .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a></th>");
+    }
+
+    private static void AppendHidden(StringBuilder sb, QueryParams p)
+    {
+        foreach (var (key, value) in p.Pairs)
+            sb.Append("<input type=\"hidden\" name=\"").AppendEncoded(key).Append("\" value=\"").AppendEncoded(value).Append("\">");
+    }
+
+    private static string OpLabel(FilterOp op) => OpLabel(op.ToString().ToLowerInvariant());
+
+    private static string OpLabel(string op) => op switch
+    {
+        "exact" => "=",
+        "not" => "≠",
+        "contains" => "contains",
+        "startswith" => "starts with",
+        "gt" => ">",
+        "gte" => "≥",
+        "lt" => "<",
+        "lte" => "≤",
+        "in" => "in",
+        "isnull" => "is null",
+        _ => op,
+    };
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (int i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
+    }
+}

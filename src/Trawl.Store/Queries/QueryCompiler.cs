@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Trawl.Store.Datasets;
+using Trawl.Store.Sql;
+
+namespace Trawl.Store.Queries;
+
+/// <summary>
+/// Turns a <see cref="TableQuery"/> into SQL over <c>"TABLE" AS t</c>: column names are checked against
+/// the table and quoted, values are bound as parameters, search text is escaped unless raw mode is asked.
+/// </summary>
+internal sealed class QueryCompiler
+{
+    private readonly TableInfo _table;
+    private readonly TableQuery _query;
+    private readonly List<string> _conditions = [];
+    private readonly List<(string Name, object Value)> _parameters = [];
+
+    public QueryCompiler(TableInfo table, TableQuery query)
+    {
+        _table = table;
+        _query = query;
+        Compile();
+    }
+
+    public string TableSql => SqlNames.Quote(_table.Name) + " AS t";
+
+    /// <summary>The FTS5 MATCH expression, or null when not searching.</summary>
+    public string? Match { get; private set; }
+
+    /// <summary>The parameter that holds <see cref="Match"/>.</summary>
+    public string? MatchParameter { get; private set; }
+
+    public string? FtsTable => _table.FtsTable;
+
+    /// <summary>True when there is no search, filter or where: every row matches.</summary>
+    public bool MatchesAll => _conditions.Count == 0;
+
+    public string SelectColumns => "t.\"rowid\"" + string.Concat(_table.Columns.Select(c => ", t." + SqlNames.Quote(c.Name)));
+
+    public IReadOnlyList<string> ColumnNames => ["rowid", .. _table.Columns.Select(c => c.Name)];
+
+    /// <summary>" WHERE ..." (or empty) with the search as a rowid IN (...) condition, plus extra conditions.</summary>
+    public string WhereSql(params string[] extra)
+    {
+        var all = _conditions.Concat(extra).ToList();
+        return all.Count == 0 ? "" : " WHERE " + string.Join(" AND ", all);
+    }
+
+    /// <summary>" WHERE ..." without the search condition, for queries that join the FTS table for ranking.</summary>
+    public string WhereSqlWithoutSearch(params string[] extra)
+    {
+        var all = _conditions.Where(c => !c.StartsWith("t.\"rowid\" IN (SELECT rowid FROM", StringComparison.Ordinal)).Concat(extra).ToList();
+        return all.Count == 0 ? "" : " WHERE " + string.Join(" AND ", all);
+    }
+
+    public void Bind(SqliteCommand cmd)
+    {
+        foreach (var (name, value) in _parameters)
+            cmd.Parameters.AddWithValue(name, value);
+    }
+
+    public string AddParameter(object value)
+    {
+        string name = "$p" + _parameters.Count.ToString(CultureInfo.InvariantCulture);
+        _parameters.Add((name, value));
+        return name;
+    }
+
+    /// <summary>A column of the table (or rowid), quoted with the t. prefix; unknown names are a user error.</summary>
+    public string ColumnSql(string name, out ColumnInfo? column)
+    {
+        if (name.Equals("rowid", StringComparison.OrdinalIgnoreCase))
+        {
+            column = null;
+            return "t.\"rowid\"";
+        }
+        column = _table.FindColumn(name) ?? throw new UserErrorException(
+            $"table '{_table.Name}' has no column '{name}' (columns: {string.Join(", ", _table.Columns.Select(c => c.Name))})");
+        return "t." + SqlNames.Quote(column.Name);
+    }
+
+    private void Compile()
+    {
+        if (!string.IsNullOrWhiteSpace(_query.Search))
+        {
+            if (_table.FtsTable is null)
+                throw new UserErrorException($"table '{_table.Name}' has no full-text index; ingest it with --search COLUMN to search it");
+            Match = _query.SearchMode == SearchMode.Raw ? _query.Search : FtsQuery.EscapePlain(_query.Search);
+            if (Match is null)
+            {
+                // Only punctuation: nothing can match.
+                _conditions.Add("0");
+            }
+            else
+            {
+                string p = AddParameter(Match);
+                MatchParameter = p;
+                string fts = SqlNames.Quote(_table.FtsTable);
+                _conditions.Add($"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})");
+            }
+        }
+        foreach (var f in _query.Filters)
+            _conditions.Add(Filter(f));
+        if (!string.IsNullOrWhiteSpace(_query.Where))
+            _conditions.Add("(" + _query.Where + ")");
+    }
+
+    private string Filter(ColumnFilter f)
+    {
+        string col = ColumnSql(f.Column, out var info);
+        bool numeric = info is null || info.SqlType is "INTEGER" or "REAL";
+        switch (f.Op)
+        {
+            case FilterOp.Exact: return $"{col} = {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Not: return $"{col} != {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Gt: return $"{col} > {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Gte: return $"{col} >= {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Lt: return $"{col} < {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Lte: return $"{col} <= {AddParameter(Typed(f.Value, numeric))}";
+            case FilterOp.Contains: return $"{col} LIKE {AddParameter("%" + EscapeLike(f.Value) + "%")} ESCAPE '\\'";
+            case FilterOp.StartsWith: return $"{col} LIKE {AddParameter(EscapeLike(f.Value) + "%")} ESCAPE '\\'";
+            case FilterOp.In:
+                var values = InList(f.Value);
+                if (values.Count == 0)
+                    return "0";
+                return $"{col} IN ({string.Join(", ", values.Select(v => AddParameter(Typed(v, numeric))))})";
+            case FilterOp.IsNull:
+                return f.Value.Trim().ToLowerInvariant() switch
+                {
+                    "1" or "true" or "yes" or "" => $"{col} IS NULL",
+                    "0" or "false" or "no" => $"{col} IS NOT NULL",
+                    _ => throw new UserErrorException($"{f.Key}: expected 1/true or 0/false, got '{f.Value}'"),
+                };
+            default:
+                throw new UserErrorException($"unknown filter {f.Op}");
+        }
+    }
+
+    /// <summary>A value bound as a number when the column is numeric and the text is one, so 10 &gt; 9 compares as numbers.</summary>
+    private static object Typed(string value, bool numeric)
+    {
+        if (numeric)
+        {
+            if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l))
+                return l;
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+                return d;
+        }
+        return value;
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>"a,b,c" or a JSON array ["a", 1, "b,c"].</summary>
+    private static List<string> InList(string value)
+    {
+        string trimmed = value.Trim();
+        if (trimmed.StartsWith('['))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(trimmed);
+                var list = new List<string>();
+                foreach (var e in doc.RootElement.EnumerateArray())
+                {
+                    list.Add(e.ValueKind switch
+                    {
+                        JsonValueKind.String => e.GetString()!,
+                        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+                        JsonValueKind.Null => throw new UserErrorException("__in: null is not a value; use __isnull"),
+                        _ => throw new UserErrorException("__in: the JSON array may hold only strings and numbers"),
+                    });
+                }
+                return list;
+            }
+            catch (JsonException e)
+            {
+                throw new UserErrorException($"__in: '{value}' is not a JSON array: {e.Message}", e);
+            }
+        }
+        return trimmed.Split(',').Select(s => s.Trim()).ToList();
+    }
+}

@@ -1,0 +1,94 @@
+using Trawl.Cli.Input;
+using Trawl.Store;
+
+namespace Trawl.Cli.Tests;
+
+public sealed class InputParsingTests
+{
+    [Theory]
+    [InlineData("5s", 5000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1.5", 1500)]
+    [InlineData(" 3S ", 3000)]
+    public void Durations_parse_with_units(string text, double milliseconds)
+    {
+        Assert.Equal(milliseconds, DurationText.Parse(text, "--time-limit").TotalMilliseconds, 6);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fast")]
+    [InlineData("-1s")]
+    [InlineData("0")]
+    [InlineData("5x")]
+    [InlineData("1e300h")]
+    [InlineData("NaNs")]
+    public void Bad_durations_are_user_errors_naming_the_option(string text)
+    {
+        var e = Assert.Throws<UserErrorException>(() => DurationText.Parse(text, "--time-limit"));
+        Assert.Contains("--time-limit", e.Message);
+    }
+
+    [Theory]
+    [InlineData("domain=URL", "domain", "URL")]
+    [InlineData("host=domain(url)", "host", "url")]
+    [InlineData(" domain = link ", "domain", "link")]
+    public void Derive_specs_name_the_new_column_and_the_url_column(string spec, string name, string column)
+    {
+        Assert.Equal((name, column), DeriveSpec.Parse(spec));
+    }
+
+    [Theory]
+    [InlineData("domain")]
+    [InlineData("=URL")]
+    [InlineData("domain=")]
+    [InlineData("host=URL")]
+    [InlineData("x=upper(URL)")]
+    [InlineData("x=domain()")]
+    public void Bad_derive_specs_are_user_errors(string spec)
+    {
+        Assert.Throws<UserErrorException>(() => DeriveSpec.Parse(spec));
+    }
+
+    [Fact]
+    public void Deriving_the_same_column_twice_is_a_user_error()
+    {
+        Assert.Throws<UserErrorException>(() => DeriveSpec.ParseAll(["domain=a", "domain=b"]));
+    }
+
+    [Fact]
+    public void Column_lists_accept_commas_and_repeats_without_duplicates()
+    {
+        Assert.Equal(["a", "b", "c"], ColumnList.Parse(["a, b", "c", "A"]));
+        Assert.Empty(ColumnList.Parse(null));
+    }
+
+    [Fact]
+    public void Globs_expand_in_ordinal_order_and_plain_paths_pass_through()
+    {
+        using var tmp = new TempFolder();
+        tmp.File("b-2.csv", "x");
+        tmp.File("b-10.csv", "x");
+        tmp.File("a.csv", "x");
+        tmp.File("b.txt", "x");
+        var files = SourceGlob.Expand([Path.Combine(tmp.Path, "b-*.csv"), Path.Combine(tmp.Path, "a.csv")]);
+        Assert.Equal(["b-10.csv", "b-2.csv", "a.csv"], files.Select(f => Path.GetFileName(f)!).ToArray());
+        Assert.Single(SourceGlob.Expand([Path.Combine(tmp.Path, "b?txt")]));
+    }
+
+    [Fact]
+    public void A_glob_with_a_wildcard_folder_is_refused()
+    {
+        using var tmp = new TempFolder();
+        Assert.Throws<UserErrorException>(() => SourceGlob.Expand([Path.Combine(tmp.Path, "*", "x.csv")]));
+    }
+
+    [Fact]
+    public void A_folder_given_as_a_source_is_a_user_error()
+    {
+        using var tmp = new TempFolder();
+        var e = Assert.Throws<UserErrorException>(() => SourceGlob.Expand([tmp.Path]));
+        Assert.Contains("folder", e.Message);
+    }
+}
