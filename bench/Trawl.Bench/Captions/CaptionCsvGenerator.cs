@@ -51,11 +51,12 @@ internal sealed class CaptionCsvGenerator
     /// <summary>The category value of rank <paramref name="rank"/> (0 = most common).</summary>
     public string Category(int rank) => _vocabulary[Vocabulary.StopWordCount + rank];
 
-    /// <summary>Writes the CSV and returns two-word phrases that occur in its captions (for phrase queries).</summary>
-    public IReadOnlyList<string> Write(string path, long rows, int phraseSamples = 400)
+    /// <summary>Writes the CSV and returns the words (vocabulary ranks) of some of its captions, spread
+    /// evenly over the rows, so that searches can ask for words that occur together.</summary>
+    public IReadOnlyList<int[]> Write(string path, long rows, int captionSamples = 500)
     {
-        var phrases = new List<string>(phraseSamples);
-        long every = Math.Max(1, rows / phraseSamples);
+        var samples = new List<int[]>(captionSamples);
+        long every = Math.Max(1, rows / captionSamples);
         var random = new SplitMix64(_seed);
         var caption = new StringBuilder(512);
         var line = new StringBuilder(1024);
@@ -84,13 +85,10 @@ internal sealed class CaptionCsvGenerator
             line.Append(n < 0.9 ? "UNLIKELY" : n < 0.97 ? "UNSURE" : "NSFW").Append('\n');
             writer.Write(line);
 
-            if (i % every == 0 && phrases.Count < phraseSamples && words.Count >= 2)
-            {
-                int at = random.Next(0, words.Count - 1);
-                phrases.Add(_vocabulary[words[at]] + " " + _vocabulary[words[at + 1]]);
-            }
+            if (i % every == 0 && samples.Count < captionSamples)
+                samples.Add(words.ToArray());
         }
-        return phrases;
+        return samples;
     }
 
     private void MakeCaption(ref SplitMix64 random, StringBuilder caption, List<int> words)

@@ -1,35 +1,48 @@
 namespace Trawl.Bench.Captions;
 
 /// <summary>
-/// Builds the search workload: a third one-word queries, a third two-word queries, a third quoted
-/// two-word phrases taken from generated captions. Words are drawn by their caption frequency,
-/// function words excluded, so most queries hit a few hundred to a few thousand rows per million
-/// and some hit tens of thousands.
+/// Builds the search workload: a third one-word queries (a content word drawn by its caption
+/// frequency), a third two-word queries (two content words of one generated caption), a third
+/// quoted two-word phrases (adjacent words of one generated caption, not both function words).
+/// Two-word queries and phrases therefore always match at least one row.
 /// </summary>
 internal static class SearchQueryMix
 {
-    public static IReadOnlyList<SearchQuery> Create(CaptionCsvGenerator generator, IReadOnlyList<string> phrases, int count, ulong seed)
+    public static IReadOnlyList<SearchQuery> Create(CaptionCsvGenerator generator, IReadOnlyList<int[]> captions, int count, ulong seed)
     {
+        var vocabulary = generator.Vocabulary;
         var random = new SplitMix64(seed);
-        var usable = phrases.Where(p => p.Split(' ').Any(w => !IsStopWord(generator.Vocabulary, w))).ToList();
+        var pairs = captions
+            .Select(c => c.Where(r => r >= Vocabulary.StopWordCount).Distinct().ToArray())
+            .Where(c => c.Length >= 2)
+            .ToList();
+        var phrases = captions
+            .SelectMany(c => c.Zip(c.Skip(1)))
+            .Where(p => p.First >= Vocabulary.StopWordCount || p.Second >= Vocabulary.StopWordCount)
+            .ToList();
         var queries = new List<SearchQuery>(count);
         for (int i = 0; i < count; i++)
         {
-            int kind = usable.Count > 0 ? i % 3 : i % 2;
-            if (kind == 0)
+            int kind = i % 3;
+            if (kind == 1 && pairs.Count > 0)
             {
-                string w = ContentWord(generator, ref random);
-                queries.Add(new SearchQuery("word", w, Quote(w)));
+                int[] words = pairs[random.Next(0, pairs.Count)];
+                int a = random.Next(0, words.Length), b = random.Next(0, words.Length - 1);
+                if (b >= a)
+                    b++;
+                string x = vocabulary[words[a]], y = vocabulary[words[b]];
+                queries.Add(new SearchQuery("two-words", x + " " + y, Quote(x) + " " + Quote(y)));
             }
-            else if (kind == 1)
+            else if (kind == 2 && phrases.Count > 0)
             {
-                string a = ContentWord(generator, ref random), b = ContentWord(generator, ref random);
-                queries.Add(new SearchQuery("two-words", a + " " + b, Quote(a) + " " + Quote(b)));
+                var (first, second) = phrases[random.Next(0, phrases.Count)];
+                string p = vocabulary[first] + " " + vocabulary[second];
+                queries.Add(new SearchQuery("phrase", "\"" + p + "\"", Quote(p)));
             }
             else
             {
-                string p = usable[random.Next(0, usable.Count)];
-                queries.Add(new SearchQuery("phrase", "\"" + p + "\"", Quote(p)));
+                string w = ContentWord(generator, ref random);
+                queries.Add(new SearchQuery("word", w, Quote(w)));
             }
         }
         return queries;
@@ -43,16 +56,6 @@ internal static class SearchQueryMix
             if (rank >= Vocabulary.StopWordCount)
                 return generator.Vocabulary[rank];
         }
-    }
-
-    private static bool IsStopWord(Vocabulary vocabulary, string word)
-    {
-        for (int i = 0; i < Vocabulary.StopWordCount; i++)
-        {
-            if (vocabulary[i] == word)
-                return true;
-        }
-        return false;
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";

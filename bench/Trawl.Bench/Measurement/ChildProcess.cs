@@ -13,12 +13,14 @@ internal static class ChildProcess
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
     private const int OutputTailChars = 8000;
 
-    public static ChildRun Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="standardInput">Text written to the child's stdin, which is then closed; null leaves stdin alone.</param>
+    public static ChildRun Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? standardInput = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
@@ -45,6 +47,11 @@ internal static class ChildProcess
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
 
         long peak = 0;
         string statusPath = $"/proc/{process.Id}/status";

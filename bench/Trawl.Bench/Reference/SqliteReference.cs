@@ -43,10 +43,11 @@ internal sealed partial class SqliteReference(string databasePath, string table,
     /// <c>.timer on</c>; returns each run's "real" seconds and the first run's output lines.</summary>
     public (IReadOnlyList<double> Seconds, IReadOnlyList<string> Rows) TimeInShell(string sql, int times)
     {
-        var args = new List<string> { DatabasePath, ".timer on" };
+        // The shell prints .timer figures only for statements read from stdin, not from arguments.
+        var script = new System.Text.StringBuilder(".timer on\n");
         for (int i = 0; i < times; i++)
-            args.Add(sql);
-        var run = ChildProcess.Run(FindOnPath("sqlite3")!, args).EnsureSuccess();
+            script.Append(sql).Append('\n');
+        var run = ChildProcess.Run(FindOnPath("sqlite3")!, [DatabasePath], standardInput: script.ToString()).EnsureSuccess();
         var seconds = new List<double>();
         var rows = new List<string>();
         foreach (string line in run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
