@@ -139,7 +139,7 @@ internal sealed class CaptionsBenchmark(CaptionsOptions options, BenchReport rep
         var attempts = new List<Func<ChildRun>>
         {
             () => ChildProcess.Run(TrawlExecutable.Locate(), ["ingest", DatasetPath, Csv, "--search", SearchColumn]),
-            () => ChildProcess.Run(Environment.ProcessPath!, ["ingest-in-process", DatasetPath, Csv]),
+            () => ChildProcess.Run(SelfCommand.FileName, [.. SelfCommand.Arguments, "ingest-in-process", DatasetPath, Csv]),
         };
         foreach (var attempt in attempts)
         {
