@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Trawl.Server.Endpoints;
@@ -45,7 +44,9 @@ public static class TrawlServer
                 else
                     k.Listen(endpoint ?? IPAddress.Loopback, options.Port);
             });
-            builder.Services.Configure<RouteOptions>(r => r.LowercaseUrls = false);
+            // One line per request is noise on a terminal, and the caller prints app.Urls itself;
+            // warnings and errors (with the details of 500s) still show.
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
             var app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");

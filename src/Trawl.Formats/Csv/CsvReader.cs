@@ -63,6 +63,14 @@ public sealed class CsvReader : ITableReader
     /// <summary>Opens a tab-separated file (quotes work as in CSV when a field starts with one).</summary>
     public static CsvReader OpenTsv(string path, TableReaderOptions? options = null) => new(path, options ?? new(), (byte)'\t', DefaultBufferSize);
 
+    /// <summary>Opens a delimited file with any ASCII delimiter other than a quote or a line end (e.g. ';' or '|').</summary>
+    public static CsvReader Open(string path, TableReaderOptions? options, char delimiter)
+    {
+        if (delimiter is '"' or '\r' or '\n' || delimiter > 127)
+            throw new ArgumentException("the delimiter must be an ASCII character other than a quote or a line end", nameof(delimiter));
+        return new(path, options ?? new(), (byte)delimiter, DefaultBufferSize);
+    }
+
     /// <summary>For tests: any delimiter and window size.</summary>
     internal static CsvReader Open(string path, TableReaderOptions options, byte delimiter, int bufferSize) => new(path, options, delimiter, bufferSize);
 

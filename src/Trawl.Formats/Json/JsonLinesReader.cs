@@ -101,6 +101,8 @@ public sealed class JsonLinesReader : ITableReader
             return new DataFormatException(lines.Path, row.Message, line: lines.LineNumber, column: row.Column, byteOffset: lines.LineOffset + row.Position);
         var json = (JsonException)e;
         long position = json.BytePositionInLine ?? 0;
-        return new DataFormatException(lines.Path, "not valid JSON: " + JsonErrors.Describe(json), line: lines.LineNumber, byteOffset: lines.LineOffset + position, inner: e);
+        // A pretty-printed document fails on its first line; say what the file probably is.
+        string hint = lines.LineNumber == 1 ? " (JSON Lines holds one whole object per line; for a JSON document use --format json)" : "";
+        return new DataFormatException(lines.Path, "not valid JSON: " + JsonErrors.Describe(json) + hint, line: lines.LineNumber, byteOffset: lines.LineOffset + position, inner: e);
     }
 }

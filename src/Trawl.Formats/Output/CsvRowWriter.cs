@@ -47,11 +47,17 @@ public sealed class CsvRowWriter : IRowWriter
         }
     }
 
-    public void WriteBatch(ColumnBatch batch)
+    public void WriteBatch(ColumnBatch batch) => WriteRows(batch, 0, batch.RowCount);
+
+    public void WriteRows(ColumnBatch batch, int firstRow, int count)
     {
         if (batch.Columns.Length != _columnCount)
             throw new ArgumentException($"the batch has {batch.Columns.Length} columns; the writer has {_columnCount}", nameof(batch));
-        for (int row = 0; row < batch.RowCount; row++)
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (firstRow + count > batch.RowCount)
+            throw new ArgumentOutOfRangeException(nameof(count), $"rows {firstRow}..{firstRow + count} are past the batch's {batch.RowCount}");
+        for (int row = firstRow; row < firstRow + count; row++)
         {
             for (int c = 0; c < _columnCount; c++)
             {

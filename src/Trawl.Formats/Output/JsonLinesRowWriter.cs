@@ -30,11 +30,17 @@ public sealed class JsonLinesRowWriter : IRowWriter
         _writer = new Utf8JsonWriter(_pending, new JsonWriterOptions { Encoder = encoder, SkipValidation = true });
     }
 
-    public void WriteBatch(ColumnBatch batch)
+    public void WriteBatch(ColumnBatch batch) => WriteRows(batch, 0, batch.RowCount);
+
+    public void WriteRows(ColumnBatch batch, int firstRow, int count)
     {
         if (batch.Columns.Length != _names.Length)
             throw new ArgumentException($"the batch has {batch.Columns.Length} columns; the writer has {_names.Length}", nameof(batch));
-        for (int row = 0; row < batch.RowCount; row++)
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (firstRow + count > batch.RowCount)
+            throw new ArgumentOutOfRangeException(nameof(count), $"rows {firstRow}..{firstRow + count} are past the batch's {batch.RowCount}");
+        for (int row = firstRow; row < firstRow + count; row++)
         {
             _writer.WriteStartObject();
             for (int c = 0; c < _names.Length; c++)

@@ -45,6 +45,8 @@ public static class TableReaders
             "csv" => CsvReader.OpenCsv(path, options),
             "tsv" => CsvReader.OpenTsv(path, options),
             "jsonl" or "ndjson" => JsonLinesReader.Open(path, options),
+            // Many published ".json" files are JSON Lines; read them as such unless a --json-path says otherwise.
+            "json" when options.JsonPath is null && JsonLinesSniffer.LooksLikeJsonLines(path) => JsonLinesReader.Open(path, options),
             "json" => JsonDocumentReader.Open(path, options),
             // "parquet" => ParquetReader.Open(path, options),   (the lead wires the Parquet helper's reader here)
             // "npy" => NpyReader.Open(path, options),

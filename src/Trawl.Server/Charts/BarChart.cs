@@ -4,9 +4,6 @@ using Trawl.Server.Rendering;
 
 namespace Trawl.Server.Charts;
 
-/// <summary>One bar: a label, its count, and where clicking it goes (null: not a link).</summary>
-internal sealed record Bar(string Label, long Count, string? Href, bool Selected = false);
-
 /// <summary>A horizontal bar chart as inline SVG, one row per value: label, bar, count. Each row can be a link,
 /// so a facet's chart is also its list of values. Labels are encoded and shortened, the full label in a tooltip.</summary>
 internal static class BarChart

@@ -37,7 +37,7 @@ internal sealed class TableEndpoint(ServerState state)
         var page = dataset.QueryRows(request.Query, count: true);
         var facetQuery = request.Query with { Next = null };
 
-        var suggested = dataset.SuggestFacets(table.Name);
+        var suggested = state.Facets.Suggestions(dataset, table);
         var facetColumns = request.Facets.Select(c => (Column: c, Explicit: true)).ToList();
         if (facetColumns.Count == 0 && format == OutputFormat.Html && !request.HasSearchOrFilters)
         {

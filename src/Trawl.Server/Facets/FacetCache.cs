@@ -11,6 +11,12 @@ internal sealed class FacetCache
     private const int MaxEntries = 4096;
     private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Column, int Limit), FacetResult> _results = new();
 
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows), IReadOnlyList<string>> _suggestions = new();
+
+    /// <summary>The store's suggested facets for a table; they only change when the table does.</summary>
+    public IReadOnlyList<string> Suggestions(Dataset dataset, TableInfo table) =>
+        _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount), _ => dataset.SuggestFacets(table.Name));
+
     public FacetResult Get(Dataset dataset, TableInfo table, string column, int limit)
     {
         var key = (dataset.Name, table.Name, table.RowCount, column, limit);

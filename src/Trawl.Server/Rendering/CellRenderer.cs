@@ -11,6 +11,7 @@ namespace Trawl.Server.Rendering;
 internal sealed class CellRenderer
 {
     private readonly ColumnRole[] _roles;
+    private readonly bool[] _numeric;
     private readonly int _startColumn;
     private readonly int _endColumn;
     private readonly int _maxTextLength;
@@ -21,6 +22,7 @@ internal sealed class CellRenderer
     public CellRenderer(IReadOnlyList<string> columns, TableInfo? table, int maxTextLength)
     {
         _roles = columns.Select(c => table?.FindColumn(c)?.Role ?? ColumnRole.None).ToArray();
+        _numeric = columns.Select(c => table?.FindColumn(c)?.SqlType is "INTEGER" or "REAL").ToArray();
         _startColumn = IndexOf(columns, "start_s");
         _endColumn = IndexOf(columns, "end_s");
         _maxTextLength = maxTextLength;
@@ -38,7 +40,10 @@ internal sealed class CellRenderer
     public void AppendCell(StringBuilder sb, object?[] row, int column)
     {
         object? value = row[column];
-        sb.Append("<td class=\"").Append(CellClass(value)).Append("\">");
+        string cls = CellClass(value);
+        if (value is null && column < _numeric.Length && _numeric[column])
+            cls = "null num-null";
+        sb.Append("<td class=\"").Append(cls).Append("\">");
         AppendValue(sb, row, column);
         sb.Append("</td>");
     }

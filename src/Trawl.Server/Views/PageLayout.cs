@@ -3,9 +3,6 @@ using Trawl.Server.Rendering;
 
 namespace Trawl.Server.Views;
 
-/// <summary>A link in the breadcrumb trail; the last one (the current page) has no href.</summary>
-internal sealed record Crumb(string Label, string? Href);
-
 /// <summary>The frame every page shares: head with the server's own CSS and JS, breadcrumbs, the page's body.</summary>
 internal static class PageLayout
 {

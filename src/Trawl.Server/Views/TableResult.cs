@@ -4,9 +4,6 @@ using Trawl.Store.Queries;
 
 namespace Trawl.Server.Views;
 
-/// <summary>A facet shown on a table page; <see cref="Explicit"/> is false for the default ones shown before any _facet.</summary>
-internal sealed record ShownFacet(string Column, FacetResult Result, bool Explicit);
-
 /// <summary>Everything a table page or its JSON twin shows.</summary>
 internal sealed record TableResult(
     string Database,

@@ -27,8 +27,13 @@ internal static class TableView
         AppendActiveFilters(sb, r);
         AppendAddFilter(sb, r);
         AppendSuggestions(sb, r);
-        AppendFacets(sb, r);
-        AppendHistograms(sb, r);
+        if (r.Facets.Count > 0 || r.Histograms.Count > 0)
+        {
+            sb.Append("<div class=\"facets\">");
+            AppendFacets(sb, r);
+            AppendHistograms(sb, r);
+            sb.Append("</div>");
+        }
 
         var page = r.Page;
         if (page.Rows.Count == 0)
@@ -186,10 +191,7 @@ internal static class TableView
 
     private static void AppendFacets(StringBuilder sb, TableResult r)
     {
-        if (r.Facets.Count == 0)
-            return;
         var baseParams = r.FacetBase();
-        sb.Append("<div class=\"facets\">");
         foreach (var facet in r.Facets)
         {
             sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\"><h3><span>").AppendEncoded(facet.Column).Append("</span>");
@@ -207,14 +209,10 @@ internal static class TableView
                 sb.Append("<p class=\"truncated\">more values not shown</p>");
             sb.Append("</section>");
         }
-        sb.Append("</div>");
     }
 
     private static void AppendHistograms(StringBuilder sb, TableResult r)
     {
-        if (r.Histograms.Count == 0)
-            return;
-        sb.Append("<div class=\"facets\">");
         foreach (var h in r.Histograms)
         {
             sb.Append("<section class=\"facet histogram-box\"><h3><span>").AppendEncoded(h.Column).Append("</span>")
@@ -225,7 +223,6 @@ internal static class TableView
                 sb.Append("<p class=\"truncated\">").Append(h.NullCount.ToString("N0", CultureInfo.InvariantCulture)).Append(" null</p>");
             sb.Append("</section>");
         }
-        sb.Append("</div>");
     }
 
     private static void AppendHeader(StringBuilder sb, TableResult r, string column)
@@ -236,7 +233,12 @@ internal static class TableView
         var target = sorted && !q.SortDescending ? p.With("_sort_desc", column) : p.With("_sort", column);
         string arrow = sorted ? (q.SortDescending ? " ↓" : " ↑") : "";
         var role = r.Table.FindColumn(column)?.Role ?? ColumnRole.None;
-        sb.Append("<th").Append(sorted ? " class=\"sorted\"" : "").Append(" scope=\"col\"");
+        bool numeric = column.Equals("rowid", StringComparison.OrdinalIgnoreCase) || r.Table.FindColumn(column)?.SqlType is "INTEGER" or "REAL";
+        string cls = (sorted ? "sorted " : "") + (numeric ? "num" : "");
+        sb.Append("<th");
+        if (cls.Trim().Length > 0)
+            sb.Append(" class=\"").Append(cls.Trim()).Append('"');
+        sb.Append(" scope=\"col\"");
         if (role != ColumnRole.None)
             sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
         sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))

@@ -17,7 +17,7 @@ public sealed class Dataset : IDisposable
     public const int MaxPageSize = 1000;
 
     private readonly string _metaDb;
-    private readonly ReadConnectionPool _pool;
+    private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
     private Snapshot _snapshot;
 
@@ -28,6 +28,10 @@ public sealed class Dataset : IDisposable
         _pool = new ReadConnectionPool(_metaDb);
         _snapshot = LoadSnapshot();
     }
+
+    /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
+    /// (ranking every match of a common word in millions of rows is too slow for a page). Internal: tests lower it.</summary>
+    internal int RankLimit { get; set; } = PageOrder.DefaultRankLimit;
 
     /// <summary>The dataset's name: its folder name without ".trawl".</summary>
     public string Name => DatasetPaths.NameOf(Directory);
@@ -77,12 +81,12 @@ public sealed class Dataset : IDisposable
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
         var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
-        var order = PageOrder.For(q, query);
-        if (cursor is not null && !order.Accepts(cursor))
-            throw new UserErrorException("the _next cursor belongs to a query with another sort order");
 
         return WithConnection(conn =>
         {
+            var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            if (cursor is not null && !order.Accepts(cursor))
+                throw new UserErrorException("the _next cursor belongs to a query with another sort order (or the data changed)");
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, cursor, size + 1);
             q.Bind(cmd);
@@ -97,7 +101,7 @@ public sealed class Dataset : IDisposable
             {
                 rows.RemoveAt(rows.Count - 1);
                 long offset = (cursor?.Offset ?? 0) + size;
-                next = order.CursorAfter(rows[^1], offset, q).Encode();
+                next = order.CursorAfter(rows[^1], offset).Encode();
             }
             long? total = count ? CountWith(conn, table, q) : null;
             return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
@@ -233,14 +237,23 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         columns = q.ColumnNames;
-        return Stream(q, PageOrder.For(q, query), query);
+        return Stream(q, query);
     }
 
-    private IEnumerable<object?[]> Stream(QueryCompiler q, PageOrder order, TableQuery query)
+    private IEnumerable<object?[]> Stream(QueryCompiler q, TableQuery query)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
+            PageOrder order;
+            try
+            {
+                order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e, query);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
             q.Bind(cmd);
@@ -275,7 +288,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
@@ -311,7 +324,8 @@ public sealed class Dataset : IDisposable
         }
     }
 
-    /// <summary>The table list, reloaded (and the pool emptied) when an ingest has replaced meta.db since.</summary>
+    /// <summary>The table list, reloaded with a fresh pool when an ingest has replaced meta.db since (connections
+    /// opened before still read the old file until they are returned, then they are closed).</summary>
     private Snapshot Current()
     {
         var file = new FileInfo(_metaDb);
@@ -322,7 +336,9 @@ public sealed class Dataset : IDisposable
             {
                 if (ReferenceEquals(snap, _snapshot))
                 {
-                    _pool.Clear();
+                    var old = _pool;
+                    _pool = new ReadConnectionPool(_metaDb);
+                    old.Dispose();
                     _snapshot = LoadSnapshot();
                 }
                 snap = _snapshot;
@@ -331,15 +347,16 @@ public sealed class Dataset : IDisposable
         return snap;
     }
 
-    private SqliteConnection Rent()
+    private (ReadConnectionPool Pool, SqliteConnection Connection) Rent()
     {
         Current();
-        return _pool.Rent();
+        var pool = _pool;
+        return (pool, pool.Rent());
     }
 
     private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
     {
-        var conn = Rent();
+        var (pool, conn) = Rent();
         try
         {
             return work(conn);
@@ -350,7 +367,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
-            _pool.Return(conn);
+            pool.Return(conn);
         }
     }
 
@@ -360,10 +377,27 @@ public sealed class Dataset : IDisposable
         read(r);
     }
 
+    private static long CappedMatchCount(SqliteConnection conn, QueryCompiler q, int limit)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = PageOrder.CappedMatchCountSql(q, limit);
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private static long CountWith(SqliteConnection conn, TableInfo table, QueryCompiler q)
     {
         if (q.MatchesAll)
             return table.RowCount;
+        if (q.SearchOnly)
+        {
+            // Counting the FTS doclist alone is ~100x faster than joining every match back to the table.
+            using var fts = conn.CreateCommand();
+            string name = SqlNames.Quote(q.FtsTable!);
+            fts.CommandText = $"SELECT count(*) FROM {name} WHERE {name} MATCH {q.MatchParameter}";
+            q.Bind(fts);
+            return (long)fts.ExecuteScalar()!;
+        }
         using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT count(*) FROM {q.TableSql}{q.WhereSql()}";
         q.Bind(cmd);

@@ -70,6 +70,7 @@ public static class DatasetIngest
             PRAGMA locking_mode=EXCLUSIVE;
             PRAGMA cache_size=-262144;
             PRAGMA temp_store=MEMORY;
+            PRAGMA threads=2;
             """;
         cmd.ExecuteNonQuery();
         return conn;

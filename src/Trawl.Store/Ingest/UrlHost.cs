@@ -10,15 +10,21 @@ internal static class UrlHost
     {
         url = url.Trim((byte)' ');
         int scheme = url.IndexOf("://"u8);
+        bool bare = false;
         if (scheme >= 0 && scheme < 16)
             url = url[(scheme + 3)..];
         else if (url.StartsWith("//"u8))
             url = url[2..];
         else if (scheme >= 0)
             return 0;
+        else
+            bare = true;
 
         int end = url.IndexOfAny((byte)'/', (byte)'?', (byte)'#');
         var authority = end >= 0 ? url[..end] : url;
+        // Without a scheme, "mailto:x@y" or "urn:isbn:1" is no host; "example.com:8080" is.
+        if (bare && authority.IndexOf((byte)':') is int c && c >= 0 && (c + 1 >= authority.Length || authority[(c + 1)..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0))
+            return 0;
         int at = authority.LastIndexOf((byte)'@');
         if (at >= 0)
             authority = authority[(at + 1)..];

@@ -37,6 +37,9 @@ internal sealed class QueryCompiler
     /// <summary>True when there is no search, filter or where: every row matches.</summary>
     public bool MatchesAll => _conditions.Count == 0;
 
+    /// <summary>True when the search is the only condition, so counts can come from the FTS index alone.</summary>
+    public bool SearchOnly => MatchParameter is not null && _conditions.Count == 1;
+
     public string SelectColumns => "t.\"rowid\"" + string.Concat(_table.Columns.Select(c => ", t." + SqlNames.Quote(c.Name)));
 
     public IReadOnlyList<string> ColumnNames => ["rowid", .. _table.Columns.Select(c => c.Name)];

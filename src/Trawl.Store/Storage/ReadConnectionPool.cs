@@ -28,7 +28,6 @@ internal sealed class ReadConnectionPool : IDisposable
 
     public SqliteConnection Rent()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_idle.TryTake(out var conn))
         {
             Interlocked.Decrement(ref _idleCount);

@@ -246,4 +246,19 @@ public sealed class CsvReaderTests : IDisposable
         Assert.Equal(new FileInfo(path).Length, reader.BytesTotal);
         Assert.Equal(reader.BytesTotal, reader.BytesRead);
     }
+
+    [Fact]
+    public void Other_delimiters_work_and_bad_ones_are_refused()
+    {
+        using var reader = CsvReader.Open(_files.Write("semi.txt", "a;b\n\"x;y\";2\n"), null, ';');
+        Assert.Equal(["x;y", "2"], Rows.ReadAll(reader).Rows.Single());
+        Assert.Throws<ArgumentException>(() => CsvReader.Open(_files.Write("q.txt", "a\n"), null, '"'));
+    }
+
+    [Fact]
+    public void Missing_file_is_file_not_found()
+    {
+        Assert.Throws<FileNotFoundException>(() => CsvReader.OpenCsv(Path.Combine(_files.Folder, "absent.csv")));
+        Assert.Throws<FileNotFoundException>(() => CsvReader.OpenCsv(Path.Combine(_files.Folder, "no-dir", "absent.csv")));
+    }
 }

@@ -77,4 +77,20 @@ public sealed class CsvRowWriterTests : IDisposable
             Assert.Equal(expected, back.Rows);
         }
     }
+
+    [Fact]
+    public void Write_rows_writes_only_the_asked_slice()
+    {
+        var batch = new ColumnBatch(1, capacity: 1);
+        for (int i = 0; i < 10; i++)
+            batch[0].AppendInt64(i);
+        batch.RowCount = 10;
+        var output = new MemoryStream();
+        using (var writer = new CsvRowWriter(output, JsonLinesRowWriterTests.Schema("n"), leaveOpen: true))
+        {
+            writer.WriteRows(batch, 3, 4);
+            Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteRows(batch, 8, 3));
+        }
+        Assert.Equal("n\n3\n4\n5\n6\n", Encoding.UTF8.GetString(output.ToArray()));
+    }
 }

@@ -54,4 +54,21 @@ public sealed class TableReadersTests : IDisposable
         var e = Assert.Throws<DataFormatException>(() => TableReaders.Open(_files.Write("d.csv", "a,b\n"), new TableReaderOptions { Columns = ["a", "A"] }));
         Assert.Contains("twice", e.Message);
     }
+
+    [Fact]
+    public void Json_file_holding_json_lines_is_read_as_json_lines()
+    {
+        using var reader = TableReaders.Open(_files.Write("lines.json", "{\"a\":1}\n{\"a\":2,\"b\":\"x\"}\n"));
+        Assert.IsType<JsonLinesReader>(reader);
+        Assert.Equal(2, Rows.ReadAll(reader).Rows.Count);
+    }
+
+    [Fact]
+    public void Pretty_printed_json_document_is_not_taken_for_json_lines()
+    {
+        using var reader = TableReaders.Open(_files.Write("doc.json", "[\n{\"a\": 1},\n{\"a\": 2}\n]\n"));
+        Assert.IsType<JsonDocumentReader>(reader);
+        var e = Assert.Throws<DataFormatException>(() => TableReaders.Open(_files.Write("obj.json", "{\n  \"rows\": [{\"a\": 1}]\n}\n")));
+        Assert.Contains("rows", e.Message);
+    }
 }

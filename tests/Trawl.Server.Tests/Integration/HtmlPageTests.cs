@@ -100,6 +100,17 @@ public sealed partial class HtmlPageTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task YouTube_ids_render_as_light_embeds_with_the_rows_clip()
+    {
+        string html = await Client.GetStringAsync("/sample/clips");
+        Assert.Contains("data-yt=\"-0Gj8-vB1q4\" data-start=\"30\" data-end=\"40\"", html);
+        Assert.Contains("https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", html);
+        Assert.Contains("bad&lt;id&gt;x", html);
+        Assert.DoesNotContain("data-yt=\"bad", html);
+        Assert.DoesNotContain("<iframe", html);
+    }
+
+    [Fact]
     public async Task Histogram_is_an_inline_svg()
     {
         string html = await Client.GetStringAsync("/sample/photos?_histogram=width");

@@ -34,7 +34,7 @@ internal sealed record SampleRow(long RowId, string Url, string Caption, string 
                 i - 1,
                 $"{imageBase}/{i % 6}.png",
                 caption,
-                Domains[i * i % Domains.Length],
+                Domains[(i * 7 + i / 3) % Domains.Length],
                 i % 11 == 0 ? null : 100 + i % 9 * 50,
                 Math.Round(i * 0.37 % 10, 3),
                 i % 5 == 0 ? null : Tags[i % Tags.Length]));

@@ -9,6 +9,14 @@ public sealed class ServerFixture : IAsyncLifetime
     public const int RowCount = 230;
     public const int SqlMaxRows = 50;
 
+    /// <summary>MusicCaps-shaped rows: a YouTube id with the clip's start and end, one id that is not valid.</summary>
+    public const string ClipsCsv = """
+        ytid,start_s,end_s,caption
+        -0Gj8-vB1q4,30,40,a mellow piano ballad with soft female vocals
+        dQw4w9WgXcQ,10,20,an upbeat synth pop song
+        bad<id>x,0,10,a clip whose id is not a YouTube id
+        """;
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "trawl-server-tests-" + Guid.NewGuid().ToString("N")[..12]);
     private WebApplication? _app;
 
@@ -29,6 +37,9 @@ public sealed class ServerFixture : IAsyncLifetime
         SampleRow.WriteCsv(csv, Rows);
         string dataset = Path.Combine(_root, "sample.trawl");
         DatasetIngest.Run(dataset, new IngestRequest { Sources = [csv], Table = "photos" });
+        string clips = Path.Combine(_root, "clips.csv");
+        File.WriteAllText(clips, ClipsCsv);
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [clips], Table = "clips" });
 
         _app = TrawlServer.Build([dataset], new ServerOptions { Port = 0, SqlMaxRows = SqlMaxRows });
         await _app.StartAsync();

@@ -63,6 +63,14 @@ public sealed class SqlAndExportTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Sql_past_the_time_limit_is_a_400_that_says_so()
+    {
+        const string forever = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c";
+        var error = await Client.GetJson("/sample/-/query.json?sql=" + Uri.EscapeDataString(forever), HttpStatusCode.BadRequest);
+        Assert.Contains("time limit", error.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Sql_json_without_sql_is_a_400()
     {
         var error = await Client.GetJson("/sample/-/query.json", HttpStatusCode.BadRequest);

@@ -259,6 +259,30 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(100, facet.Values.Sum(v => v.Count));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Facet_statistics_equal_distinct_counts_over_the_whole_table(bool append)
+    {
+        var rows = new GeneratedRows(1200);
+        string csv = CsvFile.Write(_temp.File("items.csv"), GeneratedRows.Header, rows.Rows.Take(append ? 700 : 1200));
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], DeriveDomain = new Dictionary<string, string> { ["domain"] = "url" }, BatchRows = 100 });
+        if (append)
+        {
+            string more = CsvFile.Write(_temp.File("more.csv"), ["category", "score", "url"], rows.Rows.Skip(700).Select(r => new[] { r[2], r[3], r[5] }));
+            DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [more], Table = "items", Mode = IngestMode.Append, DeriveDomain = new Dictionary<string, string> { ["domain"] = "url" } });
+        }
+        using var ds = Dataset.Open(_temp.Dataset());
+        var stats = ds.ExecuteSql("SELECT \"column\", distinct_count, capped FROM _trawl_facet_stats WHERE \"table\" = 'items'").Rows
+            .ToDictionary(r => (string)r[0]!, r => ((long)r[1]!, (long)r[2]!));
+        foreach (string col in new[] { "category", "score", "domain", "code", "rating", "id" })
+        {
+            var distinct = (long)ds.ExecuteSql($"SELECT count(*) FROM (SELECT DISTINCT \"{col}\" FROM items)").Rows[0][0]!;
+            Assert.Equal((Math.Min(distinct, 1000), distinct > 1000 ? 1L : 0L), stats[col]);
+        }
+        Assert.Equal(["category", "domain"], ds.SuggestFacets("items"));
+    }
+
     [Fact]
     public void Primary_key_duplicate_names_the_value_and_the_line()
     {
