@@ -52,6 +52,8 @@ public static class TrawlServer
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
             var state = new ServerState(catalog, options, logger);
             app.Lifetime.ApplicationStopped.Register(catalog.Dispose);
+            app.Lifetime.ApplicationStarted.Register(() =>
+                Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
             app.Use(SecurityHeaders.Apply);
             app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
@@ -72,18 +74,22 @@ public static class TrawlServer
         var row = new RowEndpoint(state);
         var query = new QueryEndpoint(state);
 
-        app.MapGet("/", (HttpContext c) => index.Index(c, OutputFormat.Html));
-        app.MapGet("/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
-        app.MapGet("/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
-        app.MapGet("/{db}", (HttpContext c, string db) => index.Dataset(c, db));
-        app.MapGet("/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
-        app.MapGet("/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
-        app.MapGet("/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
-        app.MapGet("/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
+        Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
+        Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
+        Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
+        Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
+        Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
+        Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
+        Get(app, "/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
         Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
     }
+
+    /// <summary>GET, and HEAD for link checkers (Kestrel sends the headers without the body).</summary>
+    private static void Get(WebApplication app, string pattern, Delegate handler) =>
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     /// <summary>Null means "localhost" (both loopback addresses); "*", "+" and "0.0.0.0" mean every interface.</summary>
     private static IPAddress? ParseHost(string host)

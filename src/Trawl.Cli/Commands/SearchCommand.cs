@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Trawl.Cli.Input;
 using Trawl.Cli.Output;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
@@ -10,8 +11,6 @@ namespace Trawl.Cli.Commands;
 /// <summary><c>trawl search DATASET QUERY</c>: full-text search over a table.</summary>
 internal static class SearchCommand
 {
-    private const int CellWidth = 60;
-
     public static Command Create(CliTerminal terminal)
     {
         var dataset = CommonOptions.Dataset();
@@ -25,10 +24,11 @@ internal static class SearchCommand
         var raw = new Option<bool>("--raw") { Description = "Read QUERY as SQLite FTS5 syntax (AND, OR, NOT, NEAR, prefix*, column:term)." };
         var json = CommonOptions.Json("the matches (one document with count and rows)");
         var jsonl = new Option<bool>("--jsonl") { Description = "Print the matching rows as JSON Lines, one object per row." };
+        var columns = new Option<string[]>("--columns") { Description = "Columns to show in the table, in order (comma-separated or repeated; default: rowid, the searched text, URLs, then what fits the screen).", HelpName = "A,B" };
 
         var command = new Command("search", "Full-text search over a table's search columns; prints the best matches.")
         {
-            dataset, query, table, limit, count, raw, json, jsonl,
+            dataset, query, table, limit, count, raw, json, jsonl, columns,
         };
         command.SetAction(parse =>
         {
@@ -86,9 +86,12 @@ internal static class SearchCommand
             else
             {
                 IAnsiConsole console = Screen.ForOut(terminal);
-                console.Write(RowTable.Build(page.Columns, page.Rows, CellWidth));
+                var shown = DisplayColumns.Choose(info, page.Columns, page.Rows, console.Profile.Width, ColumnList.Parse(parse.GetValue(columns)));
+                console.Write(RowTable.Build(page.Columns, page.Rows, shown));
                 string total = page.Count is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?";
-                console.WriteLine($"{page.Rows.Count} of {total} matching rows in {CellText.Sanitize(info.Name)} ({page.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)");
+                int hidden = page.Columns.Count - shown.Count;
+                string more = hidden > 0 ? $"; {hidden} more column(s) not shown (--columns or --json show them)" : "";
+                console.WriteLine($"{page.Rows.Count} of {total} matching rows in {CellText.Sanitize(info.Name)} ({page.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms){more}");
             }
             return CliExitCode.Ok;
         });

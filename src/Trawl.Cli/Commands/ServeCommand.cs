@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Trawl.Cli.Input;
 using Trawl.Server;
 using Trawl.Store;
@@ -39,29 +40,41 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary>Starts the server, prints its address and blocks until Ctrl+C.</summary>
+    /// <summary>Starts the server, prints its address and blocks until Ctrl+C or SIGTERM.</summary>
     internal static void Serve(CliTerminal terminal, IReadOnlyList<string> datasets, ServerOptions options)
     {
+        QuietHostLogging();
         WebApplication app = TrawlServer.Build(datasets, options);
         try
         {
-            app.StartAsync(terminal.Cancel).GetAwaiter().GetResult();
-        }
-        catch (IOException e)
-        {
-            throw new UserErrorException($"cannot listen on {options.Host}:{options.Port}: {e.Message} (try another --port)", e);
-        }
-        foreach (string url in app.Urls)
-            terminal.Out.WriteLine($"Serving {string.Join(", ", datasets)} at {url}/ (Ctrl+C to stop)");
-        terminal.Out.Flush();
-        try
-        {
-            Task.Delay(Timeout.Infinite, terminal.Cancel).ContinueWith(_ => { }).GetAwaiter().GetResult();
+            try
+            {
+                app.StartAsync(terminal.Cancel).GetAwaiter().GetResult();
+            }
+            catch (IOException e)
+            {
+                throw new UserErrorException($"cannot listen on {options.Host}:{options.Port}: {e.Message} (try another --port)", e);
+            }
+            foreach (string url in app.Urls)
+                terminal.Out.WriteLine($"Serving {string.Join(", ", datasets)} at {url}/ (Ctrl+C to stop)");
+            terminal.Out.Flush();
+            // Ends on our Ctrl+C token or when the host itself is told to stop (SIGTERM).
+            app.WaitForShutdownAsync(terminal.Cancel).GetAwaiter().GetResult();
         }
         finally
         {
-            app.StopAsync().GetAwaiter().GetResult();
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>
+    /// ASP.NET Core logs every request at Information level to stdout, which would bury the URL we
+    /// print; keep warnings and errors unless the user configured logging through the environment.
+    /// </summary>
+    private static void QuietHostLogging()
+    {
+        const string Key = "Logging__LogLevel__Default";
+        if (Environment.GetEnvironmentVariable(Key) is null)
+            Environment.SetEnvironmentVariable(Key, "Warning");
     }
 }

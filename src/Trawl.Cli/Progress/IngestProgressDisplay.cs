@@ -25,7 +25,7 @@ internal static class IngestProgressDisplay
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        if (!task.Wait(QuietPeriod))
+        if (!Finished(task, QuietPeriod))
         {
             if (terminal.ErrIsTerminal)
                 ShowBar(terminal, task, progress, started);
@@ -36,21 +36,24 @@ internal static class IngestProgressDisplay
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the task; unlike Task.Wait, a failed task does not throw here.</summary>
+    private static bool Finished(Task task, TimeSpan timeout) => Task.WaitAny([task], timeout) == 0;
+
     private static void ShowBar(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
     {
         IAnsiConsole console = Screen.ForErr(terminal);
         console.Progress()
             .AutoClear(true)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 16 }, new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 ProgressTask bar = ctx.AddTask("starting", maxValue: 1);
-                while (!task.Wait(TimeSpan.FromMilliseconds(150)))
+                while (!Finished(task, TimeSpan.FromMilliseconds(150)))
                 {
                     if (progress.Latest is { } p)
                     {
-                        bar.Description = Markup.Escape(Describe(p, started.Elapsed));
+                        bar.Description = Markup.Escape(DescribeShort(p, started.Elapsed));
                         bool reading = p.Phase == "read" && p.BytesTotal > 0;
                         bar.IsIndeterminate = !reading;
                         if (reading)
@@ -67,7 +70,7 @@ internal static class IngestProgressDisplay
 
     private static void ShowPlainLines(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
     {
-        while (!task.Wait(PlainLineInterval))
+        while (!Finished(task, PlainLineInterval))
         {
             if (progress.Latest is { } p)
             {
@@ -90,6 +93,37 @@ internal static class IngestProgressDisplay
             "index" => $"building the full-text index ({rows} rows)",
             "stats" => "computing column statistics",
             _ => $"{p.Phase} {source}: {rows} rows",
+        };
+    }
+
+    /// <summary>The same in about 50 characters, to leave room for the bar on an 80-column terminal.</summary>
+    internal static string DescribeShort(IngestProgress p, TimeSpan elapsed)
+    {
+        string source = Path.GetFileName(p.Source);
+        if (source.Length > 20)
+            source = source[..19] + "…";
+        double rate = elapsed.TotalSeconds > 0 ? p.RowsRead / elapsed.TotalSeconds : 0;
+        return p.Phase switch
+        {
+            "read" when p.BytesTotal > 0 => $"{source} {Bytes(p.BytesRead)}/{Bytes(p.BytesTotal)} {Count(p.RowsRead)} rows {Count((long)rate)}/s",
+            "read" => $"{source} {Count(p.RowsRead)} rows {Count((long)rate)}/s",
+            "index" => $"full-text index, {Count(p.RowsRead)} rows",
+            "stats" => "column statistics",
+            _ => $"{p.Phase} {source}",
+        };
+    }
+
+    /// <summary>A count in at most five characters: 950, 12.3k, 106k, 1.2M.</summary>
+    internal static string Count(long n)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return n switch
+        {
+            < 1000 => n.ToString(c),
+            < 10_000 => (n / 1000.0).ToString("0.0", c) + "k",
+            < 1_000_000 => (n / 1000).ToString(c) + "k",
+            < 10_000_000 => (n / 1_000_000.0).ToString("0.0", c) + "M",
+            _ => (n / 1_000_000).ToString(c) + "M",
         };
     }
 

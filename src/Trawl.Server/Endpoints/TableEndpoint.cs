@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Trawl.Server.Hosting;
 using Trawl.Server.Output;
 using Trawl.Server.Requests;
 using Trawl.Server.Views;
 using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
 
 namespace Trawl.Server.Endpoints;
 
@@ -15,6 +17,38 @@ internal sealed class TableEndpoint(ServerState state)
     /// unfiltered page so they never cost a query per request.</summary>
     public const int DefaultFacets = 3;
     public const int FacetLimit = 30;
+
+    /// <summary>The columns a plain table page shows as facets before any _facet is given.</summary>
+    public static IEnumerable<string> DefaultFacetColumns(TableInfo table, IReadOnlyList<string> suggested) =>
+        // Media and link columns are poor defaults: their values are long and say little on their own.
+        suggested.Where(c => table.FindColumn(c)?.Role is null or ColumnRole.None).Take(DefaultFacets);
+
+    /// <summary>Counts every table's default facets once, in the background, so the first visitor of a large
+    /// table does not wait for them.</summary>
+    public static void WarmUp(ServerState state, CancellationToken stop)
+    {
+        try
+        {
+            foreach (var dataset in state.Catalog.Datasets)
+            {
+                foreach (var table in dataset.ListTables())
+                {
+                    foreach (string column in DefaultFacetColumns(table, state.Facets.Suggestions(dataset, table)))
+                    {
+                        if (stop.IsCancellationRequested)
+                            return;
+                        state.Facets.Get(dataset, table, column, FacetLimit).GetAwaiter().GetResult();
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Shutting down disposes the datasets under the warm-up; only other failures are worth a line.
+            if (!stop.IsCancellationRequested)
+                state.Logger.LogWarning(ex, "counting default facets in advance failed; pages will count them on demand");
+        }
+    }
 
     public async Task Handle(HttpContext context, string db, string tableSegment)
     {
@@ -34,25 +68,56 @@ internal sealed class TableEndpoint(ServerState state)
             return;
         }
 
-        var page = dataset.QueryRows(request.Query, count: true);
+        // Rows first: they validate the query (columns, FTS syntax, cursor) before anything runs beside them.
+        var page = dataset.QueryRows(request.Query, count: false);
         var facetQuery = request.Query with { Next = null };
 
         var suggested = state.Facets.Suggestions(dataset, table);
         var facetColumns = request.Facets.Select(c => (Column: c, Explicit: true)).ToList();
         if (facetColumns.Count == 0 && format == OutputFormat.Html && !request.HasSearchOrFilters)
+            facetColumns.AddRange(DefaultFacetColumns(table, suggested).Select(c => (Column: c, Explicit: false)));
+
+        // Count, facets and histograms run side by side and share one time budget.
+        var budget = Stopwatch.StartNew();
+        var limit = state.Options.SqlTimeLimit;
+        var countTask = TimeLimit.Start(() => dataset.CountRows(facetQuery));
+        var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: request.HasSearchOrFilters
+            ? TimeLimit.Start(() => dataset.Facet(facetQuery, f.Column, FacetLimit))
+            : state.Facets.Get(dataset, table, f.Column, FacetLimit))).ToList();
+        var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(() => dataset.Histogram(facetQuery, c)))).ToList();
+
+        var cancel = context.RequestAborted;
+        var (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
+        var facets = new List<ShownFacet>();
+        var timedOut = new List<string>();
+        foreach (var f in facetTasks)
         {
-            // Media and link columns are poor defaults: their values are long and say little on their own.
-            var plain = suggested.Where(c => table.FindColumn(c)?.Role is null or ColumnRole.None);
-            facetColumns.AddRange(plain.Take(DefaultFacets).Select(c => (Column: c, Explicit: false)));
+            var (done, facet) = await TimeLimit.WaitAsync(f.Task, limit - budget.Elapsed, cancel);
+            if (done)
+                facets.Add(new ShownFacet(f.Column, facet!, f.Explicit));
+            else
+                timedOut.Add(f.Column);
         }
-        var facets = facetColumns.Select(f => new ShownFacet(
-            f.Column,
-            request.HasSearchOrFilters ? dataset.Facet(facetQuery, f.Column, FacetLimit) : state.Facets.Get(dataset, table, f.Column, FacetLimit),
-            f.Explicit)).ToList();
-        var histograms = request.Histograms.Select(c => dataset.Histogram(facetQuery, c)).ToList();
-        var shown = facets.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var result = new TableResult(dataset.Name, table, request, page, facets, histograms,
-            suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds);
+        var histograms = new List<Histogram>();
+        var histogramsTimedOut = new List<string>();
+        foreach (var h in histogramTasks)
+        {
+            var (done, histogram) = await TimeLimit.WaitAsync(h.Task, limit - budget.Elapsed, cancel);
+            if (done)
+                histograms.Add(histogram!);
+            else
+                histogramsTimedOut.Add(h.Column);
+        }
+
+        var shown = facetColumns.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = new TableResult(dataset.Name, table, request, page with { Count = counted ? count : null }, facets, histograms,
+            suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds)
+        {
+            CountTimedOut = !counted,
+            FacetsTimedOut = timedOut,
+            HistogramsTimedOut = histogramsTimedOut,
+            TimeLimitMs = limit.TotalMilliseconds,
+        };
 
         if (format == OutputFormat.Json)
             await Responses.Json(context, w => TableJson.Write(w, result, TableJson.Origin(context.Request)));

@@ -4,28 +4,40 @@ using Trawl.Store.Queries;
 
 namespace Trawl.Server.Facets;
 
-/// <summary>Facets over a whole table (no search, no filters) are the same on every request, so the first
-/// answer is kept. The key includes the row count so a re-ingested table is counted afresh.</summary>
+/// <summary>Facets over a whole table (no search, no filters) and the suggested facet columns are the same on
+/// every request, so the first answer is kept. Requests that arrive while a facet is being counted share that
+/// one computation instead of starting their own. Keys include the table's row count and meta.db's write time,
+/// so a re-ingested table is counted afresh.</summary>
 internal sealed class FacetCache
 {
     private const int MaxEntries = 4096;
-    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Column, int Limit), FacetResult> _results = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, DateTime Written, string Column, int Limit), Lazy<Task<FacetResult>>> _results = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, DateTime Written), IReadOnlyList<string>> _suggestions = new();
 
-    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows), IReadOnlyList<string>> _suggestions = new();
-
-    /// <summary>The store's suggested facets for a table; they only change when the table does.</summary>
-    public IReadOnlyList<string> Suggestions(Dataset dataset, TableInfo table) =>
-        _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount), _ => dataset.SuggestFacets(table.Name));
-
-    public FacetResult Get(Dataset dataset, TableInfo table, string column, int limit)
+    /// <summary>The store's suggested facet columns for a table.</summary>
+    public IReadOnlyList<string> Suggestions(Dataset dataset, TableInfo table)
     {
-        var key = (dataset.Name, table.Name, table.RowCount, column, limit);
-        if (_results.TryGetValue(key, out var cached))
-            return cached;
-        var result = dataset.Facet(new TableQuery { Table = table.Name }, column, limit);
+        if (_suggestions.Count >= MaxEntries)
+            _suggestions.Clear();
+        return _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount, Written(dataset)), _ => dataset.SuggestFacets(table.Name));
+    }
+
+    /// <summary>The top values of a column over the whole table: at once when known, otherwise the one
+    /// computation in progress (started on the thread pool if there is none).</summary>
+    public Task<FacetResult> Get(Dataset dataset, TableInfo table, string column, int limit)
+    {
+        var key = (dataset.Name, table.Name, table.RowCount, Written(dataset), column, limit);
         if (_results.Count >= MaxEntries)
             _results.Clear();
-        _results[key] = result;
-        return result;
+        var entry = _results.GetOrAdd(key, _ => new Lazy<Task<FacetResult>>(
+            () => Task.Run(() => dataset.Facet(new TableQuery { Table = table.Name }, column, limit))));
+        var task = entry.Value;
+        // A failure is not remembered: the next request tries again.
+        if (task.IsFaulted || task.IsCanceled)
+            _results.TryRemove(new KeyValuePair<(string, string, long, DateTime, string, int), Lazy<Task<FacetResult>>>(key, entry));
+        return task;
     }
+
+    /// <summary>Ingest replaces meta.db by renaming a new file into place, which changes its write time.</summary>
+    private static DateTime Written(Dataset dataset) => File.GetLastWriteTimeUtc(Path.Combine(dataset.Directory, "meta.db"));
 }

@@ -28,6 +28,7 @@ internal static class TableJson
             w.WriteNumber("count", count);
         else
             w.WriteNull("count");
+        w.WriteBoolean("count_timed_out", r.CountTimedOut);
         w.WriteNumber("table_rows", r.Table.RowCount);
         w.WriteString("next", page.Next);
         if (page.Next is null)
@@ -107,8 +108,18 @@ internal static class TableJson
         }
         w.WriteEndObject();
 
+        WriteNames(w, "facets_timed_out", r.FacetsTimedOut);
+        WriteNames(w, "histograms_timed_out", r.HistogramsTimedOut);
         w.WriteNumber("elapsed_ms", Math.Round(r.ElapsedMs, 2));
         w.WriteEndObject();
+    }
+
+    private static void WriteNames(Utf8JsonWriter w, string name, IReadOnlyList<string> names)
+    {
+        w.WriteStartArray(name);
+        foreach (string n in names)
+            w.WriteStringValue(n);
+        w.WriteEndArray();
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, double? value)

@@ -15,6 +15,16 @@ internal sealed record TableResult(
     IReadOnlyList<string> SuggestedFacets,
     double ElapsedMs)
 {
+    /// <summary>Counting the matches took longer than the time limit; <see cref="RowPage.Count"/> is then null.</summary>
+    public bool CountTimedOut { get; init; }
+
+    /// <summary>Facets asked for (or shown by default) that took longer than the time limit.</summary>
+    public IReadOnlyList<string> FacetsTimedOut { get; init; } = [];
+
+    public IReadOnlyList<string> HistogramsTimedOut { get; init; } = [];
+
+    public double TimeLimitMs { get; init; }
+
     /// <summary>The query string the facet links start from: no cursor, and the default facets made explicit so
     /// they stay on screen after a click.</summary>
     public QueryParams FacetBase()

@@ -27,11 +27,16 @@ internal static class TableView
         AppendActiveFilters(sb, r);
         AppendAddFilter(sb, r);
         AppendSuggestions(sb, r);
-        if (r.Facets.Count > 0 || r.Histograms.Count > 0)
+        if (r.Facets.Count > 0 || r.Histograms.Count > 0 || r.FacetsTimedOut.Count > 0 || r.HistogramsTimedOut.Count > 0)
         {
             sb.Append("<div class=\"facets\">");
             AppendFacets(sb, r);
             AppendHistograms(sb, r);
+            foreach (string column in r.FacetsTimedOut.Concat(r.HistogramsTimedOut))
+            {
+                sb.Append("<section class=\"facet timed-out\"><h3><span>").AppendEncoded(column).Append("</span></h3><p class=\"truncated\">took longer than ")
+                  .Append(r.TimeLimitMs.ToString("0", CultureInfo.InvariantCulture)).Append(" ms; narrow the search to see it</p></section>");
+            }
             sb.Append("</div>");
         }
 
@@ -77,7 +82,12 @@ internal static class TableView
     {
         var p = r.Request.Params;
         sb.Append("<p class=\"meta\">");
-        if (r.Page.Count is long count)
+        if (r.CountTimedOut)
+        {
+            sb.Append("<strong class=\"row-count\">many</strong> rows <span class=\"truncated\">(counting took longer than ")
+              .Append(r.TimeLimitMs.ToString("0", CultureInfo.InvariantCulture)).Append(" ms)</span>");
+        }
+        else if (r.Page.Count is long count)
         {
             sb.Append("<strong class=\"row-count\">").Append(count.ToString("N0", CultureInfo.InvariantCulture)).Append("</strong> ")
               .Append(count == 1 ? "row" : "rows");

@@ -405,7 +405,7 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>SQLite errors caused by the query (bad FTS syntax in raw mode, a bad --where) are the user's to fix.</summary>
-    private static Exception Translate(SqliteException e, TableQuery? query = null)
+    private Exception Translate(SqliteException e, TableQuery? query = null)
     {
         string message = e.Message;
         const string prefix = "SQLite Error ";
@@ -420,6 +420,8 @@ public sealed class Dataset : IDisposable
             return new UserErrorException($"search syntax error in '{query?.Search}': {message}", e);
         if (e.SqliteErrorCode == 1)
             return new UserErrorException("query error: " + message, e);
+        if (e.SqliteErrorCode is 11 or 26)
+            return new UserErrorException($"{_metaDb} is damaged ({message}); ingest the sources again into a new dataset", e);
         return e;
     }
 

@@ -18,6 +18,7 @@ namespace Trawl.Store.Ingest;
 internal sealed class TableLoader
 {
     private const int MaxDistinctForStats = 1000;
+    private const int FtsHashSize = 64 << 20;
     private static readonly string[] CaptionNames = ["caption", "text", "description"];
 
     private readonly SqliteConnection _conn;
@@ -56,14 +57,27 @@ internal sealed class TableLoader
     public IngestReport Run()
     {
         _table = _request.Table is { Length: > 0 } t ? ValidateTableName(t) : TableNameFromFile(_request.Sources[0]);
-        RawSql.Execute(_db, "BEGIN");
-        PrepareTarget();
-        foreach (string source in _request.Sources)
-            LoadSource(source);
-        if (!_tableReady)
-            throw new UserErrorException("no sources to ingest");
-        Finish();
-        RawSql.Execute(_db, "COMMIT");
+        // Cancellation also stops long single statements (the FTS build, index builds) within milliseconds.
+        raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
+        try
+        {
+            RawSql.Execute(_db, "BEGIN");
+            PrepareTarget();
+            foreach (string source in _request.Sources)
+                LoadSource(source);
+            if (!_tableReady)
+                throw new UserErrorException("no sources to ingest");
+            Finish();
+            RawSql.Execute(_db, "COMMIT");
+        }
+        catch (SqliteException e) when (_cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the ingest was cancelled", e, _cancel);
+        }
+        finally
+        {
+            raw.sqlite3_progress_handler(_db, 0, null, null);
+        }
         return new IngestReport(_table, _rowsRead, _rowsKept, _rowsFiltered, _duplicates, _columnsAdded, _clock.Elapsed);
     }
 
@@ -133,7 +147,7 @@ internal sealed class TableLoader
             var type = TypeInference.Infer(c.Type, first[i], n);
             _columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, first[i], n)));
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
 
         _searchColumns = ChooseSearchColumns(schema, first);
         if (_searchColumns.Count > 0)
@@ -163,7 +177,7 @@ internal sealed class TableLoader
             _seen = [];
     }
 
-    private void AddDerivedColumns(TableSchema schema, ColumnBatch first)
+    private void AddDerivedColumns(TableSchema schema)
     {
         foreach (var (name, spec) in _request.DeriveDomain)
         {
@@ -186,7 +200,6 @@ internal sealed class TableLoader
                 _columnsAdded.Add(col.Name);
             }
         }
-        _ = first;
     }
 
     private void AddNewColumns(TableSchema schema, ColumnBatch first)
@@ -202,7 +215,7 @@ internal sealed class TableLoader
             _columns.Add(col);
             _columnsAdded.Add(col.Name);
         }
-        AddDerivedColumns(schema, first);
+        AddDerivedColumns(schema);
         ValidateDedupeColumns();
     }
 
@@ -503,6 +516,8 @@ internal sealed class TableLoader
                 RawSql.Execute(_db, $"DROP TABLE IF EXISTS {SqlNames.Quote(_ftsTable)}");
                 // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
                 RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {SqlNames.Quote(_ftsTable)} USING fts5({cols}, content={SqlNames.Quote(_table)}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
+                // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}, rank) VALUES ('hashsize', {FtsHashSize})");
                 RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_ftsTable)} ({SqlNames.Quote(_ftsTable)}) VALUES ('rebuild')");
             }
             else if (_nextRowid > _firstNewRowid)

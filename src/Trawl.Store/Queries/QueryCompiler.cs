@@ -15,6 +15,7 @@ internal sealed class QueryCompiler
     private readonly TableInfo _table;
     private readonly TableQuery _query;
     private readonly List<string> _conditions = [];
+    private string? _searchCondition;
     private readonly List<(string Name, object Value)> _parameters = [];
 
     public QueryCompiler(TableInfo table, TableQuery query)
@@ -54,7 +55,7 @@ internal sealed class QueryCompiler
     /// <summary>" WHERE ..." without the search condition, for queries that join the FTS table for ranking.</summary>
     public string WhereSqlWithoutSearch(params string[] extra)
     {
-        var all = _conditions.Where(c => !c.StartsWith("t.\"rowid\" IN (SELECT rowid FROM", StringComparison.Ordinal)).Concat(extra).ToList();
+        var all = _conditions.Where(c => !ReferenceEquals(c, _searchCondition)).Concat(extra).ToList();
         return all.Count == 0 ? "" : " WHERE " + string.Join(" AND ", all);
     }
 
@@ -101,7 +102,8 @@ internal sealed class QueryCompiler
                 string p = AddParameter(Match);
                 MatchParameter = p;
                 string fts = SqlNames.Quote(_table.FtsTable);
-                _conditions.Add($"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})");
+                _searchCondition = $"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})";
+                _conditions.Add(_searchCondition);
             }
         }
         foreach (var f in _query.Filters)

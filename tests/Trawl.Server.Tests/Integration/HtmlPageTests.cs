@@ -128,6 +128,16 @@ public sealed partial class HtmlPageTests(ServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Head_requests_answer_with_headers_only()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/sample/photos.json");
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Static_assets_are_served_with_their_types()
     {
         using var css = await Client.GetAsync("/-/static/trawl.css");

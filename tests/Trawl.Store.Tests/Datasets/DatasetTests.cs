@@ -22,6 +22,43 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void Open_of_a_corrupted_meta_db_is_a_user_error()
+    {
+        Directory.CreateDirectory(_temp.Dataset());
+        File.WriteAllBytes(Path.Combine(_temp.Dataset(), "meta.db"), Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
+        var e = Assert.Throws<UserErrorException>(() => Dataset.Open(_temp.Dataset()));
+        Assert.Contains("meta.db", e.Message);
+    }
+
+    [Fact]
+    public void Open_of_a_truncated_meta_db_is_a_user_error()
+    {
+        string csv = CsvFile.Write(_temp.File("a.csv"), ["x", "caption"], Enumerable.Range(0, 2000).Select(i => new object?[] { (long)i, "caption number " + i }));
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv] });
+        string meta = Path.Combine(_temp.Dataset(), "meta.db");
+        byte[] bytes = File.ReadAllBytes(meta);
+        File.WriteAllBytes(meta, bytes[..(bytes.Length / 3)]);
+        // Either opening or the first full read reports it; never a crash or a silently short answer.
+        var e = Record.Exception(() =>
+        {
+            using var ds = Dataset.Open(_temp.Dataset());
+            ds.StreamRows(new TableQuery { Table = "a" }, out _).Count();
+            ds.CountRows(new TableQuery { Table = "a", Search = "caption" });
+        });
+        Assert.NotNull(e);
+        Assert.True(e is UserErrorException, e.ToString());
+        Assert.Contains("meta.db", e.Message);
+    }
+
+    [Fact]
+    public void Ingest_of_a_missing_source_is_a_user_error_and_creates_nothing()
+    {
+        var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [_temp.File("nope.csv")] }));
+        Assert.Contains("nope.csv", e.Message);
+        Assert.False(File.Exists(Path.Combine(_temp.Dataset(), "meta.db")));
+    }
+
+    [Fact]
     public void Name_directory_and_size_describe_the_folder()
     {
         string csv = CsvFile.Write(_temp.File("a.csv"), ["x", "caption"], [[1L, "hello"]]);

@@ -183,6 +183,20 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void Cancelling_during_the_full_text_build_stops_it_and_leaves_the_dataset_unchanged()
+    {
+        string first = CsvFile.Write(_temp.File("first.csv"), GeneratedRows.Header, new GeneratedRows(100).Rows);
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [first] });
+        byte[] before = File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db"));
+        string csv = CsvFile.Write(_temp.File("items.csv"), GeneratedRows.Header, new GeneratedRows(3000).Rows);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p => { if (p.Phase == "index") cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv] }, progress, cts.Token));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db")));
+        Assert.DoesNotContain(Directory.GetFiles(_temp.Dataset()), f => f.Contains(".tmp-"));
+    }
+
+    [Fact]
     public void A_second_ingest_waits_for_no_one_and_is_refused_while_the_lock_is_held()
     {
         Directory.CreateDirectory(_temp.Dataset());
