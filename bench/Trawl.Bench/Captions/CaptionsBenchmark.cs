@@ -81,7 +81,11 @@ internal sealed class CaptionsBenchmark(CaptionsOptions options, BenchReport rep
         BenchReport.Progress($"generating {options.Rows:N0} rows into {Csv}");
         var clock = Stopwatch.StartNew();
         _sampledCaptions = _generator.Write(Csv, options.Rows);
+        double generateSeconds = clock.Elapsed.TotalSeconds;
         long bytes = new FileInfo(Csv).Length;
+        string sha256;
+        using (var file = File.OpenRead(Csv))
+            sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
         report.WriteLine(json =>
         {
             json.WriteString("bench", Bench);
@@ -89,7 +93,8 @@ internal sealed class CaptionsBenchmark(CaptionsOptions options, BenchReport rep
             json.WriteNumber("rows", options.Rows);
             json.WriteNumber("csv_mb", Math.Round(bytes / (1024.0 * 1024), 1));
             json.WriteNumber("seed", options.Seed);
-            json.WriteNumber("generate_s", Math.Round(clock.Elapsed.TotalSeconds, 2));
+            json.WriteNumber("generate_s", Math.Round(generateSeconds, 2));
+            json.WriteString("csv_sha256", sha256);
         });
     }
 
