@@ -9,7 +9,7 @@ internal static class Program
         // dataset as it was); a second one ends the process at once.
         Console.CancelKeyPress += (_, e) =>
         {
-            if (cancel.IsCancellationRequested)
+            if (cancel.IsCancellationRequested || !Interrupts.CommandStopsCleanly)
                 return;
             e.Cancel = true;
             cancel.Cancel();

@@ -48,10 +48,13 @@ public static class TrawlServer
             // warnings and errors (with the details of 500s) still show.
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+            // Created through a factory so the container owns it: disposing the app closes the datasets,
+            // whether or not it was ever started.
+            builder.Services.AddSingleton(_ => catalog);
+
             var app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
-            var state = new ServerState(catalog, options, logger);
-            app.Lifetime.ApplicationStopped.Register(catalog.Dispose);
+            var state = new ServerState(app.Services.GetRequiredService<DatasetCatalog>(), options, logger);
             app.Lifetime.ApplicationStarted.Register(() =>
                 Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 

@@ -42,4 +42,15 @@ public sealed class DemoCommandTests
         Assert.Equal(1, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(folder, "notes.txt")));
     }
+
+    [Fact]
+    public void Demo_replaces_what_an_interrupted_demo_left_behind()
+    {
+        using var tmp = new TempFolder();
+        string folder = Path.Combine(tmp.Path, "demo.trawl");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "ingest.lock"), "");
+        CliRun.Of("demo", "--rows", "100", "--dir", tmp.Path, "--no-serve").Ok();
+        Assert.True(File.Exists(Path.Combine(folder, "meta.db")));
+    }
 }

@@ -21,7 +21,7 @@ public sealed class HelpTests
         string[] expected =
         [
             "--table", "--format", "--search", "--no-search", "--pk", "--where", "--flatten", "--json-path",
-            "--derive", "--dedupe", "--append", "--replace", "--json",
+            "--derive", "--dedupe", "--index", "--append", "--replace", "--json",
         ];
         foreach (string option in expected)
             Assert.Contains(option, run.Out);

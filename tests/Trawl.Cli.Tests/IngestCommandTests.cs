@@ -121,4 +121,17 @@ public sealed class IngestCommandTests
         Assert.Equal(1, search.ExitCode);
         Assert.Contains("--search", search.Err);
     }
+
+    [Fact]
+    public void Ingest_index_creates_an_index_on_each_named_column()
+    {
+        using var tmp = new TempFolder();
+        string csv = tmp.File("t.csv", "id,kind,text\n1,a,alpha\n2,b,beta\n");
+        string dataset = tmp.Combine("d.trawl");
+        CliRun.Of("ingest", dataset, csv, "--index", "kind").Ok();
+        JsonElement rows = CliRun.Of("sql", dataset, "select sql from sqlite_master where type = 'index' and tbl_name = 't' and sql is not null", "--json")
+            .Ok().Json().GetProperty("rows");
+        Assert.Contains(rows.EnumerateArray(), r => r[0].GetString()!.Contains("kind", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows.EnumerateArray(), r => r[0].GetString()!.Contains("\"text\"", StringComparison.Ordinal));
+    }
 }

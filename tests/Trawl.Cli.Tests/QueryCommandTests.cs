@@ -197,4 +197,31 @@ public sealed class QueryCommandTests : IClassFixture<DemoDatasetFixture>
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("--csv", run.Err);
     }
+
+    [Fact]
+    public void Sql_past_its_time_limit_is_stopped_with_exit_code_1()
+    {
+        _data.Ingest.Ok();
+        CliRun run = CliRun.Of("sql", Dataset, "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c", "--time-limit", "200ms");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("time limit", run.Err);
+    }
+
+    [Fact]
+    public void Search_of_an_unknown_table_is_a_user_error_naming_it()
+    {
+        _data.Ingest.Ok();
+        CliRun run = CliRun.Of("search", Dataset, "cat", "--table", "nope");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("nope", run.Err);
+    }
+
+    [Fact]
+    public void Search_columns_option_limits_the_table_to_those_columns()
+    {
+        _data.Ingest.Ok();
+        CliRun run = CliRun.Of("search", Dataset, "cat", "--limit", "2", "--columns", "rowid,NSFW").Ok();
+        Assert.Contains("NSFW", run.Out);
+        Assert.DoesNotContain("SAMPLE_ID", run.Out);
+    }
 }

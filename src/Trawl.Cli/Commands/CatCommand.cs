@@ -64,6 +64,7 @@ internal static class CatCommand
 
     private static void Copy(ITableReader reader, IRowWriter writer, long max, CancellationToken cancel)
     {
+        Interrupts.StopCleanly();
         var batch = new ColumnBatch(reader.Schema.Count);
         long written = 0;
         while (written < max && reader.ReadBatch(batch, (int)Math.Min(1024, max - written)))

@@ -62,6 +62,7 @@ internal static class DemoCommand
                 SearchColumns = ["TEXT"],
                 DeriveDomain = new Dictionary<string, string> { ["domain"] = "URL" },
                 DedupeColumns = ["URL", "TEXT"],
+                IndexColumns = ["domain", "NSFW"],
                 Mode = IngestMode.Replace,
             };
             IngestReport report = IngestProgressDisplay.Run(terminal, (progress, cancel) => DatasetIngest.Run(datasetPath, request, progress, cancel));
@@ -71,7 +72,7 @@ internal static class DemoCommand
                   trawl info {datasetPath}
                   trawl search {datasetPath} "cat" --limit 5
                   trawl facets {datasetPath} --column domain
-                  trawl facets {datasetPath} --column NSFW --search "vintage poster"
+                  trawl facets {datasetPath} --column NSFW --search "golden retriever"
                   trawl sql {datasetPath} "select NSFW, count(*), avg(similarity) from {TableName} group by NSFW"
                 """);
             return report;
@@ -89,7 +90,10 @@ internal static class DemoCommand
             throw new UserErrorException($"{datasetPath}: is a file; remove it or pass another --dir");
         if (!Directory.Exists(datasetPath))
             return;
-        bool looksLikeDataset = File.Exists(Path.Combine(datasetPath, "meta.db")) || !Directory.EnumerateFileSystemEntries(datasetPath).Any();
+        // A dataset has meta.db; an interrupted first ingest leaves only its lock and temporary files.
+        bool looksLikeDataset = File.Exists(Path.Combine(datasetPath, "meta.db"))
+            || Directory.EnumerateFileSystemEntries(datasetPath).All(e => Path.GetFileName(e) is var name
+                && (name == "ingest.lock" || name.StartsWith("meta.db", StringComparison.Ordinal)));
         if (!looksLikeDataset)
             throw new UserErrorException($"{datasetPath}: exists and is not a Trawl dataset (no meta.db); not replacing it");
         terminal.Err.WriteLine($"trawl: replacing the existing {datasetPath}");

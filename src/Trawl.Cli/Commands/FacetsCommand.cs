@@ -74,7 +74,7 @@ internal static class FacetsCommand
             }
             console.Write(chart);
             string more = facet.Truncated ? "; more values exist (raise --limit)" : "";
-            console.WriteLine($"{facet.Values.Count} values of {CellText.Sanitize(facet.Column)} in {CellText.Sanitize(info.Name)}{more}");
+            console.WriteLine($"{facet.Values.Count} value{(facet.Values.Count == 1 ? "" : "s")} of {CellText.Sanitize(facet.Column)} in {CellText.Sanitize(info.Name)}{more}");
             return CliExitCode.Ok;
         });
         return command;

@@ -33,13 +33,14 @@ internal static class IngestCommand
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth, e.g. data.rows) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
         var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL; NAME=domain(URLCOL) names it NAME. Repeatable.", HelpName = "SPEC" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
+        var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
         var replace = new Option<bool>("--replace") { Description = "Replace an existing table. Without --append or --replace an existing table is an error." };
         var json = new Option<bool>("--json") { Description = "Print the ingest report as JSON." };
 
         var command = new Command("ingest", "Load CSV, TSV, JSON Lines or JSON files (optionally .gz) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, append, replace, json,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, index, append, replace, json,
         };
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
 
@@ -65,6 +66,7 @@ internal static class IngestCommand
                 JsonPath = parse.GetValue(jsonPath),
                 DeriveDomain = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []),
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),
+                IndexColumns = ColumnList.Parse(parse.GetValue(index)),
                 Mode = parse.GetValue(append) ? IngestMode.Append : parse.GetValue(replace) ? IngestMode.Replace : IngestMode.Create,
             };
 

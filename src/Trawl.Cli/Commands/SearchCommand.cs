@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Trawl.Cli.Input;
 using Trawl.Cli.Output;
+using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
 
@@ -32,8 +33,12 @@ internal static class SearchCommand
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(json) && parse.GetValue(jsonl))
+                throw new UserErrorException("--json and --jsonl cannot be used together");
             using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
             TableInfo info = TableChoice.Resolve(ds, parse.GetValue(table), wantSearch: true);
+            if (info.SearchColumns.Count == 0)
+                throw new UserErrorException($"table '{info.Name}' has no full-text search; ingest it with --search COLUMN");
             var tq = new TableQuery
             {
                 Table = info.Name,
@@ -41,60 +46,71 @@ internal static class SearchCommand
                 SearchMode = parse.GetValue(raw) ? SearchMode.Raw : SearchMode.Plain,
                 Size = parse.GetValue(limit),
             };
-            if (info.SearchColumns.Count == 0)
-                throw new Trawl.Store.UserErrorException($"table '{info.Name}' has no full-text search; ingest it with --search COLUMN");
 
             if (parse.GetValue(count))
             {
-                long n = ds.CountRows(tq);
-                if (parse.GetValue(json))
-                    new JsonOutput(terminal.Out).WriteDocument(w =>
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("table", info.Name);
-                        w.WriteString("query", tq.Search);
-                        w.WriteNumber("count", n);
-                        w.WriteEndObject();
-                    });
-                else
-                    terminal.Out.WriteLine(n.ToString(CultureInfo.InvariantCulture));
+                WriteCount(terminal, info, tq, ds.CountRows(tq), parse.GetValue(json));
                 return CliExitCode.Ok;
             }
-
             RowPage page = ds.QueryRows(tq, count: true);
             if (parse.GetValue(jsonl))
-            {
-                var output = new JsonOutput(terminal.Out);
-                foreach (object?[] row in page.Rows)
-                    output.WriteLine(w => JsonOutput.WriteRowObject(w, page.Columns, row));
-            }
+                WriteJsonLines(terminal, page);
             else if (parse.GetValue(json))
-            {
-                new JsonOutput(terminal.Out).WriteDocument(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("table", info.Name);
-                    w.WriteString("query", tq.Search);
-                    if (page.Count is { } total) w.WriteNumber("count", total); else w.WriteNull("count");
-                    w.WriteStartArray("rows");
-                    foreach (object?[] row in page.Rows)
-                        JsonOutput.WriteRowObject(w, page.Columns, row);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
-            }
+                WriteJson(terminal, info, tq, page);
             else
-            {
-                IAnsiConsole console = Screen.ForOut(terminal);
-                var shown = DisplayColumns.Choose(info, page.Columns, page.Rows, console.Profile.Width, ColumnList.Parse(parse.GetValue(columns)));
-                console.Write(RowTable.Build(page.Columns, page.Rows, shown));
-                string total = page.Count is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?";
-                int hidden = page.Columns.Count - shown.Count;
-                string more = hidden > 0 ? $"; {hidden} more column(s) not shown (--columns or --json show them)" : "";
-                console.WriteLine($"{page.Rows.Count} of {total} matching rows in {CellText.Sanitize(info.Name)} ({page.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms){more}");
-            }
+                WriteTable(terminal, info, page, ColumnList.Parse(parse.GetValue(columns)));
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    private static void WriteCount(CliTerminal terminal, TableInfo info, TableQuery tq, long count, bool json)
+    {
+        if (!json)
+        {
+            terminal.Out.WriteLine(count.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+        new JsonOutput(terminal.Out).WriteDocument(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("table", info.Name);
+            w.WriteString("query", tq.Search);
+            w.WriteNumber("count", count);
+            w.WriteEndObject();
+        });
+    }
+
+    private static void WriteJsonLines(CliTerminal terminal, RowPage page)
+    {
+        var output = new JsonOutput(terminal.Out);
+        foreach (object?[] row in page.Rows)
+            output.WriteLine(w => JsonOutput.WriteRowObject(w, page.Columns, row));
+    }
+
+    private static void WriteJson(CliTerminal terminal, TableInfo info, TableQuery tq, RowPage page) =>
+        new JsonOutput(terminal.Out).WriteDocument(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("table", info.Name);
+            w.WriteString("query", tq.Search);
+            if (page.Count is { } total) w.WriteNumber("count", total); else w.WriteNull("count");
+            w.WriteStartArray("rows");
+            foreach (object?[] row in page.Rows)
+                JsonOutput.WriteRowObject(w, page.Columns, row);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    private static void WriteTable(CliTerminal terminal, TableInfo info, RowPage page, IReadOnlyList<string> wanted)
+    {
+        IAnsiConsole console = Screen.ForOut(terminal);
+        var shown = DisplayColumns.Choose(info, page.Columns, page.Rows, console.Profile.Width, wanted);
+        console.Write(RowTable.Build(page.Columns, page.Rows, shown));
+        var c = CultureInfo.InvariantCulture;
+        string total = page.Count is { } n ? n.ToString("N0", c) : "?";
+        int hidden = page.Columns.Count - shown.Count;
+        string more = hidden > 0 ? $"; {hidden} more column(s) not shown (--columns or --json show them)" : "";
+        console.WriteLine($"{page.Rows.Count} of {total} matching rows in {CellText.Sanitize(info.Name)} ({page.Elapsed.TotalMilliseconds.ToString("0", c)} ms){more}");
     }
 }

@@ -44,6 +44,7 @@ internal static class ServeCommand
     internal static void Serve(CliTerminal terminal, IReadOnlyList<string> datasets, ServerOptions options)
     {
         QuietHostLogging();
+        Interrupts.StopCleanly();
         WebApplication app = TrawlServer.Build(datasets, options);
         try
         {

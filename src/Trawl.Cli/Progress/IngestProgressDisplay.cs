@@ -17,6 +17,7 @@ internal static class IngestProgressDisplay
 
     public static IngestReport Run(CliTerminal terminal, Func<IProgress<IngestProgress>, CancellationToken, IngestReport> work)
     {
+        Interrupts.StopCleanly();
         var progress = new LatestProgress<IngestProgress>();
         var started = System.Diagnostics.Stopwatch.StartNew();
         Task<IngestReport> task = Task.Factory.StartNew(

@@ -9,6 +9,7 @@ internal sealed class DatasetCatalog : IDisposable
 {
     private readonly List<Dataset> _datasets;
     private readonly Dictionary<string, Dataset> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private bool _disposed;
 
     private DatasetCatalog(List<Dataset> datasets)
     {
@@ -59,6 +60,9 @@ internal sealed class DatasetCatalog : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         foreach (var d in _datasets)
             d.Dispose();
     }

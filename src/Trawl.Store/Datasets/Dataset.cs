@@ -19,7 +19,7 @@ public sealed class Dataset : IDisposable
     private readonly string _metaDb;
     private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
-    private Snapshot _snapshot;
+    private volatile Snapshot _snapshot;
 
     private Dataset(string directory)
     {
@@ -80,7 +80,7 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         int size = Math.Clamp(query.Size, 1, MaxPageSize);
-        var cursor = query.Next is null ? null : PageCursor.Decode(query.Next);
+        var cursor = string.IsNullOrEmpty(query.Next) ? null : PageCursor.Decode(query.Next);
 
         return WithConnection(conn =>
         {
@@ -128,6 +128,14 @@ public sealed class Dataset : IDisposable
         limit = Math.Clamp(limit, 1, 10_000);
         return WithConnection(conn =>
         {
+            if (q.MatchesAll && info is not null && Bookkeeping.ReadFacetValues(conn, table.Name, info.Name) is { } cached)
+            {
+                // Whole-table counts were taken at ingest: no scan.
+                var sorted = cached.OrderByDescending(v => v.Count).ThenBy(v => v.Value, SqliteValueOrder.Instance)
+                    .Select(v => new FacetValue(v.Value, v.Count)).ToList();
+                bool cut = sorted.Count > limit;
+                return new FacetResult(info.Name, cut ? sorted.GetRange(0, limit) : sorted, cut, clock.Elapsed);
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT {col}, count(*) AS n FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
             q.Bind(cmd);

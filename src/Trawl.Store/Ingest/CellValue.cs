@@ -67,11 +67,36 @@ internal static class CellValue
         };
     }
 
+    /// <summary>The value as SQLite stores it in a column of this type (affinity applied to numbers), for facet caches.</summary>
+    public static object? Materialize(ColumnValues column, int row, SqlType type)
+    {
+        return Classify(column, row, type, out long integer, out double real) switch
+        {
+            StoredKind.Null => null,
+            // (object) casts: a conditional of long and double would otherwise make both double.
+            StoredKind.Integer => type switch
+            {
+                SqlType.Real => (double)integer,
+                // TEXT affinity stores a bound integer as its decimal text.
+                SqlType.Text => integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => (object)integer,
+            },
+            StoredKind.Real => type == SqlType.Integer && real == Math.Floor(real) && Math.Abs(real) < 9e18 ? (object)(long)real : real,
+            StoredKind.Blob => column.BytesAt(row).ToArray(),
+            _ => System.Text.Encoding.UTF8.GetString(column.BytesAt(row)),
+        };
+    }
+
     public static void Hash(ref Hash128 hash, ColumnValues column, int row, SqlType type)
     {
         var kind = Classify(column, row, type, out long integer, out double real);
         switch (kind)
         {
+            case StoredKind.Integer when type == SqlType.Text:
+                Span<byte> digits = stackalloc byte[24];
+                System.Buffers.Text.Utf8Formatter.TryFormat(integer, digits, out int written);
+                HashBytes(ref hash, StoredKind.Text, digits[..written]);
+                break;
             case StoredKind.Integer: HashInteger(ref hash, integer); break;
             case StoredKind.Real: HashReal(ref hash, real); break;
             case StoredKind.Text: HashBytes(ref hash, StoredKind.Text, column.BytesAt(row)); break;

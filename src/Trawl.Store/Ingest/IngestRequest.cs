@@ -33,6 +33,10 @@ public sealed class IngestRequest
 
     public IngestMode Mode { get; init; } = IngestMode.Create;
 
+    /// <summary>Columns to index (CREATE INDEX) for fast filters, sorts and facets over filtered rows; empty for none.
+    /// Whole-table facets need no index: their counts are cached at ingest.</summary>
+    public IReadOnlyList<string> IndexColumns { get; init; } = [];
+
     /// <summary>Rows per batch read from a source and per insert step.</summary>
     public int BatchRows { get; init; } = 8192;
 }

@@ -17,7 +17,6 @@ namespace Trawl.Store.Ingest;
 /// </summary>
 internal sealed class TableLoader
 {
-    private const int MaxDistinctForStats = 1000;
     private const int FtsHashSize = 64 << 20;
     private static readonly string[] CaptionNames = ["caption", "text", "description"];
 
@@ -38,9 +37,10 @@ internal sealed class TableLoader
     private long _nextRowid;
     private long _firstNewRowid;
     private HashSet<UInt128>? _seen;
-    // Distinct values per column, counted while loading a new table (capped), so facet statistics need no
-    // extra scans; null when the table held rows before this ingest and SQL must count instead.
-    private Dictionary<string, HashSet<UInt128>>? _distinct;
+    // Values per column, counted while loading (capped at 1,000 distinct), so facet statistics and whole-table
+    // facet counts need no extra scans of the table; on --append merged with the counts stored before.
+    private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
+    private long _rowsBefore;
     private long _rowsRead, _rowsKept, _rowsFiltered, _duplicates;
     private long _lastProgressTicks = -1;
     private byte[] _scratch = new byte[256];
@@ -121,6 +121,7 @@ internal sealed class TableLoader
         if (_request.SearchColumns is not null && !_request.SearchColumns.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(_searchColumns.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase))
             throw new UserErrorException($"table '{_table}' searches [{string.Join(", ", _searchColumns)}]; the search columns cannot change when appending (use --replace)");
         _nextRowid = RawSql.ScalarInt64(_conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {SqlNames.Quote(_table)}");
+        _rowsBefore = existing.RowCount;
         _firstNewRowid = _nextRowid;
         _tableReady = true;
         if (_request.DedupeColumns.Count > 0)
@@ -172,7 +173,6 @@ internal sealed class TableLoader
         _tableReady = true;
         _nextRowid = 0;
         _firstNewRowid = 0;
-        _distinct = new Dictionary<string, HashSet<UInt128>>(StringComparer.OrdinalIgnoreCase);
         if (_request.DedupeColumns.Count > 0)
             _seen = [];
     }
@@ -342,16 +342,9 @@ internal sealed class TableLoader
         using var insert = RawSql.Prepare(_db, insertSql.ToString());
         using var where = _request.Where is { Length: > 0 } expr ? new WhereFilter(_db, schema, _columns, expr, TargetName) : null;
         var keep = new bool[batchRows];
-        var trackers = new HashSet<UInt128>?[bound.Count];
-        if (_distinct is not null)
-        {
-            for (int i = 0; i < bound.Count; i++)
-            {
-                if (!_distinct.TryGetValue(bound[i].Column.Name, out var set))
-                    _distinct[bound[i].Column.Name] = set = [];
-                trackers[i] = set;
-            }
-        }
+        var counters = new ValueCounter?[bound.Count];
+        for (int i = 0; i < bound.Count; i++)
+            counters[i] = bound[i].Column.Type == SqlType.Blob ? null : Counter(bound[i].Column.Name);
         long keptBefore = _rowsKept;
         long sourceRowsKept = 0;
         long rowInSource = 0;
@@ -388,18 +381,20 @@ internal sealed class TableLoader
                     else
                         CellValue.Bind(insert, i + 2, batch[s], r, col.Type);
                 }
-                for (int i = 0; i < trackers.Length; i++)
+                for (int i = 0; i < counters.Length; i++)
                 {
-                    var set = trackers[i];
-                    if (set is null || set.Count > MaxDistinctForStats)
+                    var counter = counters[i];
+                    if (counter is null || counter.Capped)
                         continue;
-                    var h = Hash128.Create();
                     var (col, s, domain) = bound[i];
+                    var h = Hash128.Create();
                     if (domain)
                         CellValue.HashText(ref h, DomainBytes(batch[s], r));
                     else
                         CellValue.Hash(ref h, batch[s], r, col.Type);
-                    set.Add(h.Finish());
+                    var key = h.Finish();
+                    if (!counter.TryIncrement(key))
+                        counter.Add(key, domain ? DomainValue(batch[s], r) : CellValue.Materialize(batch[s], r, col.Type), 1);
                 }
                 int rc = raw.sqlite3_step(insert);
                 if (rc != raw.SQLITE_DONE)
@@ -415,19 +410,11 @@ internal sealed class TableLoader
             has = reader.ReadBatch(batch, batchRows);
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
-        if (_distinct is not null && _rowsKept > keptBefore)
+        // Columns this source lacks were stored as NULL.
+        foreach (var c in _columns)
         {
-            // Columns this source lacks were stored as NULL.
-            var nullHash = NullHash();
-            foreach (var c in _columns)
-            {
-                if (!bound.Any(b => b.Column == c))
-                {
-                    if (!_distinct.TryGetValue(c.Name, out var set))
-                        _distinct[c.Name] = set = [];
-                    set.Add(nullHash);
-                }
-            }
+            if (c.Type != SqlType.Blob && !bound.Any(b => b.Column == c))
+                Counter(c.Name).Add(NullHash(), null, _rowsKept - keptBefore);
         }
         Bookkeeping.AddSource(_conn, _table, path, sourceRowsKept);
     }
@@ -534,25 +521,60 @@ internal sealed class TableLoader
         WriteFacetStats();
     }
 
-    /// <summary>Distinct counts per column, capped: enough to suggest facets without scanning long text.</summary>
+    /// <summary>Distinct counts per column (capped) and, for columns with few values, every value's count: the
+    /// whole-table facets, answered without a scan. On --append the counts stored before are merged in.</summary>
     private void WriteFacetStats()
     {
-        string t = SqlNames.Quote(_table);
+        var before = Bookkeeping.ReadFacetStats(_conn, _table).ToDictionary(x => x.Column, x => x, StringComparer.OrdinalIgnoreCase);
         foreach (var c in _columns)
         {
             _cancel.ThrowIfCancellationRequested();
-            if (c.Type == SqlType.Blob || _searchColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            if (c.Type == SqlType.Blob)
                 continue;
-            long distinct = _distinct is not null
-                ? (_distinct.TryGetValue(c.Name, out var set) ? set.Count : 0)
-                : RawSql.ScalarInt64(_conn, $"SELECT count(*) FROM (SELECT DISTINCT {SqlNames.Quote(c.Name)} FROM {t} LIMIT {MaxDistinctForStats + 1})");
-            bool capped = distinct > MaxDistinctForStats;
-            Bookkeeping.WriteFacetStat(_conn, _table, c.Name, Math.Min(distinct, MaxDistinctForStats), capped);
-            // Facet columns get an index: GROUP BY then walks the index instead of sorting the table
-            // (1M rows, 1,000 values: 40 ms instead of 1.4 s), and sorting by the column pages by keyset on it.
-            if (!capped && distinct >= 2)
-                RawSql.Execute(_db, $"CREATE INDEX IF NOT EXISTS {SqlNames.Quote("idx_" + _table + "_" + c.Name)} ON {t} ({SqlNames.Quote(c.Name)})");
+            var counter = Counter(c.Name);
+            if (_rowsBefore > 0)
+            {
+                if (!before.TryGetValue(c.Name, out var old))
+                    counter.Add(NullHash(), null, _rowsBefore); // a column added now: NULL in the earlier rows
+                else if (old.Capped)
+                    counter.GiveUp();
+                else
+                    MergeStoredCounts(c.Name, counter);
+            }
+            Bookkeeping.WriteFacetStat(_conn, _table, c.Name, Math.Min(counter.Distinct, ValueCounter.Cap), counter.Capped);
+            Bookkeeping.WriteFacetValues(_conn, _table, c.Name, counter.Entries.Select(e => (e.Value, e.Count)));
         }
+        foreach (string column in _request.IndexColumns)
+        {
+            var c = FindColumn(column) ?? throw new UserErrorException($"--index: no column '{column}' (columns: {string.Join(", ", _columns.Select(x => x.Name))})");
+            RawSql.Execute(_db, $"CREATE INDEX IF NOT EXISTS {SqlNames.Quote("idx_" + _table + "_" + c.Name)} ON {SqlNames.Quote(_table)} ({SqlNames.Quote(c.Name)})");
+        }
+    }
+
+    private void MergeStoredCounts(string column, ValueCounter counter)
+    {
+        using var stmt = RawSql.Prepare(_db, """SELECT value, count FROM _trawl_facet_values WHERE "table" = ?1 AND "column" = ?2""");
+        raw.sqlite3_bind_text(stmt, 1, _table);
+        raw.sqlite3_bind_text(stmt, 2, column);
+        while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW && !counter.Capped)
+        {
+            var h = Hash128.Create();
+            CellValue.HashStored(ref h, stmt, 0);
+            counter.Add(h.Finish(), RawSql.ColumnValue(stmt, 0), raw.sqlite3_column_int64(stmt, 1));
+        }
+    }
+
+    private ValueCounter Counter(string column)
+    {
+        if (!_counters.TryGetValue(column, out var counter))
+            _counters[column] = counter = new ValueCounter();
+        return counter;
+    }
+
+    private string? DomainValue(ColumnValues urls, int row)
+    {
+        var host = DomainBytes(urls, row);
+        return host.IsEmpty ? null : Encoding.UTF8.GetString(host);
     }
 
     private static UInt128 NullHash()

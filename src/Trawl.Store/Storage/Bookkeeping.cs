@@ -27,6 +27,9 @@ internal static class Bookkeeping
         CREATE TABLE IF NOT EXISTS _trawl_facet_stats (
             "table" TEXT NOT NULL, "column" TEXT NOT NULL, distinct_count INTEGER NOT NULL,
             capped INTEGER NOT NULL, PRIMARY KEY ("table", "column"));
+        CREATE TABLE IF NOT EXISTS _trawl_facet_values (
+            "table" TEXT NOT NULL, "column" TEXT NOT NULL, value, count INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS _trawl_facet_values_by_column ON _trawl_facet_values ("table", "column");
         """;
 
     public static void EnsureSchema(SqliteConnection conn)
@@ -123,6 +126,7 @@ internal static class Bookkeeping
             DELETE FROM _trawl_columns WHERE "table" = $t;
             DELETE FROM _trawl_tables WHERE "table" = $t;
             DELETE FROM _trawl_facet_stats WHERE "table" = $t;
+            DELETE FROM _trawl_facet_values WHERE "table" = $t;
             DELETE FROM _trawl_sources WHERE "table" = $t;
             """;
         cmd.Parameters.AddWithValue("$t", table);
@@ -156,6 +160,51 @@ internal static class Bookkeeping
         cmd.Parameters.AddWithValue("$d", distinct);
         cmd.Parameters.AddWithValue("$cap", capped ? 1 : 0);
         cmd.ExecuteNonQuery();
+    }
+
+    public static void WriteFacetValues(SqliteConnection conn, string table, string column, IEnumerable<(object? Value, long Count)> values)
+    {
+        using (var del = conn.CreateCommand())
+        {
+            del.CommandText = """DELETE FROM _trawl_facet_values WHERE "table" = $t AND "column" = $c""";
+            del.Parameters.AddWithValue("$t", table);
+            del.Parameters.AddWithValue("$c", column);
+            del.ExecuteNonQuery();
+        }
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """INSERT INTO _trawl_facet_values ("table", "column", value, count) VALUES ($t, $c, $v, $n)""";
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$c", column);
+        var pv = cmd.Parameters.Add("$v", SqliteType.Blob);
+        var pn = cmd.Parameters.Add("$n", SqliteType.Integer);
+        foreach (var (value, count) in values)
+        {
+            pv.SqliteType = value switch { long => SqliteType.Integer, double => SqliteType.Real, string => SqliteType.Text, _ => SqliteType.Blob };
+            pv.Value = value ?? DBNull.Value;
+            pn.Value = count;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The cached whole-table counts of a column's values, or null when the column has too many values to cache.</summary>
+    public static List<(object? Value, long Count)>? ReadFacetValues(SqliteConnection conn, string table, string column)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            SELECT v.value, v.count FROM _trawl_facet_stats s LEFT JOIN _trawl_facet_values v ON v."table" = s."table" AND v."column" = s."column"
+            WHERE s."table" = $t AND s."column" = $c AND s.capped = 0
+            """;
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$c", column);
+        using var r = cmd.ExecuteReader();
+        List<(object?, long)>? list = null;
+        while (r.Read())
+        {
+            list ??= [];
+            if (!r.IsDBNull(1))
+                list.Add((r.IsDBNull(0) ? null : r.GetValue(0), r.GetInt64(1)));
+        }
+        return list;
     }
 
     public static List<(string Column, long Distinct, bool Capped)> ReadFacetStats(SqliteConnection conn, string table)

@@ -1,4 +1,5 @@
 using Trawl.Store;
+using Trawl.Store.Ingest;
 
 namespace Trawl.Server.Tests.Hosting;
 
@@ -33,5 +34,53 @@ public sealed class BuildTests
         string index = await client.GetStringAsync("/");
         Assert.Contains("No datasets", index);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Disposing_the_app_closes_the_datasets_files()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "trawl-dispose-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            string csv = Path.Combine(root, "t.csv");
+            File.WriteAllText(csv, "a,b\n1,x\n");
+            string dataset = Path.Combine(root, "d.trawl");
+            DatasetIngest.Run(dataset, new IngestRequest { Sources = [csv] });
+            if (!Directory.Exists("/proc/self/fd"))
+                return; // the open-file check below reads Linux's /proc
+            var app = TrawlServer.Build([dataset], new ServerOptions { Port = 0 });
+            await app.StartAsync();
+            using (var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) })
+                await client.GetStringAsync("/d/t.json");
+            Assert.NotEmpty(OpenFilesUnder(dataset));
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Assert.Empty(OpenFilesUnder(dataset));
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static List<string> OpenFilesUnder(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        var open = new List<string>();
+        foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                string? target = new FileInfo(fd).LinkTarget;
+                if (target is not null && target.StartsWith(full, StringComparison.Ordinal))
+                    open.Add(target);
+            }
+            catch (IOException)
+            {
+                // The descriptor closed while we looked.
+            }
+        }
+        return open;
     }
 }

@@ -250,6 +250,12 @@ public sealed class TableApiTests(ServerFixture server) : IClassFixture<ServerFi
     [InlineData("/sample/photos.json?_next=garbage", "")]
     [InlineData("/sample/photos.json?_histogram=caption", "caption")]
     [InlineData("/sample/photos.csv?nope=1", "nope")]
+    [InlineData("/sample/photos.json?%ZZ=1", "%ZZ")]
+    [InlineData("/sample/photos.csv?_searchmode=raw&_search=%22", "")]
+    [InlineData("/sample/photos.jsonl?_searchmode=raw&_search=cat+AND", "")]
+    [InlineData("/sample/photos.json?_size=%", "_size")]
+    [InlineData("/sample/photos.json?_searchmode=raw&_search=%22", "")]
+    [InlineData("/sample/photos.json?width__in=%5B1%2C", "")]
     public async Task Bad_parameters_are_400_in_the_json_error_shape(string url, string mentions)
     {
         var error = await Client.GetJson(url, HttpStatusCode.BadRequest);

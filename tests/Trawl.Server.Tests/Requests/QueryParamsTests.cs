@@ -32,4 +32,24 @@ public sealed class QueryParamsTests
         Assert.Equal("?_next=x&b=2&a=3", p.Without("a", "1").ToString());
         Assert.Equal("", QueryParams.Empty.ToString());
     }
+
+    [Theory]
+    [InlineData("%")]
+    [InlineData("a=%ZZ&b=%e9")]
+    [InlineData("&&=&=x&a")]
+    [InlineData("a=%F0%9F%98")]
+    [InlineData("?%00=%00")]
+    public void Malformed_query_strings_parse_without_throwing(string query)
+    {
+        var p = QueryParams.Parse(query);
+        Assert.All(p.Pairs, pair => Assert.NotEqual("", pair.Key));
+        // Whatever was read survives a round trip through links.
+        Assert.Equal(p.Pairs, QueryParams.Parse(p.ToString()).Pairs);
+    }
+
+    [Fact]
+    public void Undecodable_escapes_are_kept_as_text()
+    {
+        Assert.Equal("%ZZ", QueryParams.Parse("a=%ZZ").Get("a"));
+    }
 }

@@ -96,6 +96,21 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void Json_column_mixing_numbers_and_text_facets_like_group_by()
+    {
+        string path = _temp.File("mixed.jsonl");
+        File.WriteAllLines(path, ["{\"k\": 5}", "{\"k\": \"5\"}", "{\"k\": \"x\"}", "{\"k\": 7}", "{\"k\": null}"]);
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [path], DedupeColumns = ["k"] });
+        using var ds = Dataset.Open(_temp.Dataset());
+        Assert.Equal("TEXT", ds.GetTable("mixed").FindColumn("k")!.SqlType);
+        // 5 and "5" are the same text in a TEXT column: one is a duplicate.
+        Assert.Equal(4, ds.GetTable("mixed").RowCount);
+        var facet = ds.Facet(new TableQuery { Table = "mixed" }, "k");
+        var sql = ds.ExecuteSql("SELECT k, count(*) AS n FROM mixed GROUP BY k ORDER BY n DESC, k");
+        Assert.Equal(sql.Rows.Select(r => (r[0], (long)r[1]!)), facet.Values.Select(v => (v.Value, v.Count)));
+    }
+
+    [Fact]
     public void Create_on_an_existing_table_refuses_and_suggests_append_or_replace()
     {
         string csv = Csv("t.csv", "a,b\n1,x\n");
@@ -206,6 +221,61 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public void An_ingest_is_refused_while_another_process_holds_the_lock()
+    {
+        Directory.CreateDirectory(_temp.Dataset());
+        string lockFile = Path.Combine(_temp.Dataset(), "ingest.lock");
+        System.Diagnostics.Process holder;
+        try
+        {
+            // flock(1) takes the same advisory lock .NET takes for FileShare.None on Unix.
+            holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", ["-x", lockFile, "sleep", "30"]) { UseShellExecute = false })!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return; // no flock(1) on this machine; the in-process test above covers the lock
+        }
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            UserErrorException? refused = null;
+            while (refused is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var probe = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    Thread.Sleep(50); // flock has not taken it yet
+                }
+                catch (IOException)
+                {
+                    refused = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] }));
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.Contains("another ingest", refused.Message);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
+        // The lock dies with the processes that held it (the killed tree may take a moment to go).
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Csv("t.csv", "a\n1\n")] });
+                break;
+            }
+            catch (UserErrorException) when (DateTime.UtcNow < until)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    [Fact]
     public void Dedupe_drops_repeated_tuples_within_the_ingest_and_against_existing_rows()
     {
         string first = Csv("t.csv", "url,caption\nhttp://a/1.jpg,cat\nhttp://a/2.jpg,dog\nhttp://a/1.jpg,cat\nhttp://a/1.jpg,other\n");
@@ -295,6 +365,27 @@ public sealed class IngestTests : IDisposable
             Assert.Equal((Math.Min(distinct, 1000), distinct > 1000 ? 1L : 0L), stats[col]);
         }
         Assert.Equal(["category", "domain"], ds.SuggestFacets("items"));
+
+        // Whole-table facets (cached at ingest when a column has at most 1,000 values) agree with GROUP BY.
+        foreach (string col in new[] { "category", "score", "domain", "code", "rating", "id", "caption" })
+        {
+            var facet = ds.Facet(new TableQuery { Table = "items" }, col, limit: 50);
+            var sql = ds.ExecuteSql($"SELECT \"{col}\", count(*) AS n FROM items GROUP BY \"{col}\" ORDER BY n DESC, \"{col}\" LIMIT 51");
+            var expected = sql.Rows.Take(50).Select(r => (r[0], (long)r[1]!)).ToList();
+            Assert.True(expected.SequenceEqual(facet.Values.Select(v => (v.Value, v.Count))), col + ": " + string.Join(",", facet.Values.Take(3).Select(v => v.Value?.GetType().Name + ":" + v.Value)) + " vs " + string.Join(",", expected.Take(3).Select(v => v.Item1?.GetType().Name + ":" + v.Item1)));
+            Assert.Equal(sql.Rows.Count > 50, facet.Truncated);
+        }
+    }
+
+    [Fact]
+    public void Index_columns_get_an_index_and_unknown_ones_are_refused()
+    {
+        string csv = Csv("t.csv", "a,b\n1,x\n2,y\n");
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], IndexColumns = ["b"] });
+        using (var ds = Dataset.Open(_temp.Dataset()))
+            Assert.Equal("idx_t_b", ds.ExecuteSql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 't'").Rows.Single()[0]);
+        var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], Table = "u", IndexColumns = ["zz"] }));
+        Assert.Contains("--index", e.Message);
     }
 
     [Fact]

@@ -82,6 +82,31 @@ public sealed class PagingTests(GeneratedDataset data) : IClassFixture<Generated
     }
 
     [Fact]
+    public void Truncated_or_tampered_cursors_are_user_errors()
+    {
+        var page = data.Dataset.QueryRows(new TableQuery { Table = "items", Sort = "category", Size = 10 });
+        string next = page.Next!;
+        string json = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(next));
+        string[] bad =
+        [
+            next[..(next.Length / 2)],
+            next[..^1] + "*",
+            System.Buffers.Text.Base64Url.EncodeToString("{}"u8),
+            System.Buffers.Text.Base64Url.EncodeToString("[1,2]"u8),
+            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(json, "\"t\":\"[a-z]\"", "\"t\":\"q\""))),
+            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json.Replace("\"id\":", "\"id\":\"x\",\"zz\":"))),
+        ];
+        foreach (string cursor in bad)
+        {
+            Assert.NotEqual(next, cursor);
+            var e = Record.Exception(() => data.Dataset.QueryRows(new TableQuery { Table = "items", Sort = "category", Size = 10, Next = cursor }));
+            Assert.True(e is UserErrorException, $"cursor {cursor}: {e}");
+        }
+        // An empty cursor (a form's empty _next=) means the first page.
+        Assert.Equal(page.Rows.Select(r => r[0]), data.Dataset.QueryRows(new TableQuery { Table = "items", Sort = "category", Size = 10, Next = "" }).Rows.Select(r => r[0]));
+    }
+
+    [Fact]
     public void Last_page_has_no_next_cursor()
     {
         var page = data.Dataset.QueryRows(new TableQuery { Table = "items", Size = 1000, Next = null });
