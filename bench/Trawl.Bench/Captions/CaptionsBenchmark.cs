@@ -274,6 +274,17 @@ internal sealed class CaptionsBenchmark(CaptionsOptions options, BenchReport rep
             json.WriteNumber("hits_p95", Percentiles.Of(hits, 95));
             json.WriteNumber("hits_max", hits.Max());
             json.WriteNumber("zero_hit_queries", hits.Count(h => h == 0));
+            // Where the time goes: Trawl's latency by kind of query, and the slowest query.
+            foreach (var kind in queries.Select((q, i) => (q.Kind, Ms: trawlMs[i])).GroupBy(x => x.Kind))
+            {
+                var ms = kind.Select(x => x.Ms).ToList();
+                json.WriteNumber($"{kind.Key}_p50_ms", Math.Round(Percentiles.Median(ms), 2));
+                json.WriteNumber($"{kind.Key}_max_ms", Math.Round(ms.Max(), 2));
+            }
+            int slowest = trawlMs.IndexOf(trawlMs.Max());
+            json.WriteString("slowest_query", queries[slowest].Text);
+            json.WriteNumber("slowest_query_ms", Math.Round(trawlMs[slowest], 2));
+            json.WriteNumber("slowest_query_hits", hits[slowest]);
         });
         if (searcher is not null)
         {
