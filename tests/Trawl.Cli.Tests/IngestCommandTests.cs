@@ -134,4 +134,19 @@ public sealed class IngestCommandTests
         Assert.Contains(rows.EnumerateArray(), r => r[0].GetString()!.Contains("kind", StringComparison.Ordinal));
         Assert.DoesNotContain(rows.EnumerateArray(), r => r[0].GetString()!.Contains("\"text\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Search_defaults_to_the_first_table_with_full_text_search()
+    {
+        using var tmp = new TempFolder();
+        string dataset = tmp.Combine("d.trawl");
+        CliRun.Of("ingest", dataset, tmp.File("plain.csv", "id,note\n1,zebra crossing\n"), "--no-search").Ok();
+        CliRun.Of("ingest", dataset, tmp.File("captions.csv", "id,caption\n1,a zebra at the zoo\n2,a lion\n"), "--search", "caption").Ok();
+        JsonElement result = CliRun.Of("search", dataset, "zebra", "--json").Ok().Json();
+        Assert.Equal("captions", result.GetProperty("table").GetString());
+        Assert.Equal(1, result.GetProperty("count").GetInt64());
+        CliRun none = CliRun.Of("search", dataset, "zebra", "--table", "plain");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("plain", none.Err);
+    }
 }

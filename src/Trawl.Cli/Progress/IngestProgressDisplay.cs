@@ -13,7 +13,7 @@ namespace Trawl.Cli.Progress;
 internal static class IngestProgressDisplay
 {
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan PlainLineInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PlainLineInterval = TimeSpan.FromSeconds(5);
 
     public static IngestReport Run(CliTerminal terminal, Func<IProgress<IngestProgress>, CancellationToken, IngestReport> work)
     {
@@ -75,7 +75,7 @@ internal static class IngestProgressDisplay
         {
             if (progress.Latest is { } p)
             {
-                terminal.Err.WriteLine("trawl: " + Describe(p, started.Elapsed));
+                terminal.Err.WriteLine($"trawl: {started.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: {Describe(p, started.Elapsed)}");
                 terminal.Err.Flush();
             }
         }

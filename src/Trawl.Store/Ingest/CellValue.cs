@@ -18,7 +18,7 @@ internal enum StoredKind : byte
 
 internal static class CellValue
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static StoredKind Classify(ColumnValues column, int row, SqlType type, out long integer, out double real)
     {
         integer = 0;
@@ -54,7 +54,7 @@ internal static class CellValue
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static int Bind(sqlite3_stmt stmt, int parameter, ColumnValues column, int row, SqlType type)
     {
         return Classify(column, row, type, out long integer, out double real) switch
@@ -87,6 +87,7 @@ internal static class CellValue
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Hash(ref Hash128 hash, ColumnValues column, int row, SqlType type)
     {
         var kind = Classify(column, row, type, out long integer, out double real);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 
 namespace Trawl.Store.Ingest;
 
@@ -7,6 +8,7 @@ namespace Trawl.Store.Ingest;
 internal static class NumberText
 {
     /// <summary>An optional '-', then digits without a leading zero (except "0" itself), fitting in 64 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseInteger(ReadOnlySpan<byte> s, out long value)
     {
         value = 0;
@@ -26,6 +28,7 @@ internal static class NumberText
 
     /// <summary>A decimal number: optional '-', digits with at most one '.', optional exponent ("1.5", "-0.25", "3e-7").
     /// Leading zeros before other digits ("007.5") are refused so codes stay text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseReal(ReadOnlySpan<byte> s, out double value)
     {
         value = 0;

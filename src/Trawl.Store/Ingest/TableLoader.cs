@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -294,6 +295,7 @@ internal sealed class TableLoader
 
     // ---- loading ------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LoadSource(string path)
     {
         _cancel.ThrowIfCancellationRequested();
@@ -341,6 +343,7 @@ internal sealed class TableLoader
 
         using var insert = RawSql.Prepare(_db, insertSql.ToString());
         using var where = _request.Where is { Length: > 0 } expr ? new WhereFilter(_db, schema, _columns, expr, TargetName) : null;
+        using var prefetch = has ? new BatchPrefetcher(reader, batchRows) : null;
         var keep = new bool[batchRows];
         var counters = new ValueCounter?[bound.Count];
         for (int i = 0; i < bound.Count; i++)
@@ -407,7 +410,10 @@ internal sealed class TableLoader
             rowInSource += n;
             _rowsRead += n;
             Report("read", path, reader.BytesRead, reader.BytesTotal, force: false);
-            has = reader.ReadBatch(batch, batchRows);
+            var next = prefetch!.Next(batch);
+            has = next is not null;
+            if (next is not null)
+                batch = next;
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
         // Columns this source lacks were stored as NULL.
@@ -419,6 +425,7 @@ internal sealed class TableLoader
         Bookkeeping.AddSource(_conn, _table, path, sourceRowsKept);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsFirstOccurrence(ColumnBatch batch, int row, List<(TargetColumn Column, int Source, bool Domain)> bound, int[] dedupe)
     {
         var h = Hash128.Create();
@@ -438,6 +445,7 @@ internal sealed class TableLoader
         return _seen!.Add(h.Finish());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> DomainBytes(ColumnValues urls, int row)
     {
         if (urls.KindAt(row) != ValueKind.Text)

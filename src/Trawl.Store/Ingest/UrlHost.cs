@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Trawl.Store.Ingest;
 
 /// <summary>The host of a URL, lower-cased and without "www.", computed on UTF-8 bytes without allocating
@@ -6,6 +8,7 @@ internal static class UrlHost
 {
     /// <summary>Writes the host of <paramref name="url"/> into <paramref name="destination"/> (at least as long as the URL)
     /// and returns its length; 0 when there is no host.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Extract(ReadOnlySpan<byte> url, Span<byte> destination)
     {
         url = url.Trim((byte)' ');

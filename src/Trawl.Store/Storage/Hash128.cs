@@ -35,6 +35,7 @@ internal struct Hash128
         _length += 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddBytes(ReadOnlySpan<byte> bytes)
     {
         // The length goes in first so that ("ab","c") and ("a","bc") differ.
