@@ -63,44 +63,65 @@ internal sealed partial class SqliteReference(string databasePath, string table,
         return (seconds, rows);
     }
 
-    /// <summary>The search Trawl answers for <c>_search=...&amp;_size=N</c>: a page of whole rows by rank
-    /// plus the count of all matches, here straight against SQLite with no HTTP in between.</summary>
+    /// <summary>The search Trawl answers for <c>_search=...&amp;_size=N</c>: a page of whole rows plus the
+    /// count of all matches, here straight against SQLite with no HTTP in between. Trawl orders a
+    /// search by rank only when it has at most <see cref="RankLimit"/> matches (else by rowid);
+    /// <see cref="Search"/> follows the same rule, <c>rankAll</c> ranks every match as a naive
+    /// Datasette-style query would.</summary>
     public sealed class Searcher : IDisposable
     {
+        /// <summary>Trawl's PageOrder.DefaultRankLimit.</summary>
+        public const int RankLimit = 2000;
+
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _page;
+        private readonly SqliteCommand _rankPage;
+        private readonly SqliteCommand _rowidPage;
+        private readonly SqliteCommand _cappedCount;
         private readonly SqliteCommand _count;
 
         internal Searcher(SqliteReference reference, int size)
         {
+            string fts = $"[{reference.FtsTable}]", table = $"[{reference.Table}]";
             _connection = reference.Open();
-            _page = _connection.CreateCommand();
-            _page.CommandText =
-                $"select t.rowid, t.* from [{reference.FtsTable}] f join [{reference.Table}] t on t.rowid = f.rowid " +
-                $"where [{reference.FtsTable}] match $q order by f.rank limit {size + 1}";
-            _page.Parameters.Add("$q", SqliteType.Text);
-            _count = _connection.CreateCommand();
-            _count.CommandText = $"select count(*) from [{reference.FtsTable}] where [{reference.FtsTable}] match $q";
-            _count.Parameters.Add("$q", SqliteType.Text);
+            _rankPage = Command($"select t.rowid, t.* from {fts} f join {table} t on t.rowid = f.rowid where {fts} match $q order by f.rank limit {size + 1}");
+            _rowidPage = Command($"select t.rowid, t.* from {table} t where t.rowid in (select rowid from {fts} where {fts} match $q) order by t.rowid limit {size + 1}");
+            _cappedCount = Command($"select count(*) from (select rowid from {fts} where {fts} match $q limit {RankLimit + 1})");
+            _count = Command($"select count(*) from {fts} where {fts} match $q");
         }
 
         /// <summary>Runs the page and count queries; returns the count.</summary>
-        public long Search(string ftsExpression)
+        public long Search(string ftsExpression, bool rankAll = false)
         {
-            _page.Parameters[0].Value = ftsExpression;
-            using (var reader = _page.ExecuteReader())
-            {
-                var values = new object[reader.FieldCount];
-                while (reader.Read())
-                    reader.GetValues(values);
-            }
-            _count.Parameters[0].Value = ftsExpression;
-            return (long)_count.ExecuteScalar()!;
+            bool rank = rankAll || (long)Run(_cappedCount, ftsExpression, scalar: true)! <= RankLimit;
+            Run(rank ? _rankPage : _rowidPage, ftsExpression, scalar: false);
+            return (long)Run(_count, ftsExpression, scalar: true)!;
+        }
+
+        private static object? Run(SqliteCommand command, string ftsExpression, bool scalar)
+        {
+            command.Parameters[0].Value = ftsExpression;
+            if (scalar)
+                return command.ExecuteScalar();
+            using var reader = command.ExecuteReader();
+            var values = new object[reader.FieldCount];
+            while (reader.Read())
+                reader.GetValues(values);
+            return null;
+        }
+
+        private SqliteCommand Command(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add("$q", SqliteType.Text);
+            return command;
         }
 
         public void Dispose()
         {
-            _page.Dispose();
+            _rankPage.Dispose();
+            _rowidPage.Dispose();
+            _cappedCount.Dispose();
             _count.Dispose();
             _connection.Dispose();
         }
