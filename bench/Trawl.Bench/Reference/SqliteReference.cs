@@ -70,7 +70,7 @@ internal sealed partial class SqliteReference(string databasePath, string table,
     /// Datasette-style query would.</summary>
     public sealed class Searcher : IDisposable
     {
-        /// <summary>Trawl's PageOrder.DefaultRankLimit.</summary>
+
         public const int RankLimit = 2000;
 
         private readonly SqliteConnection _connection;
