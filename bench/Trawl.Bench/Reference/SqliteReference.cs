@@ -70,8 +70,8 @@ internal sealed partial class SqliteReference(string databasePath, string table,
     /// Datasette-style query would.</summary>
     public sealed class Searcher : IDisposable
     {
-
-        public const int RankLimit = 2000;
+        /// <summary>Trawl's own limit, read from the store so that the two never drift apart.</summary>
+        public const int RankLimit = Trawl.Store.Queries.PageOrder.DefaultRankLimit;
 
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _rankPage;
