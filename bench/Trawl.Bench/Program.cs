@@ -1,10 +1,44 @@
+using Trawl.Bench.Captions;
+using Trawl.Bench.Reporting;
+using Trawl.Store.Ingest;
+
 namespace Trawl.Bench;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private const string Usage =
+        "usage: Trawl.Bench <benchmark> [options]\n" +
+        "  captions   ingest, search and facets over synthetic caption rows, against sqlite3 + sqlite-utils\n" +
+        "             " + CaptionsOptions.Usage + "\n" +
+        "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
+
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("usage: Trawl.Bench <benchmark> (none yet)");
-        return 1;
+        try
+        {
+            switch (args.FirstOrDefault())
+            {
+                case "captions":
+                {
+                    var options = CaptionsOptions.Parse(args[1..]);
+                    using var report = new BenchReport(options.OutputPath);
+                    return await new CaptionsBenchmark(options, report).RunAsync();
+                }
+                case "ingest-in-process" when args.Length == 3:
+                {
+                    var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });
+                    Console.WriteLine(result);
+                    return 0;
+                }
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 1;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
     }
 }
