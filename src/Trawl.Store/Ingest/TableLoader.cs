@@ -119,8 +119,8 @@ internal sealed class TableLoader
         switch (_request.Mode)
         {
             case IngestMode.Create:
-                // Re-running the same ingest with more parts: continue it (the parts it already holds are skipped).
-                if (_request.Sources.Any(s => Bookkeeping.HasSource(_conn, existing.Name, s)))
+                // Re-running a part ingest (--vectors) with more parts continues it: the parts it holds are skipped.
+                if (_request.Vectors.Count > 0 && _request.Sources.Any(s => Bookkeeping.HasSource(_conn, existing.Name, s)))
                     break;
                 throw new UserErrorException($"table '{_table}' already exists in this dataset; use --append to add rows to it or --replace to load it afresh");
             case IngestMode.Replace:
