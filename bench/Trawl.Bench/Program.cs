@@ -10,6 +10,8 @@ internal static class Program
         "usage: Trawl.Bench <benchmark> [options]\n" +
         "  captions   ingest, search and facets over synthetic caption rows, against sqlite3 + sqlite-utils\n" +
         "             " + CaptionsOptions.Usage + "\n" +
+        "  laion      one LAION-like part (Parquet + 1M x 768 f16 .npy): ingest time and memory, Parquet decode vs DuckDB\n" +
+        "             [--rows N] [--dir DIR]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -24,6 +26,8 @@ internal static class Program
                     using var report = new BenchReport(options.OutputPath);
                     return await new CaptionsBenchmark(options, report).RunAsync();
                 }
+                case "laion":
+                    return Laion.LaionBenchmark.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });
