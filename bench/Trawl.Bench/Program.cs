@@ -4,7 +4,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: Trawl.Bench <benchmark> (none yet)");
+        if (args.Length > 0 && args[0] == "knn")
+            return Knn.KnnBench.Run(args[1..]);
+        Console.Error.WriteLine("usage: Trawl.Bench knn [--n 200000] [--nq 1000] [--dir /tmp/trawl-knn]");
         return 1;
     }
 }
