@@ -220,8 +220,9 @@ internal static class KnnBench
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
-            if (File.Exists(Path.Combine(d.FullName, "Trawl.slnx")))
-                return Path.Combine(d.FullName, "..", "shared", "bench");
+            string candidate = Path.Combine(d.FullName, "..", "shared", "bench");
+            if (File.Exists(Path.Combine(d.FullName, "Trawl.slnx")) && Directory.Exists(candidate))
+                return candidate;
         }
         return "/work/shared/bench";
     }
