@@ -308,6 +308,7 @@ internal static class KnnCommand
             w.WriteStartObject();
             w.WriteString("vectors", result.VectorSet.Name);
             w.WriteString("table", result.VectorSet.Table);
+            w.WriteString("similarity_field", result.SimilarityName);
             if (query.Row is { } r) w.WriteNumber("row", r); else w.WriteNull("row");
             w.WriteNumber("k", query.K);
             w.WriteNumber("dropped", result.Dropped);
@@ -321,7 +322,7 @@ internal static class KnnCommand
                     w.WritePropertyName(result.Columns[c]);
                     JsonOutput.WriteValue(w, result.Rows[i][c]);
                 }
-                w.WriteNumber("similarity", result.Similarities[i]);
+                w.WriteNumber(result.SimilarityName, result.Similarities[i]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -333,7 +334,7 @@ internal static class KnnCommand
         IAnsiConsole console = Screen.ForOut(terminal);
         var shown = DisplayColumns.Choose(info, result.Columns, result.Rows.ToList(), console.Profile.Width - 12, wanted);
         var c = CultureInfo.InvariantCulture;
-        var columns = new List<string> { "similarity" };
+        var columns = new List<string> { result.SimilarityName };
         columns.AddRange(result.Columns);
         var rows = result.Rows.Select((r, i) => (object?[])[result.Similarities[i].ToString("0.0000", c), .. r]).ToList();
         var withScore = new List<DisplayColumns.Shown> { new(0, 10) };

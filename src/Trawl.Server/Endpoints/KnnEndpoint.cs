@@ -107,6 +107,7 @@ internal sealed class KnnEndpoint(ServerState state)
             w.WriteString("database", dataset.Name);
             w.WriteString("table", table.Name);
             w.WriteString("vectors", set.Name);
+            w.WriteString("similarity_field", result.SimilarityName);
             w.WriteStartArray("rows");
             for (int i = 0; i < result.Rows.Count; i++)
             {
@@ -116,7 +117,7 @@ internal sealed class KnnEndpoint(ServerState state)
                     w.WritePropertyName(result.Columns[c]);
                     JsonValues.Write(w, result.Rows[i][c]);
                 }
-                w.WriteNumber("similarity", result.Similarities[i]);
+                w.WriteNumber(result.SimilarityName, result.Similarities[i]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -27,6 +27,7 @@ public sealed class KnnEndpointTests(KnnServerFixture f) : IClassFixture<KnnServ
         Assert.True(page.GetProperty("ok").GetBoolean());
         Assert.Equal(f.NaiveTop(f.Row(10), 4, id => id != 10), page.RowIds());
         var rows = page.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal("similarity", page.GetProperty("similarity_field").GetString());
         Assert.All(rows, r => Assert.True(r.TryGetProperty("similarity", out _)));
         Assert.Equal(f.Captions[rows[0].GetProperty("rowid").GetInt64()], rows[0].GetProperty("caption").GetString());
         Assert.Equal(0, page.GetProperty("dropped").GetInt32());
