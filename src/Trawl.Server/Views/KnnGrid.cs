@@ -38,6 +38,7 @@ internal static class KnnGrid
             var row = result.Rows[i];
             long rowid = (long)row[0]!;
             string link = Html.Encode(Links.Row(database, table.Name, rowid));
+            // The caption is shown below the thumbnail, so the image itself needs no alt text.
             string? text = caption >= 0 ? Html.Format(row[caption]) : null;
             if (text is { Length: > MaxCaption })
                 text = text[..MaxCaption] + "…";
@@ -45,7 +46,7 @@ internal static class KnnGrid
             if (image >= 0 && MediaUrl.TryParseHttp(row[image] as string) is { } uri)
             {
                 sb.Append("<a class=\"thumb\" href=\"").Append(link).Append("\"><img loading=\"lazy\" src=\"").AppendEncoded(uri.AbsoluteUri)
-                  .Append("\" referrerpolicy=\"no-referrer\" alt=\"").AppendEncoded(text).Append("\"></a>");
+                  .Append("\" referrerpolicy=\"no-referrer\" alt=\"\"></a>");
             }
             sb.Append("<p class=\"meta\"><a href=\"").Append(link).Append("\">row ").Append(rowid.ToString(CultureInfo.InvariantCulture))
               .Append("</a> · ").Append(result.Similarities[i].ToString("0.000", CultureInfo.InvariantCulture)).Append("</p>");
