@@ -188,22 +188,12 @@ internal static class KnnCommand
     {
         var clock = Stopwatch.StartNew();
         int k = template.K;
-        var ids = new int[many.Length * k];
-        var scores = new float[many.Length * k];
-        Array.Fill(ids, -1);
-        Array.Fill(scores, float.NaN);
-        long dropped = 0;
+        int dim = many.Length == 0 ? 0 : many[0].Length;
+        var flat = new float[many.Length * dim];
         for (int q = 0; q < many.Length; q++)
-        {
-            terminal.Cancel.ThrowIfCancellationRequested();
-            var result = ds.Knn(template with { Vector = many[q] });
-            dropped += result.Dropped;
-            for (int i = 0; i < result.Rows.Count; i++)
-            {
-                ids[q * k + i] = checked((int)(long)result.Rows[i][0]!);
-                scores[q * k + i] = result.Similarities[i];
-            }
-        }
+            many[q].CopyTo(flat, q * dim);
+        var results = ds.KnnBatch(template, flat);
+        var (ids, scores, dropped) = Flatten(results, k);
         NpyFile.Write<int>(outPath, ids, many.Length, k);
         if (distsPath is not null)
             NpyFile.Write<float>(distsPath, scores, many.Length, k);
@@ -211,8 +201,30 @@ internal static class KnnCommand
         return CliExitCode.Ok;
     }
 
+    /// <summary>Ids (int32, -1 where fewer were found) and scores (NaN there), queries × k, and the duplicates dropped.</summary>
+    private static (int[] Ids, float[] Scores, long Dropped) Flatten(IReadOnlyList<SearchResult> results, int k)
+    {
+        var ids = new int[results.Count * k];
+        var scores = new float[results.Count * k];
+        Array.Fill(ids, -1);
+        Array.Fill(scores, float.NaN);
+        long dropped = 0;
+        for (int q = 0; q < results.Count; q++)
+        {
+            dropped += results[q].DuplicatesDropped;
+            for (int i = 0; i < results[q].Count; i++)
+            {
+                ids[q * k + i] = checked((int)results[q].Ids[i]);
+                scores[q * k + i] = results[q].Scores[i];
+            }
+        }
+        return (ids, scores, dropped);
+    }
+
     private static int RunBare(CliTerminal terminal, string basePath, string queriesPath, int k, string? outPath, string? distsPath, string? metricName, bool dedupe, bool json)
     {
+        if (k > KnnQuery.MaxK)
+            throw new UserErrorException($"--k must be at most {KnnQuery.MaxK:N0}");
         if (outPath is null && distsPath is null && !json)
             throw new UserErrorException("write the neighbours with --out KNNS.npy (and --out-dists D.npy), or print a --json summary");
         var metric = (metricName ?? "ip").Trim().ToLowerInvariant() switch
@@ -243,9 +255,7 @@ internal static class KnnCommand
         SearchResult[] results;
         try
         {
-            results = dedupe
-                ? qs.Select(q => searcher.Search(q, k, new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine })).ToArray()
-                : searcher.SearchBatch(flat, k);
+            results = searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
         }
         catch (ArgumentException e)
         {
@@ -254,20 +264,7 @@ internal static class KnnCommand
         var elapsed = clock.Elapsed;
         if (npy.Rows > int.MaxValue)
             throw new UserErrorException($"{basePath}: {npy.Rows:N0} vectors do not fit int32 ids");
-        var ids = new int[qs.Length * k];
-        var scores = new float[qs.Length * k];
-        Array.Fill(ids, -1);
-        Array.Fill(scores, float.NaN);
-        long dropped = 0;
-        for (int q = 0; q < results.Length; q++)
-        {
-            dropped += results[q].DuplicatesDropped;
-            for (int i = 0; i < results[q].Count; i++)
-            {
-                ids[q * k + i] = (int)results[q].Ids[i];
-                scores[q * k + i] = results[q].Scores[i];
-            }
-        }
+        var (ids, scores, dropped) = Flatten(results, k);
         if (outPath is not null)
             NpyFile.Write<int>(outPath, ids, qs.Length, k);
         if (distsPath is not null)
