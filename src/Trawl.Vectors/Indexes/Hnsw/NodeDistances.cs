@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+
+namespace Trawl.Vectors.Indexes.Hnsw;
+
+/// <summary>
+/// A query's distance to graph nodes as a ranking key (smaller is better). Walks are generic over
+/// these structs so the JIT compiles one loop per kind with the kernel pointer hoisted.
+/// </summary>
+internal unsafe interface INodeDistance
+{
+    float Key(int node);
+    /// <summary>The bytes a key reads, for prefetching.</summary>
+    byte* Row(int node);
+}
+
+/// <summary>Exact keys against the stored f32/f16 rows.</summary>
+internal readonly unsafe struct ExactNodeDistance(IndexDistance distance, float* query, float queryScale) : INodeDistance
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Key(int node) => distance.Key(query, queryScale, node);
+
+    public byte* Row(int node) => distance.RowPointer(node);
+}
+
+/// <summary>Keys against the int8 copy (SQ8): -dot for inner product and cosine, squared distance for L2, in integer sums.</summary>
+internal readonly unsafe struct Int8NodeDistance(sbyte* codes, int dimension, sbyte* query, delegate*<sbyte*, sbyte*, int, int> kernel, float sign) : INodeDistance
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Key(int node) => sign * kernel(query, codes + (long)node * dimension, dimension);
+
+    public byte* Row(int node) => (byte*)(codes + (long)node * dimension);
+}

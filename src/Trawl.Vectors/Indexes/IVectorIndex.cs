@@ -1,0 +1,34 @@
+namespace Trawl.Vectors.Indexes;
+
+/// <summary>
+/// A nearest-neighbour index over the rows of one vector set (in the spirit of FAISS's Index):
+/// <see cref="Train"/> where the kind needs it, <see cref="Add"/> rows in order, then search
+/// batches of float queries into caller buffers. Ids are row numbers of the vector set.
+/// </summary>
+public interface IVectorIndex : IDisposable
+{
+    /// <summary>The factory string that builds an index like this one (e.g. <c>HNSW32</c>).</summary>
+    string Factory { get; }
+    VectorMetric Metric { get; }
+    int Dimension { get; }
+    /// <summary>The vectors the index was built over (rows are ids).</summary>
+    VectorMatrix Data { get; }
+    /// <summary>Rows indexed so far: ids 0..Count-1.</summary>
+    long Count { get; }
+    bool IsTrained { get; }
+
+    /// <summary>Learns what the index needs from a sample of <see cref="Data"/> (no-op for kinds that need nothing).</summary>
+    void Train();
+
+    /// <summary>Indexes the next <paramref name="rows"/> rows of <see cref="Data"/> (ids Count..Count+rows-1).</summary>
+    void Add(long rows);
+
+    /// <summary>
+    /// The k best ids and scores for each query (row-major, <c>queries.Length / Dimension</c> of them), best first,
+    /// written to <c>ids[q*k ..]</c> and <c>scores[q*k ..]</c>; missing results are id -1 and score NaN.
+    /// </summary>
+    void Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> scores, IndexSearchOptions? options = null);
+
+    /// <summary>Writes the index file (the vectors themselves stay in their vector set file).</summary>
+    void Save(string path);
+}

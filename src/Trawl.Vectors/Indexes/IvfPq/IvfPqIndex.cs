@@ -1,0 +1,347 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Trawl.Vectors.Indexes.Files;
+using Trawl.Vectors.Search;
+
+namespace Trawl.Vectors.Indexes.IvfPq;
+
+/// <summary>
+/// Inverted file with product-quantised residuals (FAISS's IndexIVFPQ): k-means splits the space
+/// into nlist cells; each row is stored in its cell's list as m one-byte codes of its residual
+/// (row − cell centroid). A query visits the nprobe nearest cells and scores their codes through
+/// look-up tables; with <c>,Refine</c> the best candidates are re-ranked with exact distances
+/// against the stored vectors. Lists are contiguous (ids and codes in list order, with offsets),
+/// so an opened file is used straight from the mapping. Cosine rows are normalised before coding.
+/// </summary>
+internal sealed unsafe class IvfPqIndex : VectorIndexBase
+{
+    /// <summary>At most this many rows are sampled for training (memory: rows × dimension floats).</summary>
+    internal const int MaxTrainingRows = 131072;
+    /// <summary>The product quantiser is trained on at most this many residuals.</summary>
+    private const int MaxPqTrainingRows = 65536;
+
+    private readonly IndexBuildOptions _options;
+    private readonly IndexFileReader? _file;
+    private readonly IndexDistance _distance;
+    private readonly float[]? _inverseNormsArray;
+    private readonly int _nlist, _m, _dsub;
+    private readonly ConcurrentBag<float[]> _scratch = [];
+    private float[]? _centroidsArray;
+    private float* _centroids;
+    private ProductQuantizer? _pq;
+    private float[]? _codebooksArray;
+    // Row order while building; list order once lists are built.
+    private int[] _rowLists = [];
+    private byte[] _rowCodes = [];
+    private long[]? _offsetsArray;
+    private int[]? _idsArray;
+    private byte[]? _codesArray;
+    private long* _offsets;
+    private int* _ids;
+    private byte* _codes;
+    private int _count;
+
+    public IvfPqIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexBuildOptions options) : base(data, metric, spec)
+    {
+        IndexDistance.Require(data, metric);
+        if (data.Dimension % spec.SubQuantizers != 0)
+            throw new ArgumentException($"'{spec}': PQ{spec.SubQuantizers} needs a dimension divisible by {spec.SubQuantizers}; the vectors have {data.Dimension}", nameof(spec));
+        _options = options;
+        _nlist = spec.NList;
+        _m = spec.SubQuantizers;
+        _dsub = data.Dimension / _m;
+        NProbe = options.NProbe;
+        RefineFactor = options.RefineFactor;
+        float* inverse = null;
+        if (metric == VectorMetric.Cosine)
+        {
+            _inverseNormsArray = IndexDistance.InverseNorms(data, data.Rows, options.ThreadCount);
+            inverse = IndexDistance.Pin(_inverseNormsArray);
+        }
+        _distance = new IndexDistance(data, metric, inverse);
+    }
+
+    private IvfPqIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexFileReader file) : base(data, metric, spec)
+    {
+        _file = file;
+        _options = new IndexBuildOptions();
+        _nlist = spec.NList;
+        _m = spec.SubQuantizers;
+        if (data.Dimension % _m != 0) throw file.Corrupt($"PQ{_m} does not divide the dimension {data.Dimension}");
+        _dsub = data.Dimension / _m;
+        long[] p = file.Longs("PARM", 4);
+        if (p[0] != _nlist || p[1] != _m) throw file.Corrupt($"the lists say IVF{p[0]},PQ{p[1]}, the factory string says {spec}");
+        if (p[2] is < 1 or > int.MaxValue || p[3] is < 1 or > int.MaxValue) throw file.Corrupt("default nprobe or refine factor out of range");
+        NProbe = (int)p[2];
+        RefineFactor = (int)p[3];
+        _count = (int)file.Header.Count;
+        int dim = data.Dimension;
+        _centroids = (float*)file.Section("CENT", (long)_nlist * dim * 4);
+        _codebooksArray = new ReadOnlySpan<float>(file.Section("PQCB", (long)dim * ProductQuantizer.Centroids * 4), dim * ProductQuantizer.Centroids).ToArray();
+        _pq = new ProductQuantizer(dim, _m, _codebooksArray);
+        _offsets = (long*)file.Section("LOFF", (_nlist + 1L) * 8);
+        _ids = (int*)file.Section("LIDS", _count * 4L);
+        _codes = file.Section("CODE", (long)_count * _m);
+        if (_offsets[0] != 0 || _offsets[_nlist] != _count) throw file.Corrupt($"list offsets run from {_offsets[0]} to {_offsets[_nlist]}, not 0 to {_count}");
+        for (int l = 0; l < _nlist; l++)
+            if (_offsets[l + 1] < _offsets[l]) throw file.Corrupt($"list {l} has a negative length");
+        float* inverse = null;
+        if (metric == VectorMetric.Cosine) inverse = (float*)file.Section("INRM", data.Rows * 4);
+        _distance = new IndexDistance(data, metric, inverse);
+    }
+
+    public int NProbe { get; }
+    public int RefineFactor { get; }
+    public override long Count => _count;
+    public override bool IsTrained => _pq is not null;
+
+    /// <summary>Length of inverted list <paramref name="list"/> (for tests and statistics).</summary>
+    internal long ListLength(int list) => _offsets[list + 1] - _offsets[list];
+
+    public override void Train()
+    {
+        if (_file is not null) throw new InvalidOperationException("an IVF-PQ index opened from a file is already trained");
+        if (_count > 0) throw new InvalidOperationException($"the index already holds {_count} rows coded with the current training; create a new index to retrain");
+        long rows = Data.Rows;
+        int wanted = (int)Math.Min(rows, Math.Min(MaxTrainingRows, Math.Max((long)_nlist * _options.TrainingRowsPerCentroid, 256L * 40)));
+        if (wanted < _nlist)
+            throw new ArgumentException($"'{Spec}': {_nlist} lists need at least {_nlist} training rows, the vector set has {rows}");
+        var random = new Random(_options.Seed);
+        int[] sample = rows <= int.MaxValue ? KMeans.Permutation((int)rows, random)[..wanted] : throw new InvalidOperationException();
+        Array.Sort(sample);
+        int dim = Dimension;
+        var points = new float[(long)wanted * dim];
+        for (int i = 0; i < wanted; i++) LoadRow(sample[i], points.AsSpan((int)((long)i * dim), dim));
+
+        int threads = _options.ThreadCount;
+        float[] centroids = KMeans.Train(points, wanted, dim, _nlist, _options.KMeansIterations, _options.Seed,
+            (c, assignment) => AssignNearest(c, points, wanted, assignment, threads));
+        var assignment = new int[wanted];
+        AssignNearest(centroids, points, wanted, assignment, threads);
+        int pqRows = Math.Min(wanted, MaxPqTrainingRows);
+        var residuals = new float[(long)pqRows * dim];
+        for (int i = 0; i < pqRows; i++)
+            for (int d = 0; d < dim; d++) residuals[(long)i * dim + d] = points[(long)i * dim + d] - centroids[(long)assignment[i] * dim + d];
+        _pq = ProductQuantizer.Train(residuals, pqRows, dim, _m, _options.KMeansIterations, _options.Seed, threads);
+        _codebooksArray = _pq.Codebooks;
+        _centroidsArray = GC.AllocateUninitializedArray<float>(centroids.Length, pinned: true);
+        centroids.CopyTo(_centroidsArray, 0);
+        _centroids = IndexDistance.Pin(_centroidsArray);
+    }
+
+    /// <summary>A row as f32, normalised for cosine.</summary>
+    private void LoadRow(long row, Span<float> destination)
+    {
+        Data.CopyRowTo(row, destination);
+        if (Metric != VectorMetric.Cosine) return;
+        float squares = 0;
+        foreach (float v in destination) squares += v * v;
+        if (squares == 0) return;
+        float scale = 1f / MathF.Sqrt(squares);
+        for (int i = 0; i < destination.Length; i++) destination[i] *= scale;
+    }
+
+    /// <summary>Nearest centroid (L2) of each point, with the blocked exact-search kernels.</summary>
+    private void AssignNearest(float[] centroids, float[] points, int n, int[] assignment, int threads) =>
+        AssignNearest(CentroidSearch(centroids, threads), points, n, assignment);
+
+    private ExactSearch CentroidSearch(float[] centroids, int threads) =>
+        ExactSearch.Create(VectorMatrix.FromFloat32(centroids, Dimension), VectorMetric.L2, new ExactSearchOptions { Threads = threads });
+
+    private void AssignNearest(ExactSearch search, float[] points, int n, int[] assignment)
+    {
+        const int chunk = 4096;
+        for (int start = 0; start < n; start += chunk)
+        {
+            int count = Math.Min(chunk, n - start);
+            SearchResult[] results = search.SearchBatch(points.AsSpan((int)((long)start * Dimension), count * Dimension), 1);
+            for (int i = 0; i < count; i++) assignment[start + i] = (int)results[i].Ids[0];
+        }
+    }
+
+    public override void Add(long rows)
+    {
+        if (_file is not null) throw new InvalidOperationException("an IVF-PQ index opened from a file is read-only; rebuild it to add rows");
+        if (_pq is null) throw new InvalidOperationException("train the IVF-PQ index before adding rows");
+        RequireAddable(rows);
+        if (rows == 0) return;
+        int start = _count, end = checked((int)(_count + rows));
+        int dim = Dimension;
+        Array.Resize(ref _rowLists, end);
+        Array.Resize(ref _rowCodes, checked(end * _m));
+        float[] centroids = _centroidsArray!;
+        int threads = _options.ThreadCount;
+        ExactSearch centroidSearch = CentroidSearch(centroids, threads);
+        const int chunk = 4096;
+        for (int first = start; first < end; first += chunk)
+        {
+            int count = Math.Min(chunk, end - first);
+            var points = new float[count * dim];
+            for (int i = 0; i < count; i++) LoadRow(first + i, points.AsSpan(i * dim, dim));
+            var assignment = new int[count];
+            AssignNearest(centroidSearch, points, count, assignment);
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[dim + ProductQuantizer.Centroids], (i, _, scratch) =>
+            {
+                int list = assignment[i];
+                for (int d = 0; d < dim; d++) scratch[d] = points[i * dim + d] - centroids[(long)list * dim + d];
+                fixed (float* s = scratch)
+                fixed (byte* code = &_rowCodes[(long)(first + i) * _m])
+                    _pq.Encode(s, code, s + dim);
+                _rowLists[first + i] = list;
+                return scratch;
+            }, _ => { });
+        }
+        _count = end;
+        BuildLists();
+    }
+
+    /// <summary>Counting sort of rows into contiguous lists (row order within each list).</summary>
+    private void BuildLists()
+    {
+        long[] offsets = GC.AllocateArray<long>(_nlist + 1, pinned: true);
+        for (int i = 0; i < _count; i++) offsets[_rowLists[i] + 1]++;
+        for (int l = 0; l < _nlist; l++) offsets[l + 1] += offsets[l];
+        int[] ids = GC.AllocateUninitializedArray<int>(Math.Max(1, _count), pinned: true);
+        byte[] codes = GC.AllocateUninitializedArray<byte>(Math.Max(1, _count * _m), pinned: true);
+        var next = new long[_nlist];
+        Array.Copy(offsets, next, _nlist);
+        for (int i = 0; i < _count; i++)
+        {
+            long at = next[_rowLists[i]]++;
+            ids[at] = i;
+            Array.Copy(_rowCodes, (long)i * _m, codes, at * _m, _m);
+        }
+        (_offsetsArray, _idsArray, _codesArray) = (offsets, ids, codes);
+        _offsets = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsets));
+        _ids = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(ids));
+        _codes = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(codes));
+    }
+
+    protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
+
+    protected override int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, Span<long> ids, Span<float> scores)
+    {
+        if (_count == 0) return 0;
+        int dim = Dimension;
+        int nprobe = Math.Min(_nlist, options.NProbe ?? NProbe);
+        bool refine = Spec.Refine;
+        int candidates = refine ? (int)Math.Min((long)k * (options.RefineFactor ?? RefineFactor), _count) : k;
+        int tableSize = _m * ProductQuantizer.Centroids;
+        float[] scratch = _scratch.TryTake(out float[]? s) ? s : GC.AllocateUninitializedArray<float>(tableSize + 2 * dim + _nlist, pinned: true);
+        try
+        {
+            fixed (float* q = query)
+            fixed (float* books = _codebooksArray)
+            {
+                float* table = IndexDistance.Pin(scratch);
+                float* residual = table + tableSize;
+                float* coarse = residual + dim;
+                bool l2 = Metric == VectorMetric.L2;
+                var kernels = _distance.Kernels;
+                var probe = new TopKHeap(nprobe);
+                for (int l = 0; l < _nlist; l++)
+                {
+                    float* c = _centroids + (long)l * dim;
+                    coarse[l] = l2 ? kernels.L2F32(q, c, dim) : -kernels.DotF32(q, c, dim);
+                    probe.Push(coarse[l], l);
+                }
+                var lists = new float[nprobe];
+                var listIds = new long[nprobe];
+                int probed = probe.DrainSorted(lists, listIds);
+                if (!l2)
+                {
+                    // Keys are smaller-is-better: -q·c per list plus -q·code per sub-space.
+                    _pq!.DotTable(q, table, books);
+                    for (int i = 0; i < tableSize; i++) table[i] = -table[i];
+                }
+                var heap = new TopKHeap(candidates);
+                for (int p = 0; p < probed; p++)
+                {
+                    int list = (int)listIds[p];
+                    float bias = 0;
+                    if (l2)
+                    {
+                        float* c = _centroids + (long)list * dim;
+                        for (int d = 0; d < dim; d++) residual[d] = q[d] - c[d];
+                        _pq!.L2Table(residual, table, books);
+                    }
+                    else bias = coarse[list];
+                    ScanList(list, table, bias, allow, heap);
+                }
+                int found = heap.Count;
+                var keys = new float[found];
+                var found_ids = new long[found];
+                heap.DrainSorted(keys, found_ids);
+                if (refine)
+                {
+                    var exact = new TopKHeap(k);
+                    for (int i = 0; i < found; i++) exact.Push(_distance.Key(q, 1f, (int)found_ids[i]), found_ids[i]);
+                    found = exact.Count;
+                    exact.DrainSorted(keys, found_ids);
+                }
+                int n = Math.Min(k, found);
+                for (int i = 0; i < n; i++)
+                {
+                    ids[i] = found_ids[i];
+                    scores[i] = _distance.Score(keys[i]);
+                }
+                return n;
+            }
+        }
+        finally
+        {
+            _scratch.Add(scratch);
+        }
+    }
+
+    private void ScanList(int list, float* table, float bias, ulong[]? allow, TopKHeap heap)
+    {
+        long start = _offsets[list], end = _offsets[list + 1];
+        byte* code = _codes + start * _m;
+        float threshold = heap.Threshold;
+        int m = _m;
+        for (long e = start; e < end; e++, code += m)
+        {
+            int id = _ids[e];
+            if ((uint)id >= (uint)_count) throw (Exception?)_file?.Corrupt($"list {list} holds row id {id}, outside 0..{_count - 1}") ?? new InvalidOperationException("corrupt list");
+            if (allow is not null && (allow[id >> 6] & (1UL << (id & 63))) == 0) continue;
+            float key = bias;
+            float* t = table;
+            for (int j = 0; j < m; j++, t += ProductQuantizer.Centroids) key += t[code[j]];
+            if (key <= threshold)
+            {
+                heap.Push(key, id);
+                threshold = heap.Threshold;
+            }
+        }
+    }
+
+    public override void Save(string path)
+    {
+        if (_pq is null) throw new InvalidOperationException("train the IVF-PQ index before saving it");
+        if (_offsets == null) BuildLists();
+        var writer = new IndexFileWriter();
+        long[] parameters = [_nlist, _m, NProbe, RefineFactor];
+        writer.Add("PARM", parameters, parameters.Length);
+        writer.Add("CENT", (byte*)_centroids, (long)_nlist * Dimension * 4);
+        writer.Add("PQCB", _codebooksArray!, _codebooksArray!.Length);
+        writer.Add("LOFF", (byte*)_offsets, (_nlist + 1L) * 8);
+        writer.Add("LIDS", (byte*)_ids, _count * 4L);
+        writer.Add("CODE", _codes, (long)_count * _m);
+        if (Metric == VectorMetric.Cosine)
+        {
+            float* inverse = _inverseNormsArray is not null ? IndexDistance.Pin(_inverseNormsArray) : (float*)_file!.Section("INRM", Data.Rows * 4);
+            writer.Add("INRM", (byte*)inverse, Data.Rows * 4);
+        }
+        writer.Write(path, new IndexFileHeader("IVPQ", Metric, Data.ElementType, Dimension, 0, _count, Data.Rows, _file?.Header.VectorSetChecksum ?? _options.VectorSetChecksum, 0), Factory);
+        GC.KeepAlive(this);
+    }
+
+    internal static IvfPqIndex Open(VectorMatrix data, IndexSpec spec, IndexFileReader file) => new(data, file.Header.Metric, spec, file);
+
+    public override void Dispose()
+    {
+        _file?.Dispose();
+    }
+}
