@@ -116,6 +116,8 @@ public sealed class KnnCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDemo
     [InlineData("not valid JSON", "--vector", "[0.1,")]
     [InlineData("no vector set 'text'", "--row", "1", "--vectors", "text")]
     [InlineData("exactly one of", "--row", "1", "--vector", "[1]")]
+    [InlineData("no vector set 'text'", "--row", "1", "--query-vectors", "text")]
+    [InlineData("--query-vectors goes with --row", "--vector", "[1]", "--query-vectors", "image")]
     public void Knn_bad_input_is_a_user_error_with_a_clear_message(string expected, params string[] args)
     {
         CliRun run = CliRun.Of(["knn", demo.Dataset, .. args]);
