@@ -51,6 +51,7 @@ internal static class KnnBench
         // Memory bandwidth: a streaming Vector256 sum over the same vectors, same threads as the search.
         double bandwidth = StreamingReadGBps(baseNpy.DataAddress, (long)bytesF32, Environment.ProcessorCount);
         Emit("memory read (Vector256 streaming sum, all threads)", bandwidth, "GB/s", null, null);
+        Emit("memory read (Vector256 streaming sum, 1 thread)", StreamingReadGBps(baseNpy.DataAddress, (long)bytesF32, 1), "GB/s", null, null);
 
         var searchF32 = ExactSearch.Create(f32, VectorMetric.InnerProduct);
         single = Math.Min(single, queryCount);
