@@ -31,7 +31,7 @@ internal static class KnnCommand
         var queryVectors = new Option<string?>("--query-vectors") { Description = "With --row: take the row's vector from this other vector set (e.g. text, to search the image set); the row itself is then kept.", HelpName = "NAME" };
         var queryFile = new Option<string?>("--query-file") { Description = "Query vectors from a .npy file (f32, f16 or f64; one per row). With more than one, write --out.", HelpName = "Q.npy" };
         var vector = new Option<string?>("--vector") { Description = "Query by this vector, a JSON array: '[0.1, -0.2, ...]'.", HelpName = "JSON" };
-        var k = CommonOptions.PositiveInt("--k", 10, $"How many neighbours (at most {KnnQuery.MaxK:N0} with a dataset).", "K");
+        var k = CommonOptions.PositiveInt("--k", 10, $"How many neighbours per query (at most {KnnQuery.MaxK:N0}).", "K");
         var where = new Option<string?>("--where") { Description = "Only rows for which this SQL expression is true (e.g. \"WIDTH >= 512\").", HelpName = "EXPR" };
         var search = new Option<string?>("--search") { Description = "Only rows whose search columns match this full-text search.", HelpName = "TEXT" };
         var dedupe = new Option<bool>("--dedupe") { Description = "Drop results whose cosine with a better one is at least 0.94 (as clip-retrieval does)." };
