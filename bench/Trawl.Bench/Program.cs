@@ -12,6 +12,8 @@ internal static class Program
         "             " + CaptionsOptions.Usage + "\n" +
         "  laion      one LAION-like part (Parquet + 1M x 768 f16 .npy): ingest time and memory, Parquet decode vs DuckDB\n" +
         "             [--rows N] [--dir DIR]\n" +
+        "  knn        exact kNN: single query f32/f16 and batch against faiss IndexFlatIP, memory bandwidth, recall\n" +
+        "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -28,6 +30,8 @@ internal static class Program
                 }
                 case "laion":
                     return Laion.LaionBenchmark.Run(args[1..]);
+                case "knn":
+                    return Knn.KnnBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

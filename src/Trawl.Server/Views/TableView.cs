@@ -53,13 +53,20 @@ internal static class TableView
                 AppendHeader(sb, r, column);
             sb.Append("</tr></thead><tbody>");
             int rowidColumn = IndexOf(page.Columns, "rowid");
+            // "similar" links carry the search and filters, so the row page's neighbours come from the same rows.
+            var similarQuery = new QueryParams(p.Pairs.Where(kv => !kv.Key.StartsWith('_') || kv.Key is "_search" or "_searchmode")).ToString();
             foreach (var row in page.Rows)
             {
                 sb.Append("<tr>");
                 for (int c = 0; c < page.Columns.Count && c < row.Length; c++)
                 {
                     if (c == rowidColumn && row[c] is long rowid)
-                        sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a></td>");
+                    {
+                        sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a>");
+                        if (r.HasVectors)
+                            sb.Append(" <a class=\"similar-link\" href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid) + similarQuery).Append("#similar\">similar</a>");
+                        sb.Append("</td>");
+                    }
                     else
                         cells.AppendCell(sb, row, c);
                 }
