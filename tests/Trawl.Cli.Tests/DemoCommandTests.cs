@@ -11,8 +11,13 @@ public sealed class DemoCommandTests
         CliRun run = CliRun.Of("demo", "--rows", "3000", "--dir", tmp.Path, "--no-serve").Ok();
         string dataset = Path.Combine(tmp.Path, "demo.trawl");
         Assert.Contains("trawl search", run.Out);
-        JsonElement table = CliRun.Of("info", dataset, "--json").Ok().Json().GetProperty("tables")[0];
+        JsonElement info = CliRun.Of("info", dataset, "--json").Ok().Json();
+        JsonElement table = info.GetProperty("tables")[0];
         Assert.InRange(table.GetProperty("rows").GetInt64(), 2900, 3000);
+        JsonElement image = info.GetProperty("vector_sets")[0];
+        Assert.Equal("image", image.GetProperty("name").GetString());
+        Assert.Equal(table.GetProperty("rows").GetInt64(), image.GetProperty("count").GetInt64());
+        Assert.Contains("vector set", CliRun.Of("info", dataset).Ok().Out);
         Assert.Equal("TEXT", table.GetProperty("search_columns")[0].GetString());
         JsonElement top = CliRun.Of("facets", dataset, "--column", "domain", "--json").Ok().Json().GetProperty("values")[0];
         Assert.Equal("i.pinimg.com", top.GetProperty("value").GetString());

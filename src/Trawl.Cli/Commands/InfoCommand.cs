@@ -4,6 +4,7 @@ using Spectre.Console;
 using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store.Datasets;
+using Trawl.Store.Vectors;
 
 namespace Trawl.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class InfoCommand
     {
         var dataset = CommonOptions.Dataset();
         var json = CommonOptions.Json("the description");
-        var command = new Command("info", "Describe a dataset: its tables, row counts, columns with their types and roles, full-text search columns and size on disk.")
+        var command = new Command("info", "Describe a dataset: its tables, row counts, columns with their types and roles, full-text search columns, vector sets and size on disk.")
         {
             dataset, json,
         };
@@ -22,17 +23,18 @@ internal static class InfoCommand
         {
             using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
             IReadOnlyList<TableInfo> tables = ds.ListTables();
+            IReadOnlyList<VectorSetInfo> sets = ds.ListVectorSets();
             long size = ds.SizeOnDisk();
             if (parse.GetValue(json))
-                WriteJson(terminal.Out, ds, tables, size);
+                WriteJson(terminal.Out, ds, tables, sets, size);
             else
-                WriteText(terminal, ds, tables, size);
+                WriteText(terminal, ds, tables, sets, size);
             return CliExitCode.Ok;
         });
         return command;
     }
 
-    private static void WriteText(CliTerminal terminal, Dataset ds, IReadOnlyList<TableInfo> tables, long size)
+    private static void WriteText(CliTerminal terminal, Dataset ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size)
     {
         var c = CultureInfo.InvariantCulture;
         IAnsiConsole console = Screen.ForOut(terminal);
@@ -56,9 +58,21 @@ internal static class InfoCommand
             }
             console.Write(table);
         }
+        if (sets.Count == 0)
+            return;
+        console.WriteLine();
+        var vectors = new Table().Border(TableBorder.Rounded)
+            .AddColumn("vector set").AddColumn("table").AddColumn("type").AddColumn("dimension").AddColumn("vectors").AddColumn("metric").AddColumn("file");
+        foreach (VectorSetInfo v in sets)
+        {
+            vectors.AddRow(
+                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(v.ElementType),
+                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(v.Metric), new Text(CellText.Sanitize(v.File)));
+        }
+        console.Write(vectors);
     }
 
-    private static void WriteJson(TextWriter output, Dataset ds, IReadOnlyList<TableInfo> tables, long size) =>
+    private static void WriteJson(TextWriter output, Dataset ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size) =>
         new JsonOutput(output).WriteDocument(w =>
         {
             w.WriteStartObject();
@@ -84,6 +98,20 @@ internal static class InfoCommand
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("vector_sets");
+            foreach (VectorSetInfo v in sets)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", v.Name);
+                w.WriteString("table", v.Table);
+                w.WriteString("element_type", v.ElementType);
+                w.WriteNumber("dimension", v.Dimension);
+                w.WriteNumber("count", v.Count);
+                w.WriteString("metric", v.Metric);
+                w.WriteString("file", v.File);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
