@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
+using Trawl.Store.Vectors;
 
 namespace Trawl.Store.Datasets;
 
@@ -20,6 +21,7 @@ public sealed class Dataset : IDisposable
     private volatile ReadConnectionPool _pool;
     private readonly object _stateLock = new();
     private volatile Snapshot _snapshot;
+    private readonly VectorSetCatalog _vectors;
 
     private Dataset(string directory)
     {
@@ -27,6 +29,7 @@ public sealed class Dataset : IDisposable
         _metaDb = DatasetPaths.MetaDb(directory);
         _pool = new ReadConnectionPool(_metaDb);
         _snapshot = LoadSnapshot();
+        _vectors = new VectorSetCatalog(this);
     }
 
     /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
@@ -312,7 +315,24 @@ public sealed class Dataset : IDisposable
     public long SizeOnDisk() =>
         new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
-    public void Dispose() => _pool.Dispose();
+    /// <summary>The dataset's vector sets (from <c>_trawl_vector_sets</c>), by name; empty when there are none.</summary>
+    public IReadOnlyList<VectorSetInfo> ListVectorSets() => _vectors.List();
+
+    /// <summary>A vector set's file, memory-mapped, cached and shared (do not dispose it; the dataset does).
+    /// An unknown name, a missing or damaged file, or a count other than the table's rows is a <see cref="UserErrorException"/>.</summary>
+    public Trawl.Vectors.Storage.VectorSetFile OpenVectorSet(string name) => _vectors.Open(name);
+
+    /// <summary>Exact nearest neighbours in a vector set, optionally among the rows a table query matches.
+    /// Bad input (unknown set or row, wrong dimension, NaN, k out of range) is a <see cref="UserErrorException"/>.</summary>
+    public KnnResult Knn(KnnQuery query) => _vectors.Knn(query);
+
+    public void Dispose()
+    {
+        _vectors.Dispose();
+        _pool.Dispose();
+    }
+
+    internal T ReadWith<T>(Func<SqliteConnection, T> work, TableQuery? query = null) => WithConnection(work, query);
 
     // ---- internals ----------------------------------------------------------------------------
 

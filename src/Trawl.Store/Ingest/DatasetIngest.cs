@@ -27,6 +27,8 @@ public static class DatasetIngest
 
         string meta = DatasetPaths.MetaDb(directory);
         string temp = Path.Combine(directory, $"{DatasetPaths.MetaDbName}.tmp-{Guid.NewGuid():N}"[..(DatasetPaths.MetaDbName.Length + 13)]);
+        VectorIngest.CleanUpLeftovers(directory);
+        VectorIngest? vectors = null;
         try
         {
             if (File.Exists(meta))
@@ -38,7 +40,19 @@ public static class DatasetIngest
             using (var conn = OpenForWriting(temp))
             {
                 Bookkeeping.EnsureSchema(conn);
-                report = new TableLoader(conn, request, progress, cancel).Run();
+                VectorSetRegistry.EnsureSchema(conn);
+                // Pairing and row counts of every part are checked before a single row is written.
+                vectors = new VectorIngest(directory, conn, request);
+                vectors.Validate();
+                report = new TableLoader(conn, request, progress, cancel, vectors).Run();
+                cancel.ThrowIfCancellationRequested();
+                long tableRows = RawSql.ScalarInt64(conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {Sql.SqlNames.Quote(report.Table)}");
+                var sets = vectors.Finish(tableRows);
+                report = new IngestReport(report.Table, report.RowsRead, report.RowsKept, report.RowsFiltered, report.Duplicates, report.ColumnsAdded, report.Elapsed)
+                {
+                    SkippedSources = report.SkippedSources,
+                    VectorSets = sets,
+                };
                 cancel.ThrowIfCancellationRequested();
                 using var wal = conn.CreateCommand();
                 // Readers get WAL so they never block on each other or on a later ingest's copy step.
@@ -46,10 +60,14 @@ public static class DatasetIngest
                 wal.ExecuteNonQuery();
             }
             File.Move(temp, meta, overwrite: true);
+            // After meta.db: a crash between the two renames leaves a set whose count disagrees with its table,
+            // which opening the set reports (never silently misaligned rows).
+            vectors.Commit();
             return report;
         }
         finally
         {
+            vectors?.Dispose();
             DeleteQuietly(temp);
             DeleteQuietly(temp + "-wal");
             DeleteQuietly(temp + "-shm");

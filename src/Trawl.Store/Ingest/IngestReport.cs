@@ -8,4 +8,11 @@ public sealed record IngestReport(
     long RowsFiltered,
     long Duplicates,
     IReadOnlyList<string> ColumnsAdded,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Sources not loaded because the table already holds them (same size and fingerprint).</summary>
+    public int SkippedSources { get; init; }
+
+    /// <summary>Vector sets written by this ingest, with their row counts after it.</summary>
+    public IReadOnlyList<(string Name, long Count, int Dimension)> VectorSets { get; init; } = [];
+}

@@ -37,6 +37,14 @@ public sealed class IngestRequest
     /// Whole-table facets need no index: their counts are cached at ingest.</summary>
     public IReadOnlyList<string> IndexColumns { get; init; } = [];
 
+    /// <summary>Vector sets to load beside the rows: set name → .npy files (or "FILE.npz" / "FILE.npz:MEMBER"), paired
+    /// with <see cref="Sources"/> by the part number in their file names (the last run of digits). Row i of each
+    /// part belongs to row i of its source; rows that --where or --dedupe drop are dropped from every set too.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Vectors { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Element type the vector sets are stored as: "f16" (default; f32 input is converted) or "f32".</summary>
+    public string VectorType { get; init; } = "f16";
+
     /// <summary>Rows per batch read from a source and per insert step.</summary>
     public int BatchRows { get; init; } = 8192;
 }

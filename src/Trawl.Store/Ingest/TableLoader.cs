@@ -26,6 +26,7 @@ internal sealed class TableLoader
     private readonly IngestRequest _request;
     private readonly IProgress<IngestProgress>? _progress;
     private readonly CancellationToken _cancel;
+    private readonly IKeptRowSink? _sink;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _columnsAdded = [];
 
@@ -43,11 +44,14 @@ internal sealed class TableLoader
     private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
     private long _rowsBefore;
     private long _rowsRead, _rowsKept, _rowsFiltered, _duplicates;
+    private int _skippedSources;
     private long _lastProgressTicks = -1;
     private byte[] _scratch = new byte[256];
 
-    public TableLoader(SqliteConnection conn, IngestRequest request, IProgress<IngestProgress>? progress, CancellationToken cancel)
+    /// <param name="sink">told which source rows were kept (after --where and --dedupe), in table order; null for none</param>
+    public TableLoader(SqliteConnection conn, IngestRequest request, IProgress<IngestProgress>? progress, CancellationToken cancel, IKeptRowSink? sink = null)
     {
+        _sink = sink;
         _conn = conn;
         _db = conn.Handle!;
         _request = request;
@@ -57,15 +61,28 @@ internal sealed class TableLoader
 
     public IngestReport Run()
     {
-        _table = _request.Table is { Length: > 0 } t ? ValidateTableName(t) : TableNameFromFile(_request.Sources[0]);
+        _table = _request.Table is { Length: > 0 } t ? ValidateTableName(t)
+            : _request.Vectors.Count > 0 ? PartPairing.StripPartNumber(TableNameFromFile(_request.Sources[0]))
+            : TableNameFromFile(_request.Sources[0]);
         // Cancellation also stops long single statements (the FTS build, index builds) within milliseconds.
         raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
         try
         {
             RawSql.Execute(_db, "BEGIN");
             PrepareTarget();
-            foreach (string source in _request.Sources)
-                LoadSource(source);
+            _sink?.Start(_table, _tableReady ? _nextRowid : 0, _request.Mode == IngestMode.Replace);
+            for (int i = 0; i < _request.Sources.Count; i++)
+            {
+                string source = _request.Sources[i];
+                // Parts already in the table (same size and fingerprint) are skipped, so re-running an ingest
+                // with more parts loads only the new ones.
+                if (_tableReady && _request.Mode != IngestMode.Replace && Bookkeeping.HasSource(_conn, _table, source))
+                {
+                    _skippedSources++;
+                    continue;
+                }
+                LoadSource(source, i);
+            }
             if (!_tableReady)
                 throw new UserErrorException("no sources to ingest");
             Finish();
@@ -79,7 +96,7 @@ internal sealed class TableLoader
         {
             raw.sqlite3_progress_handler(_db, 0, null, null);
         }
-        return new IngestReport(_table, _rowsRead, _rowsKept, _rowsFiltered, _duplicates, _columnsAdded, _clock.Elapsed);
+        return new IngestReport(_table, _rowsRead, _rowsKept, _rowsFiltered, _duplicates, _columnsAdded, _clock.Elapsed) { SkippedSources = _skippedSources };
     }
 
     // ---- table set-up -------------------------------------------------------------------------
@@ -102,6 +119,9 @@ internal sealed class TableLoader
         switch (_request.Mode)
         {
             case IngestMode.Create:
+                // Re-running a part ingest (--vectors) with more parts continues it: the parts it holds are skipped.
+                if (_request.Vectors.Count > 0 && _request.Sources.Any(s => Bookkeeping.HasSource(_conn, existing.Name, s)))
+                    break;
                 throw new UserErrorException($"table '{_table}' already exists in this dataset; use --append to add rows to it or --replace to load it afresh");
             case IngestMode.Replace:
                 if (existing.FtsTable is not null)
@@ -296,7 +316,7 @@ internal sealed class TableLoader
     // ---- loading ------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LoadSource(string path)
+    private void LoadSource(string path, int sourceIndex)
     {
         _cancel.ThrowIfCancellationRequested();
         var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
@@ -351,6 +371,7 @@ internal sealed class TableLoader
         long keptBefore = _rowsKept;
         long sourceRowsKept = 0;
         long rowInSource = 0;
+        _sink?.BeginSource(sourceIndex, reader.RowCount);
 
         while (has)
         {
@@ -403,6 +424,7 @@ internal sealed class TableLoader
                 if (rc != raw.SQLITE_DONE)
                     ThrowInsertError(rc, path, batch, r, rowInSource + r, schema);
                 raw.sqlite3_reset(insert);
+                _sink?.Keep(rowInSource + r);
                 _nextRowid++;
                 _rowsKept++;
                 sourceRowsKept++;
@@ -416,6 +438,7 @@ internal sealed class TableLoader
                 batch = next;
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
+        _sink?.EndSource(sourceIndex, rowInSource);
         // Columns this source lacks were stored as NULL.
         foreach (var c in _columns)
         {

@@ -151,6 +151,18 @@ internal static class Bookkeeping
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Whether the table already holds a source of this file's size and fingerprint.</summary>
+    public static bool HasSource(SqliteConnection conn, string table, string path)
+    {
+        var info = new FileInfo(path);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """SELECT count(*) FROM _trawl_sources WHERE "table" = $t AND size = $size AND fast_hash = $hash""";
+        cmd.Parameters.AddWithValue("$t", table);
+        cmd.Parameters.AddWithValue("$size", info.Length);
+        cmd.Parameters.AddWithValue("$hash", FastFileHash.Compute(path));
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     public static void WriteFacetStat(SqliteConnection conn, string table, string column, long distinct, bool capped)
     {
         using var cmd = conn.CreateCommand();

@@ -56,7 +56,9 @@ public sealed class VectorSetWriter : IDisposable
             return;
         }
         if (ElementType != VectorElementType.Float16) throw new InvalidOperationException($"float rows cannot be appended to a {ElementType} set");
-        Span<Half> buffer = stackalloc Half[4096];
+        // Whole rows per chunk: Count grows by the rows each write holds, so a partial row would be lost.
+        Span<Half> buffer = Dimension <= 4096 ? stackalloc Half[4096] : new Half[Dimension];
+        buffer = buffer[..(Math.Max(1, buffer.Length / Dimension) * Dimension)];
         while (!rows.IsEmpty)
         {
             int n = Math.Min(rows.Length, buffer.Length);

@@ -1,0 +1,244 @@
+using Microsoft.Data.Sqlite;
+using Trawl.Formats.Tables;
+using Trawl.Store.Storage;
+using Trawl.Vectors;
+
+namespace Trawl.Store.Ingest;
+
+/// <summary>
+/// The vector side of an ingest. Before anything is written, every source is paired with its vector part
+/// of each set and row counts are compared (Parquet footers and .npy headers). During loading it follows
+/// <see cref="TableLoader"/>'s kept rows. Each set is written whole to a new file (earlier rows copied first,
+/// when appending) completed under a pending name; <see cref="Commit"/> renames those into place after meta.db
+/// was renamed, and disposing without committing deletes them. So a failed ingest leaves every file as it was.
+/// </summary>
+internal sealed class VectorIngest : IKeptRowSink, IDisposable
+{
+    public const string Folder = "vectors";
+
+    private readonly string _directory;
+    private readonly SqliteConnection _conn;
+    private readonly IngestRequest _request;
+    private readonly VectorElementType _type;
+    private readonly List<Dictionary<string, VectorPart>> _parts = [];
+    private readonly Dictionary<string, VectorSetAppender> _sets = new(StringComparer.Ordinal);
+    private readonly List<(string Pending, string Final)> _renames = [];
+    private readonly List<string> _deleteAfterCommit = [];
+    private string _table = "";
+    private VectorSetAppender[] _active = [];
+    private string _source = "";
+    private bool _committed;
+    private long _existingRows;
+    private bool _replacing;
+    private List<VectorSetRegistry.Entry> _registered = [];
+
+    public VectorIngest(string directory, SqliteConnection conn, IngestRequest request)
+    {
+        _directory = directory;
+        _conn = conn;
+        _request = request;
+        _type = request.VectorType.ToLowerInvariant() switch
+        {
+            "f16" or "float16" => VectorElementType.Float16,
+            "f32" or "float32" => VectorElementType.Float32,
+            _ => throw new UserErrorException($"--vector-type '{request.VectorType}': use f16 or f32"),
+        };
+        foreach (string name in request.Vectors.Keys)
+        {
+            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                throw new UserErrorException($"--vectors '{name}': a vector set name is letters, digits, '_' and '-'");
+        }
+    }
+
+    public bool Any => _request.Vectors.Count > 0;
+
+    private static string ElementName(VectorElementType type) => type == VectorElementType.Float16 ? "f16" : "f32";
+
+    /// <summary>Removes pending files an interrupted ingest left behind (the caller holds the ingest lock).</summary>
+    public static void CleanUpLeftovers(string directory)
+    {
+        string folder = Path.Combine(directory, Folder);
+        if (!Directory.Exists(folder))
+            return;
+        foreach (string f in Directory.EnumerateFiles(folder))
+        {
+            string n = Path.GetFileName(f);
+            if (n.Contains(".pending-", StringComparison.Ordinal) || n.EndsWith(".tmp", StringComparison.Ordinal))
+                TryDelete(f);
+        }
+    }
+
+    /// <summary>Pairs sources with vector parts and checks their row counts; nothing is written yet.</summary>
+    public void Validate()
+    {
+        if (!Any)
+            return;
+        var pairs = PartPairing.Pair(_request.Sources, _request.Vectors);
+        string folder = Path.Combine(_directory, Folder);
+        Directory.CreateDirectory(folder);
+        var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
+        for (int i = 0; i < _request.Sources.Count; i++)
+        {
+            var parts = new Dictionary<string, VectorPart>(StringComparer.Ordinal);
+            _parts.Add(parts);
+            long? rows;
+            using (var reader = TableReaders.Open(_request.Sources[i], options))
+                rows = reader.RowCount;
+            foreach (var (set, spec) in pairs[i])
+            {
+                var part = VectorPart.Open(spec, folder);
+                parts[set] = part;
+                if (rows is { } n && n != part.Rows)
+                    throw new UserErrorException($"{_request.Sources[i]} has {n} rows but {part.Label} has {part.Rows} vectors; each part's rows and vectors must match one to one");
+            }
+        }
+        foreach (string set in _request.Vectors.Keys)
+        {
+            var dims = _parts.Select(p => p[set]).ToList();
+            var odd = dims.FirstOrDefault(p => p.Dimension != dims[0].Dimension);
+            if (odd is not null)
+                throw new UserErrorException($"--vectors {set}: {dims[0].Label} has dimension {dims[0].Dimension} but {odd.Label} has {odd.Dimension}");
+        }
+    }
+
+    public void Start(string table, long existingRows, bool replacing)
+    {
+        _table = table;
+        var registered = VectorSetRegistry.ReadAll(_conn);
+        foreach (var e in registered.Where(e => e.Table.Equals(table, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (!_request.Vectors.ContainsKey(e.Name))
+            {
+                if (replacing)
+                {
+                    // The table is loaded afresh without this set: its rows no longer match.
+                    _deleteAfterCommit.Add(Path.Combine(_directory, e.File));
+                    continue;
+                }
+                if (Any || existingRows > 0)
+                    throw new UserErrorException($"table '{table}' has vector set '{e.Name}'; give --vectors {e.Name}=... for the new rows too (or use --replace)");
+            }
+        }
+        foreach (var e in registered.Where(e => !e.Table.Equals(table, StringComparison.OrdinalIgnoreCase) && _request.Vectors.ContainsKey(e.Name)))
+            throw new UserErrorException($"vector set '{e.Name}' already belongs to table '{e.Table}'; choose another set name");
+        _existingRows = existingRows;
+        _replacing = replacing;
+        _registered = registered;
+    }
+
+    /// <summary>Opens the new set files (copying the earlier rows) when the first source starts; an ingest that
+    /// skips every part leaves the sets untouched.</summary>
+    private void EnsureWriters()
+    {
+        if (!Any || _sets.Count > 0)
+            return;
+        string table = _table;
+        long existingRows = _existingRows;
+        bool replacing = _replacing;
+        var registered = _registered;
+        string folder = Path.Combine(_directory, Folder);
+        Directory.CreateDirectory(folder);
+        foreach (string name in _request.Vectors.Keys)
+        {
+            int dimension = _parts[0][name].Dimension;
+            string final = Path.Combine(folder, $"{name}.{ElementName(_type)}");
+            string pending = $"{final}.pending-{Guid.NewGuid():N}"[..(final.Length + 17)];
+            var appender = new VectorSetAppender(name, pending, _type, dimension);
+            _sets[name] = appender;
+            _renames.Add((pending, final));
+            var old = registered.FirstOrDefault(e => e.Name == name && e.Table.Equals(table, StringComparison.OrdinalIgnoreCase));
+            if (old is not null && !replacing && existingRows > 0)
+                appender.CopyExisting(Path.Combine(_directory, old.File), existingRows);
+            else if (old is null && existingRows > 0)
+                throw new UserErrorException($"table '{table}' already has {existingRows} rows without vectors; vector set '{name}' can only be added with --replace");
+            if (old is not null && !Path.GetFullPath(Path.Combine(_directory, old.File)).Equals(Path.GetFullPath(final), StringComparison.Ordinal))
+                _deleteAfterCommit.Add(Path.Combine(_directory, old.File));
+        }
+    }
+
+    public void BeginSource(int sourceIndex, long? rowCount)
+    {
+        if (!Any)
+            return;
+        EnsureWriters();
+        _source = _request.Sources[sourceIndex];
+        _active = new VectorSetAppender[_sets.Count];
+        int k = 0;
+        foreach (var (name, appender) in _sets)
+        {
+            appender.BeginPart(_parts[sourceIndex][name]);
+            _active[k++] = appender;
+        }
+    }
+
+    public void Keep(long sourceRow)
+    {
+        foreach (var a in _active)
+            a.Keep(sourceRow, _source);
+    }
+
+    public void EndSource(int sourceIndex, long rowsRead)
+    {
+        foreach (var a in _active)
+            a.EndPart(_source, rowsRead);
+        _active = [];
+    }
+
+    /// <summary>Completes every set under its pending name and records it in the (temporary) meta.db.</summary>
+    public IReadOnlyList<(string Name, long Count, int Dimension)> Finish(long tableRows)
+    {
+        var written = new List<(string, long, int)>();
+        if (_replacing)
+            EnsureWriters();
+        if (_table.Length > 0)
+        {
+            foreach (var e in VectorSetRegistry.ReadAll(_conn).Where(e => e.Table.Equals(_table, StringComparison.OrdinalIgnoreCase) && !_request.Vectors.ContainsKey(e.Name)))
+            {
+                // Only reached when replacing (Start refuses otherwise): the set no longer matches the table.
+                using var cmd = _conn.CreateCommand();
+                cmd.CommandText = "DELETE FROM _trawl_vector_sets WHERE name = $n";
+                cmd.Parameters.AddWithValue("$n", e.Name);
+                cmd.ExecuteNonQuery();
+            }
+        }
+        foreach (var (name, appender) in _sets)
+        {
+            appender.Complete();
+            if (appender.Count != tableRows)
+                throw new InvalidOperationException($"vector set '{name}' has {appender.Count} rows but table '{_table}' has {tableRows}");
+            string final = _renames.First(r => r.Pending == appender.PendingPath).Final;
+            VectorSetRegistry.Upsert(_conn, new VectorSetRegistry.Entry(name, _table, $"{Folder}/{Path.GetFileName(final)}", ElementName(_type),
+                appender.Dimension, appender.Count, "ip", appender.Checksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)));
+            written.Add((name, appender.Count, appender.Dimension));
+        }
+        return written;
+    }
+
+    /// <summary>After meta.db is in place: moves the new vector files into place.</summary>
+    public void Commit()
+    {
+        foreach (var (pending, final) in _renames)
+            File.Move(pending, final, overwrite: true);
+        _committed = true;
+        foreach (string f in _deleteAfterCommit)
+            TryDelete(f);
+    }
+
+    public void Dispose()
+    {
+        foreach (var a in _sets.Values)
+            a.Dispose();
+        foreach (var p in _parts.SelectMany(p => p.Values))
+            p.Dispose();
+        if (!_committed)
+        {
+            foreach (var (pending, _) in _renames)
+                TryDelete(pending);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Trawl.Store.Vectors;
+
+/// <summary>The neighbours found, best first: the table's columns (rowid first) plus their similarity.</summary>
+/// <param name="VectorSet">The set searched.</param>
+/// <param name="Columns">Column names of <paramref name="Rows"/> ("rowid" first; no similarity column).</param>
+/// <param name="Rows">The neighbours' rows, best first.</param>
+/// <param name="Similarities">Similarity of each row, larger is nearer: the inner product or cosine, or for the
+/// l2 metric the negated squared distance.</param>
+/// <param name="Dropped">Results dropped as near-duplicates of better ones (0 without deduplication).</param>
+/// <param name="Elapsed">Time taken.</param>
+public sealed record KnnResult(
+    VectorSetInfo VectorSet,
+    IReadOnlyList<string> Columns,
+    IReadOnlyList<object?[]> Rows,
+    IReadOnlyList<float> Similarities,
+    int Dropped,
+    TimeSpan Elapsed);
