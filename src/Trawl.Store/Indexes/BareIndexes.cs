@@ -103,4 +103,19 @@ public static class BareIndexes
             index?.Dispose();
         }
     }
+
+    /// <summary>Rows, dimension and bytes per stored vector of a base .npy (for choosing an index).</summary>
+    public static (long Rows, int Dimension, int VectorBytes) Describe(string basePath)
+    {
+        using var base_ = NpyVectors.Open(basePath, "the base");
+        return (base_.Matrix.Rows, base_.Matrix.Dimension, (int)base_.Matrix.RowBytes);
+    }
+
+    /// <summary><see cref="IndexRecall.Estimate"/> for an index file over a base .npy.</summary>
+    public static RecallEstimate EstimateRecall(string basePath, string indexPath, int queries = IndexRecall.DefaultQueries, int k = IndexRecall.DefaultK)
+    {
+        using var base_ = NpyVectors.Open(basePath, "the base");
+        using IVectorIndex index = VectorIndexFactory.Open(indexPath, base_.Matrix, base_.Checksum());
+        return IndexRecall.Estimate(index, null, queries, k);
+    }
 }
