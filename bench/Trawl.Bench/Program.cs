@@ -4,7 +4,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: Trawl.Bench <benchmark> (none yet)");
+        if (args.Length > 0 && args[0] == "ann")
+            return Ann.AnnBenchmark.Run(args[1..]);
+        Console.Error.WriteLine("usage: Trawl.Bench <benchmark>: ann");
         return 1;
     }
 }
