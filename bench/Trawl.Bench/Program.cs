@@ -4,9 +4,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "knn")
+            return Knn.KnnBench.Run(args[1..]);
         if (args.Length > 0 && args[0] == "ann")
             return Ann.AnnBenchmark.Run(args[1..]);
-        Console.Error.WriteLine("usage: Trawl.Bench <benchmark>: ann");
+        Console.Error.WriteLine("usage: Trawl.Bench knn [--n 200000] [--nq 1000] [--dir /tmp/trawl-knn]\n       Trawl.Bench ann [--n 200000] [--nq 1000] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100]");
         return 1;
     }
 }

@@ -53,6 +53,7 @@ internal static class Cli
             CatCommand.Create(terminal),
             ServeCommand.Create(terminal),
             DemoCommand.Create(terminal),
+            KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
         };
         return root;

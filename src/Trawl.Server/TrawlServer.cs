@@ -76,6 +76,7 @@ public static class TrawlServer
         var table = new TableEndpoint(state);
         var row = new RowEndpoint(state);
         var query = new QueryEndpoint(state);
+        var knn = new KnnEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
@@ -83,6 +84,8 @@ public static class TrawlServer
         Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
         Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
         Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
+        Get(app, "/{db}/-/knn", (HttpContext c, string db) => knn.Get(c, db));
+        app.MapPost("/{db}/-/knn", (HttpContext c, string db) => knn.Post(c, db));
         Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
         Get(app, "/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));

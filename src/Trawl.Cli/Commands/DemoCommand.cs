@@ -67,12 +67,16 @@ internal static class DemoCommand
             };
             IngestReport report = IngestProgressDisplay.Run(terminal, (progress, cancel) => DatasetIngest.Run(datasetPath, request, progress, cancel));
             terminal.Out.WriteLine(IngestCommand.Summary(datasetPath, report));
+            clock.Restart();
+            long vectors = DemoEmbeddings.WriteVectorSet(datasetPath, TableName, "TEXT", seed);
+            terminal.Err.WriteLine($"trawl: wrote {vectors.ToString("N0", c)} '{DemoEmbeddings.SetName}' vectors ({DemoEmbeddings.Dimension}-dim f16, from the captions' words) in {clock.Elapsed.TotalSeconds.ToString("0.0", c)} s");
             terminal.Out.WriteLine($"""
                 Try:
                   trawl info {datasetPath}
                   trawl search {datasetPath} "cat" --limit 5
                   trawl facets {datasetPath} --column domain
                   trawl facets {datasetPath} --column NSFW --search "golden retriever"
+                  trawl knn {datasetPath} --row 0 --k 5
                   trawl sql {datasetPath} "select NSFW, count(*), avg(similarity) from {TableName} group by NSFW"
                 """);
             return report;

@@ -55,8 +55,31 @@ internal sealed class RowEndpoint(ServerState state)
             sb.Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
+        AppendSimilar(sb, dataset, table, rowid);
         return Responses.Html(context, PageLayout.Render($"{table.Name} {rowid}",
             [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb(table.Name, Links.Table(dataset.Name, table.Name)), new Crumb(rowid.ToString(CultureInfo.InvariantCulture), null)],
             sb.ToString()));
+    }
+
+    /// <summary>The row's nearest neighbours in each vector set of its table; a set that cannot be searched says why in its place.</summary>
+    private static void AppendSimilar(StringBuilder sb, Store.Datasets.Dataset dataset, Store.Datasets.TableInfo table, long rowid)
+    {
+        var sets = dataset.ListVectorSets().Where(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (sets.Count == 0)
+            return;
+        sb.Append("<div id=\"similar\">");
+        foreach (var set in sets)
+        {
+            try
+            {
+                var result = dataset.Knn(new Store.Vectors.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK });
+                KnnGrid.Append(sb, dataset.Name, table, set, result, null);
+            }
+            catch (Store.UserErrorException e)
+            {
+                KnnGrid.Append(sb, dataset.Name, table, set, null, e.Message);
+            }
+        }
+        sb.Append("</div>");
     }
 }

@@ -117,6 +117,7 @@ internal sealed class TableEndpoint(ServerState state)
             FacetsTimedOut = timedOut,
             HistogramsTimedOut = histogramsTimedOut,
             TimeLimitMs = limit.TotalMilliseconds,
+            HasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)),
         };
 
         if (format == OutputFormat.Json)

@@ -27,5 +27,6 @@ internal static class OutputFormats
     public static bool WantsJsonErrors(string path) =>
         path.EndsWith(".json", StringComparison.Ordinal)
         || path.EndsWith(".jsonl", StringComparison.Ordinal)
-        || path.EndsWith(".csv", StringComparison.Ordinal);
+        || path.EndsWith(".csv", StringComparison.Ordinal)
+        || path.EndsWith("/-/knn", StringComparison.Ordinal);
 }

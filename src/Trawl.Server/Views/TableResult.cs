@@ -25,6 +25,9 @@ internal sealed record TableResult(
 
     public double TimeLimitMs { get; init; }
 
+    /// <summary>The table has a vector set: each row gets a "similar" link to its row page's neighbours.</summary>
+    public bool HasVectors { get; init; }
+
     /// <summary>The query string the facet links start from: no cursor, and the default facets made explicit so
     /// they stay on screen after a click.</summary>
     public QueryParams FacetBase()

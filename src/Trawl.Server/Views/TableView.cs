@@ -59,7 +59,12 @@ internal static class TableView
                 for (int c = 0; c < page.Columns.Count && c < row.Length; c++)
                 {
                     if (c == rowidColumn && row[c] is long rowid)
-                        sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a></td>");
+                    {
+                        sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a>");
+                        if (r.HasVectors)
+                            sb.Append(" <a class=\"similar-link\" href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("#similar\">similar</a>");
+                        sb.Append("</td>");
+                    }
                     else
                         cells.AppendCell(sb, row, c);
                 }

@@ -326,6 +326,11 @@ public sealed class Dataset : IDisposable
     /// Bad input (unknown set or row, wrong dimension, NaN, k out of range) is a <see cref="UserErrorException"/>.</summary>
     public KnnResult Knn(KnnQuery query) => _vectors.Knn(query);
 
+    /// <summary>Many queries at once (row-major, the set's dimension) as one blocked scan, with the template's set, k,
+    /// deduplication and filter (its Row and Vector must be empty). Ids are rowids; scores are the metric's own
+    /// (similarity for ip and cosine, squared distance for l2). No table rows are fetched.</summary>
+    public IReadOnlyList<Trawl.Vectors.Search.SearchResult> KnnBatch(KnnQuery template, ReadOnlySpan<float> queries) => _vectors.KnnBatch(template, queries);
+
     public void Dispose()
     {
         _vectors.Dispose();

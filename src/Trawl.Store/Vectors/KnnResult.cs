@@ -14,4 +14,10 @@ public sealed record KnnResult(
     IReadOnlyList<object?[]> Rows,
     IReadOnlyList<float> Similarities,
     int Dropped,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The name to give the similarity beside the row's columns: "similarity", or "_similarity" when the
+    /// table has its own column of that name (LAION's CLIP score does).</summary>
+    public string SimilarityName =>
+        Columns.Any(c => c.Equals("similarity", StringComparison.OrdinalIgnoreCase)) ? "_similarity" : "similarity";
+}

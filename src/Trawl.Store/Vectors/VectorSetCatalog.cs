@@ -176,6 +176,39 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed);
     }
 
+    public SearchResult[] KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var info = Get(template.VectorSet);
+        if (template.K < 1 || template.K > KnnQuery.MaxK)
+            throw new UserErrorException($"k must be between 1 and {KnnQuery.MaxK:N0}, not {template.K}");
+        if (template.Row is not null || template.Vector is not null)
+            throw new UserErrorException("a batch takes its queries as a matrix; leave Row and Vector empty");
+        var set = OpenChecked(info);
+        int dim = set.File.Matrix.Dimension;
+        if (queries.Length % dim != 0)
+            throw new UserErrorException($"{queries.Length} values is not a whole number of {dim}-dimensional queries (vector set '{info.Name}' has dimension {dim})");
+        for (int i = 0; i < queries.Length; i++)
+        {
+            if (!float.IsFinite(queries[i]))
+                throw new UserErrorException($"query {i / dim} component {i % dim} is {queries[i]}; every component must be a finite number");
+        }
+        var table = dataset.GetTable(info.Table);
+        var filter = AllowList(template, table, set.File.Matrix.Rows);
+        try
+        {
+            return set.Search.SearchBatch(queries, template.K, new SearchOptions
+            {
+                Filter = filter,
+                DeduplicateAboveCosine = template.Deduplicate ? SearchOptions.DefaultDeduplicationCosine : null,
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserErrorException($"vector set '{info.Name}': {e.Message}", e);
+        }
+    }
+
     /// <summary>The rows the filter matches (and not the query row), as a bitmap over the set's rows; null when every row is allowed.</summary>
     private RowFilter? AllowList(KnnQuery query, TableInfo table, long rowCount)
     {

@@ -135,6 +135,24 @@ public sealed class KnnTests(VectorDataset data) : IClassFixture<VectorDataset>
     }
 
     [Fact]
+    public void KnnBatch_with_a_filter_equals_one_query_at_a_time()
+    {
+        var filter = new TableQuery { Table = VectorDataset.Table, Filters = [new ColumnFilter("category", FilterOp.In, "alpha,gamma")] };
+        var template = new KnnQuery { VectorSet = "half", K = 9, Filter = filter };
+        var queries = Enumerable.Range(20, 6).Select(RandomQuery).ToArray();
+        var batch = data.Dataset.KnnBatch(template, queries.SelectMany(q => q).ToArray());
+        Assert.Equal(queries.Length, batch.Count);
+        for (int i = 0; i < queries.Length; i++)
+        {
+            var single = data.Dataset.Knn(template with { Vector = queries[i] });
+            Assert.Equal(Ids(single), batch[i].Ids);
+            Assert.All(batch[i].Ids, id => Assert.Contains((string?)data.Rows.Rows[(int)id][2], new[] { "alpha", "gamma" }));
+        }
+        Assert.Throws<UserErrorException>(() => data.Dataset.KnnBatch(template, new float[D + 1]));
+        Assert.Throws<UserErrorException>(() => data.Dataset.KnnBatch(template with { Row = 1 }, new float[D]));
+    }
+
+    [Fact]
     public void Bad_queries_are_user_errors_with_clear_messages()
     {
         var ds = data.Dataset;

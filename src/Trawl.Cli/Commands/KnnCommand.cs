@@ -1,0 +1,343 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Spectre.Console;
+using Trawl.Cli.Input;
+using Trawl.Cli.Output;
+using Trawl.Formats.NumPy;
+using Trawl.Store;
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+using Trawl.Store.Vectors;
+using Trawl.Vectors;
+using Trawl.Vectors.Search;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl knn</c>: exact nearest neighbours in a dataset's vector set, or between bare .npy files.</summary>
+internal static class KnnCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var dataset = new Argument<string?>("DATASET")
+        {
+            Description = "The dataset folder (NAME.trawl); leave it out with --base to search bare .npy files.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var vectors = new Option<string?>("--vectors") { Description = "The dataset's vector set to search (default: its only one).", HelpName = "NAME" };
+        var row = new Option<long?>("--row") { Description = "Query by this row's own vector (the row itself is left out).", HelpName = "ROWID" };
+        var queryFile = new Option<string?>("--query-file") { Description = "Query vectors from a .npy file (f32, f16 or f64; one per row). With more than one, write --out.", HelpName = "Q.npy" };
+        var vector = new Option<string?>("--vector") { Description = "Query by this vector, a JSON array: '[0.1, -0.2, ...]'.", HelpName = "JSON" };
+        var k = CommonOptions.PositiveInt("--k", 10, $"How many neighbours (at most {KnnQuery.MaxK:N0} with a dataset).", "K");
+        var where = new Option<string?>("--where") { Description = "Only rows for which this SQL expression is true (e.g. \"WIDTH >= 512\").", HelpName = "EXPR" };
+        var search = new Option<string?>("--search") { Description = "Only rows whose search columns match this full-text search.", HelpName = "TEXT" };
+        var dedupe = new Option<bool>("--dedupe") { Description = "Drop results whose cosine with a better one is at least 0.94 (as clip-retrieval does)." };
+        var json = CommonOptions.Json("the neighbours (or the summary for --base)");
+        var columns = new Option<string[]>("--columns") { Description = "Columns to show in the table, in order (comma-separated or repeated).", HelpName = "A,B" };
+        var baseFile = new Option<string?>("--base") { Description = "Search this .npy file of vectors (f32 or f16) instead of a dataset.", HelpName = "BASE.npy" };
+        var queries = new Option<string?>("--queries") { Description = "With --base: the query vectors (.npy).", HelpName = "Q.npy" };
+        var output = new Option<string?>("--out") { Description = "Write the neighbours' ids here as an int32 .npy (queries × k; -1 where fewer were found).", HelpName = "KNNS.npy" };
+        var outDists = new Option<string?>("--out-dists") { Description = "Write the scores here as a float32 .npy (similarity; squared distance for --metric l2).", HelpName = "DISTS.npy" };
+        var metric = new Option<string?>("--metric") { Description = "With --base: ip (default), cosine or l2.", HelpName = "ip|cosine|l2" };
+
+        var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
+        {
+            dataset, vectors, row, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
+        };
+        command.SetAction(parse =>
+        {
+            string? basePath = parse.GetValue(baseFile);
+            if (basePath is not null)
+            {
+                if (parse.GetValue(dataset) is not null)
+                    throw new UserErrorException("give either a DATASET or --base BASE.npy, not both");
+                if (parse.GetValue(row) is not null || parse.GetValue(vector) is not null || parse.GetValue(queryFile) is not null)
+                    throw new UserErrorException("with --base, give the queries with --queries Q.npy");
+                if (parse.GetValue(where) is not null || parse.GetValue(search) is not null || parse.GetValue(vectors) is not null)
+                    throw new UserErrorException("--where, --search and --vectors need a DATASET");
+                return RunBare(terminal, basePath, parse.GetValue(queries) ?? throw new UserErrorException("--base needs --queries Q.npy"),
+                    parse.GetValue(k), parse.GetValue(output), parse.GetValue(outDists), parse.GetValue(metric), parse.GetValue(dedupe), parse.GetValue(json));
+            }
+            string path = parse.GetValue(dataset) ?? throw new UserErrorException("give a DATASET (or --base BASE.npy --queries Q.npy)");
+            if (parse.GetValue(queries) is not null || parse.GetValue(metric) is not null)
+                throw new UserErrorException("--queries and --metric go with --base; with a dataset use --query-file and the set's own metric");
+            int given = (parse.GetValue(row) is null ? 0 : 1) + (parse.GetValue(vector) is null ? 0 : 1) + (parse.GetValue(queryFile) is null ? 0 : 1);
+            if (given != 1)
+                throw new UserErrorException("give exactly one of --row ROWID, --vector '[...]' and --query-file Q.npy");
+            using Dataset ds = Dataset.Open(path);
+            var set = ChooseSet(ds, parse.GetValue(vectors));
+            var filter = new TableQuery { Table = set.Table, Search = parse.GetValue(search), Where = parse.GetValue(where) };
+            var template = new KnnQuery { VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter };
+            if (parse.GetValue(queryFile) is { } qf)
+            {
+                float[][] many = ReadQueries(qf, set.Dimension);
+                string? outPath = parse.GetValue(output);
+                if (many.Length != 1 || outPath is not null)
+                    return RunMany(terminal, ds, template, many, outPath ?? throw new UserErrorException($"{qf} holds {many.Length} queries; write them with --out KNNS.npy"),
+                        parse.GetValue(outDists), parse.GetValue(json));
+                template = template with { Vector = many[0] };
+            }
+            else if (parse.GetValue(vector) is { } text)
+                template = template with { Vector = ParseVector(text) };
+            else
+                template = template with { Row = parse.GetValue(row) };
+            if (parse.GetValue(output) is not null || parse.GetValue(outDists) is not null)
+                throw new UserErrorException("--out and --out-dists go with --query-file (or --base)");
+            var result = ds.Knn(template);
+            if (parse.GetValue(json))
+                WriteJson(terminal, result, template);
+            else
+                WriteTable(terminal, ds.GetTable(set.Table), result, ColumnList.Parse(parse.GetValue(columns)));
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static VectorSetInfo ChooseSet(Dataset ds, string? name)
+    {
+        if (name is not null)
+            return ds.ListVectorSets().FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UserErrorException(ds.ListVectorSets().Count == 0
+                    ? $"dataset '{ds.Name}' has no vector sets; ingest vectors with --vectors"
+                    : $"dataset '{ds.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", ds.ListVectorSets().Select(s => s.Name))})");
+        var sets = ds.ListVectorSets();
+        return sets.Count switch
+        {
+            0 => throw new UserErrorException($"dataset '{ds.Name}' has no vector sets; ingest vectors with --vectors"),
+            1 => sets[0],
+            _ => throw new UserErrorException($"dataset '{ds.Name}' has several vector sets; choose one with --vectors NAME ({string.Join(", ", sets.Select(s => s.Name))})"),
+        };
+    }
+
+    /// <summary>A JSON array of finite numbers.</summary>
+    internal static float[] ParseVector(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw new UserErrorException("--vector must be a JSON array of numbers, e.g. '[0.1, -0.2, 0.3]'");
+            var values = new List<float>();
+            foreach (var e in doc.RootElement.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
+                    throw new UserErrorException($"--vector: item {values.Count} ({e.GetRawText()}) is not a finite number");
+                values.Add((float)d);
+            }
+            if (values.Count == 0)
+                throw new UserErrorException("--vector: the array is empty");
+            return values.ToArray();
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"--vector is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every row of a 1-d or 2-d float .npy file as a float array; the width must be <paramref name="dimension"/> when given.</summary>
+    internal static float[][] ReadQueries(string path, int? dimension)
+    {
+        using var npy = NpyFile.Open(path);
+        if (npy.Shape.Count is not (1 or 2))
+            throw new UserErrorException($"{path}: expected a 2-d array (queries × dimension), not shape ({string.Join(", ", npy.Shape)})");
+        long rows = npy.Shape.Count == 1 ? 1 : npy.Rows;
+        int width = (int)(npy.Shape.Count == 1 ? npy.Shape[0] : npy.Columns);
+        if (dimension is { } d && width != d)
+            throw new UserErrorException($"{path}: the queries have {width} components but the vectors have dimension {d}");
+        var result = new float[rows][];
+        for (long r = 0; r < rows; r++)
+        {
+            var q = new float[width];
+            var bytes = npy.Shape.Count == 1 ? AllBytes(npy) : npy.RowBytes(r);
+            ConvertRow(npy, bytes, q, path, r);
+            result[r] = q;
+        }
+        return result;
+    }
+
+    private static unsafe ReadOnlySpan<byte> AllBytes(NpyFile npy) => new((void*)npy.DataAddress, checked((int)npy.DataLength));
+
+    private static void ConvertRow(NpyFile npy, ReadOnlySpan<byte> bytes, Span<float> q, string path, long row)
+    {
+        switch (npy.Type)
+        {
+            case NpyFile.ElementType.Float32:
+                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(q);
+                break;
+            case NpyFile.ElementType.Float16:
+                var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+                for (int i = 0; i < q.Length; i++) q[i] = (float)halves[i];
+                break;
+            case NpyFile.ElementType.Float64:
+                var doubles = MemoryMarshal.Cast<byte, double>(bytes);
+                for (int i = 0; i < q.Length; i++) q[i] = (float)doubles[i];
+                break;
+            default:
+                throw new UserErrorException($"{path}: queries must be float32, float16 or float64, not {npy.Type}");
+        }
+        for (int i = 0; i < q.Length; i++)
+        {
+            if (!float.IsFinite(q[i]))
+                throw new UserErrorException($"{path}: query {row} component {i} is {q[i]}; components must be finite numbers");
+        }
+    }
+
+    private static int RunMany(CliTerminal terminal, Dataset ds, KnnQuery template, float[][] many, string outPath, string? distsPath, bool json)
+    {
+        var clock = Stopwatch.StartNew();
+        int k = template.K;
+        int dim = many.Length == 0 ? 0 : many[0].Length;
+        var flat = new float[many.Length * dim];
+        for (int q = 0; q < many.Length; q++)
+            many[q].CopyTo(flat, q * dim);
+        var results = ds.KnnBatch(template, flat);
+        var (ids, scores, dropped) = Flatten(results, k);
+        NpyFile.Write<int>(outPath, ids, many.Length, k);
+        if (distsPath is not null)
+            NpyFile.Write<float>(distsPath, scores, many.Length, k);
+        WriteSummary(terminal, json, many.Length, ds.OpenVectorSet(template.VectorSet).Header.Count, k, clock.Elapsed, outPath, distsPath, dropped);
+        return CliExitCode.Ok;
+    }
+
+    /// <summary>Ids (int32, -1 where fewer were found) and scores (NaN there), queries × k, and the duplicates dropped.</summary>
+    private static (int[] Ids, float[] Scores, long Dropped) Flatten(IReadOnlyList<SearchResult> results, int k)
+    {
+        var ids = new int[results.Count * k];
+        var scores = new float[results.Count * k];
+        Array.Fill(ids, -1);
+        Array.Fill(scores, float.NaN);
+        long dropped = 0;
+        for (int q = 0; q < results.Count; q++)
+        {
+            dropped += results[q].DuplicatesDropped;
+            for (int i = 0; i < results[q].Count; i++)
+            {
+                ids[q * k + i] = checked((int)results[q].Ids[i]);
+                scores[q * k + i] = results[q].Scores[i];
+            }
+        }
+        return (ids, scores, dropped);
+    }
+
+    private static int RunBare(CliTerminal terminal, string basePath, string queriesPath, int k, string? outPath, string? distsPath, string? metricName, bool dedupe, bool json)
+    {
+        if (k > KnnQuery.MaxK)
+            throw new UserErrorException($"--k must be at most {KnnQuery.MaxK:N0}");
+        if (outPath is null && distsPath is null && !json)
+            throw new UserErrorException("write the neighbours with --out KNNS.npy (and --out-dists D.npy), or print a --json summary");
+        var metric = (metricName ?? "ip").Trim().ToLowerInvariant() switch
+        {
+            "ip" => VectorMetric.InnerProduct,
+            "cosine" => VectorMetric.Cosine,
+            "l2" => VectorMetric.L2,
+            var other => throw new UserErrorException($"--metric must be ip, cosine or l2, not '{other}'"),
+        };
+        using var npy = NpyFile.Open(basePath);
+        var type = npy.Type switch
+        {
+            NpyFile.ElementType.Float32 => VectorElementType.Float32,
+            NpyFile.ElementType.Float16 => VectorElementType.Float16,
+            _ => throw new UserErrorException($"{basePath}: base vectors must be float32 or float16, not {npy.Type}"),
+        };
+        if (npy.Shape.Count != 2 || npy.Columns < 1 || npy.Columns > VectorMatrix.MaxDimension)
+            throw new UserErrorException($"{basePath}: expected a 2-d array (vectors × dimension up to {VectorMatrix.MaxDimension}), not shape ({string.Join(", ", npy.Shape)})");
+        int dim = (int)npy.Columns;
+        float[][] qs = ReadQueries(queriesPath, dim);
+        var flat = new float[qs.Length * dim];
+        for (int i = 0; i < qs.Length; i++)
+            qs[i].CopyTo(flat, i * dim);
+
+        var clock = Stopwatch.StartNew();
+        var matrix = VectorMatrix.FromAddress(npy.DataAddress, npy.Rows, dim, type, owner: npy);
+        var searcher = ExactSearch.Create(matrix, metric);
+        SearchResult[] results;
+        try
+        {
+            results = searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserErrorException($"{queriesPath}: {e.Message}", e);
+        }
+        var elapsed = clock.Elapsed;
+        if (npy.Rows > int.MaxValue)
+            throw new UserErrorException($"{basePath}: {npy.Rows:N0} vectors do not fit int32 ids");
+        var (ids, scores, dropped) = Flatten(results, k);
+        if (outPath is not null)
+            NpyFile.Write<int>(outPath, ids, qs.Length, k);
+        if (distsPath is not null)
+            NpyFile.Write<float>(distsPath, scores, qs.Length, k);
+        WriteSummary(terminal, json, qs.Length, npy.Rows, k, elapsed, outPath, distsPath, dropped);
+        GC.KeepAlive(npy);
+        return CliExitCode.Ok;
+    }
+
+    private static void WriteSummary(CliTerminal terminal, bool json, int queries, long vectors, int k, TimeSpan elapsed, string? outPath, string? distsPath, long dropped)
+    {
+        double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        if (json)
+        {
+            new JsonOutput(terminal.Out).WriteDocument(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("queries", queries);
+                w.WriteNumber("vectors", vectors);
+                w.WriteNumber("k", k);
+                w.WriteNumber("elapsed_ms", Math.Round(elapsed.TotalMilliseconds, 2));
+                w.WriteNumber("qps", Math.Round(queries / seconds, 1));
+                w.WriteNumber("dropped", dropped);
+                if (outPath is null) w.WriteNull("out"); else w.WriteString("out", outPath);
+                if (distsPath is null) w.WriteNull("out_dists"); else w.WriteString("out_dists", distsPath);
+                w.WriteEndObject();
+            });
+            return;
+        }
+        var c = CultureInfo.InvariantCulture;
+        terminal.Out.WriteLine($"{queries.ToString("N0", c)} queries × {vectors.ToString("N0", c)} vectors, k = {k}: {elapsed.TotalSeconds.ToString("0.000", c)} s ({(queries / seconds).ToString("N1", c)} queries/s)"
+            + (outPath is null ? "" : $"; ids in {outPath}") + (distsPath is null ? "" : $", scores in {distsPath}"));
+    }
+
+    private static void WriteJson(CliTerminal terminal, KnnResult result, KnnQuery query) =>
+        new JsonOutput(terminal.Out).WriteDocument(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("vectors", result.VectorSet.Name);
+            w.WriteString("table", result.VectorSet.Table);
+            w.WriteString("similarity_field", result.SimilarityName);
+            if (query.Row is { } r) w.WriteNumber("row", r); else w.WriteNull("row");
+            w.WriteNumber("k", query.K);
+            w.WriteNumber("dropped", result.Dropped);
+            w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
+            w.WriteStartArray("rows");
+            for (int i = 0; i < result.Rows.Count; i++)
+            {
+                w.WriteStartObject();
+                for (int c = 0; c < result.Columns.Count; c++)
+                {
+                    w.WritePropertyName(result.Columns[c]);
+                    JsonOutput.WriteValue(w, result.Rows[i][c]);
+                }
+                w.WriteNumber(result.SimilarityName, result.Similarities[i]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    private static void WriteTable(CliTerminal terminal, TableInfo info, KnnResult result, IReadOnlyList<string> wanted)
+    {
+        IAnsiConsole console = Screen.ForOut(terminal);
+        var shown = DisplayColumns.Choose(info, result.Columns, result.Rows.ToList(), console.Profile.Width - 12, wanted);
+        var c = CultureInfo.InvariantCulture;
+        var columns = new List<string> { result.SimilarityName };
+        columns.AddRange(result.Columns);
+        var rows = result.Rows.Select((r, i) => (object?[])[result.Similarities[i].ToString("0.0000", c), .. r]).ToList();
+        var withScore = new List<DisplayColumns.Shown> { new(0, 10) };
+        withScore.AddRange(shown.Select(s => new DisplayColumns.Shown(s.Index + 1, s.MaxWidth)));
+        console.Write(RowTable.Build(columns, rows, withScore));
+        string dropped = result.Dropped > 0 ? $", {result.Dropped} near-duplicate(s) dropped" : "";
+        console.WriteLine($"{result.Rows.Count} nearest rows in vector set {CellText.Sanitize(result.VectorSet.Name)} of {CellText.Sanitize(info.Name)} ({result.Elapsed.TotalMilliseconds.ToString("0", c)} ms{dropped})");
+    }
+}

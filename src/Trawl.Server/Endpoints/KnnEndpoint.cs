@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Trawl.Server.Hosting;
+using Trawl.Server.Output;
+using Trawl.Server.Requests;
+using Trawl.Store;
+using Trawl.Store.Datasets;
+using Trawl.Store.Vectors;
+
+namespace Trawl.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /DB/-/knn?row=…&amp;k=…</c> and <c>POST /DB/-/knn</c> (JSON body): exact nearest neighbours in a vector set.
+/// Takes clip-retrieval's knn-service fields where they apply (embedding_input, num_images, deduplicate, modality;
+/// indice_name is ignored) plus the table page's filters (_search, col__op=value). Answers
+/// <c>{ok, rows: [{…, similarity}], dropped, elapsed_ms}</c>.
+/// </summary>
+internal sealed class KnnEndpoint(ServerState state)
+{
+    /// <summary>Largest POST body read (a 65,536-dim vector written out in JSON fits).</summary>
+    private const int MaxBodyBytes = 4 << 20;
+
+    /// <summary>Keys that are the query's own, not filters.</summary>
+    private static readonly string[] KnnKeys =
+        ["row", "k", "num_images", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
+         "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
+
+    /// <summary>clip-retrieval inputs that need an embedding model, which Trawl does not run.</summary>
+    private static readonly string[] ModelInputs = ["text", "text_input", "image", "image_input", "image_url_input"];
+
+    public Task Get(HttpContext context, string db) =>
+        Answer(context, db, QueryParams.Parse(context.Request.QueryString.Value));
+
+    public async Task Post(HttpContext context, string db)
+    {
+        var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+                throw new UserErrorException($"the request body is larger than {MaxBodyBytes / (1 << 20)} MB");
+            body.Write(buffer, 0, read);
+        }
+        await Answer(context, db, FromJson(body.ToArray()));
+    }
+
+    /// <summary>A JSON object body as query parameters: strings as they are, numbers and booleans as written,
+    /// arrays (embedding_input) as JSON text.</summary>
+    internal static QueryParams FromJson(byte[] body)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"the request body is not valid JSON: {e.Message}");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new UserErrorException("the request body must be a JSON object, e.g. {\"embedding_input\": [0.1, ...], \"num_images\": 10}");
+            var pairs = new List<KeyValuePair<string, string>>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                string value = p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString()!,
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Array => p.Value.GetRawText(),
+                    JsonValueKind.Null => "",
+                    _ => throw new UserErrorException($"'{p.Name}': expected a string, number, boolean or array, not an object"),
+                };
+                pairs.Add(new(p.Name, value));
+            }
+            return new QueryParams(pairs);
+        }
+    }
+
+    private Task Answer(HttpContext context, string db, QueryParams p)
+    {
+        var dataset = state.Catalog.Get(db);
+        foreach (string key in ModelInputs)
+        {
+            if (!string.IsNullOrEmpty(p.Get(key)))
+                throw new UserErrorException($"'{key}' needs an embedding model, which Trawl does not run; send the vector as embedding_input (or a row id as row)");
+        }
+        var set = ChooseSet(dataset, p.Get("modality") ?? p.Get("vectors"));
+        var table = dataset.GetTable(set.Table);
+        var filters = TableRequest.Parse(p.Without(KnnKeys), table).Query;
+        var query = new KnnQuery
+        {
+            VectorSet = set.Name,
+            Row = ParseRow(p.Get("row")),
+            Vector = ParseVector(p.Get("embedding_input")),
+            K = ParseK(p.Get("num_images") ?? p.Get("k")),
+            Deduplicate = ParseBool(p.Get("deduplicate"), "deduplicate"),
+            Filter = filters,
+        };
+        var result = dataset.Knn(query);
+        return Responses.Json(context, w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("ok", true);
+            w.WriteString("database", dataset.Name);
+            w.WriteString("table", table.Name);
+            w.WriteString("vectors", set.Name);
+            w.WriteString("similarity_field", result.SimilarityName);
+            w.WriteStartArray("rows");
+            for (int i = 0; i < result.Rows.Count; i++)
+            {
+                w.WriteStartObject();
+                for (int c = 0; c < result.Columns.Count; c++)
+                {
+                    w.WritePropertyName(result.Columns[c]);
+                    JsonValues.Write(w, result.Rows[i][c]);
+                }
+                w.WriteNumber(result.SimilarityName, result.Similarities[i]);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("dropped", result.Dropped);
+            w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
+            w.WriteEndObject();
+        });
+    }
+
+    private static VectorSetInfo ChooseSet(Dataset dataset, string? name)
+    {
+        var sets = dataset.ListVectorSets();
+        if (!string.IsNullOrEmpty(name))
+        {
+            return sets.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UserErrorException(sets.Count == 0
+                    ? $"dataset '{dataset.Name}' has no vector sets"
+                    : $"dataset '{dataset.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", sets.Select(s => s.Name))})");
+        }
+        return sets.Count switch
+        {
+            0 => throw new UserErrorException($"dataset '{dataset.Name}' has no vector sets"),
+            1 => sets[0],
+            _ => throw new UserErrorException($"dataset '{dataset.Name}' has several vector sets; choose one with modality ({string.Join(", ", sets.Select(s => s.Name))})"),
+        };
+    }
+
+    private static long? ParseRow(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long row)
+            ? row
+            : throw new UserErrorException($"row must be an integer rowid, not '{text}'");
+    }
+
+    private static int ParseK(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return 10;
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int k)
+            ? k
+            : throw new UserErrorException($"num_images (k) must be a whole number from 1 to {KnnQuery.MaxK}, not '{text}'");
+    }
+
+    private static bool ParseBool(string? text, string name) => (text ?? "").Trim().ToLowerInvariant() switch
+    {
+        "" or "0" or "false" or "no" => false,
+        "1" or "true" or "yes" => true,
+        _ => throw new UserErrorException($"{name} must be true or false, not '{text}'"),
+    };
+
+    private static float[]? ParseVector(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw new UserErrorException("embedding_input must be a JSON array of numbers");
+            var values = new float[doc.RootElement.GetArrayLength()];
+            int i = 0;
+            foreach (var e in doc.RootElement.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d) || Math.Abs(d) > float.MaxValue)
+                    throw new UserErrorException($"embedding_input: item {i} ({e.GetRawText()}) is not a finite number");
+                values[i++] = (float)d;
+            }
+            return values;
+        }
+        catch (JsonException e)
+        {
+            throw new UserErrorException($"embedding_input is not a valid JSON array: {e.Message}");
+        }
+    }
+}
