@@ -20,7 +20,7 @@ internal static class IngestCommand
         };
         var sources = new Argument<string[]>("SOURCE")
         {
-            Description = "Files to load, in order, into one table. Wildcards in the file name (data/part-*.csv) are expanded by trawl itself.",
+            Description = "Files to load, in order, into one table. Wildcards in the file name (data/part-*.csv) are expanded by trawl itself. A clip-retrieval output folder loads its metadata parts with their image and text embeddings.",
             Arity = ArgumentArity.OneOrMore,
         };
         var table = new Option<string?>("--table") { Description = "Name of the table to load into (default: the first source's file name without extensions).", HelpName = "NAME" };
@@ -37,11 +37,14 @@ internal static class IngestCommand
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
         var replace = new Option<bool>("--replace") { Description = "Replace an existing table. Without --append or --replace an existing table is an error." };
         var json = new Option<bool>("--json") { Description = "Print the ingest report as JSON." };
+        var vectors = new Option<string[]>("--vectors") { Description = "Load a vector set beside the rows: NAME=GLOB of .npy files (or FILE.npz[:MEMBER]), paired with the sources by the part number in the file names; rows dropped by --where/--dedupe are dropped from the vectors too. Repeatable.", HelpName = "NAME=GLOB" };
+        var vectorType = new Option<string>("--vector-type") { Description = "How vector sets are stored: f16 (default; float32 input is converted) or f32.", HelpName = "f16|f32", DefaultValueFactory = _ => "f16" };
 
         var command = new Command("ingest", "Load CSV, TSV, JSON Lines or JSON files (optionally .gz) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, index, append, replace, json,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, index, append, replace, json, vectors, vectorType,
         };
+        vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
 
         command.SetAction(parse =>
@@ -54,9 +57,12 @@ internal static class IngestCommand
             if (none && searchColumns.Count > 0)
                 throw new UserErrorException("--search and --no-search cannot be used together");
 
+            var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
             {
-                Sources = SourceGlob.Expand(parse.GetValue(sources) ?? []),
+                Sources = sourceFiles,
+                Vectors = vectorFiles,
+                VectorType = parse.GetValue(vectorType) ?? "f16",
                 Table = parse.GetValue(table),
                 Format = parse.GetValue(format),
                 SearchColumns = none ? [] : searchColumns.Count > 0 ? searchColumns : null,
@@ -80,6 +86,38 @@ internal static class IngestCommand
         return command;
     }
 
+    /// <summary>The sources (a clip-retrieval output folder stands for its metadata parts and embeddings) and the
+    /// --vectors NAME=GLOB files.</summary>
+    internal static (IReadOnlyList<string> Sources, IReadOnlyDictionary<string, IReadOnlyList<string>> Vectors) ExpandSources(string[] sources, string[] vectorSpecs)
+    {
+        var vectors = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        IReadOnlyList<string> files;
+        if (sources.Length == 1 && Directory.Exists(sources[0]) && ClipRetrievalFolder.Find(sources[0]) is { } folder)
+        {
+            files = folder.Sources;
+            foreach (var (name, list) in folder.Vectors)
+                vectors[name] = list;
+        }
+        else
+        {
+            files = SourceGlob.Expand(sources);
+        }
+        foreach (string spec in vectorSpecs)
+        {
+            int eq = spec.IndexOf('=');
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new UserErrorException($"--vectors '{spec}': expected NAME=GLOB, e.g. image='img_emb/img_emb_*.npy'");
+            string name = spec[..eq].Trim();
+            string pattern = spec[(eq + 1)..].Trim();
+            // "emb.npz:arr_0": the member is not part of the file pattern.
+            int member = pattern.LastIndexOf(".npz:", StringComparison.OrdinalIgnoreCase);
+            string suffix = member >= 0 ? pattern[(member + 4)..] : "";
+            string glob = member >= 0 ? pattern[..(member + 4)] : pattern;
+            vectors[name] = SourceGlob.Expand([glob]).Select(f => f + suffix).ToList();
+        }
+        return (files, vectors);
+    }
+
     internal static string Summary(string datasetPath, IngestReport r)
     {
         var c = CultureInfo.InvariantCulture;
@@ -88,7 +126,9 @@ internal static class IngestCommand
         string added = r.ColumnsAdded.Count > 0 ? $"; columns added: {string.Join(", ", r.ColumnsAdded)}" : "";
         return $"{datasetPath}: table {r.Table}: {r.RowsRead.ToString("N0", c)} rows read, {r.RowsKept.ToString("N0", c)} kept, "
             + $"{r.RowsFiltered.ToString("N0", c)} filtered out, {r.Duplicates.ToString("N0", c)} duplicates dropped{added} "
-            + $"in {seconds.ToString("0.00", c)} s{rate}";
+            + $"in {seconds.ToString("0.00", c)} s{rate}"
+            + (r.SkippedSources > 0 ? $"; skipped {r.SkippedSources} already ingested part{(r.SkippedSources == 1 ? "" : "s")}" : "")
+            + string.Concat(r.VectorSets.Select(v => $"; vector set {v.Name}: {v.Count.ToString("N0", c)} × {v.Dimension}"));
     }
 
     internal static void WriteJson(TextWriter output, string datasetPath, IReadOnlyList<string> sources, IngestReport r) =>
@@ -103,6 +143,17 @@ internal static class IngestCommand
             w.WriteNumber("rows_filtered", r.RowsFiltered);
             w.WriteNumber("duplicates", r.Duplicates);
             JsonOutput.WriteStrings(w, "columns_added", r.ColumnsAdded);
+            w.WriteNumber("skipped_sources", r.SkippedSources);
+            w.WriteStartArray("vector_sets");
+            foreach (var v in r.VectorSets)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", v.Name);
+                w.WriteNumber("count", v.Count);
+                w.WriteNumber("dimension", v.Dimension);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
             w.WriteEndObject();
         });

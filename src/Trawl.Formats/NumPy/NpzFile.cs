@@ -73,9 +73,19 @@ public sealed class NpzFile : IDisposable
             using (var input = entry.Open())
             using (var output = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                input.CopyTo(output, 1 << 20);
+                // The zip's CRC is checked here: stored members are not checked by ZipArchive.
+                var buffer = new byte[1 << 20];
+                uint crc = Crc32.Start;
+                int n;
+                while ((n = input.Read(buffer)) > 0)
+                {
+                    crc = Crc32.Update(crc, buffer.AsSpan(0, n));
+                    output.Write(buffer, 0, n);
+                }
                 if (output.Length != entry.Length)
                     throw new DataFormatException(Path, $"member '{member}' is {output.Length} bytes, but the zip directory says {entry.Length}");
+                if (Crc32.Finish(crc) != entry.Crc32)
+                    throw new DataFormatException(Path, $"member '{member}' is corrupt: its CRC-32 is {Crc32.Finish(crc):x8}, the zip directory says {entry.Crc32:x8}");
             }
         }
         catch (InvalidDataException e)
@@ -104,4 +114,45 @@ public sealed class NpzFile : IDisposable
     }
 
     public void Dispose() => _zip.Dispose();
+
+    /// <summary>The zip format's CRC-32 (reflected polynomial 0xEDB88320), slicing by 8 bytes.</summary>
+    private static class Crc32
+    {
+        public const uint Start = 0xFFFFFFFF;
+        private static readonly uint[] Table = BuildTable();
+
+        public static uint Finish(uint crc) => ~crc;
+
+        public static uint Update(uint crc, ReadOnlySpan<byte> data)
+        {
+            var t = Table;
+            while (data.Length >= 8)
+            {
+                uint a = crc ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data);
+                uint b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+                crc = t[7 * 256 + (a & 0xFF)] ^ t[6 * 256 + ((a >> 8) & 0xFF)] ^ t[5 * 256 + ((a >> 16) & 0xFF)] ^ t[4 * 256 + (a >> 24)]
+                    ^ t[3 * 256 + (b & 0xFF)] ^ t[2 * 256 + ((b >> 8) & 0xFF)] ^ t[256 + ((b >> 16) & 0xFF)] ^ t[b >> 24];
+                data = data[8..];
+            }
+            foreach (byte x in data)
+                crc = t[(crc ^ x) & 0xFF] ^ (crc >> 8);
+            return crc;
+        }
+
+        private static uint[] BuildTable()
+        {
+            var t = new uint[8 * 256];
+            for (uint i = 0; i < 256; i++)
+            {
+                uint c = i;
+                for (int k = 0; k < 8; k++)
+                    c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                t[i] = c;
+            }
+            for (int s = 1; s < 8; s++)
+                for (int i = 0; i < 256; i++)
+                    t[s * 256 + i] = t[(s - 1) * 256 + i] >> 8 ^ t[t[(s - 1) * 256 + i] & 0xFF];
+            return t;
+        }
+    }
 }

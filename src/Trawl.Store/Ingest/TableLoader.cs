@@ -74,9 +74,9 @@ internal sealed class TableLoader
             for (int i = 0; i < _request.Sources.Count; i++)
             {
                 string source = _request.Sources[i];
-                // Parts already in the table (same size and fingerprint) are skipped, so re-running an ingest
-                // with more parts loads only the new ones.
-                if (_tableReady && _request.Mode != IngestMode.Replace && Bookkeeping.HasSource(_conn, _table, source))
+                // In a part ingest (--vectors), parts already in the table (same size and fingerprint) are skipped, so
+                // re-running it with more parts loads only the new ones. (A plain --append of a file adds its rows again.)
+                if (_tableReady && _request.Vectors.Count > 0 && _request.Mode != IngestMode.Replace && Bookkeeping.HasSource(_conn, _table, source))
                 {
                     _skippedSources++;
                     continue;

@@ -75,7 +75,6 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             return;
         var pairs = PartPairing.Pair(_request.Sources, _request.Vectors);
         string folder = Path.Combine(_directory, Folder);
-        Directory.CreateDirectory(folder);
         var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
         for (int i = 0; i < _request.Sources.Count; i++)
         {

@@ -56,7 +56,9 @@ internal sealed class VectorPart : IDisposable
         using var npz = NpzFile.Open(parsed.File);
         if (npz.Members.Count == 0)
             throw new DataFormatException(npz.Path, "the .npz holds no arrays");
-        string member = parsed.Member ?? npz.Members[0];
+        // Without a member name: numpy.savez's first positional array, else the first member.
+        string member = parsed.Member ?? (npz.Members.Contains("arr_0") ? "arr_0" : npz.Members[0]);
+        Directory.CreateDirectory(tempDirectory);
         string temp = Path.Combine(tempDirectory, $"npz-{Guid.NewGuid():N}.npy.tmp");
         try
         {

@@ -65,13 +65,4 @@ internal static class VectorSetRegistry
             list.Add(new Entry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5), r.GetString(6), r.GetString(7)));
         return list;
     }
-
-    public static void DeleteForTable(SqliteConnection conn, string table)
-    {
-        EnsureSchema(conn);
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "DELETE FROM _trawl_vector_sets WHERE table_name = $t";
-        cmd.Parameters.AddWithValue("$t", table);
-        cmd.ExecuteNonQuery();
-    }
 }

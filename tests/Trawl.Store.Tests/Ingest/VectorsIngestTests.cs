@@ -215,6 +215,34 @@ public sealed class VectorsIngestTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before, Snapshot());
     }
 
+    private sealed class CancelOnSecondSource(CancellationTokenSource cancel, string second) : IProgress<IngestProgress>
+    {
+        public void Report(IngestProgress value)
+        {
+            if (value.Source == second) cancel.Cancel();
+        }
+    }
+
+    [Fact]
+    public void Cancelled_ingest_leaves_no_half_part_and_no_pending_files()
+    {
+        var a = Part(0, 0, 30);
+        DatasetIngest.Run(_temp.Dataset(), Request([a.Csv], [a.Npy]));
+        var before = Snapshot();
+        var b = Part(1, 30, 3000);
+        var c = Part(2, 3030, 3000);
+        using var cancel = new CancellationTokenSource();
+        var request = new IngestRequest
+        {
+            Sources = [a.Csv, b.Csv, c.Csv],
+            Vectors = new Dictionary<string, IReadOnlyList<string>> { ["image"] = [a.Npy, b.Npy, c.Npy] },
+            BatchRows = 100,
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => DatasetIngest.Run(_temp.Dataset(), request, new CancelOnSecondSource(cancel, c.Csv), cancel.Token));
+        Assert.Equal(before, Snapshot());
+        Assert.Equal(["image.f16"], Directory.EnumerateFiles(Path.Combine(_temp.Dataset(), "vectors")).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void Float32_values_beyond_float16_range_are_an_error_naming_file_and_row()
     {
