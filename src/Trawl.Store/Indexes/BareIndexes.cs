@@ -44,7 +44,7 @@ public static class BareIndexes
 
     /// <summary>
     /// The k nearest rows of the base for every row of <paramref name="queriesPath"/>, through the index file
-    /// (or exactly when <paramref name="indexPath"/> is null), written as an int64 (queries × k) .npy.
+    /// (or exactly when <paramref name="indexPath"/> is null), written as an int32 (queries × k) .npy (as <c>trawl knn --out</c> and peers.py's gt.npy).
     /// </summary>
     public static BareSearchReport Search(string basePath, string? indexPath, string queriesPath, int k, string outPath,
         IndexSearchOptions? options = null, string metric = "ip")
@@ -60,17 +60,7 @@ public static class BareIndexes
         {
             if (indexPath is not null)
             {
-                if (!File.Exists(indexPath)) throw new UserErrorException($"{indexPath}: no such index file");
-                try
-                {
-                    index = VectorIndexFactory.Open(indexPath, base_.Matrix, base_.Checksum());
-                }
-                catch (VectorFormatException e)
-                {
-                    throw new UserErrorException(e.Message.Contains("vectors changed", StringComparison.Ordinal)
-                        ? $"{indexPath} was built over other vectors than {base_.Path} (its data checksum differs); rebuild it with trawl index --base"
-                        : e.Message, e);
-                }
+                index = OpenIndexFile(base_.Matrix, indexPath, base_.Path);
             }
             open.Stop();
             float[] queries = queryFile.ToFloats();
@@ -94,13 +84,48 @@ public static class BareIndexes
             clock.Stop();
             string full = Path.GetFullPath(outPath);
             string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-            NpyFile.Write<long>(temp, ids, count, k);
+            var ids32 = new int[ids.Length];
+            for (int i = 0; i < ids.Length; i++) ids32[i] = checked((int)ids[i]);
+            NpyFile.Write<int>(temp, ids32, count, k);
             File.Move(temp, full, overwrite: true);
             return new BareSearchReport(count, k, settings, full, clock.Elapsed, open.Elapsed);
         }
         finally
         {
             index?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Searches <paramref name="queries"/> (row-major) through the index file built over <paramref name="baseMatrix"/>
+    /// (a bare base's rows); the base's checksum must be the one the index recorded. Bad files are <see cref="UserErrorException"/>s.
+    /// </summary>
+    public static SearchResult[] SearchIndexFile(VectorMatrix baseMatrix, string indexPath, ReadOnlySpan<float> queries, int k, IndexSearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseMatrix);
+        using IVectorIndex index = OpenIndexFile(baseMatrix, indexPath, "the base");
+        try
+        {
+            return index.SearchBatch(queries, k, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserErrorException($"{indexPath}: {e.Message.Split(" (Parameter")[0]}", e);
+        }
+    }
+
+    private static IVectorIndex OpenIndexFile(VectorMatrix baseMatrix, string indexPath, string baseName)
+    {
+        if (!File.Exists(indexPath)) throw new UserErrorException($"{indexPath}: no such index file");
+        try
+        {
+            return VectorIndexFactory.Open(indexPath, baseMatrix, NpyVectors.Checksum(baseMatrix));
+        }
+        catch (VectorFormatException e)
+        {
+            throw new UserErrorException(e.Message.Contains("vectors changed", StringComparison.Ordinal)
+                ? $"{indexPath} was built over other vectors than {baseName} (its data checksum differs); rebuild it with trawl index --base"
+                : e.Message, e);
         }
     }
 

@@ -46,11 +46,14 @@ internal sealed class NpyVectors : IDisposable
     }
 
     /// <summary>A 64-bit checksum of every data byte (reads the whole file once).</summary>
-    public unsafe ulong Checksum()
+    public ulong Checksum() => Checksum(Matrix);
+
+    /// <summary>A 64-bit checksum of every byte of the matrix's rows: what a bare index records of its base.</summary>
+    public static unsafe ulong Checksum(VectorMatrix matrix)
     {
         var h = Hash128.Create();
-        long total = _file.DataLength;
-        byte* data = (byte*)_file.DataAddress;
+        long total = matrix.Rows * matrix.RowBytes;
+        byte* data = (byte*)matrix.Address;
         for (long done = 0; done < total;)
         {
             int n = (int)Math.Min(1 << 24, total - done);

@@ -27,11 +27,11 @@ public sealed class BareIndexesTests : IDisposable
     private static long[,] ReadIds(string path)
     {
         using var npy = NpyFile.Open(path);
-        Assert.Equal(NpyFile.ElementType.Int64, npy.Type);
+        Assert.Equal(NpyFile.ElementType.Int32, npy.Type);
         var ids = new long[npy.Shape[0], npy.Shape[1]];
         for (int q = 0; q < npy.Shape[0]; q++)
         {
-            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(npy.RowBytes(q));
+            var row = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(npy.RowBytes(q));
             for (int i = 0; i < row.Length; i++) ids[q, i] = row[i];
         }
         return ids;
