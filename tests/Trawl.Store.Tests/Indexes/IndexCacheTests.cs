@@ -1,3 +1,4 @@
+using Trawl.Vectors.Indexes;
 using Trawl.Store.Datasets;
 using Trawl.Store.Indexes;
 using Trawl.Store.Ingest;
