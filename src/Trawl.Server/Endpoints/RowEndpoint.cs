@@ -55,24 +55,35 @@ internal sealed class RowEndpoint(ServerState state)
             sb.Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
-        AppendSimilar(sb, dataset, table, rowid);
+        AppendSimilar(sb, dataset, table, rowid, QueryParams.Parse(context.Request.QueryString.Value));
         return Responses.Html(context, PageLayout.Render($"{table.Name} {rowid}",
             [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb(table.Name, Links.Table(dataset.Name, table.Name)), new Crumb(rowid.ToString(CultureInfo.InvariantCulture), null)],
             sb.ToString()));
     }
 
-    /// <summary>The row's nearest neighbours in each vector set of its table; a set that cannot be searched says why in its place.</summary>
-    private static void AppendSimilar(StringBuilder sb, Store.Datasets.Dataset dataset, Store.Datasets.TableInfo table, long rowid)
+    /// <summary>The row's nearest neighbours in each vector set of its table, among the rows the query string's search
+    /// and filters match (the table page's "similar" links pass them on); a set that cannot be searched says why in its place.</summary>
+    private static void AppendSimilar(StringBuilder sb, Store.Datasets.Dataset dataset, Store.Datasets.TableInfo table, long rowid, QueryParams query)
     {
         var sets = dataset.ListVectorSets().Where(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)).ToList();
         if (sets.Count == 0)
             return;
+        var filter = TableRequest.Parse(query, table);
         sb.Append("<div id=\"similar\">");
+        if (filter.HasSearchOrFilters)
+        {
+            sb.Append("<p class=\"meta\">Similar rows among those matching ");
+            if (!string.IsNullOrEmpty(filter.Query.Search))
+                sb.Append("the search <strong>").AppendEncoded(filter.Query.Search).Append("</strong> ");
+            foreach (var f in filter.Query.Filters)
+                sb.Append("<span class=\"chip\">").AppendEncoded(f.Key).Append(" = ").AppendEncoded(f.Value).Append("</span> ");
+            sb.Append("· <a href=\"").AppendEncoded(Links.Row(dataset.Name, table.Name, rowid)).Append("#similar\">among all rows</a></p>");
+        }
         foreach (var set in sets)
         {
             try
             {
-                var result = dataset.Knn(new Store.Vectors.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK });
+                var result = dataset.Knn(new Store.Vectors.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK, Filter = filter.Query });
                 KnnGrid.Append(sb, dataset.Name, table, set, result, null);
             }
             catch (Store.UserErrorException e)

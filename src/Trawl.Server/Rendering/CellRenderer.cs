@@ -126,7 +126,9 @@ internal sealed class CellRenderer
     {
         string url = Html.Encode(uri.AbsoluteUri);
         sb.Append("<a class=\"thumb\" href=\"").Append(url).Append("\" rel=\"nofollow noopener noreferrer\">")
-          .Append("<img loading=\"lazy\" src=\"").Append(url).Append("\" referrerpolicy=\"no-referrer\" alt=\"\">")
+          // The alt text names the file, so a page read offline (or with a dead link) still says what is there.
+          .Append("<img loading=\"lazy\" src=\"").Append(url).Append("\" referrerpolicy=\"no-referrer\" alt=\"")
+          .AppendEncoded(uri.Host + uri.AbsolutePath).Append("\">")
           .Append("</a>");
     }
 

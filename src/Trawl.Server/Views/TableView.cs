@@ -53,6 +53,8 @@ internal static class TableView
                 AppendHeader(sb, r, column);
             sb.Append("</tr></thead><tbody>");
             int rowidColumn = IndexOf(page.Columns, "rowid");
+            // "similar" links carry the search and filters, so the row page's neighbours come from the same rows.
+            var similarQuery = new QueryParams(p.Pairs.Where(kv => !kv.Key.StartsWith('_') || kv.Key is "_search" or "_searchmode")).ToString();
             foreach (var row in page.Rows)
             {
                 sb.Append("<tr>");
@@ -62,7 +64,7 @@ internal static class TableView
                     {
                         sb.Append("<td class=\"num rowid\"><a href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("\">").Append(rowid).Append("</a>");
                         if (r.HasVectors)
-                            sb.Append(" <a class=\"similar-link\" href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid)).Append("#similar\">similar</a>");
+                            sb.Append(" <a class=\"similar-link\" href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid) + similarQuery).Append("#similar\">similar</a>");
                         sb.Append("</td>");
                     }
                     else

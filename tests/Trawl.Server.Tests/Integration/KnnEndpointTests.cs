@@ -108,6 +108,27 @@ public sealed class KnnEndpointTests(KnnServerFixture f) : IClassFixture<KnnServ
     }
 
     [Fact]
+    public async Task Row_page_neighbours_honour_the_search_and_filters_in_its_query_string()
+    {
+        string html = await f.Client.GetStringAsync("/knn/pics/7?category=beta&_search=cat");
+        Assert.Contains("among those matching", html);
+        var expected = f.NaiveTop(f.Row(7), 12, id => id != 7 && f.CategoryOf[id] == "beta" && f.Captions[id].Contains("cat"));
+        Assert.NotEmpty(expected);
+        foreach (long id in expected)
+            Assert.Contains($"href=\"/knn/pics/{id}\"", html);
+        var outside = Enumerable.Range(0, KnnServerFixture.Count).Where(id => id != 7 && f.CategoryOf[id] != "beta");
+        Assert.All(outside, id => Assert.DoesNotContain($"src=\"https://img.example.com/{id}.jpg\"", html));
+    }
+
+    [Fact]
+    public async Task Table_page_similar_links_carry_the_search_and_filters()
+    {
+        string html = await f.Client.GetStringAsync("/knn/pics?_search=cat&category=beta&_sort=rowid");
+        Assert.Matches("href=\"/knn/pics/\\d+\\?(_search=cat&amp;category=beta|category=beta&amp;_search=cat)#similar\"", html);
+        Assert.DoesNotContain("_sort=rowid#similar", html);
+    }
+
+    [Fact]
     public async Task Table_page_links_every_row_to_its_similar_rows()
     {
         string html = await f.Client.GetStringAsync("/knn/pics");
