@@ -3,11 +3,13 @@ using System.Runtime.InteropServices;
 
 namespace Trawl.Bench.Laion;
 
-/// <summary>Runs a child process and measures its wall time and peak RSS: VmHWM from /proc/PID/status, polled,
-/// and the kernel's ru_maxrss of waited-for children (exact, but the largest child of this process so far).</summary>
+/// <summary>Runs a child process and measures its wall time and peak RSS: VmHWM from /proc/PID/status, polled every
+/// 20 ms (a high-water mark, so only the last few milliseconds can be missed). The kernel's ru_maxrss of children is
+/// also read, but only as a cross-check: it is the largest child so far and counts a forked child's pages from before
+/// its exec (this process's own memory), so it can overstate.</summary>
 internal static partial class ChildProcessMeter
 {
-    public sealed record Result(int ExitCode, TimeSpan Wall, long PeakRssBytes, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, TimeSpan Wall, long PeakRssBytes, long ChildrenMaxRssBytes, string Stdout, string Stderr);
 
     public static Result Run(string file, IEnumerable<string> args)
     {
@@ -21,11 +23,12 @@ internal static partial class ChildProcessMeter
         long hwm = 0;
         while (!p.WaitForExit(20))
             hwm = Math.Max(hwm, ReadHwm(p.Id));
+        p.WaitForExit();
         var wall = clock.Elapsed;
         long maxrss = 0;
         if (getrusage(-1 /* RUSAGE_CHILDREN */, out var usage) == 0)
             maxrss = usage.MaxRssKb * 1024;
-        return new Result(p.ExitCode, wall, Math.Max(hwm, maxrss), stdout.Result, stderr.Result);
+        return new Result(p.ExitCode, wall, hwm, maxrss, stdout.Result, stderr.Result);
     }
 
     private static long ReadHwm(int pid)

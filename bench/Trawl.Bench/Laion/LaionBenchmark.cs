@@ -42,6 +42,8 @@ internal static class LaionBenchmark
         dir = Path.Combine(dir, $"rows{rows}-dim{dim}");
         var clock = Stopwatch.StartNew();
         LaionData.Generate(dir, rows, dim);
+        // The generated vectors are garbage now; give their memory back before measuring anything.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Console.Error.WriteLine($"laion: input ready in {dir} ({clock.Elapsed.TotalSeconds:0.0} s; parquet {new FileInfo(LaionData.Parquet(dir)).Length / 1e6:0.0} MB, npy {new FileInfo(LaionData.Npy(dir)).Length / 1e6:0.0} MB)");
 
         Ingest(dir, rows);
@@ -69,7 +71,7 @@ internal static class LaionBenchmark
         }
         using var report = JsonDocument.Parse(result.Stdout);
         long kept = report.RootElement.GetProperty("rows_kept").GetInt64();
-        Console.Error.WriteLine($"laion: ingest kept {kept:N0} of {rows:N0} rows; {result.Stdout.Length} bytes of report");
+        Console.Error.WriteLine($"laion: ingest kept {kept:N0} of {rows:N0} rows; VmHWM {result.PeakRssBytes / 1048576.0:0} MiB, ru_maxrss of children {result.ChildrenMaxRssBytes / 1048576.0:0} MiB (cross-check, can overstate)");
         string what = $"trawl ingest of one {rows:N0}-row part + {rows:N0}x768 f16 vectors (FTS on TEXT, NSFW filter, URL+TEXT dedupe, domain), child process";
         Print("ingest", what + ": wall time", result.Wall.TotalSeconds, "s", "target", 30);
         Print("ingest", what + ": peak RSS", result.PeakRssBytes / 1048576.0, "MiB", "target", 2048);

@@ -315,6 +315,25 @@ public sealed class VectorsIngestTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Parquet_footer_row_count_is_checked_against_the_npy_before_anything_is_written()
+    {
+        string? folder = SharedData.Find("clip-retrieval-fashion9", output);
+        if (folder is null) return;
+        var found = ClipRetrievalFolder.Find(folder)!.Value;
+        string npy = _temp.File("img_emb_0.npy");
+        NpyFile.Write<Half>(npy, new Half[8 * 512], 8, 512);
+        var e = Assert.Throws<UserErrorException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest
+        {
+            Sources = found.Sources,
+            Vectors = new Dictionary<string, IReadOnlyList<string>> { ["image"] = [npy] },
+        }));
+        output.WriteLine(e.Message);
+        Assert.Contains("metadata_0.parquet has 9 rows", e.Message);
+        Assert.Contains("img_emb_0.npy has 8 vectors", e.Message);
+        Assert.False(File.Exists(DatasetPaths.MetaDb(_temp.Dataset())));
+    }
+
+    [Fact]
     public void Clip_retrieval_folder_ingests_metadata_with_image_and_text_sets()
     {
         string? folder = SharedData.Find("clip-retrieval-fashion9", output);
