@@ -35,7 +35,7 @@ public static class BareIndexes
         }
         catch (ArgumentException e)
         {
-            throw new UserErrorException($"{base_.Path}: cannot build {spec}: {e.Message.Split(" (Parameter")[0]}", e);
+            throw new UserErrorException($"{base_.Path}: cannot build {spec}: {IndexFiles.Message(e)}", e);
         }
         clock.Stop();
         return new IndexBuildReport(full, spec.ToString(), IndexFiles.MetricName(m), base_.Matrix.Rows, base_.Matrix.Dimension,
@@ -110,7 +110,7 @@ public static class BareIndexes
         }
         catch (ArgumentException e)
         {
-            throw new UserErrorException($"{indexPath}: {e.Message.Split(" (Parameter")[0]}", e);
+            throw new UserErrorException($"{indexPath}: {IndexFiles.Message(e)}", e);
         }
     }
 

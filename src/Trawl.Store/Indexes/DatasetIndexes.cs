@@ -58,7 +58,7 @@ public static class DatasetIndexes
             }
             catch (ArgumentException e)
             {
-                throw new UserErrorException($"vector set '{info.Name}': cannot build {spec}: {e.Message.Split(" (Parameter")[0]}", e);
+                throw new UserErrorException($"vector set '{info.Name}': cannot build {spec}: {IndexFiles.Message(e)}", e);
             }
             clock.Stop();
             string? previous = null;

@@ -52,9 +52,12 @@ internal static class IndexFiles
         }
         catch (ArgumentException e)
         {
-            throw new UserErrorException($"--index {e.Message.Split(" (Parameter")[0]}", e);
+            throw new UserErrorException($"index factory {Message(e)}", e);
         }
     }
+
+    /// <summary>An argument exception's message without the "(Parameter 'x')" suffix.</summary>
+    public static string Message(ArgumentException e) => e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     /// <summary>The library's build options with the caller's overrides.</summary>
     public static IndexBuildOptions BuildOptions(DatasetIndexBuildOptions? options)
