@@ -8,7 +8,7 @@ namespace Trawl.Store.Indexes;
 /// <summary>
 /// kNN through a vector set's index when it has a current one: what <c>Dataset.Knn</c> tries before its
 /// exact scan. Returns null (search exactly) when exact search is asked for, when results must be
-/// de-duplicated (an exact-scan feature), or when the set has no usable index (<paramref name="warning"/> says why
+/// de-duplicated (an exact-scan feature), or when the set has no usable index (the warning says why
 /// for a stale or unreadable one).
 /// </summary>
 internal static class IndexedSearch
