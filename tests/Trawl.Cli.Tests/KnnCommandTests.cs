@@ -73,6 +73,28 @@ public sealed class KnnCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDemo
     }
 
     [Fact]
+    public void Knn_with_a_one_query_file_prints_rows_and_dedupe_reports_what_it_dropped()
+    {
+        string q = demo.Path("one.npy");
+        NpyFile.Write<float>(q, Row(20), 1, demo.Dimension);
+        JsonElement plain = CliRun.Of("knn", demo.Dataset, "--query-file", q, "--k", "20", "--json").Ok().Json();
+        Assert.Equal(demo.NaiveTop(Row(20), 20, _ => true), RowIds(plain));
+        JsonElement deduped = CliRun.Of("knn", demo.Dataset, "--query-file", q, "--k", "20", "--dedupe", "--json").Ok().Json();
+        long[] kept = RowIds(deduped);
+        int dropped = deduped.GetProperty("dropped").GetInt32();
+        // Every kept pair is below the 0.94 cosine threshold (the demo vectors are unit length).
+        for (int i = 0; i < kept.Length; i++)
+            for (int j = i + 1; j < kept.Length; j++)
+            {
+                double dot = 0;
+                for (int d = 0; d < demo.Dimension; d++)
+                    dot += (double)demo.Vectors[kept[i] * demo.Dimension + d] * demo.Vectors[kept[j] * demo.Dimension + d];
+                Assert.True(dot < 0.95, $"rows {kept[i]} and {kept[j]} have cosine {dot}");
+            }
+        Assert.True(dropped > 0 || kept.Length == 20);
+    }
+
+    [Fact]
     public void Knn_on_bare_npy_files_matches_a_naive_computation_for_each_metric()
     {
         var rng = new Random(3);
@@ -116,6 +138,8 @@ public sealed class KnnCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDemo
     [InlineData("not valid JSON", "--vector", "[0.1,")]
     [InlineData("no vector set 'text'", "--row", "1", "--vectors", "text")]
     [InlineData("exactly one of", "--row", "1", "--vector", "[1]")]
+    [InlineData("no vector set 'text'", "--row", "1", "--query-vectors", "text")]
+    [InlineData("--query-vectors goes with --row", "--vector", "[1]", "--query-vectors", "image")]
     public void Knn_bad_input_is_a_user_error_with_a_clear_message(string expected, params string[] args)
     {
         CliRun run = CliRun.Of(["knn", demo.Dataset, .. args]);

@@ -28,9 +28,10 @@ internal static class KnnCommand
         };
         var vectors = new Option<string?>("--vectors") { Description = "The dataset's vector set to search (default: its only one).", HelpName = "NAME" };
         var row = new Option<long?>("--row") { Description = "Query by this row's own vector (the row itself is left out).", HelpName = "ROWID" };
+        var queryVectors = new Option<string?>("--query-vectors") { Description = "With --row: take the row's vector from this other vector set (e.g. text, to search the image set); the row itself is then kept.", HelpName = "NAME" };
         var queryFile = new Option<string?>("--query-file") { Description = "Query vectors from a .npy file (f32, f16 or f64; one per row). With more than one, write --out.", HelpName = "Q.npy" };
         var vector = new Option<string?>("--vector") { Description = "Query by this vector, a JSON array: '[0.1, -0.2, ...]'.", HelpName = "JSON" };
-        var k = CommonOptions.PositiveInt("--k", 10, $"How many neighbours (at most {KnnQuery.MaxK:N0} with a dataset).", "K");
+        var k = CommonOptions.PositiveInt("--k", 10, $"How many neighbours per query (at most {KnnQuery.MaxK:N0}).", "K");
         var where = new Option<string?>("--where") { Description = "Only rows for which this SQL expression is true (e.g. \"WIDTH >= 512\").", HelpName = "EXPR" };
         var search = new Option<string?>("--search") { Description = "Only rows whose search columns match this full-text search.", HelpName = "TEXT" };
         var dedupe = new Option<bool>("--dedupe") { Description = "Drop results whose cosine with a better one is at least 0.94 (as clip-retrieval does)." };
@@ -44,7 +45,7 @@ internal static class KnnCommand
 
         var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
         {
-            dataset, vectors, row, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
+            dataset, vectors, row, queryVectors, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
         };
         command.SetAction(parse =>
         {
@@ -82,7 +83,9 @@ internal static class KnnCommand
             else if (parse.GetValue(vector) is { } text)
                 template = template with { Vector = ParseVector(text) };
             else
-                template = template with { Row = parse.GetValue(row) };
+                template = template with { Row = parse.GetValue(row), RowVectorSet = parse.GetValue(queryVectors) };
+            if (parse.GetValue(queryVectors) is not null && template.Row is null)
+                throw new UserErrorException("--query-vectors goes with --row");
             if (parse.GetValue(output) is not null || parse.GetValue(outDists) is not null)
                 throw new UserErrorException("--out and --out-dists go with --query-file (or --base)");
             var result = ds.Knn(template);

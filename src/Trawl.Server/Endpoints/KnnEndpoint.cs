@@ -23,7 +23,7 @@ internal sealed class KnnEndpoint(ServerState state)
 
     /// <summary>Keys that are the query's own, not filters.</summary>
     private static readonly string[] KnnKeys =
-        ["row", "k", "num_images", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
+        ["row", "row_vectors", "k", "num_images", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
          "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
 
     /// <summary>clip-retrieval inputs that need an embedding model, which Trawl does not run.</summary>
@@ -94,6 +94,7 @@ internal sealed class KnnEndpoint(ServerState state)
         {
             VectorSet = set.Name,
             Row = ParseRow(p.Get("row")),
+            RowVectorSet = NullIfEmpty(p.Get("row_vectors")),
             Vector = ParseVector(p.Get("embedding_input")),
             K = ParseK(p.Get("num_images") ?? p.Get("k")),
             Deduplicate = ParseBool(p.Get("deduplicate"), "deduplicate"),
@@ -144,6 +145,8 @@ internal sealed class KnnEndpoint(ServerState state)
             _ => throw new UserErrorException($"dataset '{dataset.Name}' has several vector sets; choose one with modality ({string.Join(", ", sets.Select(s => s.Name))})"),
         };
     }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private static long? ParseRow(string? text)
     {

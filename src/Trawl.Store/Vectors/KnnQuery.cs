@@ -12,8 +12,14 @@ public sealed record KnnQuery
     /// <summary>The vector set's name (as in <see cref="VectorSetInfo.Name"/>).</summary>
     public required string VectorSet { get; init; }
 
-    /// <summary>Query by this row's own vector; the row itself is left out of the results. Exactly one of Row and Vector.</summary>
+    /// <summary>Query by this row's own vector; the row itself is left out of the results (unless
+    /// <see cref="RowVectorSet"/> names another set). Exactly one of Row and Vector.</summary>
     public long? Row { get; init; }
+
+    /// <summary>With <see cref="Row"/>: take the row's vector from this other set of the same table and dimension
+    /// (e.g. a caption's "text" vector to search the "image" set). The row itself is then not left out.
+    /// Null: the searched set.</summary>
+    public string? RowVectorSet { get; init; }
 
     /// <summary>Query by this vector (the set's dimension).</summary>
     public float[]? Vector { get; init; }

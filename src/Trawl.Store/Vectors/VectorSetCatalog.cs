@@ -134,12 +134,22 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             throw new UserErrorException($"vector set '{info.Name}' belongs to table '{table.Name}', but the filter is on table '{query.Filter.Table}'");
 
         float[] vector;
+        bool excludeRow = false;
         if (query.Row is { } row)
         {
-            if (row < 0 || row >= matrix.Rows)
-                throw new UserErrorException($"table '{table.Name}' has no row {row} (rowids of vector set '{info.Name}' run from 0 to {matrix.Rows - 1})");
+            var source = set;
+            if (query.RowVectorSet is { } other && !other.Equals(info.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                source = OpenChecked(Get(other));
+                if (!source.Info.Table.Equals(info.Table, StringComparison.OrdinalIgnoreCase) || source.File.Matrix.Dimension != matrix.Dimension)
+                    throw new UserErrorException($"vector set '{source.Info.Name}' ({source.Info.Table}, dimension {source.File.Matrix.Dimension}) cannot query '{info.Name}' ({info.Table}, dimension {matrix.Dimension}): they need the same table and dimension");
+            }
+            else
+                excludeRow = true;
+            if (row < 0 || row >= source.File.Matrix.Rows)
+                throw new UserErrorException($"table '{table.Name}' has no row {row} (rowids of vector set '{source.Info.Name}' run from 0 to {source.File.Matrix.Rows - 1})");
             vector = new float[matrix.Dimension];
-            matrix.CopyRowTo(row, vector);
+            source.File.Matrix.CopyRowTo(row, vector);
         }
         else
         {
@@ -153,7 +163,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             }
         }
 
-        var filter = AllowList(query, table, matrix.Rows);
+        var filter = AllowList(query, table, matrix.Rows, excludeRow ? query.Row : null);
         var options = new SearchOptions
         {
             Filter = filter,
@@ -194,7 +204,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
                 throw new UserErrorException($"query {i / dim} component {i % dim} is {queries[i]}; every component must be a finite number");
         }
         var table = dataset.GetTable(info.Table);
-        var filter = AllowList(template, table, set.File.Matrix.Rows);
+        var filter = AllowList(template, table, set.File.Matrix.Rows, null);
         try
         {
             return set.Search.SearchBatch(queries, template.K, new SearchOptions
@@ -210,7 +220,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
     }
 
     /// <summary>The rows the filter matches (and not the query row), as a bitmap over the set's rows; null when every row is allowed.</summary>
-    private RowFilter? AllowList(KnnQuery query, TableInfo table, long rowCount)
+    private RowFilter? AllowList(KnnQuery query, TableInfo table, long rowCount, long? excluded)
     {
         ulong[]? bits = null;
         if (query.Filter is { } tq)
@@ -236,7 +246,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
                 }, tq);
             }
         }
-        if (query.Row is { } row)
+        if (excluded is { } row)
         {
             if (bits is null)
             {

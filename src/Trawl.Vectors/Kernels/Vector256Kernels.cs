@@ -8,6 +8,7 @@ namespace Trawl.Vectors.Kernels;
 /// <summary>AVX2 + FMA kernels: four independent accumulators hide the FMA latency; tails run scalar.</summary>
 internal static unsafe class Vector256Kernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float DotF32(float* a, float* b, int n)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -26,6 +27,7 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float L2F32(float* a, float* b, int n)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -55,6 +57,7 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float CosineF32(float* a, float* b, int n)
     {
         Vector256<float> dot = default, na = default, nb = default;
@@ -79,6 +82,7 @@ internal static unsafe class Vector256Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> LoadHalves(ushort* p) => HalfBits.Widen(Avx2.ConvertToVector256Int32((short*)p));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float DotF16(float* q, ushort* x, int n)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -102,6 +106,7 @@ internal static unsafe class Vector256Kernels
     /// rebiasing, which leaves 4 instructions per vector. A row holding an infinity or NaN is
     /// redone by the exact scalar kernel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float DotF16Prescaled(float* q, ushort* x, int n)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
@@ -126,6 +131,7 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float L2F16(float* q, ushort* x, int n)
     {
         Vector256<float> s0 = default, s1 = default;
@@ -151,6 +157,7 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WidenF16(ushort* src, float* dst, int n)
     {
         int i = 0;
@@ -158,6 +165,7 @@ internal static unsafe class Vector256Kernels
         for (; i < n; i++) dst[i] = HalfBits.Widen(src[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int DotI8(sbyte* a, sbyte* b, int n)
     {
         Vector256<int> s0 = default, s1 = default;
@@ -174,6 +182,7 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int L2I8(sbyte* a, sbyte* b, int n)
     {
         Vector256<int> s0 = default;
@@ -193,6 +202,7 @@ internal static unsafe class Vector256Kernels
     }
 
     /// <summary>Population count by nibble lookup (PSHUFB), summed per 64-bit lane with PSADBW.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Hamming(ulong* a, ulong* b, int words)
     {
         Vector256<byte> table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
@@ -211,6 +221,7 @@ internal static unsafe class Vector256Kernels
     }
 
     /// <summary>Dot products of 4 queries with 4 rows (16 accumulators): out[q * 4 + r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)
     {
         float* q0 = q, q1 = q + qStride, q2 = q + 2 * qStride, q3 = q + 3 * qStride;

@@ -29,6 +29,7 @@ internal sealed unsafe class BlockedBatchScan(
     public int Count => count;
 
     /// <summary>Scores rows start..end-1 against every query into one heap per query.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long start, long end, TopKHeap[] heaps)
     {
         int dim = data.Dimension;

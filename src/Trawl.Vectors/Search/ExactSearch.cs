@@ -260,6 +260,7 @@ public sealed unsafe class ExactSearch
     private static T* AddressOf<T>(T[] pinnedArray) where T : unmanaged
         => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanRange<TScorer>(TScorer scorer, long start, long end, TopKHeap heap, ulong[]? allow) where TScorer : struct, IRowScorer
     {
         // Only rows that could enter pay for the heap; the threshold is re-read after each entry.

@@ -45,6 +45,14 @@ public sealed class KnnEndpointTests(KnnServerFixture f) : IClassFixture<KnnServ
     }
 
     [Fact]
+    public async Task Row_vectors_from_the_same_set_still_leave_the_row_out()
+    {
+        var page = await f.Client.GetJson("/knn/-/knn?row=10&k=4&row_vectors=img");
+        Assert.Equal(f.NaiveTop(f.Row(10), 4, id => id != 10), page.RowIds());
+        await f.Client.GetJson("/knn/-/knn?row=10&row_vectors=text", HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Filters_and_search_restrict_the_neighbours_exactly()
     {
         var page = await f.Client.GetJson("/knn/-/knn?row=7&k=5&category=beta&_search=cat");

@@ -88,6 +88,16 @@ public sealed class KnnTests(VectorDataset data) : IClassFixture<VectorDataset>
     }
 
     [Fact]
+    public void Knn_by_row_can_take_the_query_from_another_set_and_then_keeps_the_row()
+    {
+        var halfRow = data.Row(77).ToArray().Select(v => (float)(Half)v).ToArray();
+        var result = data.Dataset.Knn(new KnnQuery { VectorSet = "emb", Row = 77, RowVectorSet = "half", K = 10 });
+        Assert.Equal(NaiveIds(data.Vectors, halfRow, 10, _ => true), Ids(result));
+        Assert.Contains("no vector set 'nope'", Assert.Throws<UserErrorException>(() =>
+            data.Dataset.Knn(new KnnQuery { VectorSet = "emb", Row = 1, RowVectorSet = "nope" })).Message);
+    }
+
+    [Fact]
     public void Knn_with_search_and_filter_returns_exactly_the_best_matching_rows()
     {
         var query = RandomQuery(4);
