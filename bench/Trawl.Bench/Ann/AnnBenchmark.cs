@@ -114,6 +114,11 @@ internal static class AnnBenchmark
 
     private static double Build(string factory, VectorMatrix data, ulong checksum, string path, AnnOptions o)
     {
+        if (o.Reuse && File.Exists(path))
+        {
+            Console.Error.WriteLine($"ann: reusing {path}");
+            return double.NaN;
+        }
         Console.Error.WriteLine($"ann: building Trawl {factory} over {data.Rows:N0} vectors");
         var clock = Stopwatch.StartNew();
         using (IVectorIndex index = VectorIndexFactory.Create(factory, data, VectorMetric.InnerProduct,
@@ -153,7 +158,7 @@ internal static class AnnBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         double recall = RecallAtK(ids, gt, gtK, o.Nq, o.K);
         var point = new AnnPoint(engine, param, build, recall, o.Nq / seconds, memory);
-        Emit(new { engine, @params = param, build_s = Math.Round(build, 2), recall = Math.Round(recall, 4), qps = Math.Round(point.Qps, 1), memory_bytes_per_vector = Math.Round(memory, 1), threads = Environment.ProcessorCount });
+        Emit(new { engine, @params = param, build_s = double.IsFinite(build) ? Math.Round(build, 2) : (double?)null, recall = Math.Round(recall, 4), qps = Math.Round(point.Qps, 1), memory_bytes_per_vector = Math.Round(memory, 1), threads = Environment.ProcessorCount });
         return point;
     }
 

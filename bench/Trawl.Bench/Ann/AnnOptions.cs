@@ -20,6 +20,8 @@ internal sealed record AnnOptions
     public int PeerTimeoutSeconds { get; init; } = 900;
     public string SharedBench { get; init; } = "/work/shared/bench";
     public string Python { get; init; } = "/usr/bin/python3";
+    /// <summary>Open Trawl's index files from an earlier run instead of building them (to measure searches again; build_s is then null).</summary>
+    public bool Reuse { get; init; }
 
     public static readonly string[] AllEngines = ["trawl-hnsw", "trawl-ivfpq", "hnswlib", "faiss-hnsw", "faiss-ivfpq"];
     /// <summary>The same ef values peers.py sweeps, so "best QPS at recall ≥ x" compares like with like.</summary>
@@ -27,7 +29,7 @@ internal sealed record AnnOptions
     public static readonly int[] NProbeSweep = [1, 2, 4, 8, 16, 32, 64, 128];
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
-        + "[--nlist 1024] [--pq 64] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench]";
+        + "[--nlist 1024] [--pq 64] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse]";
 
     public static AnnOptions Parse(IReadOnlyList<string> args)
     {
@@ -35,6 +37,11 @@ internal sealed record AnnOptions
         for (int i = 0; i < args.Count; i++)
         {
             string name = args[i];
+            if (name == "--reuse")
+            {
+                o = o with { Reuse = true };
+                continue;
+            }
             if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value\n{Usage}");
             string v = args[++i];
             o = name switch

@@ -24,7 +24,7 @@ internal static class AnnSummary
                     qps = top is null ? (double?)null : Math.Round(top.Qps, 1),
                     @params = top?.Params,
                     recall = top is null ? (double?)null : Math.Round(top.Recall, 4),
-                    build_s = Math.Round(g.First().BuildSeconds, 2),
+                    build_s = Finite(g.First().BuildSeconds),
                     memory_bytes_per_vector = g.First().MemoryBytesPerVector is { } m ? Math.Round(m, 1) : (double?)null,
                     max_recall = Math.Round(g.Max(p => p.Recall), 4),
                 });
@@ -48,7 +48,7 @@ internal static class AnnSummary
                         ratio = $"{g.Key} / {peer}",
                         recall_at_least = t,
                         qps_ratio = ratio,
-                        build_ratio = Math.Round(g.First().BuildSeconds / groups.First(x => x.Key == peer).First().BuildSeconds, 2),
+                        build_ratio = Finite(g.First().BuildSeconds / groups.First(x => x.Key == peer).First().BuildSeconds),
                         note = ratio is null ? "one of them never reached this recall in the sweep" : null,
                     });
                 }
@@ -64,6 +64,8 @@ internal static class AnnSummary
         int end = p.Params.IndexOf(',', m);
         return p.Engine + " " + p.Params[m..(end < 0 ? p.Params.Length : end)];
     }
+
+    private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
 
     public static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 }
