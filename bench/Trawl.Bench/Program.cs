@@ -14,6 +14,8 @@ internal static class Program
         "             [--rows N] [--dir DIR]\n" +
         "  knn        exact kNN: single query f32/f16 and batch against faiss IndexFlatIP, memory bandwidth, recall\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
+        "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
+        "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -32,6 +34,8 @@ internal static class Program
                     return Laion.LaionBenchmark.Run(args[1..]);
                 case "knn":
                     return Knn.KnnBench.Run(args[1..]);
+                case "ann":
+                    return Ann.AnnBenchmark.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

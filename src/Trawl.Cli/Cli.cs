@@ -54,6 +54,7 @@ internal static class Cli
             ServeCommand.Create(terminal),
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
+            IndexCommand.Create(terminal),
         };
         return root;
     }

@@ -42,10 +42,17 @@ internal static class KnnCommand
         var output = new Option<string?>("--out") { Description = "Write the neighbours' ids here as an int32 .npy (queries × k; -1 where fewer were found).", HelpName = "KNNS.npy" };
         var outDists = new Option<string?>("--out-dists") { Description = "Write the scores here as a float32 .npy (similarity; squared distance for --metric l2).", HelpName = "DISTS.npy" };
         var metric = new Option<string?>("--metric") { Description = "With --base: ip (default), cosine or l2.", HelpName = "ip|cosine|l2" };
+        var ef = new Option<int?>("--ef") { Description = "HNSW index: search beam (default: the index's, 64); larger is slower and finds more of the exact neighbours.", HelpName = "N" };
+        OptionRange.Require(ef, 1, 100_000, "--ef must be a number from 1 to 100000");
+        var nprobe = new Option<int?>("--nprobe") { Description = "IVF-PQ index: lists visited (default: the index's, 16).", HelpName = "N" };
+        OptionRange.Require(nprobe, 1, 1 << 20, "--nprobe must be a number from 1 to 1048576");
+        var exact = new Option<bool>("--exact") { Description = "Scan every vector exactly even when the set has an index (built with trawl index)." };
+        var indexFile = new Option<string?>("--index-file") { Description = "With --base: search through this index file (built with trawl index --base) instead of an exact scan.", HelpName = "FILE" };
 
         var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
         {
             dataset, vectors, row, queryVectors, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
+            ef, nprobe, exact, indexFile,
         };
         command.SetAction(parse =>
         {
@@ -58,8 +65,11 @@ internal static class KnnCommand
                     throw new UserErrorException("with --base, give the queries with --queries Q.npy");
                 if (parse.GetValue(where) is not null || parse.GetValue(search) is not null || parse.GetValue(vectors) is not null)
                     throw new UserErrorException("--where, --search and --vectors need a DATASET");
+                if (parse.GetValue(indexFile) is not null && (parse.GetValue(exact) || parse.GetValue(dedupe)))
+                    throw new UserErrorException("--index-file cannot be combined with --exact or --dedupe");
                 return RunBare(terminal, basePath, parse.GetValue(queries) ?? throw new UserErrorException("--base needs --queries Q.npy"),
-                    parse.GetValue(k), parse.GetValue(output), parse.GetValue(outDists), parse.GetValue(metric), parse.GetValue(dedupe), parse.GetValue(json));
+                    parse.GetValue(k), parse.GetValue(output), parse.GetValue(outDists), parse.GetValue(metric), parse.GetValue(dedupe), parse.GetValue(json),
+                    parse.GetValue(indexFile), new Trawl.Vectors.Indexes.IndexSearchOptions { Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe) });
             }
             string path = parse.GetValue(dataset) ?? throw new UserErrorException("give a DATASET (or --base BASE.npy --queries Q.npy)");
             if (parse.GetValue(queries) is not null || parse.GetValue(metric) is not null)
@@ -67,10 +77,18 @@ internal static class KnnCommand
             int given = (parse.GetValue(row) is null ? 0 : 1) + (parse.GetValue(vector) is null ? 0 : 1) + (parse.GetValue(queryFile) is null ? 0 : 1);
             if (given != 1)
                 throw new UserErrorException("give exactly one of --row ROWID, --vector '[...]' and --query-file Q.npy");
+            if (parse.GetValue(indexFile) is not null)
+                throw new UserErrorException("--index-file goes with --base; a dataset uses its set's own index (see trawl index)");
             using Dataset ds = Dataset.Open(path);
             var set = ChooseSet(ds, parse.GetValue(vectors));
             var filter = new TableQuery { Table = set.Table, Search = parse.GetValue(search), Where = parse.GetValue(where) };
-            var template = new KnnQuery { VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter };
+            var template = new KnnQuery
+            {
+                VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter,
+                Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe),
+            };
+            if (!template.Exact && Trawl.Store.Indexes.DatasetIndexes.Find(ds, set.Name) is { Stale: true } staleIndex)
+                terminal.Err.WriteLine($"trawl: warning: the index of vector set '{set.Name}' ({staleIndex.Factory}) is stale; searching exactly. Rebuild it with: trawl index {path} --vectors {set.Name} --index {staleIndex.Factory}");
             if (parse.GetValue(queryFile) is { } qf)
             {
                 float[][] many = ReadQueries(qf, set.Dimension);
@@ -224,7 +242,8 @@ internal static class KnnCommand
         return (ids, scores, dropped);
     }
 
-    private static int RunBare(CliTerminal terminal, string basePath, string queriesPath, int k, string? outPath, string? distsPath, string? metricName, bool dedupe, bool json)
+    private static int RunBare(CliTerminal terminal, string basePath, string queriesPath, int k, string? outPath, string? distsPath, string? metricName, bool dedupe, bool json,
+        string? indexFile, Trawl.Vectors.Indexes.IndexSearchOptions indexOptions)
     {
         if (k > KnnQuery.MaxK)
             throw new UserErrorException($"--k must be at most {KnnQuery.MaxK:N0}");
@@ -258,7 +277,9 @@ internal static class KnnCommand
         SearchResult[] results;
         try
         {
-            results = searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
+            results = indexFile is not null
+                ? Trawl.Store.Indexes.BareIndexes.SearchIndexFile(matrix, indexFile, flat, k, indexOptions)
+                : searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
         }
         catch (ArgumentException e)
         {
@@ -313,6 +334,7 @@ internal static class KnnCommand
             w.WriteNumber("k", query.K);
             w.WriteNumber("dropped", result.Dropped);
             w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
+            if (result.Index is null) w.WriteNull("index"); else w.WriteString("index", result.Index);
             w.WriteStartArray("rows");
             for (int i = 0; i < result.Rows.Count; i++)
             {

@@ -23,7 +23,7 @@ internal sealed class KnnEndpoint(ServerState state)
 
     /// <summary>Keys that are the query's own, not filters.</summary>
     private static readonly string[] KnnKeys =
-        ["row", "row_vectors", "k", "num_images", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
+        ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "exact", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
          "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
 
     /// <summary>clip-retrieval inputs that need an embedding model, which Trawl does not run.</summary>
@@ -98,6 +98,9 @@ internal sealed class KnnEndpoint(ServerState state)
             Vector = ParseVector(p.Get("embedding_input")),
             K = ParseK(p.Get("num_images") ?? p.Get("k")),
             Deduplicate = ParseBool(p.Get("deduplicate"), "deduplicate"),
+            Exact = ParseBool(p.Get("exact"), "exact"),
+            Ef = ParseCount(p.Get("ef"), "ef"),
+            NProbe = ParseCount(p.Get("nprobe"), "nprobe"),
             Filter = filters,
         };
         var result = dataset.Knn(query);
@@ -124,6 +127,8 @@ internal sealed class KnnEndpoint(ServerState state)
             w.WriteEndArray();
             w.WriteNumber("dropped", result.Dropped);
             w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
+            if (result.Index is null) w.WriteNull("index"); else w.WriteString("index", result.Index);
+            if (result.Warning is not null) w.WriteString("warning", result.Warning);
             w.WriteEndObject();
         });
     }
@@ -164,6 +169,16 @@ internal sealed class KnnEndpoint(ServerState state)
         return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int k)
             ? k
             : throw new UserErrorException($"num_images (k) must be a whole number from 1 to {KnnQuery.MaxK}, not '{text}'");
+    }
+
+    /// <summary>An index search setting (ef, nprobe): empty for the index's default, else a whole number ≥ 1.</summary>
+    private static int? ParseCount(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n
+            : throw new UserErrorException($"{name} must be a whole number from 1 up, not '{text}'");
     }
 
     private static bool ParseBool(string? text, string name) => (text ?? "").Trim().ToLowerInvariant() switch

@@ -33,4 +33,13 @@ public sealed record KnnQuery
     /// <summary>Only rows this query matches (its Search, Filters and Where; Sort, Size and Next are ignored).
     /// Its Table must be the set's table; null allows every row.</summary>
     public TableQuery? Filter { get; init; }
+
+    /// <summary>Scan every row exactly even when the set has an index (by default a current index is used; see docs/indexes.md).</summary>
+    public bool Exact { get; init; }
+
+    /// <summary>With an HNSW index: the search beam (default: the index's, 64); larger finds more of the exact neighbours, slower.</summary>
+    public int? Ef { get; init; }
+
+    /// <summary>With an IVF-PQ index: lists visited (default: the index's, 16).</summary>
+    public int? NProbe { get; init; }
 }

@@ -18,6 +18,12 @@ public sealed record KnnResult(
 {
     /// <summary>The name to give the similarity beside the row's columns: "similarity", or "_similarity" when the
     /// table has its own column of that name (LAION's CLIP score does).</summary>
+    /// <summary>The factory string of the index that answered (e.g. "HNSW32"), or null for an exact scan.</summary>
+    public string? Index { get; init; }
+
+    /// <summary>Why a set's index was not used (stale or unreadable), or null.</summary>
+    public string? Warning { get; init; }
+
     public string SimilarityName =>
         Columns.Any(c => c.Equals("similarity", StringComparison.OrdinalIgnoreCase)) ? "_similarity" : "similarity";
 }

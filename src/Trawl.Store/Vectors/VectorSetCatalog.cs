@@ -23,6 +23,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, OpenSet> _open = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<VectorSetFile> _retired = [];
+    private readonly Indexes.IndexCache _indexes = new();
     private bool _disposed;
 
     public IReadOnlyList<VectorSetInfo> List() => dataset.ReadWith(conn =>
@@ -169,10 +170,13 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             Filter = filter,
             DeduplicateAboveCosine = query.Deduplicate ? SearchOptions.DefaultDeduplicationCosine : null,
         };
+        string? indexUsed, warning;
         SearchResult hits;
         try
         {
-            hits = set.Search.Search(vector, query.K, options);
+            // A current index of the set answers unless exact search or de-duplication is asked for.
+            hits = Indexes.IndexedSearch.TrySearch(_indexes, dataset, info, vector, query.K, filter, query.Exact, query.Deduplicate,
+                query.Ef, query.NProbe, out indexUsed, out warning)?[0] ?? set.Search.Search(vector, query.K, options);
         }
         catch (ArgumentException e)
         {
@@ -183,7 +187,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         var similarities = new float[hits.Count];
         for (int i = 0; i < hits.Count; i++)
             similarities[i] = set.Search.Metric == VectorMetric.L2 ? -hits.Scores[i] : hits.Scores[i];
-        return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed);
+        return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed) { Index = indexUsed, Warning = warning };
     }
 
     public SearchResult[] KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)
@@ -207,6 +211,10 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         var filter = AllowList(template, table, set.File.Matrix.Rows, null);
         try
         {
+            var indexed = Indexes.IndexedSearch.TrySearch(_indexes, dataset, info, queries, template.K, filter, template.Exact, template.Deduplicate,
+                template.Ef, template.NProbe, out _, out _);
+            if (indexed is not null)
+                return indexed;
             return set.Search.SearchBatch(queries, template.K, new SearchOptions
             {
                 Filter = filter,
@@ -301,6 +309,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         lock (_lock)
         {
             _disposed = true;
+            _indexes.Dispose();
             foreach (var set in _open.Values)
                 set.File.Dispose();
             foreach (var file in _retired)
