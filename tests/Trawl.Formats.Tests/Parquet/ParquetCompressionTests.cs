@@ -183,6 +183,101 @@ public sealed class ParquetCompressionTests
     }
 
     [Fact]
+    public void Snappy_decodes_every_element_kind_with_short_and_overlapping_offsets()
+    {
+        // A block built element by element beside its expected output, long enough that the
+        // unchecked fast path runs for most elements and the checked path for the tail.
+        var rng = new Random(7);
+        var compressed = new List<byte>();
+        var expected = new List<byte>();
+        for (int e = 0; e < 4000; e++)
+        {
+            int kind = expected.Count == 0 ? 0 : rng.Next(4);
+            if (kind == 0)
+            {
+                int len = rng.Next(3) == 0 ? rng.Next(17, 300) : rng.Next(1, 17);
+                if (len <= 60)
+                    compressed.Add((byte)((len - 1) << 2));
+                else
+                {
+                    compressed.Add(61 << 2);
+                    compressed.Add((byte)(len - 1));
+                    compressed.Add((byte)((len - 1) >> 8));
+                }
+                for (int k = 0; k < len; k++)
+                {
+                    byte b = (byte)rng.Next(256);
+                    compressed.Add(b);
+                    expected.Add(b);
+                }
+                continue;
+            }
+            int maxOffset = Math.Min(expected.Count, kind == 1 ? 2047 : 65535);
+            int offset = rng.Next(2) == 0 ? rng.Next(1, Math.Min(maxOffset, 20) + 1) : rng.Next(1, maxOffset + 1);
+            int length = kind == 1 ? rng.Next(4, 12) : rng.Next(1, 65);
+            if (kind == 1)
+            {
+                compressed.Add((byte)(1 | ((length - 4) << 2) | ((offset >> 8) << 5)));
+                compressed.Add((byte)offset);
+            }
+            else
+            {
+                compressed.Add((byte)(kind | ((length - 1) << 2)));
+                compressed.Add((byte)offset);
+                compressed.Add((byte)(offset >> 8));
+                if (kind == 3)
+                {
+                    compressed.Add(0);
+                    compressed.Add(0);
+                }
+            }
+            for (int k = 0; k < length; k++)
+                expected.Add(expected[expected.Count - offset]);
+        }
+        byte[] block = [.. Varint(expected.Count), .. compressed];
+        byte[] dst = new byte[expected.Count];
+        SnappyDecoder.Decompress(block, dst);
+        Assert.Equal(expected.ToArray(), dst);
+
+        // Every truncation is refused with a clear error, never an out-of-range crash.
+        for (int cut = 1; cut < block.Length; cut += 97)
+            Assert.Throws<ParquetException>(() => SnappyDecoder.Decompress(block.AsSpan(0, cut), new byte[expected.Count]));
+    }
+
+    [Fact]
+    public void Snappy_refuses_copies_before_the_start_of_a_long_block()
+    {
+        byte[] literal = [.. Enumerable.Repeat((byte)'x', 16)];
+        foreach (byte[] copy in new byte[][] { [0x01 | (3 << 2), 17], [0x02 | (63 << 2), 17, 0], [0x03 | (63 << 2), 17, 0, 0, 0], [0x03 | (63 << 2), 1, 0, 0, 0x80], [0x02, 0, 0] })
+        {
+            var body = new List<byte> { (byte)(15 << 2) };
+            body.AddRange(literal);
+            body.AddRange(copy);
+            for (int k = 0; k < 20; k++)
+            {
+                body.Add(15 << 2);
+                body.AddRange(literal);
+            }
+            byte[] block = [.. Varint(2000), .. body];
+            Assert.Throws<ParquetException>(() => SnappyDecoder.Decompress(block, new byte[2000]));
+        }
+    }
+
+    private static byte[] Varint(int value)
+    {
+        var o = new List<byte>();
+        for (uint v = (uint)value; ; v >>= 7)
+        {
+            if (v < 0x80)
+            {
+                o.Add((byte)v);
+                return [.. o];
+            }
+            o.Add((byte)(v | 0x80));
+        }
+    }
+
+    [Fact]
     public void Gzip_with_concatenated_members_and_brotli_decode()
     {
         byte[] a = Text(500), b = Text(700);
