@@ -70,6 +70,18 @@ internal sealed class LeafValues
         Count++;
     }
 
+    /// <summary>
+    /// Copies <paramref name="run"/> to the end of the heap and counts <paramref name="values"/> more values whose
+    /// starts and lengths the caller has already written (pointing into the run at its heap position).
+    /// </summary>
+    public void AddRun(ReadOnlySpan<byte> run, int values)
+    {
+        ReserveBytes(0, run.Length);
+        run.CopyTo(Heap.AsSpan(HeapLength));
+        HeapLength += run.Length;
+        Count += values;
+    }
+
     /// <summary>Appends a value already written at Heap[start..start+length] (DELTA_BYTE_ARRAY builds values in place).</summary>
     public void AddWritten(int start, int length)
     {

@@ -77,9 +77,15 @@ internal static class ValueDecoder
             }
             case ParquetPhysicalType.ByteArray:
             {
-                // First pass sizes the heap once; the second copies.
+                // One pass checks the lengths and records where each value sits; then the whole run
+                // (length prefixes included) is copied into the heap at once instead of value by value.
+                if (count > src.Length / 4)
+                    throw new ParquetException("PLAIN byte array length runs past the end of the page");
+                dst.ReserveBytes(count, 0);
+                int baseAt = dst.HeapLength;
+                var starts = dst.Starts.AsSpan(dst.Count, count);
+                var lengths = dst.Lengths.AsSpan(dst.Count, count);
                 int pos = 0;
-                long total = 0;
                 for (int i = 0; i < count; i++)
                 {
                     if (src.Length - pos < 4)
@@ -87,17 +93,11 @@ internal static class ValueDecoder
                     uint len = BinaryPrimitives.ReadUInt32LittleEndian(src.Slice(pos, 4));
                     if (len > (uint)(src.Length - pos - 4))
                         throw new ParquetException($"PLAIN byte array of {len} bytes runs past the end of the page");
+                    starts[i] = baseAt + pos + 4;
+                    lengths[i] = (int)len;
                     pos += 4 + (int)len;
-                    total += len;
                 }
-                dst.ReserveBytes(count, total);
-                pos = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    int len = (int)BinaryPrimitives.ReadUInt32LittleEndian(src.Slice(pos, 4));
-                    dst.AddBytes(src.Slice(pos + 4, len));
-                    pos += 4 + len;
-                }
+                dst.AddRun(src[..pos], count);
                 break;
             }
             default:
