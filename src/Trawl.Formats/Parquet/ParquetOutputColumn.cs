@@ -148,12 +148,19 @@ internal sealed class ParquetOutputColumn
             }
             int n = Math.Min(chunk.LevelCount - _levelCursor, count - done);
             var values = chunk.Values;
-            if (maxDef == 0)
+            // No nulls in this stretch (a required column, or definition levels all at the maximum): whole runs at once.
+            if (maxDef == 0 || !chunk.Def.AsSpan(_levelCursor, n).ContainsAnyExcept(maxDef))
             {
                 if (_valueCursor + n > values.Count)
-                    throw new ParquetException("column has fewer values than rows");
-                for (int r = 0; r < n; r++)
-                    conv.Append(values, _valueCursor++, dst);
+                    throw new ParquetException(maxDef == 0 ? "column has fewer values than rows" : "column has fewer values than its definition levels say");
+                if (conv.Conversion == LeafConversion.Int64)
+                    dst.AppendInt64s(values.Ints.AsSpan(_valueCursor, n));
+                else if (conv.Conversion == LeafConversion.Double)
+                    dst.AppendDoubles(values.Doubles.AsSpan(_valueCursor, n));
+                else
+                    for (int r = 0; r < n; r++)
+                        conv.Append(values, _valueCursor + r, dst);
+                _valueCursor += n;
                 _levelCursor += n;
             }
             else

@@ -87,6 +87,20 @@ public sealed class ColumnValues
         _doubles[row] = value;
     }
 
+    /// <summary>Appends a run of non-null integers at once (bulk decoders avoid a call per value).</summary>
+    public void AppendInt64s(ReadOnlySpan<long> values)
+    {
+        int row = NextRun(ValueKind.Int64, values.Length);
+        values.CopyTo(_ints.AsSpan(row));
+    }
+
+    /// <summary>Appends a run of non-null doubles at once.</summary>
+    public void AppendDoubles(ReadOnlySpan<double> values)
+    {
+        int row = NextRun(ValueKind.Double, values.Length);
+        values.CopyTo(_doubles.AsSpan(row));
+    }
+
     public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
 
     public void AppendText(string text)
@@ -142,6 +156,18 @@ public sealed class ColumnValues
         _starts[row] = _byteCount;
         _lengths[row] = bytes.Length;
         _byteCount += bytes.Length;
+    }
+
+    private int NextRun(ValueKind kind, int n)
+    {
+        int row = Count;
+        while (_kinds.Length - row < n)
+            Grow();
+        _kinds.AsSpan(row, n).Fill(kind);
+        _starts.AsSpan(row, n).Clear();
+        _lengths.AsSpan(row, n).Clear();
+        Count = row + n;
+        return row;
     }
 
     private int Next(ValueKind kind)
