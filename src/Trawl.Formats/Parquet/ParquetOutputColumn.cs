@@ -157,6 +157,9 @@ internal sealed class ParquetOutputColumn
                     dst.AppendInt64s(values.Ints.AsSpan(_valueCursor, n));
                 else if (conv.Conversion == LeafConversion.Double)
                     dst.AppendDoubles(values.Doubles.AsSpan(_valueCursor, n));
+                else if (conv.Conversion is LeafConversion.Text or LeafConversion.Binary && values.Starts[_valueCursor] >= 0)
+                    dst.AppendBytesRun(conv.Conversion == LeafConversion.Text ? ValueKind.Text : ValueKind.Binary,
+                        values.Heap.AsSpan(0, values.HeapLength), values.Starts.AsSpan(_valueCursor, n), values.Lengths.AsSpan(_valueCursor, n));
                 else
                     for (int r = 0; r < n; r++)
                         conv.Append(values, _valueCursor + r, dst);

@@ -101,6 +101,39 @@ public sealed class ColumnValues
         values.CopyTo(_doubles.AsSpan(row));
     }
 
+    /// <summary>
+    /// Appends a run of non-null byte values of one kind: value k is heap[starts[k]..starts[k]+lengths[k]].
+    /// The lanes and the byte buffer grow once for the whole run.
+    /// </summary>
+    public void AppendBytesRun(ValueKind kind, ReadOnlySpan<byte> heap, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths)
+    {
+        if (starts.Length != lengths.Length)
+            throw new ArgumentException("starts and lengths differ in length", nameof(lengths));
+        long total = 0;
+        for (int k = 0; k < starts.Length; k++)
+        {
+            // Checked before anything is appended, so a bad run leaves the column as it was.
+            if (starts[k] < 0 || lengths[k] < 0 || lengths[k] > heap.Length - starts[k])
+                throw new ArgumentOutOfRangeException(nameof(starts), "a value lies outside the heap");
+            total += lengths[k];
+        }
+        if (total > Array.MaxLength)
+            throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
+        EnsureBytes((int)total);
+        int row = NextRun(kind, starts.Length);
+        int at = _byteCount;
+        var bytes = _bytes.AsSpan();
+        for (int k = 0; k < starts.Length; k++)
+        {
+            int len = lengths[k];
+            heap.Slice(starts[k], len).CopyTo(bytes.Slice(at, len));
+            _starts[row + k] = at;
+            _lengths[row + k] = len;
+            at += len;
+        }
+        _byteCount = at;
+    }
+
     public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
 
     public void AppendText(string text)

@@ -29,4 +29,22 @@ public sealed class ColumnValuesBulkAppendTests
             Assert.Equal(single.BytesAt(r).ToArray(), bulk.BytesAt(r).ToArray());
         }
     }
+
+    [Fact]
+    public void Bulk_byte_runs_copy_each_value_from_its_place_in_the_heap()
+    {
+        byte[] heap = "....hello....world!....x"u8.ToArray();
+        var bulk = new ColumnValues(1);
+        bulk.AppendInt64(7);
+        bulk.AppendBytesRun(ValueKind.Text, heap, [4, 13, 23, 0], [5, 6, 1, 0]);
+        bulk.AppendBytesRun(ValueKind.Binary, heap, [13], [5]);
+        Assert.Equal(6, bulk.Count);
+        Assert.Equal(7L, bulk.ValueAt(0));
+        Assert.Equal(["hello", "world!", "x", ""], Enumerable.Range(1, 4).Select(r => (string)bulk.ValueAt(r)!));
+        Assert.Equal(ValueKind.Binary, bulk.KindAt(5));
+        Assert.Equal("world"u8.ToArray(), bulk.BytesAt(5).ToArray());
+        Assert.ThrowsAny<ArgumentException>(() => bulk.AppendBytesRun(ValueKind.Text, heap, [4, 20], [1, 9]));
+        Assert.ThrowsAny<ArgumentException>(() => bulk.AppendBytesRun(ValueKind.Text, heap, [-1], [1]));
+        Assert.Equal(6, bulk.Count);
+    }
 }
