@@ -248,7 +248,20 @@ internal sealed class ColumnChunkDecoder
         switch (encoding)
         {
             case ParquetEncoding.Plain:
-                ValueDecoder.DecodePlain(type, typeLength, data, count, values);
+                if (type == ParquetPhysicalType.ByteArray && values.Count == 0 && values.HeapLength == 0
+                    && ((ReadOnlySpan<byte>)_page).Overlaps(data, out int at))
+                {
+                    // A flat column's first page of byte arrays: the decompressed page itself becomes the heap
+                    // (the buffers swap), so the values are not copied; the page is not read again after this.
+                    int used = ValueDecoder.IndexPlainByteArrays(data, count, values, at);
+                    (values.Heap, _page) = (_page, values.Heap);
+                    values.HeapLength = at + used;
+                    values.Count = count;
+                }
+                else
+                {
+                    ValueDecoder.DecodePlain(type, typeLength, data, count, values);
+                }
                 break;
             case ParquetEncoding.PlainDictionary:
             case ParquetEncoding.RleDictionary:

@@ -79,30 +79,40 @@ internal static class ValueDecoder
             {
                 // One pass checks the lengths and records where each value sits; then the whole run
                 // (length prefixes included) is copied into the heap at once instead of value by value.
-                if (count > src.Length / 4)
-                    throw new ParquetException("PLAIN byte array length runs past the end of the page");
-                dst.ReserveBytes(count, 0);
-                int baseAt = dst.HeapLength;
-                var starts = dst.Starts.AsSpan(dst.Count, count);
-                var lengths = dst.Lengths.AsSpan(dst.Count, count);
-                int pos = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    if (src.Length - pos < 4)
-                        throw new ParquetException("PLAIN byte array length runs past the end of the page");
-                    uint len = BinaryPrimitives.ReadUInt32LittleEndian(src.Slice(pos, 4));
-                    if (len > (uint)(src.Length - pos - 4))
-                        throw new ParquetException($"PLAIN byte array of {len} bytes runs past the end of the page");
-                    starts[i] = baseAt + pos + 4;
-                    lengths[i] = (int)len;
-                    pos += 4 + (int)len;
-                }
+                int pos = IndexPlainByteArrays(src, count, dst, dst.HeapLength);
                 dst.AddRun(src[..pos], count);
                 break;
             }
             default:
                 throw new ParquetException($"physical type {type} is not known");
         }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="count"/> PLAIN byte arrays in <paramref name="src"/> and writes their starts (offset by
+    /// <paramref name="heapAt"/>, where src will sit in the heap) and lengths after dst's values, without counting them;
+    /// returns the bytes they span.
+    /// </summary>
+    public static int IndexPlainByteArrays(ReadOnlySpan<byte> src, int count, LeafValues dst, int heapAt)
+    {
+        if (count > src.Length / 4)
+            throw new ParquetException("PLAIN byte array length runs past the end of the page");
+        dst.ReserveBytes(count, 0);
+        var starts = dst.Starts.AsSpan(dst.Count, count);
+        var lengths = dst.Lengths.AsSpan(dst.Count, count);
+        int pos = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (src.Length - pos < 4)
+                throw new ParquetException("PLAIN byte array length runs past the end of the page");
+            uint len = BinaryPrimitives.ReadUInt32LittleEndian(src.Slice(pos, 4));
+            if (len > (uint)(src.Length - pos - 4))
+                throw new ParquetException($"PLAIN byte array of {len} bytes runs past the end of the page");
+            starts[i] = heapAt + pos + 4;
+            lengths[i] = (int)len;
+            pos += 4 + (int)len;
+        }
+        return pos;
     }
 
     public static void DecodeByteStreamSplit(ParquetPhysicalType type, int typeLength, ReadOnlySpan<byte> src, int count, LeafValues dst)
