@@ -22,6 +22,28 @@ public sealed class ParquetGeneratedFileTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Multi_page_snappy_text_reads_back_in_odd_batches(int parallelism)
+    {
+        // Snappy pages of PLAIN text hand their buffer over as the values' heap; every page, batch edge and null must survive that.
+        string?[] required = [.. Enumerable.Range(0, 700).Select(i => "value " + i + new string('x', i % 50))];
+        string?[] optional = [.. Enumerable.Range(0, 700).Select(i => i % 7 == 3 ? null : "o" + (i * 31))];
+        long?[] ids = [.. Enumerable.Range(0, 700).Select(i => (long?)i)];
+        var w = new TestParquetWriter { Snappy = true, PageRows = 64, RowGroupSize = 300 }
+            .Int64("id", ids).Text("req", required).Text("opt", optional, optional: true);
+        string path = ParquetTestData.TempFile(w.Build());
+        var rows = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = parallelism }, batchRows: 97);
+        Assert.Equal(700, rows.Count);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal((long)i, rows[i][0]);
+            Assert.Equal(required[i], rows[i][1]);
+            Assert.Equal(optional[i], rows[i][2]);
+        }
+    }
+
+    [Theory]
     [InlineData(false, false, int.MaxValue)]
     [InlineData(true, false, 100)]
     [InlineData(false, true, 64)]
