@@ -42,6 +42,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     private sbyte* _codes;
     private float _codeScale;
     private int _count, _entry = -1, _maxLevel = -1;
+    private int _scratchCreated;
 
     public HnswIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexBuildOptions options)
         : base(data, metric, spec)
@@ -447,9 +448,17 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Allowed(ulong[] allow, int id) => (allow[id >> 6] & (1UL << (id & 63))) != 0;
 
-    private HnswScratch Rent() => _pool.TryTake(out HnswScratch? s) && s.Visited.Capacity >= _count + 1
-        ? s
-        : new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch));
+    // Walks mark only ids below _count; asking for more than that (it was _count + 1) made every
+    // pooled scratch too small once the whole set was indexed, so each query allocated and zeroed a new visited array.
+    private HnswScratch Rent()
+    {
+        if (_pool.TryTake(out HnswScratch? s) && s.Visited.Capacity >= _count) return s;
+        Interlocked.Increment(ref _scratchCreated);
+        return new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch));
+    }
+
+    /// <summary>Scratch buffers created so far (for tests: searches must reuse them, not allocate per query).</summary>
+    internal int ScratchCreated => Volatile.Read(ref _scratchCreated);
 
     protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
 
