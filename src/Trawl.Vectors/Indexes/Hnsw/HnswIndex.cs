@@ -376,6 +376,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         ? _file.Corrupt($"the graph is corrupt: {problem}")
         : new InvalidOperationException($"the graph is inconsistent: {problem}");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int, float) Greedy<TDistance>(TDistance distance, int current, float currentKey, int level) where TDistance : struct, INodeDistance
     {
         bool changed = true;
@@ -404,6 +405,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     /// <c>s.Top</c>. With a filter, disallowed nodes are walked through but not kept, and the walk
     /// only stops early once ef allowed nodes are held.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchLayer<TDistance>(TDistance distance, int entry, float entryKey, int level, int ef, ulong[]? allow, HnswScratch s)
         where TDistance : struct, INodeDistance
     {
@@ -462,6 +464,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
 
     protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, Span<long> ids, Span<float> scores)
     {
         if (_count == 0) return 0;
@@ -503,6 +506,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Walk<TDistance>(TDistance distance, int ef, ulong[]? allow, HnswScratch s) where TDistance : struct, INodeDistance
     {
         int current = _entry;
