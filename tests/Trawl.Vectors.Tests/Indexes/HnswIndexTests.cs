@@ -22,6 +22,19 @@ public class HnswIndexTests(HnswFixture fixture, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public void Single_thread_searches_reuse_one_scratch_buffer_instead_of_allocating_per_query()
+    {
+        var index = (HnswIndex)fixture.Index;
+        var ids = new long[HnswFixture.QueryCount * K];
+        var scores = new float[ids.Length];
+        var options = new IndexSearchOptions { Ef = 16, Threads = 1 };
+        index.Search(fixture.Queries, K, ids, scores, options);
+        int before = index.ScratchCreated;
+        index.Search(fixture.Queries, K, ids, scores, options);
+        Assert.Equal(before, index.ScratchCreated);
+    }
+
+    [Fact]
     public void Scores_are_exact_cosines_in_best_first_order()
     {
         SearchResult hit = fixture.Index.Search(fixture.Queries.AsSpan(0, HnswFixture.Dimension), K);

@@ -42,6 +42,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     private sbyte* _codes;
     private float _codeScale;
     private int _count, _entry = -1, _maxLevel = -1;
+    private int _scratchCreated;
 
     public HnswIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexBuildOptions options)
         : base(data, metric, spec)
@@ -375,6 +376,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         ? _file.Corrupt($"the graph is corrupt: {problem}")
         : new InvalidOperationException($"the graph is inconsistent: {problem}");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int, float) Greedy<TDistance>(TDistance distance, int current, float currentKey, int level) where TDistance : struct, INodeDistance
     {
         bool changed = true;
@@ -403,6 +405,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     /// <c>s.Top</c>. With a filter, disallowed nodes are walked through but not kept, and the walk
     /// only stops early once ef allowed nodes are held.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SearchLayer<TDistance>(TDistance distance, int entry, float entryKey, int level, int ef, ulong[]? allow, HnswScratch s)
         where TDistance : struct, INodeDistance
     {
@@ -447,12 +450,21 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Allowed(ulong[] allow, int id) => (allow[id >> 6] & (1UL << (id & 63))) != 0;
 
-    private HnswScratch Rent() => _pool.TryTake(out HnswScratch? s) && s.Visited.Capacity >= _count + 1
-        ? s
-        : new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch));
+    // Walks mark only ids below _count; asking for more than that (it was _count + 1) made every
+    // pooled scratch too small once the whole set was indexed, so each query allocated and zeroed a new visited array.
+    private HnswScratch Rent()
+    {
+        if (_pool.TryTake(out HnswScratch? s) && s.Visited.Capacity >= _count) return s;
+        Interlocked.Increment(ref _scratchCreated);
+        return new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch));
+    }
+
+    /// <summary>Scratch buffers created so far (for tests: searches must reuse them, not allocate per query).</summary>
+    internal int ScratchCreated => Volatile.Read(ref _scratchCreated);
 
     protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, Span<long> ids, Span<float> scores)
     {
         if (_count == 0) return 0;
@@ -494,6 +506,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Walk<TDistance>(TDistance distance, int ef, ulong[]? allow, HnswScratch s) where TDistance : struct, INodeDistance
     {
         int current = _entry;
