@@ -1,85 +1,25 @@
 using System.Globalization;
-using Spectre.Console;
-using Trawl.Cli.Output;
 using Trawl.Store.Ingest;
 
 namespace Trawl.Cli.Progress;
 
 /// <summary>
-/// Runs an ingest on a worker thread and shows how it goes: a progress bar (bytes of the source
+/// Shows an ingest's progress through <see cref="WorkProgress"/>: a progress bar (bytes of the source
 /// read, rows per second) on an interactive stderr once the work has taken longer than a second;
 /// a plain line every few seconds when stderr is a file or pipe; nothing for quick work.
 /// </summary>
 internal static class IngestProgressDisplay
 {
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan PlainLineInterval = TimeSpan.FromSeconds(5);
+    private static readonly ProgressView<IngestProgress> View = new(
+        BarText: DescribeShort,
+        LineText: Describe,
+        // The bar follows bytes of the source while reading; other phases have no measure of their own.
+        Amount: p => p.Phase == "read" && p.BytesTotal > 0 ? (p.BytesRead, p.BytesTotal) : null,
+        BarWidth: 16,
+        Refresh: TimeSpan.FromMilliseconds(150));
 
-    public static IngestReport Run(CliTerminal terminal, Func<IProgress<IngestProgress>, CancellationToken, IngestReport> work)
-    {
-        Interrupts.StopCleanly();
-        var progress = new LatestProgress<IngestProgress>();
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        Task<IngestReport> task = Task.Factory.StartNew(
-            () => work(progress, terminal.Cancel),
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-
-        if (!Finished(task, QuietPeriod))
-        {
-            if (terminal.ErrIsTerminal)
-                ShowBar(terminal, task, progress, started);
-            else
-                ShowPlainLines(terminal, task, progress, started);
-        }
-        // Rethrows the ingest's own exception, not an AggregateException.
-        return task.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Waits up to <paramref name="timeout"/> for the task; unlike Task.Wait, a failed task does not throw here.</summary>
-    private static bool Finished(Task task, TimeSpan timeout) => Task.WaitAny([task], timeout) == 0;
-
-    private static void ShowBar(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
-    {
-        IAnsiConsole console = Screen.ForErr(terminal);
-        console.Progress()
-            .AutoClear(true)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 16 }, new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                ProgressTask bar = ctx.AddTask("starting", maxValue: 1);
-                while (!Finished(task, TimeSpan.FromMilliseconds(150)))
-                {
-                    if (progress.Latest is { } p)
-                    {
-                        bar.Description = Markup.Escape(DescribeShort(p, started.Elapsed));
-                        bool reading = p.Phase == "read" && p.BytesTotal > 0;
-                        bar.IsIndeterminate = !reading;
-                        if (reading)
-                        {
-                            bar.MaxValue = p.BytesTotal;
-                            bar.Value = Math.Min(p.BytesRead, p.BytesTotal);
-                        }
-                    }
-                    ctx.Refresh();
-                }
-                bar.Value = bar.MaxValue;
-            });
-    }
-
-    private static void ShowPlainLines(CliTerminal terminal, Task task, LatestProgress<IngestProgress> progress, System.Diagnostics.Stopwatch started)
-    {
-        while (!Finished(task, PlainLineInterval))
-        {
-            if (progress.Latest is { } p)
-            {
-                terminal.Err.WriteLine($"trawl: {started.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s: {Describe(p, started.Elapsed)}");
-                terminal.Err.Flush();
-            }
-        }
-    }
+    public static IngestReport Run(CliTerminal terminal, Func<IProgress<IngestProgress>, CancellationToken, IngestReport> work) =>
+        WorkProgress.Run(terminal, View, work);
 
     internal static string Describe(IngestProgress p, TimeSpan elapsed)
     {
