@@ -80,13 +80,17 @@ internal sealed class TableEndpoint(ServerState state)
         // Count, facets and histograms run side by side and share one time budget.
         var budget = Stopwatch.StartNew();
         var limit = state.Options.SqlTimeLimit;
-        var countTask = TimeLimit.Start(() => dataset.CountRows(facetQuery));
-        var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: request.HasSearchOrFilters
-            ? TimeLimit.Start(() => dataset.Facet(facetQuery, f.Column, FacetLimit))
-            : state.Facets.Get(dataset, table, f.Column, FacetLimit))).ToList();
-        var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(() => dataset.Histogram(facetQuery, c)))).ToList();
-
         var cancel = context.RequestAborted;
+        // Whatever is still running when the page is answered (or the client leaves) is stopped, not left to finish.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        work.CancelAfter(limit);
+        var stop = work.Token;
+        var countTask = TimeLimit.Start(t => dataset.CountRows(facetQuery, t), stop);
+        var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: request.HasSearchOrFilters
+            ? TimeLimit.Start(t => dataset.Facet(facetQuery, f.Column, FacetLimit, t), stop)
+            : state.Facets.Get(dataset, table, f.Column, FacetLimit))).ToList();
+        var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(t => dataset.Histogram(facetQuery, c, cancel: t), stop))).ToList();
+
         var (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
         var facets = new List<ShownFacet>();
         var timedOut = new List<string>();
@@ -108,6 +112,8 @@ internal sealed class TableEndpoint(ServerState state)
             else
                 histogramsTimedOut.Add(h.Column);
         }
+
+        work.Cancel();
 
         var shown = facetColumns.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var result = new TableResult(dataset.Name, table, request, page with { Count = counted ? count : null }, facets, histograms,

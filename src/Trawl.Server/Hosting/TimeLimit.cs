@@ -1,8 +1,8 @@
 namespace Trawl.Server.Hosting;
 
 /// <summary>Waits for work that may be slow (counts, facets, histograms over many matches) no longer than the
-/// server's limit: a page without a facet is better than a page that never comes. The store cannot stop these
-/// queries midway, so work past the limit finishes in the background and its result is dropped.</summary>
+/// server's limit: a page without a facet is better than a page that never comes. Work past the limit is stopped
+/// through its cancellation token (the store interrupts SQLite) and its result is dropped.</summary>
 internal static class TimeLimit
 {
     /// <summary>(true, value) when <paramref name="task"/> finished within <paramref name="remaining"/>, otherwise
@@ -23,10 +23,16 @@ internal static class TimeLimit
             Observe(task);
             return (false, default);
         }
+        catch (OperationCanceledException) when (task.IsCanceled && !cancel.IsCancellationRequested)
+        {
+            // The work's own deadline stopped it a moment before this wait's: the same outcome.
+            return (false, default);
+        }
     }
 
-    /// <summary>Starts <paramref name="work"/> on the thread pool (the store's calls are synchronous).</summary>
-    public static Task<T> Start<T>(Func<T> work) => Task.Run(work);
+    /// <summary>Starts <paramref name="work"/> on the thread pool (the store's calls are synchronous); a cancelled
+    /// <paramref name="stop"/> ends it as a cancelled task.</summary>
+    public static Task<T> Start<T>(Func<CancellationToken, T> work, CancellationToken stop) => Task.Run(() => work(stop), stop);
 
     /// <summary>An abandoned task's failure must not surface later as an unobserved exception.</summary>
     private static void Observe(Task task) =>

@@ -112,16 +112,18 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>How many rows match (ignoring Size and Next).</summary>
-    public long CountRows(TableQuery query)
+    /// <param name="cancel">Stops the query midway (SQLite is interrupted) with an <see cref="OperationCanceledException"/>.</param>
+    public long CountRows(TableQuery query, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
-        return WithConnection(conn => CountWith(conn, table, q), query);
+        return WithConnection(conn => CountWith(conn, table, q), query, cancel);
     }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
-    public FacetResult Facet(TableQuery query, string column, int limit = 30)
+    /// <param name="cancel">Stops the query midway (SQLite is interrupted) with an <see cref="OperationCanceledException"/>.</param>
+    public FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var clock = Stopwatch.StartNew();
@@ -152,7 +154,7 @@ public sealed class Dataset : IDisposable
             if (truncated)
                 values.RemoveAt(values.Count - 1);
             return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
-        }, query);
+        }, query, cancel);
     }
 
     /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
@@ -171,7 +173,8 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>Histogram of a numeric column among the matching rows.</summary>
-    public Histogram Histogram(TableQuery query, string column, int bins = 20)
+    /// <param name="cancel">Stops the queries midway (SQLite is interrupted) with an <see cref="OperationCanceledException"/>.</param>
+    public Histogram Histogram(TableQuery query, string column, int bins = 20, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
@@ -223,7 +226,7 @@ public sealed class Dataset : IDisposable
             for (int i = 0; i < bins; i++)
                 result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i]));
             return new Histogram(info?.Name ?? "rowid", result, lo, hi, nulls);
-        }, query);
+        }, query, cancel);
     }
 
     /// <summary>One row by rowid (columns start with "rowid"), or null when there is none.</summary>
@@ -387,12 +390,22 @@ public sealed class Dataset : IDisposable
         return (pool, pool.Rent());
     }
 
-    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null)
+    private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null, CancellationToken cancel = default)
     {
+        cancel.ThrowIfCancellationRequested();
         var (pool, conn) = Rent();
+        // sqlite3_interrupt may be called from any thread; the registration is disposed (waiting for a running
+        // callback) before the connection goes back to the pool, so an interrupt never reaches its next user.
+        var interrupt = cancel.CanBeCanceled
+            ? cancel.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), conn)
+            : default;
         try
         {
             return work(conn);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the query was stopped", e, cancel);
         }
         catch (SqliteException e)
         {
@@ -400,6 +413,7 @@ public sealed class Dataset : IDisposable
         }
         finally
         {
+            interrupt.Dispose();
             pool.Return(conn);
         }
     }
