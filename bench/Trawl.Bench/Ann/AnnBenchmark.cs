@@ -60,6 +60,7 @@ internal static class AnnBenchmark
         if (o.Engines.Contains("faiss-ivfpq"))
             points.AddRange(EmitPeers(peers.Points(peers.Run("peers.py", "ivfpq", o.Dir, "--k", I(o.K), "--nlist", I(o.NList), "--pq", I(o.Pq)), o.Dim)));
         AnnSummary.Print(points);
+        IvfPqSummary.Print(points);
         Emit(new { load_after = LoadAverage() });
         return 0;
     }
@@ -93,11 +94,12 @@ internal static class AnnBenchmark
         {
             string factory = $"IVF{o.NList},PQ{o.Pq},Refine";
             string path = Path.Combine(o.Dir, $"trawl-IVF{o.NList}-PQ{o.Pq}.ivfpq");
-            double build = Build(factory, base_.Matrix, checksum, path, o);
+            // Train on 100 rows per list, as peers.py hands faiss (100 × nlist sampled rows).
+            double build = Build(factory, base_.Matrix, checksum, path, o with { TrainingRowsPerCentroid = 100 });
             using IVectorIndex index = Open(path, base_.Matrix, checksum, factory, checksumMs);
             double memory = (double)new FileInfo(path).Length / o.N;
             Warm(index, queries, o);
-            foreach (int refine in new[] { 1, 8 })
+            foreach (int refine in AnnOptions.RefineSweep)
             {
                 // Refine ×1 re-ranks only the k PQ winners: the same result set as PQ alone (recall@k unchanged), exact scores.
                 string engine = refine == 1 ? "trawl-ivfpq" : "trawl-ivfpq-refine";
@@ -122,7 +124,7 @@ internal static class AnnBenchmark
         Console.Error.WriteLine($"ann: building Trawl {factory} over {data.Rows:N0} vectors");
         var clock = Stopwatch.StartNew();
         using (IVectorIndex index = VectorIndexFactory.Create(factory, data, VectorMetric.InnerProduct,
-            new IndexBuildOptions { EfConstruction = o.EfConstruction, Seed = 1, VectorSetChecksum = checksum }))
+            new IndexBuildOptions { EfConstruction = o.EfConstruction, Seed = 1, VectorSetChecksum = checksum, TrainingRowsPerCentroid = o.TrainingRowsPerCentroid }))
         {
             index.Build();
             index.Save(path);

@@ -27,6 +27,10 @@ internal sealed record AnnOptions
     /// <summary>The same ef values peers.py sweeps, so "best QPS at recall ≥ x" compares like with like.</summary>
     public static readonly int[] EfSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
     public static readonly int[] NProbeSweep = [1, 2, 4, 8, 16, 32, 64, 128];
+    /// <summary>IVF-PQ refine factors: ×1 is PQ alone (the k PQ winners, exact scores), the others re-rank k × factor candidates.</summary>
+    public static readonly int[] RefineSweep = [1, 8, 16, 32];
+    /// <summary>IVF training rows per list (set for the IVF-PQ build only).</summary>
+    public int TrainingRowsPerCentroid { get; init; } = 64;
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
         + "[--nlist 1024] [--pq 64] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse]";
