@@ -119,3 +119,121 @@ public class IvfPqSearchPathTests(IvfPqFixture fixture) : IClassFixture<IvfPqFix
         Assert.Contains(Enumerable.Range(0, k), j => Math.Abs(Norm(plain, j) - 1) > 0.01);
     }
 }
+
+/// <summary>The byte-table block scan (AVX-512 VBMI) against the float scan and its scalar reference.</summary>
+public class IvfPqFastScanTests(IvfPqFixture fixture) : IClassFixture<IvfPqFixture>
+{
+    private const int K = IvfPqFixture.K;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(13)]
+    [InlineData(64)]
+    [InlineData(300)]
+    public unsafe void Vbmi_block_estimate_matches_the_scalar_reference(int m)
+    {
+        var random = new Random(m);
+        var table = new byte[m * ProductQuantizer.Centroids];
+        var block = new byte[m * PqFastScan.Block];
+        random.NextBytes(block);
+        int level = PqFastScan.MaxLevel(m);
+        for (int i = 0; i < table.Length; i++) table[i] = (byte)random.Next(level + 1);
+        var fast = new ushort[PqFastScan.Block];
+        var slow = new ushort[PqFastScan.Block];
+        fixed (byte* t = table, b = block)
+        fixed (ushort* f = fast, s = slow)
+        {
+            PqFastScan.EstimateScalar(b, t, m, s);
+            for (int r = 0; r < PqFastScan.Block; r++)
+            {
+                int sum = 0;
+                for (int j = 0; j < m; j++) sum += table[j * ProductQuantizer.Centroids + block[j * PqFastScan.Block + r]];
+                Assert.Equal(sum, s[r]);
+            }
+            if (!PqFastScan.IsSupported) return; // no VBMI here: the scalar reference is what searches use
+            PqFastScan.Estimate(b, t, m, f);
+        }
+        Assert.Equal(slow, fast);
+    }
+
+    [Fact]
+    public unsafe void Quantised_sums_stay_within_half_a_unit_per_sub_space_of_the_float_sums()
+    {
+        const int m = 16;
+        var random = new Random(3);
+        float[] table = TestData.Floats(random, m * ProductQuantizer.Centroids, scale: 7f);
+        var bytes = new byte[table.Length];
+        var codes = new byte[m];
+        fixed (float* t = table)
+        fixed (byte* q = bytes)
+        {
+            PqFastScan.Quantize(t, m, q, out float scale, out float offset);
+            for (int trial = 0; trial < 200; trial++)
+            {
+                random.NextBytes(codes);
+                double exact = 0;
+                int units = 0;
+                for (int j = 0; j < m; j++)
+                {
+                    exact += table[j * ProductQuantizer.Centroids + codes[j]];
+                    units += bytes[j * ProductQuantizer.Centroids + codes[j]];
+                }
+                Assert.InRange(units / scale + offset - exact, -(m * 0.5 + 0.01) / scale, (m * 0.5 + 0.01) / scale);
+            }
+        }
+    }
+
+    private static (long[] Ids, float[] Scores) Run(IVectorIndex index, float[] queries, IndexSearchOptions options, bool fast)
+    {
+        ((IvfPqIndex)index).FastScan = fast;
+        try
+        {
+            var ids = new long[queries.Length / index.Dimension * K];
+            var scores = new float[ids.Length];
+            index.Search(queries, K, ids, scores, options);
+            return (ids, scores);
+        }
+        finally
+        {
+            ((IvfPqIndex)index).FastScan = PqFastScan.IsSupported;
+        }
+    }
+
+    [Theory]
+    [InlineData(VectorMetric.L2, 1)]
+    [InlineData(VectorMetric.L2, 8)]
+    [InlineData(VectorMetric.InnerProduct, 1)]
+    [InlineData(VectorMetric.InnerProduct, 16)]
+    [InlineData(VectorMetric.Cosine, 4)]
+    public void Fast_scan_returns_exactly_what_the_float_scan_returns(VectorMetric metric, int refine)
+    {
+        const int rows = 9000, dim = 48, queries = 150;
+        float[] vectors = ClusteredVectors.Generate(seed: 21, rows + queries, dim, clusters: 50, spread: 1f);
+        VectorMatrix data = VectorMatrix.FromFloat32(vectors.AsSpan(0, rows * dim), dim);
+        float[] q = vectors.AsSpan(rows * dim).ToArray();
+        // 40 lists over 9,000 rows: lengths are not multiples of the 64-row block.
+        using IVectorIndex index = VectorIndexFactory.Create("IVF40,PQ12,Refine", data, metric, new IndexBuildOptions { Seed = 5 });
+        index.Build();
+        foreach (int nprobe in new[] { 1, 6 })
+        {
+            var options = new IndexSearchOptions { NProbe = nprobe, RefineFactor = refine };
+            var fast = Run(index, q, options, fast: true);
+            var slow = Run(index, q, options, fast: false);
+            Assert.Equal(slow.Ids, fast.Ids);
+            Assert.Equal(slow.Scores, fast.Scores);
+        }
+    }
+
+    [Fact]
+    public void Fast_scan_matches_the_float_scan_on_the_shared_index_with_a_filter()
+    {
+        var random = new Random(8);
+        RowFilter filter = RowFilter.FromIds(Enumerable.Range(0, IvfPqFixture.Rows).Where(_ => random.NextDouble() < 0.5).Select(i => (long)i), IvfPqFixture.Rows);
+        var options = new IndexSearchOptions { NProbe = 3, RefineFactor = 1, Filter = filter };
+        var fast = Run(fixture.Index, fixture.Queries, options, fast: true);
+        var slow = Run(fixture.Index, fixture.Queries, options, fast: false);
+        Assert.Equal(slow.Ids, fast.Ids);
+        Assert.Equal(slow.Scores, fast.Scores);
+    }
+}

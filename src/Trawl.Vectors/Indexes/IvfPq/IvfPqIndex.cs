@@ -43,7 +43,12 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
     private long* _offsets;
     private int* _ids;
     private byte* _codes;
+    /// <summary>First 64-row code block of each list (nlist + 1 entries): list l's codes start at block _blockStarts[l].</summary>
+    private long[] _blockStarts = [];
     private int _count;
+
+    /// <summary>Code layout written to PARM: codes in transposed blocks of 64 rows per list.</summary>
+    private const long BlockedLayout = 1;
 
     public IvfPqIndex(VectorMatrix data, VectorMetric metric, IndexSpec spec, IndexBuildOptions options) : base(data, metric, spec)
     {
@@ -73,7 +78,10 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         _m = spec.SubQuantizers;
         if (data.Dimension % _m != 0) throw file.Corrupt($"PQ{_m} does not divide the dimension {data.Dimension}");
         _dsub = data.Dimension / _m;
-        long[] p = file.Longs("PARM", 4);
+        if (file.HasSection("PARM") && file.SectionRange("PARM").Length == 4 * 8)
+            throw file.Corrupt("the IVF-PQ file was written by an older Trawl (codes row by row, not in blocks of 64); rebuild the index");
+        long[] p = file.Longs("PARM", 5);
+        if (p[4] != BlockedLayout) throw file.Corrupt($"unknown IVF-PQ code layout {p[4]}");
         if (p[0] != _nlist || p[1] != _m) throw file.Corrupt($"the lists say IVF{p[0]},PQ{p[1]}, the factory string says {spec}");
         if (p[2] is < 1 or > int.MaxValue || p[3] is < 1 or > int.MaxValue) throw file.Corrupt("default nprobe or refine factor out of range");
         NProbe = (int)p[2];
@@ -85,10 +93,11 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         _pq = new ProductQuantizer(dim, _m, _codebooksArray);
         _offsets = (long*)file.Section("LOFF", (_nlist + 1L) * 8);
         _ids = (int*)file.Section("LIDS", _count * 4L);
-        _codes = file.Section("CODE", (long)_count * _m);
         if (_offsets[0] != 0 || _offsets[_nlist] != _count) throw file.Corrupt($"list offsets run from {_offsets[0]} to {_offsets[_nlist]}, not 0 to {_count}");
         for (int l = 0; l < _nlist; l++)
             if (_offsets[l + 1] < _offsets[l]) throw file.Corrupt($"list {l} has a negative length");
+        _blockStarts = BlockStarts(_offsets, _nlist);
+        _codes = file.Section("CODE", CodeBytes);
         float* inverse = null;
         if (metric == VectorMetric.Cosine) inverse = (float*)file.Section("INRM", data.Rows * 4);
         _distance = new IndexDistance(data, metric, inverse);
@@ -206,20 +215,41 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         for (int i = 0; i < _count; i++) offsets[_rowLists[i] + 1]++;
         for (int l = 0; l < _nlist; l++) offsets[l + 1] += offsets[l];
         int[] ids = GC.AllocateUninitializedArray<int>(Math.Max(1, _count), pinned: true);
-        byte[] codes = GC.AllocateUninitializedArray<byte>(Math.Max(1, _count * _m), pinned: true);
+        long* o = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsets));
+        _blockStarts = BlockStarts(o, _nlist);
+        // Padding rows of a list's last block stay zero (never read: the scan stops at the list's length).
+        byte[] codes = GC.AllocateArray<byte>((int)Math.Max(1, CodeBytes), pinned: true);
         var next = new long[_nlist];
         Array.Copy(offsets, next, _nlist);
+        int m = _m;
         for (int i = 0; i < _count; i++)
         {
-            long at = next[_rowLists[i]]++;
+            int list = _rowLists[i];
+            long at = next[list]++;
             ids[at] = i;
-            Array.Copy(_rowCodes, (long)i * _m, codes, at * _m, _m);
+            long within = at - offsets[list];
+            long block = (_blockStarts[list] + within / PqFastScan.Block) * PqFastScan.Block * m;
+            int r = (int)(within % PqFastScan.Block);
+            for (int j = 0; j < m; j++) codes[block + j * PqFastScan.Block + r] = _rowCodes[(long)i * m + j];
         }
         (_offsetsArray, _idsArray, _codesArray) = (offsets, ids, codes);
         _offsets = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsets));
         _ids = (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(ids));
         _codes = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(codes));
     }
+
+    /// <summary>Bytes of the blocked codes of all lists.</summary>
+    private long CodeBytes => _blockStarts[_nlist] * PqFastScan.Block * _m;
+
+    private static long[] BlockStarts(long* offsets, int nlist)
+    {
+        var starts = new long[nlist + 1];
+        for (int l = 0; l < nlist; l++) starts[l + 1] = starts[l] + (offsets[l + 1] - offsets[l] + PqFastScan.Block - 1) / PqFastScan.Block;
+        return starts;
+    }
+
+    /// <summary>Estimate blocks with the byte-table VBMI kernel (false: score every row with the float table; tests compare the two).</summary>
+    internal bool FastScan { get; set; } = PqFastScan.IsSupported;
 
     protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
 
@@ -358,11 +388,16 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
             float* table = IndexDistance.Pin(scratch.Table);
             float* residual = IndexDistance.Pin(scratch.Residual);
             bool l2 = Metric == VectorMetric.L2;
+            bool fast = FastScan && PqFastScan.IsSupported;
+            byte* bytes = fast ? SearchScratch.Address(scratch.QuantizedTable) : null;
+            ushort* sums = SearchScratch.Address(scratch.Sums);
+            var quantized = new QuantizedTable();
             if (!l2)
             {
                 // Keys are smaller-is-better: -q·c per list plus -q·code per sub-space.
                 _pq!.DotTable(q, table, books);
                 for (int i = 0; i < tableSize; i++) table[i] = -table[i];
+                if (fast) quantized = QuantizedTable.Of(table, _m, bytes);
             }
             TopKHeap heap = scratch.Heap(ref scratch.Candidates, candidates);
             for (int p = 0; p < lists.Length; p++)
@@ -375,9 +410,10 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
                     float* c = _centroids + (long)list * dim;
                     for (int d = 0; d < dim; d++) residual[d] = q[d] - c[d];
                     _pq!.L2Table(residual, table, books);
+                    if (fast) quantized = QuantizedTable.Of(table, _m, bytes);
                 }
                 else bias = -coarseScores[p];
-                ScanList(list, table, bias, allow, heap);
+                ScanList(list, table, quantized, bias, allow, heap, sums);
             }
             int found = heap.Count;
             float[] keys = scratch.Keys(candidates);
@@ -399,23 +435,42 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         }
     }
 
+    /// <summary>
+    /// Scores list <paramref name="list"/>'s rows into the heap, block by block. With the fast scan,
+    /// a block's rows are first estimated from the byte table and only those that can beat the
+    /// heap's threshold are scored with the float table (see <see cref="PqFastScan"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanList(int list, float* table, float bias, ulong[]? allow, TopKHeap heap)
+    private void ScanList(int list, float* table, in QuantizedTable quantized, float bias, ulong[]? allow, TopKHeap heap, ushort* sums)
     {
         long start = _offsets[list], end = _offsets[list + 1];
-        byte* code = _codes + start * _m;
-        float threshold = heap.Threshold;
         int m = _m;
-        for (long e = start; e < end; e++, code += m)
+        byte* block = _codes + _blockStarts[list] * PqFastScan.Block * m;
+        float threshold = heap.Threshold;
+        bool fast = quantized.Bytes != null;
+        int limit = fast ? quantized.Limit(threshold, bias, m) : int.MaxValue;
+        for (long first = start; first < end; first += PqFastScan.Block, block += PqFastScan.Block * m)
         {
-            int id = _ids[e];
-            if ((uint)id >= (uint)_count) throw (Exception?)_file?.Corrupt($"list {list} holds row id {id}, outside 0..{_count - 1}") ?? new InvalidOperationException("corrupt list");
-            if (allow is not null && (allow[id >> 6] & (1UL << (id & 63))) == 0) continue;
-            float key = bias + PqScan.Sum(code, table, m);
-            if (key <= threshold)
+            int rows = (int)Math.Min(PqFastScan.Block, end - first);
+            if (fast)
             {
-                heap.Push(key, id);
-                threshold = heap.Threshold;
+                if (limit < 0) return;
+                PqFastScan.Estimate(block, quantized.Bytes, m, sums);
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                if (fast && sums[r] > limit) continue;
+                int id = _ids[first + r];
+                if ((uint)id >= (uint)_count) throw (Exception?)_file?.Corrupt($"list {list} holds row id {id}, outside 0..{_count - 1}") ?? new InvalidOperationException("corrupt list");
+                if (allow is not null && (allow[id >> 6] & (1UL << (id & 63))) == 0) continue;
+                float key = bias + PqFastScan.Sum(block, r, table, m);
+                if (key <= threshold)
+                {
+                    heap.Push(key, id);
+                    float now = heap.Threshold;
+                    if (now != threshold && fast) limit = quantized.Limit(now, bias, m);
+                    threshold = now;
+                }
             }
         }
     }
@@ -425,13 +480,13 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         if (_pq is null) throw new InvalidOperationException("train the IVF-PQ index before saving it");
         if (_offsets == null) BuildLists();
         var writer = new IndexFileWriter();
-        long[] parameters = [_nlist, _m, NProbe, RefineFactor];
+        long[] parameters = [_nlist, _m, NProbe, RefineFactor, BlockedLayout];
         writer.Add("PARM", parameters, parameters.Length);
         writer.Add("CENT", (byte*)_centroids, (long)_nlist * Dimension * 4);
         writer.Add("PQCB", _codebooksArray!, _codebooksArray!.Length);
         writer.Add("LOFF", (byte*)_offsets, (_nlist + 1L) * 8);
         writer.Add("LIDS", (byte*)_ids, _count * 4L);
-        writer.Add("CODE", _codes, (long)_count * _m);
+        writer.Add("CODE", _codes, CodeBytes);
         if (Metric == VectorMetric.Cosine)
         {
             float* inverse = _inverseNormsArray is not null ? IndexDistance.Pin(_inverseNormsArray) : (float*)_file!.Section("INRM", Data.Rows * 4);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Trawl.Vectors.Search;
 
 namespace Trawl.Vectors.Indexes.IvfPq;
@@ -9,6 +11,10 @@ namespace Trawl.Vectors.Indexes.IvfPq;
 internal sealed class SearchScratch(int tableSize, int dimension, int nlist)
 {
     public readonly float[] Table = GC.AllocateUninitializedArray<float>(tableSize, pinned: true);
+    /// <summary>The byte table of the fast scan.</summary>
+    public readonly byte[] QuantizedTable = GC.AllocateUninitializedArray<byte>(tableSize, pinned: true);
+    /// <summary>The 16-bit estimates of one block's rows.</summary>
+    public readonly ushort[] Sums = GC.AllocateUninitializedArray<ushort>(PqFastScan.Block, pinned: true);
     public readonly float[] Residual = GC.AllocateUninitializedArray<float>(dimension, pinned: true);
     public readonly float[] ListKeys = new float[nlist];
     public readonly long[] ListIds = new long[nlist];
@@ -23,6 +29,9 @@ internal sealed class SearchScratch(int tableSize, int dimension, int nlist)
         slot.Clear();
         return slot;
     }
+
+    /// <summary>Address of an array on the pinned object heap.</summary>
+    public static unsafe T* Address<T>(T[] pinned) where T : unmanaged => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     public float[] Keys(int count) => _keys.Length >= count ? _keys : _keys = new float[count];
     public long[] Ids(int count) => _ids.Length >= count ? _ids : _ids = new long[count];
