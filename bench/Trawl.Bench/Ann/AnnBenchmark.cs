@@ -94,8 +94,7 @@ internal static class AnnBenchmark
         {
             string factory = $"IVF{o.NList},PQ{o.Pq},Refine";
             string path = Path.Combine(o.Dir, $"trawl-IVF{o.NList}-PQ{o.Pq}.ivfpq");
-            // Train on 100 rows per list, as peers.py hands faiss (100 × nlist sampled rows).
-            double build = Build(factory, base_.Matrix, checksum, path, o with { TrainingRowsPerCentroid = 100 });
+            double build = Build(factory, base_.Matrix, checksum, path, o);
             using IVectorIndex index = Open(path, base_.Matrix, checksum, factory, checksumMs);
             double memory = (double)new FileInfo(path).Length / o.N;
             Warm(index, queries, o);

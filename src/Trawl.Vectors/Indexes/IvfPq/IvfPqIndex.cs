@@ -17,8 +17,8 @@ namespace Trawl.Vectors.Indexes.IvfPq;
 /// </summary>
 internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
 {
-    /// <summary>At most this many rows are sampled for training (memory: rows × dimension floats).</summary>
-    internal const int MaxTrainingRows = 131072;
+    /// <summary>The training sample holds at most this many bytes of f32 rows (409,600 rows of 768 floats fit: IVF4096 at 100 rows per list, as FAISS is given).</summary>
+    internal const long MaxTrainingBytes = 1536L << 20;
     /// <summary>The product quantiser is trained on at most this many residuals.</summary>
     private const int MaxPqTrainingRows = 65536;
     /// <summary>The product quantiser's k-means runs at least this many iterations (FAISS's default; 10 left recall 0.02 below FAISS's).</summary>
@@ -116,7 +116,8 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         if (_file is not null) throw new InvalidOperationException("an IVF-PQ index opened from a file is already trained");
         if (_count > 0) throw new InvalidOperationException($"the index already holds {_count} rows coded with the current training; create a new index to retrain");
         long rows = Data.Rows;
-        int wanted = (int)Math.Min(rows, Math.Min(MaxTrainingRows, Math.Max((long)_nlist * _options.TrainingRowsPerCentroid, 256L * 40)));
+        long maxRows = Math.Max(_nlist, MaxTrainingBytes / (4L * Dimension));
+        int wanted = (int)Math.Min(rows, Math.Min(maxRows, Math.Max((long)_nlist * _options.TrainingRowsPerCentroid, 256L * 40)));
         if (wanted < _nlist)
             throw new ArgumentException($"'{Spec}': {_nlist} lists need at least {_nlist} training rows, the vector set has {rows}");
         var random = new Random(_options.Seed);
@@ -396,7 +397,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
             {
                 // Keys are smaller-is-better: -q·c per list plus -q·code per sub-space.
                 _pq!.DotTable(q, table, books);
-                for (int i = 0; i < tableSize; i++) table[i] = -table[i];
+                PqScan.Negate(table, tableSize);
                 if (fast) quantized = QuantizedTable.Of(table, _m, bytes);
             }
             TopKHeap heap = scratch.Heap(ref scratch.Candidates, candidates);

@@ -31,15 +31,11 @@ internal static unsafe class PqFastScan
     {
         float range = 0;
         offset = 0;
+        float* lows = stackalloc float[Math.Min(m, 1024)];
         for (int j = 0; j < m; j++)
         {
-            float* t = table + j * ProductQuantizer.Centroids;
-            float lo = t[0], hi = t[0];
-            for (int c = 1; c < ProductQuantizer.Centroids; c++)
-            {
-                lo = MathF.Min(lo, t[c]);
-                hi = MathF.Max(hi, t[c]);
-            }
+            (float lo, float hi) = MinMax(table + j * ProductQuantizer.Centroids);
+            if (j < 1024) lows[j] = lo;
             offset += lo;
             range = MathF.Max(range, hi - lo);
         }
@@ -48,12 +44,62 @@ internal static unsafe class PqFastScan
         for (int j = 0; j < m; j++)
         {
             float* t = table + j * ProductQuantizer.Centroids;
-            float lo = t[0];
-            for (int c = 1; c < ProductQuantizer.Centroids; c++) lo = MathF.Min(lo, t[c]);
-            byte* q = quantized + j * ProductQuantizer.Centroids;
-            for (int c = 0; c < ProductQuantizer.Centroids; c++) q[c] = (byte)Math.Clamp(MathF.Round((t[c] - lo) * scale), 0, level);
+            float lo = j < 1024 ? lows[j] : MinMax(t).Min;
+            QuantizeRow(t, lo, scale, level, quantized + j * ProductQuantizer.Centroids);
         }
     }
+
+    private static (float Min, float Max) MinMax(float* t)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> lo = Vector512.Load(t), hi = lo;
+            for (int c = 16; c < ProductQuantizer.Centroids; c += 16)
+            {
+                Vector512<float> v = Vector512.Load(t + c);
+                lo = Vector512.Min(lo, v);
+                hi = Vector512.Max(hi, v);
+            }
+            float min = lo[0], max = hi[0];
+            for (int i = 1; i < 16; i++)
+            {
+                min = MathF.Min(min, lo[i]);
+                max = MathF.Max(max, hi[i]);
+            }
+            return (min, max);
+        }
+        float a = t[0], b = t[0];
+        for (int c = 1; c < ProductQuantizer.Centroids; c++)
+        {
+            a = MathF.Min(a, t[c]);
+            b = MathF.Max(b, t[c]);
+        }
+        return (a, b);
+    }
+
+    /// <summary>q = ⌊(t − lo) · scale + ½⌋, clamped to 0..level.</summary>
+    private static void QuantizeRow(float* t, float lo, float scale, int level, byte* q)
+    {
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> low = Vector512.Create(lo), s = Vector512.Create(scale), half = Vector512.Create(0.5f);
+            Vector512<int> zero = Vector512<int>.Zero, top = Vector512.Create(level);
+            for (; c < ProductQuantizer.Centroids; c += 64)
+            {
+                Vector512<int> a = Clamp(Vector512.ConvertToInt32((Vector512.Load(t + c) - low) * s + half), zero, top);
+                Vector512<int> b = Clamp(Vector512.ConvertToInt32((Vector512.Load(t + c + 16) - low) * s + half), zero, top);
+                Vector512<int> d = Clamp(Vector512.ConvertToInt32((Vector512.Load(t + c + 32) - low) * s + half), zero, top);
+                Vector512<int> e = Clamp(Vector512.ConvertToInt32((Vector512.Load(t + c + 48) - low) * s + half), zero, top);
+                Vector512<byte> bytes = Vector512.Narrow(Vector512.Narrow(a, b).AsUInt16(), Vector512.Narrow(d, e).AsUInt16());
+                bytes.Store(q + c);
+            }
+            return;
+        }
+        for (; c < ProductQuantizer.Centroids; c++) q[c] = (byte)Math.Clamp((int)((t[c] - lo) * scale + 0.5f), 0, level);
+    }
+
+    private static Vector512<int> Clamp(Vector512<int> v, Vector512<int> lo, Vector512<int> hi) => Vector512.Min(Vector512.Max(v, lo), hi);
 
     /// <summary>Quantised sums of the 64 rows of a block (the scalar reference, and the path without VBMI).</summary>
     public static void EstimateScalar(byte* block, byte* quantized, int m, ushort* sums)

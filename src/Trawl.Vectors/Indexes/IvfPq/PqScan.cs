@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Trawl.Vectors.Indexes.IvfPq;
@@ -24,5 +25,14 @@ internal static unsafe class PqScan
         }
         for (; j < m; j++, table += ProductQuantizer.Centroids) a += table[code[j]];
         return (a + b) + (c + d);
+    }
+
+    /// <summary>table[i] = −table[i].</summary>
+    public static void Negate(float* table, int count)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+            Unsafe.WriteUnaligned(table + i, -Unsafe.ReadUnaligned<Vector<float>>(table + i));
+        for (; i < count; i++) table[i] = -table[i];
     }
 }
