@@ -98,7 +98,7 @@ internal static class AnnBenchmark
             using IVectorIndex index = Open(path, base_.Matrix, checksum, factory, checksumMs);
             double memory = (double)new FileInfo(path).Length / o.N;
             Warm(index, queries, o);
-            foreach (int refine in AnnOptions.RefineSweep)
+            foreach (int refine in o.RefineSweep)
             {
                 // Refine ×1 re-ranks only the k PQ winners: the same result set as PQ alone (recall@k unchanged), exact scores.
                 string engine = refine == 1 ? "trawl-ivfpq" : "trawl-ivfpq-refine";

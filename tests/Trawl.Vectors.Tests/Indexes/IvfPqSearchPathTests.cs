@@ -168,7 +168,7 @@ public class IvfPqFastScanTests(IvfPqFixture fixture) : IClassFixture<IvfPqFixtu
         fixed (float* t = table)
         fixed (byte* q = bytes)
         {
-            PqFastScan.Quantize(t, m, q, out float scale, out float offset);
+            Assert.True(PqFastScan.Quantize(t, m, q, out float scale, out float offset));
             for (int trial = 0; trial < 200; trial++)
             {
                 random.NextBytes(codes);
@@ -182,6 +182,17 @@ public class IvfPqFastScanTests(IvfPqFixture fixture) : IClassFixture<IvfPqFixtu
                 Assert.InRange(units / scale + offset - exact, -(m * 0.5 + 0.01) / scale, (m * 0.5 + 0.01) / scale);
             }
         }
+    }
+
+    [Fact]
+    public unsafe void A_table_with_infinite_entries_has_no_byte_form()
+    {
+        var table = new float[2 * ProductQuantizer.Centroids];
+        table[5] = float.PositiveInfinity;
+        var bytes = new byte[table.Length];
+        fixed (float* t = table)
+        fixed (byte* q = bytes)
+            Assert.False(PqFastScan.Quantize(t, 2, q, out _, out _));
     }
 
     private static (long[] Ids, float[] Scores) Run(IVectorIndex index, float[] queries, IndexSearchOptions options, bool fast)

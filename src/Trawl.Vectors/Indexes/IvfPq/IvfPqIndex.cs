@@ -219,7 +219,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         long* o = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(offsets));
         _blockStarts = BlockStarts(o, _nlist);
         // Padding rows of a list's last block stay zero (never read: the scan stops at the list's length).
-        byte[] codes = GC.AllocateArray<byte>((int)Math.Max(1, CodeBytes), pinned: true);
+        byte[] codes = GC.AllocateArray<byte>(checked((int)Math.Max(1, CodeBytes)), pinned: true);
         var next = new long[_nlist];
         Array.Copy(offsets, next, _nlist);
         int m = _m;

@@ -27,7 +27,8 @@ internal static unsafe class PqFastScan
     /// Quantises the float table [m][256] into bytes: q = round((t − min_j) · scale). Returns the
     /// scale and Σ min_j (estimate of a sum = Σq / scale + offset).
     /// </summary>
-    public static void Quantize(float* table, int m, byte* quantized, out float scale, out float offset)
+    /// <returns>False when the table holds non-finite values (then it must be scanned with floats).</returns>
+    public static bool Quantize(float* table, int m, byte* quantized, out float scale, out float offset)
     {
         float range = 0;
         offset = 0;
@@ -40,13 +41,15 @@ internal static unsafe class PqFastScan
             range = MathF.Max(range, hi - lo);
         }
         int level = MaxLevel(m);
-        scale = range > 0 && float.IsFinite(range) ? level / range : 1f;
+        scale = range > 0 ? level / range : 1f;
+        if (!float.IsFinite(range) || !float.IsFinite(offset) || !float.IsFinite(scale)) return false;
         for (int j = 0; j < m; j++)
         {
             float* t = table + j * ProductQuantizer.Centroids;
             float lo = j < 1024 ? lows[j] : MinMax(t).Min;
             QuantizeRow(t, lo, scale, level, quantized + j * ProductQuantizer.Centroids);
         }
+        return true;
     }
 
     private static (float Min, float Max) MinMax(float* t)

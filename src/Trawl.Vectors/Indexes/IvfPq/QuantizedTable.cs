@@ -16,8 +16,8 @@ internal readonly unsafe struct QuantizedTable
 
     public static QuantizedTable Of(float* table, int m, byte* bytes)
     {
-        PqFastScan.Quantize(table, m, bytes, out float scale, out float offset);
-        return new QuantizedTable(bytes, scale, offset);
+        // A table with non-finite entries (extreme inputs) has no byte form: the float scan handles it.
+        return PqFastScan.Quantize(table, m, bytes, out float scale, out float offset) ? new QuantizedTable(bytes, scale, offset) : default;
     }
 
     /// <summary>
