@@ -28,6 +28,7 @@ internal static unsafe class PqFastScan
     /// scale and Σ min_j (estimate of a sum = Σq / scale + offset).
     /// </summary>
     /// <returns>False when the table holds non-finite values (then it must be scanned with floats).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Quantize(float* table, int m, byte* quantized, out float scale, out float offset)
     {
         float range = 0;
@@ -52,6 +53,7 @@ internal static unsafe class PqFastScan
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float Min, float Max) MinMax(float* t)
     {
         if (Vector512.IsHardwareAccelerated)
@@ -81,6 +83,7 @@ internal static unsafe class PqFastScan
     }
 
     /// <summary>q = ⌊(t − lo) · scale + ½⌋, clamped to 0..level.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void QuantizeRow(float* t, float lo, float scale, int level, byte* q)
     {
         int c = 0;

@@ -28,6 +28,7 @@ internal static unsafe class PqScan
     }
 
     /// <summary>table[i] = −table[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Negate(float* table, int count)
     {
         int i = 0;
