@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Trawl.Vectors.Indexes.Files;
 using Trawl.Vectors.Search;
 
@@ -250,19 +249,6 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
         return starts;
     }
 
-    /// <summary>Refinement prefetches the row this many candidates ahead.</summary>
-    private const int RefinePrefetchDistance = 4;
-
-    /// <summary>Prefetch candidate rows while refining (a switch for measuring it).</summary>
-    internal static bool PrefetchRefine { get; set; } = Environment.GetEnvironmentVariable("TRAWL_IVF_NO_PREFETCH") is null;
-
-    private static void Prefetch(byte* row, long bytes)
-    {
-        if (!Sse.IsSupported) return;
-        long lines = Math.Min(bytes, 512);
-        for (long b = 0; b < lines; b += 64) Sse.Prefetch0(row + b);
-    }
-
     /// <summary>Estimate blocks with the byte-table VBMI kernel (false: score every row with the float table; tests compare the two).</summary>
     internal bool FastScan { get; set; } = PqFastScan.IsSupported;
 
@@ -439,14 +425,7 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
             if (refine)
             {
                 TopKHeap exact = scratch.Heap(ref scratch.Exact, k);
-                byte* rows = (byte*)Data.Address;
-                long rowBytes = Data.RowBytes;
-                for (int i = 0; i < found; i++)
-                {
-                    // Candidates are scattered rows: start fetching a later one while this one is scored.
-                    if (PrefetchRefine && i + RefinePrefetchDistance < found) Prefetch(rows + foundIds[i + RefinePrefetchDistance] * rowBytes, rowBytes);
-                    exact.Push(_distance.Key(q, 1f, (int)foundIds[i]), foundIds[i]);
-                }
+                for (int i = 0; i < found; i++) exact.Push(_distance.Key(q, 1f, (int)foundIds[i]), foundIds[i]);
                 found = exact.DrainSorted(keys, foundIds);
             }
             int n = Math.Min(k, found);
