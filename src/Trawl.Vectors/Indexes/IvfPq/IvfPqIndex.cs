@@ -12,8 +12,11 @@ namespace Trawl.Vectors.Indexes.IvfPq;
 /// into nlist cells; each row is stored in its cell's list as m one-byte codes of its residual
 /// (row − cell centroid). A query visits the nprobe nearest cells and scores their codes through
 /// look-up tables; with <c>,Refine</c> the best candidates are re-ranked with exact distances
-/// against the stored vectors. Lists are contiguous (ids and codes in list order, with offsets),
-/// so an opened file is used straight from the mapping. Cosine rows are normalised before coding.
+/// against the stored vectors. Lists are contiguous (ids in list order, codes in transposed
+/// 64-row blocks per list, with offsets), so an opened file is used straight from the mapping.
+/// Cosine rows are normalised before coding. Unfiltered batches pick every query's lists with one
+/// blocked matrix product (the re-implemented <see cref="IVectorIndex.Search"/>); the rest goes
+/// through <see cref="VectorIndexBase"/>'s per-query path.
 /// </summary>
 internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
 {
