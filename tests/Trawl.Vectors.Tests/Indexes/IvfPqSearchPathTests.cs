@@ -249,3 +249,37 @@ public class IvfPqFastScanTests(IvfPqFixture fixture) : IClassFixture<IvfPqFixtu
         Assert.Equal(slow.Scores, fast.Scores);
     }
 }
+
+/// <summary>Files from before the blocked code layout.</summary>
+public class IvfPqFileLayoutTests
+{
+    [Fact]
+    public unsafe void A_file_with_the_old_four_value_parameters_is_refused_with_a_rebuild_hint()
+    {
+        const int rows = 300, dim = 8, nlist = 4, m = 2;
+        VectorMatrix data = VectorMatrix.FromFloat32(ClusteredVectors.Generate(3, rows, dim), dim);
+        string path = Path.Combine(Path.GetTempPath(), $"trawl-ivfpq-old-{Guid.NewGuid():N}.idx");
+        try
+        {
+            // The layout every IVF-PQ file had before: PARM (nlist, m, nprobe, refine), codes row by row.
+            var writer = new Trawl.Vectors.Indexes.Files.IndexFileWriter();
+            long[] parameters = [nlist, m, 2, 8];
+            writer.Add("PARM", parameters, parameters.Length);
+            writer.Add("CENT", new float[nlist * dim], nlist * dim);
+            writer.Add("PQCB", new float[dim * 256], dim * 256);
+            var offsets = new long[nlist + 1];
+            for (int l = 1; l <= nlist; l++) offsets[l] = l * rows / nlist;
+            writer.Add("LOFF", offsets, offsets.Length);
+            writer.Add("LIDS", Enumerable.Range(0, rows).ToArray(), rows);
+            writer.Add("CODE", new byte[rows * m], rows * m);
+            writer.Write(path, new Trawl.Vectors.Indexes.Files.IndexFileHeader("IVPQ", VectorMetric.L2, VectorElementType.Float32, dim, 0, rows, rows, 0, 0), $"IVF{nlist},PQ{m}");
+            var error = Assert.Throws<VectorFormatException>(() => VectorIndexFactory.Open(path, data, 0));
+            Assert.Contains("older Trawl", error.Message);
+            Assert.Contains("rebuild", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
