@@ -27,9 +27,13 @@ internal sealed record AnnOptions
     /// <summary>The same ef values peers.py sweeps, so "best QPS at recall ≥ x" compares like with like.</summary>
     public static readonly int[] EfSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
     public static readonly int[] NProbeSweep = [1, 2, 4, 8, 16, 32, 64, 128];
+    /// <summary>IVF-PQ refine factors: ×1 is PQ alone (the k PQ winners, exact scores), the others re-rank k × factor candidates.</summary>
+    public IReadOnlyList<int> RefineSweep { get; init; } = [1, 8, 16, 32];
+    /// <summary>IVF-PQ training rows per list (peers.py gives faiss 100 × nlist rows).</summary>
+    public int TrainingRowsPerCentroid { get; init; } = 100;
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
-        + "[--nlist 1024] [--pq 64] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse]";
+        + "[--nlist 1024] [--pq 64] [--ivf-train-per-list 100] [--refine 1,8,16,32] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse]";
 
     public static AnnOptions Parse(IReadOnlyList<string> args)
     {
@@ -54,6 +58,8 @@ internal sealed record AnnOptions
                 "--efc" => o with { EfConstruction = Int(v) },
                 "--nlist" => o with { NList = Int(v) },
                 "--pq" => o with { Pq = Int(v) },
+                "--ivf-train-per-list" => o with { TrainingRowsPerCentroid = Int(v) },
+                "--refine" => o with { RefineSweep = v.Split(',').Select(Int).ToList() },
                 "--engines" => o with { Engines = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "--peer-timeout" => o with { PeerTimeoutSeconds = Int(v) },
                 "--shared" => o with { SharedBench = v },

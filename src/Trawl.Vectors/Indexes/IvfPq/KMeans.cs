@@ -10,7 +10,8 @@ internal static class KMeans
 {
     public delegate void Assign(float[] centroids, int[] assignment);
 
-    public static float[] Train(float[] points, int n, int dim, int k, int iterations, int seed, Assign assign)
+    /// <param name="spherical">Scale every centroid to unit length after each update (FAISS does this for inner-product lists).</param>
+    public static float[] Train(float[] points, int n, int dim, int k, int iterations, int seed, Assign assign, bool spherical = false)
     {
         if (n < 1) throw new ArgumentException("k-means needs at least one point", nameof(n));
         var random = new Random(seed);
@@ -55,8 +56,22 @@ internal static class KMeans
                 sizes[largest] /= 2;
                 sizes[c] = sizes[largest];
             }
+            if (spherical) Normalize(centroids, k, dim);
         }
         return centroids;
+    }
+
+    private static void Normalize(float[] centroids, int k, int dim)
+    {
+        for (int c = 0; c < k; c++)
+        {
+            Span<float> row = centroids.AsSpan(c * dim, dim);
+            double squares = 0;
+            foreach (float v in row) squares += (double)v * v;
+            if (squares == 0) continue;
+            float scale = (float)(1 / Math.Sqrt(squares));
+            for (int d = 0; d < dim; d++) row[d] *= scale;
+        }
     }
 
     /// <summary>A seeded random permutation of 0..n-1.</summary>

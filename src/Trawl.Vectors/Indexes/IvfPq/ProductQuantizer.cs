@@ -63,6 +63,7 @@ internal sealed unsafe class ProductQuantizer
     }
 
     /// <summary>Squared distances from a sub-vector to the 256 centroids of a transposed codebook.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void L2ToAll(float* x, float* codebook, int dsub, float* output)
     {
         int width = Vector<float>.Count;
@@ -79,6 +80,7 @@ internal sealed unsafe class ProductQuantizer
     }
 
     /// <summary>Dot products of a sub-vector with the 256 centroids of a transposed codebook.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotToAll(float* x, float* codebook, int dsub, float* output)
     {
         int width = Vector<float>.Count;
@@ -124,6 +126,7 @@ internal sealed unsafe class ProductQuantizer
     }
 
     /// <summary>Look-up table [m][256] of squared distances from a residual query's sub-vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void L2Table(float* residualQuery, float* table, float* codebooks)
     {
         for (int j = 0; j < M; j++)
@@ -131,6 +134,7 @@ internal sealed unsafe class ProductQuantizer
     }
 
     /// <summary>Look-up table [m][256] of dot products with a query's sub-vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DotTable(float* query, float* table, float* codebooks)
     {
         for (int j = 0; j < M; j++)
