@@ -134,6 +134,18 @@ public sealed class ColumnValues
         _byteCount = at;
     }
 
+    /// <summary>
+    /// Makes an appended row null (its bytes, if any, stay unreferenced in the lane): bulk appenders write a run
+    /// with placeholders in the few null rows, then mark them.
+    /// </summary>
+    public void SetNull(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
+        _kinds[row] = ValueKind.Null;
+        _starts[row] = 0;
+        _lengths[row] = 0;
+    }
+
     public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
 
     public void AppendText(string text)

@@ -47,4 +47,20 @@ public sealed class ColumnValuesBulkAppendTests
         Assert.ThrowsAny<ArgumentException>(() => bulk.AppendBytesRun(ValueKind.Text, heap, [-1], [1]));
         Assert.Equal(6, bulk.Count);
     }
+
+    [Fact]
+    public void Set_null_turns_an_appended_row_into_a_null_and_refuses_rows_not_appended()
+    {
+        byte[] heap = "abcdef"u8.ToArray();
+        var bulk = new ColumnValues(2);
+        bulk.AppendBytesRun(ValueKind.Text, heap, [0, 0, 3], [2, 0, 3]);
+        bulk.AppendInt64s([5, 0, 7]);
+        bulk.SetNull(1);
+        bulk.SetNull(4);
+        Assert.Equal(["ab", null, "def", 5L, null, 7L], Enumerable.Range(0, 6).Select(bulk.ValueAt));
+        Assert.True(bulk.IsNull(4));
+        Assert.Equal(0, bulk.BytesAt(1).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(-1));
+    }
 }
