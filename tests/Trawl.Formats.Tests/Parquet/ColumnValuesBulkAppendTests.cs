@@ -63,4 +63,43 @@ public sealed class ColumnValuesBulkAppendTests
         Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(6));
         Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(-1));
     }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(4, 3)]
+    [InlineData(200, 5)]
+    public void Bulk_byte_runs_near_together_or_far_apart_match_single_appends(int gap, int seed)
+    {
+        // Values gap bytes apart in the heap (close: copied as one stretch; far: one by one), some empty, in shuffled order.
+        var rnd = new Random(seed);
+        int n = 300;
+        var starts = new int[n];
+        var lengths = new int[n];
+        var heap = new byte[n * (gap + 20) + 10];
+        rnd.NextBytes(heap);
+        int at = 3;
+        for (int k = 0; k < n; k++)
+        {
+            lengths[k] = rnd.Next(6) == 0 ? 0 : rnd.Next(1, 20);
+            starts[k] = lengths[k] == 0 && k % 2 == 0 ? rnd.Next(heap.Length) : at;
+            at += lengths[k] + gap;
+        }
+        int[] order = [.. Enumerable.Range(0, n).OrderBy(_ => rnd.Next())];
+        starts = [.. order.Select(k => starts[k])];
+        lengths = [.. order.Select(k => lengths[k])];
+        var bulk = new ColumnValues(8);
+        var single = new ColumnValues(8);
+        bulk.AppendText("x"u8);
+        single.AppendText("x"u8);
+        bulk.AppendBytesRun(ValueKind.Binary, heap, starts, lengths);
+        for (int k = 0; k < n; k++)
+            single.AppendBinary(heap.AsSpan(starts[k], lengths[k]));
+        bulk.AppendBytesRun(ValueKind.Text, heap, [], []);
+        Assert.Equal(single.Count, bulk.Count);
+        for (int r = 0; r < single.Count; r++)
+        {
+            Assert.Equal(single.KindAt(r), bulk.KindAt(r));
+            Assert.Equal(single.BytesAt(r).ToArray(), bulk.BytesAt(r).ToArray());
+        }
+    }
 }
