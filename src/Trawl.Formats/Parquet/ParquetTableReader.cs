@@ -36,6 +36,7 @@ public sealed class ParquetTableReader : ITableReader
     private int _nextPrefetch;
     // The work units sorted by their first row group's uncompressed size, largest first, so the pool starts the long ones early.
     private int[]? _unitOrder;
+    private bool _groupPrefetched;
 
     /// <summary>Row groups decoded ahead of the one being read, when parallelism allows.</summary>
     private const int PrefetchDepth = 2;
@@ -249,7 +250,8 @@ public sealed class ParquetTableReader : ITableReader
     private void EmitColumns(int firstRow, int n, ColumnBatch batch)
     {
         int parallelism = Math.Max(1, _options.MaxParallelism);
-        if (parallelism == 1 || _columns.Length < 2 || n < 1024)
+        // A prefetched group is already decoded: emitting is copying, and the pool's threads are busy decoding ahead.
+        if (parallelism == 1 || _columns.Length < 2 || n < 1024 || _groupPrefetched)
         {
             for (int c = 0; c < _columns.Length; c++)
                 EmitColumn(c, firstRow, n, batch);
@@ -313,7 +315,8 @@ public sealed class ParquetTableReader : ITableReader
             if (rg.NumRows == 0)
                 continue;
             StartPrefetches();
-            if (!TakePrefetched(rg))
+            _groupPrefetched = TakePrefetched(rg);
+            if (!_groupPrefetched)
                 LoadRowGroup(rg);
             _groupRows = rg.NumRows;
             return true;
