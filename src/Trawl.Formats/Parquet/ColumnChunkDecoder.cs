@@ -159,7 +159,7 @@ internal sealed class ColumnChunkDecoder
             return raw;
         }
         if (_page.Length < size)
-            _page = new byte[Math.Max(size, Math.Min((long)_page.Length * 2, Array.MaxLength))];
+            _page = GC.AllocateUninitializedArray<byte>((int)Math.Max(size, Math.Min((long)_page.Length * 2, Array.MaxLength)));
         var dst = _page.AsSpan(0, size);
         ParquetDecompressor.Decompress(codec, raw, dst);
         return dst;

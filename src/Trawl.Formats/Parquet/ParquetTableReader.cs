@@ -472,7 +472,7 @@ public sealed class ParquetTableReader : ITableReader
         // a little slack past the chunk costs nothing since decoding stops at the chunk's value count.
         size += Math.Min(100, _dataEnd - (start + size));
         if (buffer.Length < size)
-            buffer = new byte[Math.Max(size, Math.Min((long)buffer.Length * 2, Array.MaxLength))];
+            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Max(size, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
         var chunk = buffer.AsSpan(0, (int)size);
         ReadExactly(_file, chunk, start, Path);
         try
