@@ -21,9 +21,6 @@ internal static class SnappyDecoder
     /// </summary>
     private static readonly ushort[] TagTable = BuildTagTable();
 
-    /// <summary>Masks the little-endian word after the tag to an offset of 1, 2 or 4 bytes (indexed by the byte count).</summary>
-    private static readonly uint[] OffsetMask = [0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF];
-
     private static ushort[] BuildTagTable()
     {
         var t = new ushort[256];
@@ -59,8 +56,6 @@ internal static class SnappyDecoder
         int op = 0;
         ref byte s = ref MemoryMarshal.GetReference(src);
         ref byte d = ref MemoryMarshal.GetReference(dst);
-        ref ushort table = ref MemoryMarshal.GetArrayDataReference(TagTable);
-        ref uint masks = ref MemoryMarshal.GetArrayDataReference(OffsetMask);
         // The fast loop runs while both buffers have slack for a whole element plus a 16-byte overrun: literals
         // up to 60 bytes and every copy (at most 64) need no per-byte bounds checks then; the offset check stays,
         // so corrupt input is still refused. Anything else (long literals, the last bytes) takes the checked path.
@@ -68,56 +63,8 @@ internal static class SnappyDecoder
         int dstFast = dst.Length - FastDstSlack;
         while (pos < src.Length)
         {
-            while (pos <= srcFast && op <= dstFast)
-            {
-                uint t = Unsafe.Add(ref s, pos);
-                uint entry = Unsafe.Add(ref table, t);
-                int len = (int)(entry & 0xFF);
-                if ((t & 3) == 0)
-                {
-                    if (len == 0)
-                        break; // a literal whose length follows in extra bytes
-                    ref byte lit = ref Unsafe.Add(ref s, pos + 1);
-                    ref byte at = ref Unsafe.Add(ref d, op);
-                    Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector128<byte>>(ref lit));
-                    if (len > 16)
-                    {
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 16)));
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 32), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 32)));
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 48), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 48)));
-                    }
-                    pos += 1 + len;
-                    op += len;
-                    continue;
-                }
-                int extra = (int)(entry >> 11);
-                uint off = (Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, pos + 1)) & Unsafe.Add(ref masks, extra)) + (entry & 0x700);
-                pos += 1 + extra;
-                // off - 1 wraps for 0, so one unsigned compare refuses offsets of 0 and offsets before the start.
-                if (off - 1 >= (uint)op)
-                    throw new ParquetException("Snappy copy points outside the decompressed data");
-                ref byte to = ref Unsafe.Add(ref d, op);
-                ref byte from = ref Unsafe.Subtract(ref to, (int)off);
-                if (off >= 16)
-                {
-                    // Each 16-byte step reads bytes already final (off >= 16); the overrun stays inside the slack
-                    // and is overwritten by the elements that follow.
-                    Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<Vector128<byte>>(ref from));
-                    for (int j = 16; j < len; j += 16)
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, j), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref from, j)));
-                }
-                else if (off >= 8)
-                {
-                    for (int j = 0; j < len; j += 8)
-                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, j), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, j)));
-                }
-                else
-                {
-                    for (int j = 0; j < len; j++)
-                        Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
-                }
-                op += len;
-            }
+            if (pos <= srcFast && op <= dstFast)
+                (pos, op) = FastLoop(ref s, ref d, pos, op, srcFast, dstFast);
             if (pos >= src.Length)
                 break;
             byte tag = src[pos++];
@@ -176,4 +123,69 @@ internal static class SnappyDecoder
         if (op != dst.Length)
             throw new ParquetException($"Snappy block decompressed to {op} bytes where the page header says {dst.Length}");
     }
+
+    /// <summary>
+    /// Decodes elements while <paramref name="pos"/> ≤ <paramref name="srcFast"/> and <paramref name="op"/> ≤
+    /// <paramref name="dstFast"/>, stopping early at a literal whose length follows in extra bytes. Kept apart from
+    /// the checked path so its few locals stay in registers.
+    /// </summary>
+    private static (int Pos, int Op) FastLoop(ref byte s, ref byte d, int pos, int op, int srcFast, int dstFast)
+    {
+        ref ushort table = ref MemoryMarshal.GetArrayDataReference(TagTable);
+        while (pos <= srcFast && op <= dstFast)
+        {
+            uint t = Unsafe.Add(ref s, pos);
+            uint entry = Unsafe.Add(ref table, t);
+            int len = (int)(entry & 0xFF);
+            if ((t & 3) == 0)
+            {
+                if (len == 0)
+                    break; // a literal whose length follows in extra bytes
+                ref byte lit = ref Unsafe.Add(ref s, pos + 1);
+                ref byte at = ref Unsafe.Add(ref d, op);
+                Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<Vector128<byte>>(ref lit));
+                if (len > 16)
+                {
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 16)));
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 32), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 32)));
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 48), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref lit, 48)));
+                }
+                pos += 1 + len;
+                op += len;
+                continue;
+            }
+            int extra = (int)(entry >> 11);
+            // The 1, 2 or 4 offset bytes after the tag, plus a one-byte-offset copy's high bits from the tag.
+            uint off = (uint)(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, pos + 1)) & ((1UL << (extra << 3)) - 1)) + (entry & 0x700);
+            pos += 1 + extra;
+            // off - 1 wraps for 0, so one unsigned compare refuses offsets of 0 and offsets before the start.
+            if (off - 1 >= (uint)op)
+                ThrowBadOffset();
+            ref byte to = ref Unsafe.Add(ref d, op);
+            ref byte from = ref Unsafe.Subtract(ref to, (int)off);
+            if (off >= 16)
+            {
+                // Each 16-byte step reads bytes already final (off >= 16); the overrun stays inside the slack
+                // and is overwritten by the elements that follow.
+                Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<Vector128<byte>>(ref from));
+                for (int j = 16; j < len; j += 16)
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, j), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref from, j)));
+            }
+            else if (off >= 8)
+            {
+                for (int j = 0; j < len; j += 8)
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, j), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, j)));
+            }
+            else
+            {
+                for (int j = 0; j < len; j++)
+                    Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
+            }
+            op += len;
+        }
+        return (pos, op);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadOffset() => throw new ParquetException("Snappy copy points outside the decompressed data");
 }
