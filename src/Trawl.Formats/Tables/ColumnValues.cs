@@ -134,7 +134,7 @@ public sealed class ColumnValues
         if (need > Array.MaxLength)
             throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
         EnsureBytes((int)need);
-        int row = NextRun(kind, starts.Length);
+        int row = NextRun(kind, starts.Length, writesRanges: true);
         int at = _byteCount;
         var bytes = _bytes.AsSpan();
         var rowStarts = _starts.AsSpan(row, starts.Length);
@@ -228,14 +228,18 @@ public sealed class ColumnValues
         _byteCount += bytes.Length;
     }
 
-    private int NextRun(ValueKind kind, int n)
+    /// <summary>Makes room for n rows of one kind; their byte ranges are cleared unless the caller writes them all.</summary>
+    private int NextRun(ValueKind kind, int n, bool writesRanges = false)
     {
         int row = Count;
         while (_kinds.Length - row < n)
             Grow();
         _kinds.AsSpan(row, n).Fill(kind);
-        _starts.AsSpan(row, n).Clear();
-        _lengths.AsSpan(row, n).Clear();
+        if (!writesRanges)
+        {
+            _starts.AsSpan(row, n).Clear();
+            _lengths.AsSpan(row, n).Clear();
+        }
         Count = row + n;
         return row;
     }
