@@ -370,7 +370,13 @@ public sealed class ParquetTableReader : ITableReader
             var rg = _meta.RowGroups[group];
             var (col, l) = _work[unit];
             var leaf = col.Leaves[l];
-            LoadChunk(group, rg, leaf, rg.Columns[leaf.LeafIndex], slot.Chunks[unit], slot.Decoders[unit], ref slot.Buffers[unit], decodeWhole: true);
+            var cc = rg.Columns[leaf.LeafIndex];
+            // Held whole, so a chunk may decode to little more than its footer claims: one that lies about its size
+            // fails here and is then streamed under the usual limit, rather than several such chunks being held at once.
+            long claimed = Math.Max(0, cc.TotalUncompressedSize) + Math.Max(0, cc.NumValues) * 16;
+            var decoder = slot.Decoders[unit];
+            decoder.MaxDecodedBytes = Math.Min(_options.MaxColumnChunkBytes, 2 * claimed + (1 << 20));
+            LoadChunk(group, rg, leaf, cc, slot.Chunks[unit], decoder, ref slot.Buffers[unit], decodeWhole: true);
         }
         catch (Exception e)
         {
@@ -421,6 +427,8 @@ public sealed class ParquetTableReader : ITableReader
             var (col, l) = _work[i];
             try
             {
+                // A decoder swapped in from a prefetch slot may carry that slot's tighter limit.
+                col.Decoders[l].MaxDecodedBytes = _options.MaxColumnChunkBytes;
                 LoadChunk(_rowGroup, rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l], decodeWhole: !col.IsFlat);
             }
             catch (Exception e)
