@@ -323,6 +323,9 @@ public sealed class ParquetTableReader : ITableReader
         }
     }
 
+    /// <summary>Row groups that were decoded ahead and used (for tests: the prefetch path must really run).</summary>
+    internal int RowGroupsDecodedAhead { get; private set; }
+
     private bool Prefetching => _options.MaxParallelism > 1 && _work.Length > 0;
 
     /// <summary>Keeps up to <see cref="PrefetchDepth"/> row groups after the current one decoding on the thread pool.</summary>
@@ -414,6 +417,7 @@ public sealed class ParquetTableReader : ITableReader
         if (!ok)
             return false;
         PrepareColumns(rg);
+        RowGroupsDecodedAhead++;
         return true;
     }
 

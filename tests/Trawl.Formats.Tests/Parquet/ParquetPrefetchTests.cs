@@ -42,7 +42,10 @@ public sealed class ParquetPrefetchTests
         var s = Sample(3000);
         string path = ParquetTestData.TempFile(Writer(s, snappy, rowGroupSize, pageRows).Build());
         var one = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = 1 }, batchRows: batchRows);
-        var many = ParquetTestData.ReadAll(path, po: new ParquetReaderOptions { MaxParallelism = 4 }, batchRows: batchRows);
+        using var reader = ParquetTableReader.Open(path, parquetOptions: new ParquetReaderOptions { MaxParallelism = 4 });
+        var many = ParquetTestData.ReadAll(reader, batchRows: batchRows);
+        // Every row group went through the decode-ahead path.
+        Assert.Equal(reader.RowGroupCount, reader.RowGroupsDecodedAhead);
         Assert.Equal(3000, many.Count);
         Assert.Equal(one.Count, many.Count);
         for (int i = 0; i < many.Count; i++)
@@ -65,7 +68,7 @@ public sealed class ParquetPrefetchTests
         // Two pages a row group (id, score): damage the header of row group 4's score page.
         bytes[w.PageOffsets[4 * 2 + 1] + 1] ^= 0xFF;
         string path = ParquetTestData.TempFile(bytes);
-        (int Rows, DataFormatException Error) Read(int parallelism)
+        (int Rows, DataFormatException Error, int Ahead) Read(int parallelism)
         {
             using var reader = ParquetTableReader.Open(path, parquetOptions: new ParquetReaderOptions { MaxParallelism = parallelism });
             var batch = new ColumnBatch(reader.Schema.Count, 100);
@@ -75,13 +78,16 @@ public sealed class ParquetPrefetchTests
                 while (reader.ReadBatch(batch, 100))
                     rows += batch.RowCount;
             });
-            return (rows, e);
+            return (rows, e, reader.RowGroupsDecodedAhead);
         }
         var sequential = Read(1);
         for (int run = 0; run < 3; run++)
         {
             var prefetched = Read(4);
             Assert.Equal(1200, prefetched.Rows);
+            // Row groups 0-3 came from the decode-ahead path; the damaged one was read again page by page.
+            Assert.Equal(4, prefetched.Ahead);
+            Assert.Equal(0, sequential.Ahead);
             Assert.Equal(sequential.Rows, prefetched.Rows);
             Assert.Equal(sequential.Error.Message, prefetched.Error.Message);
             Assert.Equal("score", prefetched.Error.Column);
