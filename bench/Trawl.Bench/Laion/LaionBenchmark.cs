@@ -7,7 +7,7 @@ using Trawl.Formats.Tables;
 namespace Trawl.Bench.Laion;
 
 /// <summary>
-/// <c>laion [--rows 1000000] [--dir /tmp/trawl-laion] [--dim 768]</c>: one synthetic LAION-like part, then
+/// <c>laion [--rows 1000000] [--dir /tmp/trawl-laion] [--dim 768] [--decode-only] [--rounds 5]</c>: one synthetic LAION-like part, then
 /// (1) the whole <c>trawl ingest</c> of it as a child process (FTS on TEXT, the NSFW filter, URL+TEXT dedupe,
 /// a domain column and the f16 image vectors): wall time and peak RSS against the targets (30 s, 2 GB);
 /// (2) Parquet decode alone (every column, every value) against DuckDB's
@@ -18,11 +18,11 @@ internal static class LaionBenchmark
 {
     /// <summary>Rows per batch, as the ingest reads them.</summary>
     private const int BatchRows = 8192;
-    private const int Rounds = 5;
 
     public static int Run(string[] args)
     {
-        int rows = 1_000_000, dim = 768;
+        int rows = 1_000_000, dim = 768, rounds = 5;
+        bool decodeOnly = false;
         string dir = "/tmp/trawl-laion";
         for (int i = 0; i < args.Length; i++)
         {
@@ -31,6 +31,8 @@ internal static class LaionBenchmark
                 case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dim": dim = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
+                case "--rounds": rounds = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+                case "--decode-only": decodeOnly = true; break;
                 default: Console.Error.WriteLine($"laion: unknown argument {args[i]}"); return 2;
             }
         }
@@ -46,8 +48,9 @@ internal static class LaionBenchmark
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Console.Error.WriteLine($"laion: input ready in {dir} ({clock.Elapsed.TotalSeconds:0.0} s; parquet {new FileInfo(LaionData.Parquet(dir)).Length / 1e6:0.0} MB, npy {new FileInfo(LaionData.Npy(dir)).Length / 1e6:0.0} MB)");
 
-        Ingest(dir, rows);
-        Decode(dir);
+        if (!decodeOnly)
+            Ingest(dir, rows);
+        Decode(dir, rounds);
         return 0;
     }
 
@@ -77,27 +80,39 @@ internal static class LaionBenchmark
         Print("ingest", what + ": peak RSS", result.PeakRssBytes / 1048576.0, "MiB", "target", 2048);
     }
 
-    private static void Decode(string dir)
+    private static void Decode(string dir, int rounds)
     {
         string parquet = LaionData.Parquet(dir);
         // Each side several times, alternating; the best of each (the first runs warm the page cache; the machine is shared).
-        double best = double.MaxValue, bestDuck = double.MaxValue;
+        var times = new List<double>();
+        var duckTimes = new List<double>();
+        var ratios = new List<double>();
         (long Rows, long TextBytes, long Width) ours = default;
         JsonElement duckRow = default;
-        for (int round = 0; round < Rounds; round++)
+        for (int round = 0; round < rounds; round++)
         {
             var clock = Stopwatch.StartNew();
             ours = DecodeAll(parquet);
-            best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+            times.Add(clock.Elapsed.TotalMilliseconds);
             var duck = DuckDb.Run($"SELECT count(*) AS n, sum(length(TEXT)) AS text, sum(WIDTH) AS width FROM read_parquet({DuckDb.Literal(parquet)})");
-            bestDuck = Math.Min(bestDuck, duck[0].Ms);
+            duckTimes.Add(duck[0].Ms);
+            ratios.Add(times[^1] / duck[0].Ms);
             duckRow = duck[0].Rows[0];
         }
+        double best = times.Min(), bestDuck = duckTimes.Min();
+        Console.Error.WriteLine($"laion: decode ms trawl [{string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}] duckdb [{string.Join(", ", duckTimes.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}]; "
+            + $"median trawl {Median(times):0} ms, duckdb {Median(duckTimes):0} ms, median of per-round ratios {Median(ratios):0.00}; load {File.ReadAllText("/proc/loadavg").Trim()}");
         string duckText = duckRow.GetRawText();
         bool same = Number(duckRow, "n") == ours.Rows && Number(duckRow, "text") == ours.TextBytes && Number(duckRow, "width") == ours.Width;
         Console.Error.WriteLine($"laion: ours rows={ours.Rows} text_bytes={ours.TextBytes} width={ours.Width}; duckdb {duckText}; results agree (ASCII text, so characters = bytes): {same}");
-        Print("parquet-decode", $"ParquetTableReader, all 8 columns, every value decoded into batches of {BatchRows} (best of {Rounds}) vs DuckDB SELECT count(*), sum(length(TEXT)), sum(WIDTH) (best of {Rounds}, same run)",
+        Print("parquet-decode", $"ParquetTableReader, all 8 columns, every value decoded into batches of {BatchRows} (best of {rounds}) vs DuckDB SELECT count(*), sum(length(TEXT)), sum(WIDTH) (best of {rounds}, same run)",
             best / 1000, "s", "duckdb", bestDuck / 1000);
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
     private static long Number(JsonElement row, string name)

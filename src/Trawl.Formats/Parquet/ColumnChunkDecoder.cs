@@ -14,12 +14,19 @@ internal sealed class ColumnChunkDecoder
 {
     private byte[] _page = [];
     private readonly bool _verifyChecksums;
-    private readonly long _maxBytes;
+    private long _maxBytes;
 
     public ColumnChunkDecoder(bool verifyChecksums, long maxDecodedBytes)
     {
         _verifyChecksums = verifyChecksums;
         _maxBytes = maxDecodedBytes;
+    }
+
+    /// <summary>The most the chunk (or page, when streamed) may decode to; a row group decoded ahead sets a tighter one.</summary>
+    public long MaxDecodedBytes
+    {
+        get => _maxBytes;
+        set => _maxBytes = value;
     }
 
     /// <summary>The page being decoded and where it starts in the chunk, for error messages.</summary>
@@ -159,7 +166,7 @@ internal sealed class ColumnChunkDecoder
             return raw;
         }
         if (_page.Length < size)
-            _page = new byte[Math.Max(size, Math.Min((long)_page.Length * 2, Array.MaxLength))];
+            _page = GC.AllocateUninitializedArray<byte>((int)Math.Max(size, Math.Min((long)_page.Length * 2, Array.MaxLength)));
         var dst = _page.AsSpan(0, size);
         ParquetDecompressor.Decompress(codec, raw, dst);
         return dst;

@@ -40,7 +40,7 @@ internal sealed class LeafChunk
         Values.Clear();
     }
 
-    public static void Ensure(ref int[] a, long size)
+    public static void Ensure<T>(ref T[] a, long size)
     {
         if (size <= a.Length)
             return;

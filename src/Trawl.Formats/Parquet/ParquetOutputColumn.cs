@@ -149,42 +149,126 @@ internal sealed class ParquetOutputColumn
             int n = Math.Min(chunk.LevelCount - _levelCursor, count - done);
             var values = chunk.Values;
             // No nulls in this stretch (a required column, or definition levels all at the maximum): whole runs at once.
-            if (maxDef == 0 || !chunk.Def.AsSpan(_levelCursor, n).ContainsAnyExcept(maxDef))
+            var def = maxDef == 0 ? default : chunk.Def.AsSpan(_levelCursor, n);
+            bool noNulls = maxDef == 0 || !def.ContainsAnyExcept(maxDef);
+            int present = noNulls ? n : def.Count(maxDef);
+            if (present > values.Count - _valueCursor)
+                throw new ParquetException(maxDef == 0 ? "column has fewer values than rows" : "column has fewer values than its definition levels say");
+            if (!AppendRun(values, def, noNulls, n, present, conv, dst))
             {
-                if (_valueCursor + n > values.Count)
-                    throw new ParquetException(maxDef == 0 ? "column has fewer values than rows" : "column has fewer values than its definition levels say");
-                if (conv.Conversion == LeafConversion.Int64)
-                    dst.AppendInt64s(values.Ints.AsSpan(_valueCursor, n));
-                else if (conv.Conversion == LeafConversion.Double)
-                    dst.AppendDoubles(values.Doubles.AsSpan(_valueCursor, n));
-                else if (conv.Conversion is LeafConversion.Text or LeafConversion.Binary && values.Starts[_valueCursor] >= 0)
-                    dst.AppendBytesRun(conv.Conversion == LeafConversion.Text ? ValueKind.Text : ValueKind.Binary,
-                        values.Heap.AsSpan(0, values.HeapLength), values.Starts.AsSpan(_valueCursor, n), values.Lengths.AsSpan(_valueCursor, n));
-                else
-                    for (int r = 0; r < n; r++)
-                        conv.Append(values, _valueCursor + r, dst);
-                _valueCursor += n;
-                _levelCursor += n;
-            }
-            else
-            {
-                var def = chunk.Def;
                 for (int r = 0; r < n; r++)
                 {
-                    if (def[_levelCursor++] == maxDef)
-                    {
-                        if (_valueCursor >= values.Count)
-                            throw new ParquetException("column has fewer values than its definition levels say");
+                    if (noNulls || def[r] == maxDef)
                         conv.Append(values, _valueCursor++, dst);
-                    }
                     else
-                    {
                         dst.AppendNull();
-                    }
                 }
+                _valueCursor -= present;
             }
+            _valueCursor += present;
+            _levelCursor += n;
             done += n;
         }
         _rowCursor += count;
+    }
+
+    // Scratch for runs with nulls: each row's value (or a placeholder) in row order.
+    private long[] _runInts = [];
+    private double[] _runDoubles = [];
+    private int[] _runStarts = [];
+    private int[] _runLengths = [];
+
+    /// <summary>
+    /// Appends <paramref name="n"/> rows holding the next <paramref name="present"/> values in one bulk step for
+    /// integers, doubles, text and binary (plain or dictionary references), nulls placed by the definition levels;
+    /// false for the conversions that go value by value.
+    /// </summary>
+    private bool AppendRun(LeafValues values, ReadOnlySpan<int> def, bool noNulls, int n, int present, LeafConverter conv, ColumnValues dst)
+    {
+        int maxDef = Leaves[0].DefinitionLevel;
+        int v = _valueCursor;
+        int firstRow = dst.Count;
+        switch (conv.Conversion)
+        {
+            case LeafConversion.Int64:
+                if (noNulls)
+                {
+                    dst.AppendInt64s(values.Ints.AsSpan(v, n));
+                    return true;
+                }
+                LeafChunk.Ensure(ref _runInts, n);
+                var ints = _runInts.AsSpan(0, n);
+                var src = values.Ints;
+                for (int r = 0; r < n; r++)
+                    ints[r] = def[r] == maxDef ? src[v++] : 0;
+                dst.AppendInt64s(ints);
+                break;
+            case LeafConversion.Double:
+                if (noNulls)
+                {
+                    dst.AppendDoubles(values.Doubles.AsSpan(v, n));
+                    return true;
+                }
+                LeafChunk.Ensure(ref _runDoubles, n);
+                var doubles = _runDoubles.AsSpan(0, n);
+                var srcD = values.Doubles;
+                for (int r = 0; r < n; r++)
+                    doubles[r] = def[r] == maxDef ? srcD[v++] : 0;
+                dst.AppendDoubles(doubles);
+                break;
+            case LeafConversion.Text:
+            case LeafConversion.Binary:
+            {
+                var kind = conv.Conversion == LeafConversion.Text ? ValueKind.Text : ValueKind.Binary;
+                if (present == 0)
+                {
+                    for (int r = 0; r < n; r++)
+                        dst.AppendNull();
+                    return true;
+                }
+                // Values of a run come either all from the pages (start >= 0) or all from the dictionary (start < 0);
+                // a chunk that switches between the two mid-run goes value by value.
+                var starts = values.Starts.AsSpan(v, present);
+                var lengths = values.Lengths.AsSpan(v, present);
+                bool plain = starts[0] >= 0;
+                if (plain ? starts.IndexOfAnyInRange(int.MinValue, -1) >= 0 : starts.IndexOfAnyInRange(0, int.MaxValue) >= 0)
+                    return false;
+                if (plain && noNulls)
+                {
+                    dst.AppendBytesRun(kind, values.Heap.AsSpan(0, values.HeapLength), starts, lengths);
+                    return true;
+                }
+                var heap = plain ? values.Heap.AsSpan(0, values.HeapLength) : values.Dictionary!.Heap.AsSpan(0, values.Dictionary.HeapLength);
+                LeafChunk.Ensure(ref _runStarts, n);
+                LeafChunk.Ensure(ref _runLengths, n);
+                var rs = _runStarts.AsSpan(0, n);
+                var rl = _runLengths.AsSpan(0, n);
+                int flip = plain ? 0 : -1; // ~s is s ^ -1
+                int k = 0;
+                for (int r = 0; r < n; r++)
+                {
+                    if (noNulls || def[r] == maxDef)
+                    {
+                        rs[r] = starts[k] ^ flip;
+                        rl[r] = lengths[k];
+                        k++;
+                    }
+                    else
+                    {
+                        rs[r] = 0;
+                        rl[r] = 0;
+                    }
+                }
+                dst.AppendBytesRun(kind, heap, rs, rl);
+                break;
+            }
+            default:
+                return false;
+        }
+        if (!noNulls)
+            for (int r = 0; r < n; r++)
+                if (def[r] != maxDef)
+                    dst.SetNull(firstRow + r);
+        return true;
     }
 }

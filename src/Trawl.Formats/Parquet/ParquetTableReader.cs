@@ -30,6 +30,19 @@ public sealed class ParquetTableReader : ITableReader
     private long _bytesBefore;
     private long _groupBytes;
     private long _rowsEmitted;
+    // Row groups being decoded ahead (in order), and free slots to decode into.
+    private readonly Queue<PrefetchedRowGroup> _ahead = new();
+    private readonly Stack<PrefetchedRowGroup> _freeSlots = new();
+    private int _nextPrefetch;
+    // The work units sorted by their first row group's uncompressed size, largest first, so the pool starts the long ones early.
+    private int[]? _unitOrder;
+    private bool _groupPrefetched;
+
+    /// <summary>Row groups decoded ahead of the one being read, when parallelism allows.</summary>
+    private const int PrefetchDepth = 2;
+
+    /// <summary>A row group is decoded ahead only when its pages and values fit this estimate (it is held whole, not streamed).</summary>
+    private const long PrefetchMaxBytes = 128L << 20;
 
     private ParquetTableReader(string path, SafeFileHandle file, ParquetReaderOptions options, ParquetFileMetadata meta, ParquetSchemaTree tree,
         ParquetOutputColumn[] columns, long length, long dataEnd)
@@ -237,7 +250,8 @@ public sealed class ParquetTableReader : ITableReader
     private void EmitColumns(int firstRow, int n, ColumnBatch batch)
     {
         int parallelism = Math.Max(1, _options.MaxParallelism);
-        if (parallelism == 1 || _columns.Length < 2 || n < 1024)
+        // A prefetched group is already decoded: emitting is copying, and the pool's threads are busy decoding ahead.
+        if (parallelism == 1 || _columns.Length < 2 || n < 1024 || _groupPrefetched)
         {
             for (int c = 0; c < _columns.Length; c++)
                 EmitColumn(c, firstRow, n, batch);
@@ -300,10 +314,111 @@ public sealed class ParquetTableReader : ITableReader
             _groupBytes = bytes;
             if (rg.NumRows == 0)
                 continue;
-            LoadRowGroup(rg);
+            StartPrefetches();
+            _groupPrefetched = TakePrefetched(rg);
+            if (!_groupPrefetched)
+                LoadRowGroup(rg);
             _groupRows = rg.NumRows;
             return true;
         }
+    }
+
+    /// <summary>Row groups that were decoded ahead and used (for tests: the prefetch path must really run).</summary>
+    internal int RowGroupsDecodedAhead { get; private set; }
+
+    private bool Prefetching => _options.MaxParallelism > 1 && _work.Length > 0;
+
+    /// <summary>Keeps up to <see cref="PrefetchDepth"/> row groups after the current one decoding on the thread pool.</summary>
+    private void StartPrefetches()
+    {
+        if (!Prefetching)
+            return;
+        if (_nextPrefetch <= _rowGroup)
+            _nextPrefetch = _rowGroup;
+        while (_nextPrefetch < _meta.RowGroups.Count && _nextPrefetch <= _rowGroup + PrefetchDepth)
+        {
+            int g = _nextPrefetch++;
+            var rg = _meta.RowGroups[g];
+            if (rg.NumRows == 0 || !FitsPrefetch(rg))
+                continue;
+            var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : new PrefetchedRowGroup(_work.Length, _options);
+            slot.RowGroup = g;
+            _unitOrder ??= Enumerable.Range(0, _work.Length)
+                .OrderByDescending(i => rg.Columns[_work[i].Column.Leaves[_work[i].Leaf].LeafIndex].TotalUncompressedSize).ToArray();
+            foreach (int i in _unitOrder)
+            {
+                slot.Errors[i] = null;
+                int unit = i;
+                slot.Tasks[i] = Task.Run(() => PrefetchUnit(slot, g, unit));
+            }
+            _ahead.Enqueue(slot);
+        }
+    }
+
+    private bool FitsPrefetch(ParquetRowGroup rg)
+    {
+        long bytes = 0;
+        foreach (var (col, l) in _work)
+        {
+            var cc = rg.Columns[col.Leaves[l].LeafIndex];
+            bytes += Math.Max(0, cc.TotalUncompressedSize) + Math.Max(0, cc.NumValues) * 16;
+        }
+        return bytes <= PrefetchMaxBytes;
+    }
+
+    private void PrefetchUnit(PrefetchedRowGroup slot, int group, int unit)
+    {
+        try
+        {
+            var rg = _meta.RowGroups[group];
+            var (col, l) = _work[unit];
+            var leaf = col.Leaves[l];
+            var cc = rg.Columns[leaf.LeafIndex];
+            // Held whole, so a chunk may decode to little more than its footer claims: one that lies about its size
+            // fails here and is then streamed under the usual limit, rather than several such chunks being held at once.
+            long claimed = Math.Max(0, cc.TotalUncompressedSize) + Math.Max(0, cc.NumValues) * 16;
+            var decoder = slot.Decoders[unit];
+            decoder.MaxDecodedBytes = Math.Min(_options.MaxColumnChunkBytes, 2 * claimed + (1 << 20));
+            LoadChunk(group, rg, leaf, cc, slot.Chunks[unit], decoder, ref slot.Buffers[unit], decodeWhole: true);
+        }
+        catch (Exception e)
+        {
+            slot.Errors[unit] = e;
+        }
+    }
+
+    /// <summary>
+    /// Swaps the row group's prefetched chunks into the columns. False when it was not prefetched, or its decoding
+    /// failed: then it is read again page by page, so problems are reported where they lie, after the rows before them.
+    /// </summary>
+    private bool TakePrefetched(ParquetRowGroup rg)
+    {
+        while (_ahead.Count > 0 && _ahead.Peek().RowGroup < _rowGroup)
+        {
+            var stale = _ahead.Dequeue();
+            stale.Wait();
+            _freeSlots.Push(stale);
+        }
+        if (_ahead.Count == 0 || _ahead.Peek().RowGroup != _rowGroup)
+            return false;
+        var slot = _ahead.Dequeue();
+        bool ok = slot.Wait();
+        if (ok)
+        {
+            for (int i = 0; i < _work.Length; i++)
+            {
+                var (col, l) = _work[i];
+                (col.Chunks[l], slot.Chunks[i]) = (slot.Chunks[i], col.Chunks[l]);
+                (col.Decoders[l], slot.Decoders[i]) = (slot.Decoders[i], col.Decoders[l]);
+                (col.Buffers[l], slot.Buffers[i]) = (slot.Buffers[i], col.Buffers[l]);
+            }
+        }
+        _freeSlots.Push(slot);
+        if (!ok)
+            return false;
+        PrepareColumns(rg);
+        RowGroupsDecodedAhead++;
+        return true;
     }
 
     private void LoadRowGroup(ParquetRowGroup rg)
@@ -316,7 +431,9 @@ public sealed class ParquetTableReader : ITableReader
             var (col, l) = _work[i];
             try
             {
-                LoadChunk(rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l], decodeWhole: !col.IsFlat);
+                // A decoder swapped in from a prefetch slot may carry that slot's tighter limit.
+                col.Decoders[l].MaxDecodedBytes = _options.MaxColumnChunkBytes;
+                LoadChunk(_rowGroup, rg, col.Leaves[l], rg.Columns[col.Leaves[l].LeafIndex], col.Chunks[l], col.Decoders[l], ref col.Buffers[l], decodeWhole: !col.IsFlat);
             }
             catch (Exception e)
             {
@@ -331,6 +448,11 @@ public sealed class ParquetTableReader : ITableReader
         foreach (var e in errors)
             if (e is not null)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        PrepareColumns(rg);
+    }
+
+    private void PrepareColumns(ParquetRowGroup rg)
+    {
         foreach (var col in _columns)
         {
             try
@@ -345,24 +467,24 @@ public sealed class ParquetTableReader : ITableReader
     }
 
     /// <summary>Reads a chunk's bytes; decodes it whole for a nested column, or just checks it for a flat one (which then streams page by page).</summary>
-    private void LoadChunk(ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output, ColumnChunkDecoder decoder, ref byte[] buffer, bool decodeWhole)
+    private void LoadChunk(int group, ParquetRowGroup rg, ParquetSchemaNode leaf, ParquetColumnChunk meta, LeafChunk output, ColumnChunkDecoder decoder, ref byte[] buffer, bool decodeWhole)
     {
         string column = leaf.PathString;
         if (!ParquetDecompressor.IsSupported(meta.Codec))
-            throw new DataFormatException(Path, $"{meta.Codec.ToString().ToUpperInvariant()} compression is not supported (row group {_rowGroup})", column: column);
+            throw new DataFormatException(Path, $"{meta.Codec.ToString().ToUpperInvariant()} compression is not supported (row group {group})", column: column);
         long start = meta.DataPageOffset;
         if (meta.DictionaryPageOffset is long d && d > 0 && d < start)
             start = d;
         long size = meta.TotalCompressedSize;
         if (start < 4 || size <= 0 || start > _dataEnd || size > _dataEnd - start)
-            throw new DataFormatException(Path, $"column chunk at {start} of {size} bytes lies outside the file's data (row group {_rowGroup})", column: column, byteOffset: start);
+            throw new DataFormatException(Path, $"column chunk at {start} of {size} bytes lies outside the file's data (row group {group})", column: column, byteOffset: start);
         if (size > Array.MaxLength)
-            throw new DataFormatException(Path, $"column chunk of {size} bytes is too large (row group {_rowGroup})", column: column, byteOffset: start);
+            throw new DataFormatException(Path, $"column chunk of {size} bytes is too large (row group {group})", column: column, byteOffset: start);
         // Old parquet-mr left the dictionary page header out of total_compressed_size (PARQUET-816);
         // a little slack past the chunk costs nothing since decoding stops at the chunk's value count.
         size += Math.Min(100, _dataEnd - (start + size));
         if (buffer.Length < size)
-            buffer = new byte[Math.Max(size, Math.Min((long)buffer.Length * 2, Array.MaxLength))];
+            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Max(size, Math.Min((long)buffer.Length * 2, Array.MaxLength)));
         var chunk = buffer.AsSpan(0, (int)size);
         ReadExactly(_file, chunk, start, Path);
         try
@@ -374,11 +496,18 @@ public sealed class ParquetTableReader : ITableReader
         }
         catch (Exception e) when (IsDataProblem(e))
         {
-            throw new DataFormatException(Path, $"{Problem(e)} (row group {_rowGroup}, page {decoder.PageIndex})", column: column, byteOffset: decoder.PageOffset, inner: e);
+            throw new DataFormatException(Path, $"{Problem(e)} (row group {group}, page {decoder.PageIndex})", column: column, byteOffset: decoder.PageOffset, inner: e);
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        // Prefetch tasks read the file; let them finish before the handle closes.
+        foreach (var slot in _ahead)
+            slot.Wait();
+        _ahead.Clear();
+        _file.Dispose();
+    }
 
     // Decoders check what they read; a bounds exception that still escapes one means corrupt data, not a bug to crash on.
     private static bool IsDataProblem(Exception e) => e is ParquetException or IndexOutOfRangeException or ArgumentOutOfRangeException

@@ -103,35 +103,72 @@ public sealed class ColumnValues
 
     /// <summary>
     /// Appends a run of non-null byte values of one kind: value k is heap[starts[k]..starts[k]+lengths[k]].
-    /// The lanes and the byte buffer grow once for the whole run.
+    /// The lanes and the byte buffer grow once for the whole run. When the values lie close together in the heap
+    /// (a page's values between their length prefixes, or references into a small dictionary) the stretch of heap
+    /// they span is copied once and the rows point into it, instead of one copy per value.
     /// </summary>
     public void AppendBytesRun(ValueKind kind, ReadOnlySpan<byte> heap, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths)
     {
         if (starts.Length != lengths.Length)
             throw new ArgumentException("starts and lengths differ in length", nameof(lengths));
         long total = 0;
+        int lo = int.MaxValue, hi = 0;
         for (int k = 0; k < starts.Length; k++)
         {
             // Checked before anything is appended, so a bad run leaves the column as it was.
-            if (starts[k] < 0 || lengths[k] < 0 || lengths[k] > heap.Length - starts[k])
+            int s = starts[k], len = lengths[k];
+            if (s < 0 || len < 0 || len > heap.Length - s)
                 throw new ArgumentOutOfRangeException(nameof(starts), "a value lies outside the heap");
-            total += lengths[k];
+            if (len == 0)
+                continue; // an empty value needs no bytes, wherever its start points
+            total += len;
+            lo = Math.Min(lo, s);
+            hi = Math.Max(hi, s + len);
         }
-        if (total > Array.MaxLength)
+        if (starts.Length == 0)
+            return;
+        // Spanning copy only when it wastes little: at most the values' own bytes plus 8 per value.
+        long span = total == 0 ? 0 : (long)hi - lo;
+        bool spanning = span <= total + 8L * starts.Length;
+        long need = spanning ? span : total;
+        if (need > Array.MaxLength)
             throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
-        EnsureBytes((int)total);
-        int row = NextRun(kind, starts.Length);
+        EnsureBytes((int)need);
+        int row = NextRun(kind, starts.Length, writesRanges: true);
         int at = _byteCount;
         var bytes = _bytes.AsSpan();
+        var rowStarts = _starts.AsSpan(row, starts.Length);
+        lengths.CopyTo(_lengths.AsSpan(row, starts.Length));
+        if (spanning)
+        {
+            if (span > 0)
+                heap[lo..hi].CopyTo(bytes[at..]);
+            int shift = at - lo;
+            for (int k = 0; k < starts.Length; k++)
+                rowStarts[k] = lengths[k] == 0 ? at : starts[k] + shift;
+            _byteCount = at + (int)span;
+            return;
+        }
         for (int k = 0; k < starts.Length; k++)
         {
             int len = lengths[k];
             heap.Slice(starts[k], len).CopyTo(bytes.Slice(at, len));
-            _starts[row + k] = at;
-            _lengths[row + k] = len;
+            rowStarts[k] = at;
             at += len;
         }
         _byteCount = at;
+    }
+
+    /// <summary>
+    /// Makes an appended row null (its bytes, if any, stay unreferenced in the lane): bulk appenders write a run
+    /// with placeholders in the few null rows, then mark them.
+    /// </summary>
+    public void SetNull(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Count, nameof(row));
+        _kinds[row] = ValueKind.Null;
+        _starts[row] = 0;
+        _lengths[row] = 0;
     }
 
     public void AppendText(ReadOnlySpan<byte> utf8) => AppendBytes(ValueKind.Text, utf8);
@@ -191,14 +228,18 @@ public sealed class ColumnValues
         _byteCount += bytes.Length;
     }
 
-    private int NextRun(ValueKind kind, int n)
+    /// <summary>Makes room for n rows of one kind; their byte ranges are cleared unless the caller writes them all.</summary>
+    private int NextRun(ValueKind kind, int n, bool writesRanges = false)
     {
         int row = Count;
         while (_kinds.Length - row < n)
             Grow();
         _kinds.AsSpan(row, n).Fill(kind);
-        _starts.AsSpan(row, n).Clear();
-        _lengths.AsSpan(row, n).Clear();
+        if (!writesRanges)
+        {
+            _starts.AsSpan(row, n).Clear();
+            _lengths.AsSpan(row, n).Clear();
+        }
         Count = row + n;
         return row;
     }

@@ -47,4 +47,59 @@ public sealed class ColumnValuesBulkAppendTests
         Assert.ThrowsAny<ArgumentException>(() => bulk.AppendBytesRun(ValueKind.Text, heap, [-1], [1]));
         Assert.Equal(6, bulk.Count);
     }
+
+    [Fact]
+    public void Set_null_turns_an_appended_row_into_a_null_and_refuses_rows_not_appended()
+    {
+        byte[] heap = "abcdef"u8.ToArray();
+        var bulk = new ColumnValues(2);
+        bulk.AppendBytesRun(ValueKind.Text, heap, [0, 0, 3], [2, 0, 3]);
+        bulk.AppendInt64s([5, 0, 7]);
+        bulk.SetNull(1);
+        bulk.SetNull(4);
+        Assert.Equal(["ab", null, "def", 5L, null, 7L], Enumerable.Range(0, 6).Select(bulk.ValueAt));
+        Assert.True(bulk.IsNull(4));
+        Assert.Equal(0, bulk.BytesAt(1).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => bulk.SetNull(-1));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(4, 3)]
+    [InlineData(200, 5)]
+    public void Bulk_byte_runs_near_together_or_far_apart_match_single_appends(int gap, int seed)
+    {
+        // Values gap bytes apart in the heap (close: copied as one stretch; far: one by one), some empty, in shuffled order.
+        var rnd = new Random(seed);
+        int n = 300;
+        var starts = new int[n];
+        var lengths = new int[n];
+        var heap = new byte[n * (gap + 20) + 10];
+        rnd.NextBytes(heap);
+        int at = 3;
+        for (int k = 0; k < n; k++)
+        {
+            lengths[k] = rnd.Next(6) == 0 ? 0 : rnd.Next(1, 20);
+            starts[k] = lengths[k] == 0 && k % 2 == 0 ? rnd.Next(heap.Length) : at;
+            at += lengths[k] + gap;
+        }
+        int[] order = [.. Enumerable.Range(0, n).OrderBy(_ => rnd.Next())];
+        starts = [.. order.Select(k => starts[k])];
+        lengths = [.. order.Select(k => lengths[k])];
+        var bulk = new ColumnValues(8);
+        var single = new ColumnValues(8);
+        bulk.AppendText("x"u8);
+        single.AppendText("x"u8);
+        bulk.AppendBytesRun(ValueKind.Binary, heap, starts, lengths);
+        for (int k = 0; k < n; k++)
+            single.AppendBinary(heap.AsSpan(starts[k], lengths[k]));
+        bulk.AppendBytesRun(ValueKind.Text, heap, [], []);
+        Assert.Equal(single.Count, bulk.Count);
+        for (int r = 0; r < single.Count; r++)
+        {
+            Assert.Equal(single.KindAt(r), bulk.KindAt(r));
+            Assert.Equal(single.BytesAt(r).ToArray(), bulk.BytesAt(r).ToArray());
+        }
+    }
 }

@@ -245,6 +245,36 @@ public sealed class ParquetCompressionTests
     }
 
     [Fact]
+    public void Snappy_with_damaged_bytes_either_refuses_the_block_or_fills_it_exactly()
+    {
+        // Text-like input so the fast loop sees literals, short copies and long ones; every damaged variant must
+        // end in a ParquetException or a complete block, never an out-of-range read or write.
+        var rng = new Random(11);
+        string[] words = ["photo", "of", "the", "https://", ".example.com/images/", "a", "vintage", "red", "dress"];
+        var text = new StringBuilder();
+        while (text.Length < 20_000)
+            text.Append(words[rng.Next(words.Length)]).Append(rng.Next(3) == 0 ? rng.Next(100000).ToString() : " ");
+        byte[] input = Encoding.ASCII.GetBytes(text.ToString());
+        byte[] compressed = IronSnappy.Snappy.Encode(input);
+        byte[] dst = new byte[input.Length];
+        SnappyDecoder.Decompress(compressed, dst);
+        Assert.Equal(input, dst);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            byte[] bad = (byte[])compressed.Clone();
+            for (int k = 0; k < 1 + trial % 3; k++)
+                bad[3 + rng.Next(bad.Length - 3)] ^= (byte)(1 << rng.Next(8));
+            try
+            {
+                SnappyDecoder.Decompress(bad, dst);
+            }
+            catch (ParquetException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void Snappy_refuses_copies_before_the_start_of_a_long_block()
     {
         byte[] literal = [.. Enumerable.Repeat((byte)'x', 16)];

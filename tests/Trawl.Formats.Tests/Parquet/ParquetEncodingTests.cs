@@ -72,4 +72,31 @@ public sealed class ParquetEncodingTests
         ValueDecoder.DecodeByteStreamSplit(Trawl.Formats.Parquet.Metadata.ParquetPhysicalType.Double, 0, split, values.Length, lv);
         Assert.Equal(values, lv.Doubles.Take(3));
     }
+
+    [Fact]
+    public void Unpack32_reads_the_last_values_of_an_exactly_sized_run_like_a_bit_by_bit_reader()
+    {
+        var rng = new Random(5);
+        for (int width = 1; width <= 32; width++)
+        {
+            for (int n = 1; n <= 40; n += 3)
+            {
+                byte[] src = new byte[(n * width + 7) / 8];
+                rng.NextBytes(src);
+                var output = new int[n];
+                BitUnpacker.Unpack32(src, width, output);
+                for (int i = 0; i < n; i++)
+                {
+                    long v = 0;
+                    for (int k = 0; k < width; k++)
+                    {
+                        long bit = (long)i * width + k;
+                        if (((src[bit >> 3] >> (int)(bit & 7)) & 1) != 0)
+                            v |= 1L << k;
+                    }
+                    Assert.Equal((int)v, output[i]);
+                }
+            }
+        }
+    }
 }

@@ -31,7 +31,7 @@ internal static class BitUnpacker
             output[i] = (int)((w >> (int)(bit & 7)) & mask);
         }
         for (; i < n; i++, bit += bitWidth)
-            output[i] = (int)(ReadBitsSlow(src, bit, bitWidth) & mask);
+            output[i] = (int)((ReadTail(src, (int)(bit >> 3)) >> (int)(bit & 7)) & mask);
     }
 
     /// <summary>Unpacks values of up to 64 bits (DELTA_BINARY_PACKED miniblocks).</summary>
@@ -65,6 +65,15 @@ internal static class BitUnpacker
             }
             output[i] = (long)(v & mask);
         }
+    }
+
+    /// <summary>The bytes from <paramref name="b"/> to the end (fewer than 8), little-endian, zeros past the end.</summary>
+    private static ulong ReadTail(ReadOnlySpan<byte> src, int b)
+    {
+        ulong w = 0;
+        for (int k = 0; b + k < src.Length; k++)
+            w |= (ulong)src[b + k] << (8 * k);
+        return w;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -44,7 +44,9 @@ internal static class RleBitPackedDecoder
                         throw new ParquetException("bit-packed run ends early");
                 }
                 int n = (int)Math.Min(values, output.Length - done);
-                BitUnpacker.Unpack32(src.Slice(pos, (int)bytes), bitWidth, output.Slice(done, n));
+                // The unpacker gets the rest of the section, not just the run, so its 8-byte window can read on past a
+                // short run's end (it takes only the run's n values); a run cut to the run's bytes would go bit by bit at its tail.
+                BitUnpacker.Unpack32(src[pos..], bitWidth, output.Slice(done, n));
                 pos += (int)bytes;
                 done += n;
             }
