@@ -11,8 +11,11 @@ internal sealed unsafe class HnswScratch
     private readonly float[] _candidate;
     private readonly sbyte[] _codedQuery;
 
-    public HnswScratch(int nodes, int dimension, int ef)
+    private readonly int[] _fresh;
+
+    public HnswScratch(int nodes, int dimension, int ef, int maxLinks)
     {
+        _fresh = GC.AllocateUninitializedArray<int>(maxLinks, pinned: true);
         Visited = new VisitedSet(nodes);
         Top = new KeyIdHeap(ef + 1);
         Candidates = new KeyIdHeap(ef * 4);
@@ -36,6 +39,9 @@ internal sealed unsafe class HnswScratch
     public float* Row => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_row));
     /// <summary>Widened f16 row of a candidate during neighbour selection.</summary>
     public float* Candidate => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_candidate));
+
+    /// <summary>Unvisited neighbours of the node being expanded (room for a full level-0 list).</summary>
+    public int* Fresh => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fresh));
 
     /// <summary>The query quantised for an SQ8 walk.</summary>
     public sbyte* CodedQuery => (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_codedQuery));

@@ -11,6 +11,8 @@ internal unsafe interface INodeDistance
     float Key(int node);
     /// <summary>The bytes a key reads, for prefetching.</summary>
     byte* Row(int node);
+    /// <summary>Bytes of one row (how far to prefetch).</summary>
+    int RowBytes { get; }
 }
 
 /// <summary>Exact keys against the stored f32/f16 rows.</summary>
@@ -20,6 +22,8 @@ internal readonly unsafe struct ExactNodeDistance(IndexDistance distance, float*
     public float Key(int node) => distance.Key(query, queryScale, node);
 
     public byte* Row(int node) => distance.RowPointer(node);
+
+    public int RowBytes => (int)distance.Data.RowBytes;
 }
 
 /// <summary>Keys against the int8 copy (SQ8): -dot for inner product and cosine, squared distance for L2, in integer sums.</summary>
@@ -29,4 +33,6 @@ internal readonly unsafe struct Int8NodeDistance(sbyte* codes, int dimension, sb
     public float Key(int node) => sign * kernel(query, codes + (long)node * dimension, dimension);
 
     public byte* Row(int node) => (byte*)(codes + (long)node * dimension);
+
+    public int RowBytes => dimension;
 }
