@@ -30,6 +30,8 @@ internal sealed record AnnOptions
     public int Repeat { get; init; } = 1;
     /// <summary>Name prefix of the files Trawl writes into the data folder (index files, the f16 base).</summary>
     public string Prefix { get; init; } = "trawl-";
+    /// <summary>The ef values Trawl's HNSW sweeps (default <see cref="EfSweep"/>, which peers.py also sweeps).</summary>
+    public IReadOnlyList<int> Efs { get; init; } = EfSweep;
 
     public static readonly string[] AllEngines = ["trawl-hnsw", "trawl-ivfpq", "hnswlib", "faiss-hnsw", "faiss-ivfpq"];
     /// <summary>The same ef values peers.py sweeps, so "best QPS at recall ≥ x" compares like with like.</summary>
@@ -40,7 +42,7 @@ internal sealed record AnnOptions
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
         + "[--nlist 1024] [--pq 64] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse] "
-        + "[--storage f32,f16] [--walk plain,sq8] [--repeat 1] [--prefix trawl-]";
+        + "[--storage f32,f16] [--walk plain,sq8] [--repeat 1] [--prefix trawl-] [--ef 10,16,...,256]";
 
     public static AnnOptions Parse(IReadOnlyList<string> args)
     {
@@ -71,6 +73,7 @@ internal sealed record AnnOptions
                 "--storage" => o with { Storages = List(v, AllStorages, "storage") },
                 "--walk" => o with { HnswWalks = List(v, AllWalks, "walk") },
                 "--repeat" => o with { Repeat = Int(v) },
+                "--ef" => o with { Efs = v.Split(',').Select(Int).ToList() },
                 "--prefix" => o with { Prefix = v.Length > 0 && v.IndexOfAny(['/', '\\']) < 0 ? v : throw new ArgumentException($"--prefix '{v}' must be a plain file-name prefix") },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Trawl.Vectors.Indexes.Files;
+using Trawl.Vectors.Kernels;
 
 namespace Trawl.Vectors.Indexes.Hnsw;
 
@@ -23,6 +24,7 @@ namespace Trawl.Vectors.Indexes.Hnsw;
 internal sealed unsafe class HnswIndex : VectorIndexBase
 {
     private const int MaxLevel = 31;
+    private const int WholeRowPrefetchBytes = 1024;
     private const int MaxBatch = 4096;
     private const int BatchDivisor = 50;
 
@@ -33,6 +35,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     private readonly int _m, _m0, _stride0, _strideUpper;
     private readonly IndexDistance _distance;
     private float[]? _inverseNormsArray;
+    private readonly float* _inverseNorms;
     private int[]? _links0Array, _upperArray, _upperOffsetsArray;
     private byte[]? _levelsArray;
     private int* _links0, _upper, _upperOffsets;
@@ -61,6 +64,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             _inverseNormsArray = IndexDistance.InverseNorms(data, data.Rows, options.ThreadCount);
             inverse = IndexDistance.Pin(_inverseNormsArray);
         }
+        _inverseNorms = inverse;
         _distance = new IndexDistance(data, metric, inverse);
     }
 
@@ -99,6 +103,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         CheckLinks();
         float* inverse = null;
         if (metric == VectorMetric.Cosine) inverse = (float*)file.Section("INRM", data.Rows * 4);
+        _inverseNorms = inverse;
         _distance = new IndexDistance(data, metric, inverse);
         if (spec.Sq8)
         {
@@ -483,13 +488,17 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     }
 
     /// <summary>
-    /// Asks for a whole row ahead of its distance: at 768 dimensions a row is 12 (int8) to 48 (f32)
-    /// cache lines, and the first line alone (what hnswlib prefetches) leaves the rest to demand misses.
+    /// Asks for the next row ahead of its distance. A short row (an int8 copy: 12 lines at 768
+    /// dimensions) is prefetched whole; a long f32/f16 row only by its first line, as hnswlib does,
+    /// and the hardware streams the rest. Measured at 200k × 768, ef 64, CPU seconds per 10k queries
+    /// (loaded machine, two rounds): f32 first line 2.52/2.34, 8 lines 2.58/2.50, whole row 2.90/2.66;
+    /// int8 first line 1.94/1.80, whole row 1.79/1.75.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Prefetch(byte* row, int bytes)
     {
         if (!Sse.IsSupported) return;
+        if (bytes > WholeRowPrefetchBytes) bytes = 64;
         for (int offset = 0; offset < bytes; offset += 64) Sse.Prefetch0(row + offset);
     }
 
@@ -525,6 +534,10 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
                 Int8NodeDistance coded = CodedQuery(query, s);
                 Walk(coded, ef, allow, s);
             }
+            else if (PrescaledHalf(query, s) is { } half)
+            {
+                Walk(half, ef, allow, s);
+            }
             else
             {
                 Walk(new ExactNodeDistance(_distance, q, 1f), ef, allow, s);
@@ -535,7 +548,13 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             if (_codes != null)
             {
                 // The walk ranked by int8 keys: re-rank its ef nodes exactly.
-                for (int i = 0; i < n; i++) s.SortedKeys[i] = _distance.Key(q, 1f, s.SortedIds[i]);
+                int rowBytes = (int)Data.RowBytes;
+                if (n > 0) Prefetch(_distance.RowPointer(s.SortedIds[0]), rowBytes);
+                for (int i = 0; i < n; i++)
+                {
+                    if (i + 1 < n) Prefetch(_distance.RowPointer(s.SortedIds[i + 1]), rowBytes);
+                    s.SortedKeys[i] = _distance.Key(q, 1f, s.SortedIds[i]);
+                }
                 SortByKeyThenId(s.SortedKeys, s.SortedIds, n);
             }
             n = Math.Min(n, k);
@@ -559,6 +578,25 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         float currentKey = distance.Key(current);
         for (int l = _maxLevel; l > 0; l--) (current, currentKey) = Greedy(distance, current, currentKey, l);
         SearchLayer(distance, current, currentKey, 0, ef, allow, s);
+    }
+
+    /// <summary>
+    /// For f16 rows under inner product or cosine: the query times 2^112 in scratch and the
+    /// prescaled kernel (measured at 200k × 768, ef 64: 3.2 CPU seconds per 10k queries with the
+    /// plain f16 kernel, against 2.4 for f32 rows). Null when the rows are not f16, the metric is
+    /// L2, or a component is too large to prescale.
+    /// </summary>
+    private PrescaledHalfNodeDistance? PrescaledHalf(ReadOnlySpan<float> query, HnswScratch s)
+    {
+        if (Data.ElementType != VectorElementType.Float16 || Metric == VectorMetric.L2) return null;
+        float* scaled = s.ScaledQuery;
+        for (int i = 0; i < query.Length; i++)
+        {
+            if (MathF.Abs(query[i]) > HalfBits.MaxPrescalableComponent) return null;
+            scaled[i] = query[i] * HalfBits.QueryScale;
+        }
+        return new PrescaledHalfNodeDistance((byte*)Data.Address, Data.RowBytes, Dimension, scaled,
+            Metric == VectorMetric.Cosine ? _inverseNorms : null, _distance.Kernels.DotF16Prescaled);
     }
 
     /// <summary>

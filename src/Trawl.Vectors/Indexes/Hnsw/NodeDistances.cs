@@ -36,3 +36,23 @@ internal readonly unsafe struct Int8NodeDistance(sbyte* codes, int dimension, sb
 
     public int RowBytes => dimension;
 }
+
+/// <summary>
+/// Exact keys against f16 rows for inner product and cosine with the query multiplied by 2^112
+/// (<see cref="Kernels.KernelSet.DotF16Prescaled"/>): the same values as <see cref="ExactNodeDistance"/>
+/// with half the instructions per row. <paramref name="inverseNorms"/> is null for inner product.
+/// </summary>
+internal readonly unsafe struct PrescaledHalfNodeDistance(byte* rows, long rowBytes, int dimension, float* scaledQuery, float* inverseNorms,
+    delegate*<float*, ushort*, int, float> kernel) : INodeDistance
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Key(int node)
+    {
+        float dot = kernel(scaledQuery, (ushort*)(rows + node * rowBytes), dimension);
+        return inverseNorms == null ? -dot : -dot * inverseNorms[node];
+    }
+
+    public byte* Row(int node) => rows + node * rowBytes;
+
+    public int RowBytes => (int)rowBytes;
+}
