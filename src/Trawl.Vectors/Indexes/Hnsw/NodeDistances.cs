@@ -40,16 +40,17 @@ internal readonly unsafe struct Int8NodeDistance(sbyte* codes, int dimension, sb
 /// <summary>
 /// Exact keys against f16 rows for inner product and cosine with the query multiplied by 2^112
 /// (<see cref="Kernels.KernelSet.DotF16Prescaled"/>): the same values as <see cref="ExactNodeDistance"/>
-/// with half the instructions per row. <paramref name="inverseNorms"/> is null for inner product.
+/// with half the instructions per row. <paramref name="inverseNorms"/> is null for inner product;
+/// <paramref name="queryScale"/> is 1 for queries, the row's inverse norm for a row used as a query (cosine).
 /// </summary>
-internal readonly unsafe struct PrescaledHalfNodeDistance(byte* rows, long rowBytes, int dimension, float* scaledQuery, float* inverseNorms,
+internal readonly unsafe struct PrescaledHalfNodeDistance(byte* rows, long rowBytes, int dimension, float* scaledQuery, float queryScale, float* inverseNorms,
     delegate*<float*, ushort*, int, float> kernel) : INodeDistance
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Key(int node)
     {
         float dot = kernel(scaledQuery, (ushort*)(rows + node * rowBytes), dimension);
-        return inverseNorms == null ? -dot : -dot * inverseNorms[node];
+        return inverseNorms == null ? -dot : -dot * queryScale * inverseNorms[node];
     }
 
     public byte* Row(int node) => rows + node * rowBytes;
