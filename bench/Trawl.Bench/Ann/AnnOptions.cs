@@ -22,10 +22,22 @@ internal sealed record AnnOptions
     public string Python { get; init; } = "/usr/bin/python3";
     /// <summary>Open Trawl's index files from an earlier run instead of building them (to measure searches again; build_s is then null).</summary>
     public bool Reuse { get; init; }
+    /// <summary>Storage of the base Trawl's HNSW searches: f32 (the .npy as is) and/or f16 (converted once, what a Trawl dataset stores by default).</summary>
+    public IReadOnlyList<string> Storages { get; init; } = ["f32"];
+    /// <summary>HNSW walks: plain (exact keys on the stored rows) and/or sq8 (an int8 copy for the walk, re-ranked exactly).</summary>
+    public IReadOnlyList<string> HnswWalks { get; init; } = ["plain"];
+    /// <summary>Each ef point is timed this many times and the fastest run is reported (recall is the same every time).</summary>
+    public int Repeat { get; init; } = 1;
+    /// <summary>Name prefix of the files Trawl writes into the data folder (index files, the f16 base).</summary>
+    public string Prefix { get; init; } = "trawl-";
+    /// <summary>The ef values Trawl's HNSW sweeps (default <see cref="EfSweep"/>, which peers.py also sweeps).</summary>
+    public IReadOnlyList<int> Efs { get; init; } = EfSweep;
 
     public static readonly string[] AllEngines = ["trawl-hnsw", "trawl-ivfpq", "hnswlib", "faiss-hnsw", "faiss-ivfpq"];
     /// <summary>The same ef values peers.py sweeps, so "best QPS at recall ≥ x" compares like with like.</summary>
     public static readonly int[] EfSweep = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+    public static readonly string[] AllStorages = ["f32", "f16"];
+    public static readonly string[] AllWalks = ["plain", "sq8"];
     public static readonly int[] NProbeSweep = [1, 2, 4, 8, 16, 32, 64, 128];
     /// <summary>IVF-PQ refine factors: ×1 is PQ alone (the k PQ winners, exact scores), the others re-rank k × factor candidates.</summary>
     public IReadOnlyList<int> RefineSweep { get; init; } = [1, 8, 16, 32];
@@ -33,7 +45,8 @@ internal sealed record AnnOptions
     public int TrainingRowsPerCentroid { get; init; } = 100;
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
-        + "[--nlist 1024] [--pq 64] [--ivf-train-per-list 100] [--refine 1,8,16,32] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse]";
+        + "[--nlist 1024] [--pq 64] [--ivf-train-per-list 100] [--refine 1,8,16,32] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse] "
+        + "[--storage f32,f16] [--walk plain,sq8] [--repeat 1] [--prefix trawl-] [--ef 10,16,...,256]";
 
     public static AnnOptions Parse(IReadOnlyList<string> args)
     {
@@ -63,12 +76,25 @@ internal sealed record AnnOptions
                 "--engines" => o with { Engines = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "--peer-timeout" => o with { PeerTimeoutSeconds = Int(v) },
                 "--shared" => o with { SharedBench = v },
+                "--storage" => o with { Storages = List(v, AllStorages, "storage") },
+                "--walk" => o with { HnswWalks = List(v, AllWalks, "walk") },
+                "--repeat" => o with { Repeat = Int(v) },
+                "--ef" => o with { Efs = v.Split(',').Select(Int).ToList() },
+                "--prefix" => o with { Prefix = v.Length > 0 && v.IndexOfAny(['/', '\\']) < 0 ? v : throw new ArgumentException($"--prefix '{v}' must be a plain file-name prefix") },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };
         }
         foreach (string e in o.Engines)
             if (!AllEngines.Contains(e)) throw new ArgumentException($"unknown engine {e} (engines: {string.Join(", ", AllEngines)})");
         return o;
+    }
+
+    private static List<string> List(string v, string[] allowed, string what)
+    {
+        List<string> items = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        foreach (string item in items)
+            if (!allowed.Contains(item)) throw new ArgumentException($"unknown {what} '{item}' (one or more of: {string.Join(", ", allowed)})");
+        return items.Count > 0 ? items : throw new ArgumentException($"--{what} needs at least one of: {string.Join(", ", allowed)}");
     }
 
     private static int Int(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0

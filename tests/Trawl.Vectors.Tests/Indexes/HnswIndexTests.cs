@@ -302,6 +302,92 @@ public class HnswIndexTests(HnswFixture fixture, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public void Searches_past_the_visited_marks_wraparound_give_the_same_results()
+    {
+        // Each search bumps a byte generation; after 255 the marks are cleared. Results must not change across it.
+        float[] q = fixture.Queries.AsSpan(0, HnswFixture.Dimension).ToArray();
+        var first = new long[K];
+        var ids = new long[K];
+        var options = new IndexSearchOptions { Ef = 32, Threads = 1 };
+        fixture.Index.Search(q, K, first, new float[K], options);
+        for (int i = 0; i < 600; i++)
+        {
+            fixture.Index.Search(q, K, ids, new float[K], options);
+            Assert.Equal(first, ids);
+        }
+    }
+
+    [Fact]
+    public void One_and_two_threads_give_identical_batch_results()
+    {
+        var one = new long[HnswFixture.QueryCount * K];
+        var two = new long[one.Length];
+        var oneScores = new float[one.Length];
+        var twoScores = new float[one.Length];
+        fixture.Index.Search(fixture.Queries, K, one, oneScores, new IndexSearchOptions { Ef = 48, Threads = 1 });
+        fixture.Index.Search(fixture.Queries, K, two, twoScores, new IndexSearchOptions { Ef = 48, Threads = 2 });
+        Assert.Equal(one, two);
+        Assert.Equal(oneScores, twoScores);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void F16_storage_finds_the_f32_neighbours_up_to_rounding(bool sq8)
+    {
+        const int rows = 8000, queries = 100;
+        string factory = sq8 ? "HNSW16,SQ8" : "HNSW16";
+        float[] vectors = fixture.Vectors.AsSpan(0, rows * HnswFixture.Dimension).ToArray();
+        VectorMatrix f32 = VectorMatrix.FromFloat32(vectors, HnswFixture.Dimension);
+        VectorMatrix f16 = VectorMatrix.FromFloat16(vectors.Select(v => (Half)v).ToArray(), HnswFixture.Dimension);
+        float[] q = fixture.Queries.AsSpan(0, queries * HnswFixture.Dimension).ToArray();
+        long[][] truth = ClusteredVectors.Truth(f32, VectorMetric.Cosine, q, K);
+        var recalls = new double[2];
+        var scores = new float[2][];
+        var found = new long[2][];
+        foreach ((int i, VectorMatrix data) in new[] { (0, f32), (1, f16) })
+        {
+            using IVectorIndex index = VectorIndexFactory.Create(factory, data, VectorMetric.Cosine, new IndexBuildOptions { EfConstruction = 80 });
+            index.Build();
+            found[i] = new long[queries * K];
+            scores[i] = new float[queries * K];
+            index.Search(q, K, found[i], scores[i], new IndexSearchOptions { Ef = 64 });
+            recalls[i] = ClusteredVectors.Recall(truth, found[i], K);
+        }
+        output.WriteLine($"{factory} cosine ef 64: recall@10 f32 {recalls[0]:F4}, f16 {recalls[1]:F4}");
+        Assert.True(recalls[1] >= 0.95 && Math.Abs(recalls[1] - recalls[0]) <= 0.02, $"f32 {recalls[0]}, f16 {recalls[1]}");
+        // Where both found the same row, the f16 score is the f32 one up to half-precision rounding.
+        for (int i = 0; i < found[0].Length; i++)
+        {
+            int at = Array.IndexOf(found[1], found[0][i], i / K * K, K);
+            if (at >= 0) Assert.True(Math.Abs(scores[0][i] - scores[1][at]) < 2e-3, $"row {found[0][i]}: {scores[0][i]} vs {scores[1][at]}");
+        }
+    }
+
+    [Fact]
+    public void Sq8_recall_is_close_to_the_plain_walk_at_the_same_ef()
+    {
+        const int rows = 8000, queries = 100;
+        VectorMatrix data = VectorMatrix.FromFloat32(fixture.Vectors.AsSpan(0, rows * HnswFixture.Dimension), HnswFixture.Dimension);
+        float[] q = fixture.Queries.AsSpan(0, queries * HnswFixture.Dimension).ToArray();
+        long[][] truth = ClusteredVectors.Truth(data, VectorMetric.InnerProduct, q, K);
+        foreach (int ef in new[] { 16, 64 })
+        {
+            var recall = new double[2];
+            foreach ((int i, string factory) in new[] { (0, "HNSW16"), (1, "HNSW16,SQ8") })
+            {
+                using IVectorIndex index = VectorIndexFactory.Create(factory, data, VectorMetric.InnerProduct, new IndexBuildOptions { EfConstruction = 80 });
+                index.Build();
+                var ids = new long[queries * K];
+                index.Search(q, K, ids, new float[ids.Length], new IndexSearchOptions { Ef = ef });
+                recall[i] = ClusteredVectors.Recall(truth, ids, K);
+            }
+            output.WriteLine($"ef {ef}: recall@10 plain {recall[0]:F4}, SQ8 {recall[1]:F4}");
+            Assert.True(recall[1] >= recall[0] - 0.03, $"ef {ef}: plain {recall[0]}, SQ8 {recall[1]}");
+        }
+    }
+
+    [Fact]
     public void Bad_queries_are_refused_with_the_reason()
     {
         Assert.Contains("64-dimensional", Assert.Throws<ArgumentException>(() => fixture.Index.Search(new float[3], K, new long[K], new float[K])).Message);

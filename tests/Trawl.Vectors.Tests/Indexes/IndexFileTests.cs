@@ -106,6 +106,32 @@ public sealed class IndexFileTests : IDisposable
     }
 
     [Fact]
+    public void Corrupt_node_levels_are_refused_when_the_graph_is_opened_unverified()
+    {
+        // Rows 600, M 8: about 75 nodes sit above level 0, so zeroing a third of the levels leaves
+        // upper-level links to level-0 nodes (or a demoted entry point), which the open must refuse.
+        string path = Build("HNSW8", VectorMetric.L2);
+        using VectorSetFile set = VectorSetFile.Open(_setPath);
+        string altered = Path.Combine(_dir, "levels.idx");
+        Corrupt(path, altered, "LEVL", 0);
+        var error = Assert.Throws<VectorFormatException>(() =>
+            VectorIndexFactory.Open(altered, set.Matrix, set.Header.DataChecksum, verifyChecksums: false, checkSmallSections: false).Dispose());
+        Assert.Contains("graph is corrupt", error.Message);
+    }
+
+    [Fact]
+    public void Corrupt_graph_links_are_refused_at_open_before_any_search()
+    {
+        string path = Build("HNSW8", VectorMetric.L2);
+        using VectorSetFile set = VectorSetFile.Open(_setPath);
+        string altered = Path.Combine(_dir, "links-open.idx");
+        Corrupt(path, altered, "LNK0", 0x7f);
+        var error = Assert.Throws<VectorFormatException>(() =>
+            VectorIndexFactory.Open(altered, set.Matrix, set.Header.DataChecksum, verifyChecksums: false, checkSmallSections: false).Dispose());
+        Assert.Contains("graph is corrupt", error.Message);
+    }
+
+    [Fact]
     public void Corrupt_list_ids_fail_with_a_format_error_not_a_crash_when_unverified()
     {
         string path = Build("IVF8,PQ4,Refine", VectorMetric.L2);

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Trawl.Vectors.Indexes.Files;
+using Trawl.Vectors.Kernels;
 
 namespace Trawl.Vectors.Indexes.Hnsw;
 
@@ -23,6 +24,7 @@ namespace Trawl.Vectors.Indexes.Hnsw;
 internal sealed unsafe class HnswIndex : VectorIndexBase
 {
     private const int MaxLevel = 31;
+    private const int WholeRowPrefetchBytes = 2048;
     private const int MaxBatch = 4096;
     private const int BatchDivisor = 50;
 
@@ -33,6 +35,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     private readonly int _m, _m0, _stride0, _strideUpper;
     private readonly IndexDistance _distance;
     private float[]? _inverseNormsArray;
+    private readonly float* _inverseNorms;
     private int[]? _links0Array, _upperArray, _upperOffsetsArray;
     private byte[]? _levelsArray;
     private int* _links0, _upper, _upperOffsets;
@@ -61,6 +64,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             _inverseNormsArray = IndexDistance.InverseNorms(data, data.Rows, options.ThreadCount);
             inverse = IndexDistance.Pin(_inverseNormsArray);
         }
+        _inverseNorms = inverse;
         _distance = new IndexDistance(data, metric, inverse);
     }
 
@@ -96,8 +100,10 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             if (level > 0 && (_upperOffsets[i] < 0 || _upperOffsets[i] + (long)level * _strideUpper > _upperUsed))
                 throw file.Corrupt($"node {i}'s upper links lie outside the link array");
         }
+        CheckLinks();
         float* inverse = null;
         if (metric == VectorMetric.Cosine) inverse = (float*)file.Section("INRM", data.Rows * 4);
+        _inverseNorms = inverse;
         _distance = new IndexDistance(data, metric, inverse);
         if (spec.Sq8)
         {
@@ -246,33 +252,41 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         HnswScratch s = Rent();
         try
         {
-            int level = _levels[node];
-            var result = new int[level + 1][];
-            for (int l = Math.Min(level, _maxLevel) + 1; l <= level; l++) result[l] = [];
             float* q = _distance.RowAsQuery(node, s.Row, out float qs);
-            var exact = new ExactNodeDistance(_distance, q, qs);
-            int current = _entry;
-            float currentKey = exact.Key(current);
-            for (int l = _maxLevel; l > level; l--) (current, currentKey) = Greedy(exact, current, currentKey, l);
-            int ef = _options.EfConstruction;
-            for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
-            {
-                SearchLayer(exact, current, currentKey, l, ef, null, s);
-                int n = s.Top.Count;
-                s.EnsureSorted(n);
-                s.Top.DrainAscending(s.SortedKeys, s.SortedIds);
-                current = s.SortedIds[0];
-                currentKey = s.SortedKeys[0];
-                var selected = new int[_m];
-                int kept = SelectNeighbours(s.SortedKeys, s.SortedIds, n, _m, selected, s);
-                result[l] = selected[..kept];
-            }
-            return result;
+            // f16 rows: the prescaled kernel gives the same keys with fewer instructions (see PrescaledHalf).
+            return PrescaledHalf(new ReadOnlySpan<float>(q, Dimension), s, qs) is { } half
+                ? FindNeighbours(node, half, s)
+                : FindNeighbours(node, new ExactNodeDistance(_distance, q, qs), s);
         }
         finally
         {
             _pool.Add(s);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int[][] FindNeighbours<TDistance>(int node, TDistance exact, HnswScratch s) where TDistance : struct, INodeDistance
+    {
+        int level = _levels[node];
+        var result = new int[level + 1][];
+        for (int l = Math.Min(level, _maxLevel) + 1; l <= level; l++) result[l] = [];
+        int current = _entry;
+        float currentKey = exact.Key(current);
+        for (int l = _maxLevel; l > level; l--) (current, currentKey) = Greedy(exact, current, currentKey, l);
+        int ef = _options.EfConstruction;
+        for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
+        {
+            SearchLayer(exact, current, currentKey, l, ef, null, s);
+            int n = s.Top.Count;
+            s.EnsureSorted(n);
+            s.Top.DrainAscending(s.SortedKeys, s.SortedIds);
+            current = s.SortedIds[0];
+            currentKey = s.SortedKeys[0];
+            var selected = new int[_m];
+            int kept = SelectNeighbours(s.SortedKeys, s.SortedIds, n, _m, selected, s);
+            result[l] = selected[..kept];
+        }
+        return result;
     }
 
     /// <summary>New links into a target's list; an overfull list is pruned with the heuristic over old and new links.</summary>
@@ -372,6 +386,30 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         return list + 1;
     }
 
+    /// <summary>
+    /// Every stored link checked once at open (a pass over the link arrays, ~20 ms per million
+    /// nodes), so the walks need no checks: each list's count fits its capacity, and each id names
+    /// an indexed node that has the list's level.
+    /// </summary>
+    private void CheckLinks()
+    {
+        if (_count > 0 && _levels[_entry] != _maxLevel) throw Corrupt($"the entry point {_entry} has level {_levels[_entry]}, not the top level {_maxLevel}");
+        for (int node = 0; node < _count; node++)
+        {
+            int top = _levels[node];
+            for (int level = 0; level <= top; level++)
+            {
+                int* list = CheckedLinks(node, level, out int count);
+                for (int i = 0; i < count; i++)
+                {
+                    int id = list[i];
+                    if ((uint)id >= (uint)_count) throw Corrupt($"node {node} links to node {id} at level {level}; the graph has {_count} nodes");
+                    if (level > 0 && _levels[id] < level) throw Corrupt($"node {node} links to node {id} at level {level}, but node {id} has level {_levels[id]}");
+                }
+            }
+        }
+    }
+
     private Exception Corrupt(string problem) => _file is not null
         ? _file.Corrupt($"the graph is corrupt: {problem}")
         : new InvalidOperationException($"the graph is inconsistent: {problem}");
@@ -383,11 +421,11 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         while (changed)
         {
             changed = false;
-            int* links = CheckedLinks(current, level, out int count);
+            int* links = Links(current, level);
+            int count = *links++;
             for (int i = 0; i < count; i++)
             {
                 int n = links[i];
-                if ((uint)n >= (uint)_count) throw Corrupt($"link to node {n} of {_count}");
                 float key = distance.Key(n);
                 if (key < currentKey || (key == currentKey && n < current))
                 {
@@ -411,6 +449,8 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     {
         VisitedSet visited = s.Visited;
         KeyIdHeap top = s.Top, candidates = s.Candidates;
+        int* fresh = s.Fresh;
+        int rowBytes = distance.RowBytes;
         visited.NewGeneration();
         top.Clear();
         candidates.Clear();
@@ -424,27 +464,51 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             int node = candidates.RootId;
             if (key > bound && (top.Count == ef || allow is null)) break;
             candidates.Pop();
-            int* links = CheckedLinks(node, level, out int count);
-            if (count > 0 && Sse.IsSupported && (uint)links[0] < (uint)_count) Sse.Prefetch0(distance.Row(links[0]));
-            for (int i = 0; i < count; i++)
+            // Links were checked when the graph was opened (or built here): no checks in the loop.
+            int* links = Links(node, level);
+            int count = links[0];
+            // Unvisited neighbours first, so their rows can be fetched ahead of the distances.
+            int n = 0;
+            for (int i = 1; i <= count; i++)
             {
-                int n = links[i];
-                if ((uint)n >= (uint)_count) throw Corrupt($"link to node {n} of {_count}");
-                if (i + 1 < count && Sse.IsSupported && (uint)links[i + 1] < (uint)_count) Sse.Prefetch0(distance.Row(links[i + 1]));
-                if (!visited.Visit(n)) continue;
-                float k = distance.Key(n);
+                int id = links[i];
+                if (visited.Visit(id)) fresh[n++] = id;
+            }
+            if (n == 0) continue;
+            Prefetch(distance.Row(fresh[0]), rowBytes);
+            for (int j = 0; j < n; j++)
+            {
+                int id = fresh[j];
+                if (j + 1 < n) Prefetch(distance.Row(fresh[j + 1]), rowBytes);
+                float k = distance.Key(id);
                 if (top.Count < ef || k < bound)
                 {
-                    candidates.Push(-k, n);
-                    if (allow is null || Allowed(allow, n))
+                    candidates.Push(-k, id);
+                    if (allow is null || Allowed(allow, id))
                     {
-                        top.Push(k, n);
+                        top.Push(k, id);
                         if (top.Count > ef) top.Pop();
                     }
                     if (top.Count > 0) bound = top.RootKey;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Asks for the next row ahead of its distance. Rows up to 2 KB (int8 copies: 12 lines at 768
+    /// dimensions; f16: 24 lines) are prefetched whole; a 3 KB f32 row only by its first line, as
+    /// hnswlib does, and the hardware streams the rest. Measured at 200k × 768, ef 64, CPU seconds
+    /// per 10k queries (loaded machine, two rounds each): f32 first line 2.52/2.34, 8 lines 2.58/2.50,
+    /// whole row 2.90/2.66; int8 first line 1.94/1.80, whole row 1.79/1.75; f16 first line 2.96/2.74,
+    /// whole row 2.40/2.33.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch(byte* row, int bytes)
+    {
+        if (!Sse.IsSupported) return;
+        if (bytes > WholeRowPrefetchBytes) bytes = 64;
+        for (int offset = 0; offset < bytes; offset += 64) Sse.Prefetch0(row + offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -456,7 +520,7 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     {
         if (_pool.TryTake(out HnswScratch? s) && s.Visited.Capacity >= _count) return s;
         Interlocked.Increment(ref _scratchCreated);
-        return new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch));
+        return new HnswScratch(Math.Max(_count, (int)Data.Rows), Dimension, Math.Max(_options.EfConstruction, EfSearch), _m0);
     }
 
     /// <summary>Scratch buffers created so far (for tests: searches must reuse them, not allocate per query).</summary>
@@ -479,6 +543,10 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
                 Int8NodeDistance coded = CodedQuery(query, s);
                 Walk(coded, ef, allow, s);
             }
+            else if (PrescaledHalf(query, s) is { } half)
+            {
+                Walk(half, ef, allow, s);
+            }
             else
             {
                 Walk(new ExactNodeDistance(_distance, q, 1f), ef, allow, s);
@@ -489,7 +557,13 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
             if (_codes != null)
             {
                 // The walk ranked by int8 keys: re-rank its ef nodes exactly.
-                for (int i = 0; i < n; i++) s.SortedKeys[i] = _distance.Key(q, 1f, s.SortedIds[i]);
+                int rowBytes = (int)Data.RowBytes;
+                if (n > 0) Prefetch(_distance.RowPointer(s.SortedIds[0]), rowBytes);
+                for (int i = 0; i < n; i++)
+                {
+                    if (i + 1 < n) Prefetch(_distance.RowPointer(s.SortedIds[i + 1]), rowBytes);
+                    s.SortedKeys[i] = _distance.Key(q, 1f, s.SortedIds[i]);
+                }
                 SortByKeyThenId(s.SortedKeys, s.SortedIds, n);
             }
             n = Math.Min(n, k);
@@ -513,6 +587,25 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         float currentKey = distance.Key(current);
         for (int l = _maxLevel; l > 0; l--) (current, currentKey) = Greedy(distance, current, currentKey, l);
         SearchLayer(distance, current, currentKey, 0, ef, allow, s);
+    }
+
+    /// <summary>
+    /// For f16 rows under inner product or cosine: the query times 2^112 in scratch and the
+    /// prescaled kernel (measured at 200k × 768, ef 64: 3.2 CPU seconds per 10k queries with the
+    /// plain f16 kernel, against 2.4 for f32 rows). Null when the rows are not f16, the metric is
+    /// L2, or a component is too large to prescale.
+    /// </summary>
+    private PrescaledHalfNodeDistance? PrescaledHalf(ReadOnlySpan<float> query, HnswScratch s, float queryScale = 1f)
+    {
+        if (Data.ElementType != VectorElementType.Float16 || Metric == VectorMetric.L2) return null;
+        float* scaled = s.ScaledQuery;
+        for (int i = 0; i < query.Length; i++)
+        {
+            if (MathF.Abs(query[i]) > HalfBits.MaxPrescalableComponent) return null;
+            scaled[i] = query[i] * HalfBits.QueryScale;
+        }
+        return new PrescaledHalfNodeDistance((byte*)Data.Address, Data.RowBytes, Dimension, scaled, queryScale,
+            Metric == VectorMetric.Cosine ? _inverseNorms : null, _distance.Kernels.DotF16Prescaled);
     }
 
     /// <summary>

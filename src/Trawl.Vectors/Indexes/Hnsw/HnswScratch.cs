@@ -11,8 +11,13 @@ internal sealed unsafe class HnswScratch
     private readonly float[] _candidate;
     private readonly sbyte[] _codedQuery;
 
-    public HnswScratch(int nodes, int dimension, int ef)
+    private readonly int[] _fresh;
+    private readonly float[] _scaledQuery;
+
+    public HnswScratch(int nodes, int dimension, int ef, int maxLinks)
     {
+        _fresh = GC.AllocateUninitializedArray<int>(maxLinks, pinned: true);
+        _scaledQuery = GC.AllocateUninitializedArray<float>(dimension, pinned: true);
         Visited = new VisitedSet(nodes);
         Top = new KeyIdHeap(ef + 1);
         Candidates = new KeyIdHeap(ef * 4);
@@ -36,6 +41,12 @@ internal sealed unsafe class HnswScratch
     public float* Row => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_row));
     /// <summary>Widened f16 row of a candidate during neighbour selection.</summary>
     public float* Candidate => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_candidate));
+
+    /// <summary>The query times 2^112 for the prescaled f16 kernel.</summary>
+    public float* ScaledQuery => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_scaledQuery));
+
+    /// <summary>Unvisited neighbours of the node being expanded (room for a full level-0 list).</summary>
+    public int* Fresh => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fresh));
 
     /// <summary>The query quantised for an SQ8 walk.</summary>
     public sbyte* CodedQuery => (sbyte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_codedQuery));
