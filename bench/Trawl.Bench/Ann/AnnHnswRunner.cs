@@ -29,6 +29,7 @@ internal static class AnnHnswRunner
                 {
                     foreach (string walk in o.HnswWalks)
                     {
+                        if (o.HnswVariants is { } only && !only.Contains($"{storage}-{walk}")) continue;
                         string factory = $"HNSW{m}" + (walk == "sq8" ? ",SQ8" : "");
                         string engine = "trawl-hnsw" + (storage == "f16" ? "-f16" : "") + (walk == "sq8" ? "-sq8" : "");
                         string path = Path.Combine(o.Dir, $"{o.Prefix}HNSW{m}{(walk == "sq8" ? "-SQ8" : "")}-{storage}.hnsw");

@@ -26,6 +26,8 @@ internal sealed record AnnOptions
     public IReadOnlyList<string> Storages { get; init; } = ["f32"];
     /// <summary>HNSW walks: plain (exact keys on the stored rows) and/or sq8 (an int8 copy for the walk, re-ranked exactly).</summary>
     public IReadOnlyList<string> HnswWalks { get; init; } = ["plain"];
+    /// <summary>Only these storage-walk pairs (e.g. f32-plain,f16-sq8) instead of every storage × walk; null for all.</summary>
+    public IReadOnlySet<string>? HnswVariants { get; init; }
     /// <summary>Each ef point is timed this many times and the fastest run is reported (recall is the same every time).</summary>
     public int Repeat { get; init; } = 1;
     /// <summary>Name prefix of the files Trawl writes into the data folder (index files, the f16 base).</summary>
@@ -46,7 +48,7 @@ internal sealed record AnnOptions
 
     public const string Usage = "usage: Trawl.Bench ann [--n 200000] [--nq 1000] [--dim 768] [--dir /tmp/trawl-ann] [--m 16,32] [--efc 100] "
         + "[--nlist 1024] [--pq 64] [--ivf-train-per-list 100] [--refine 1,8,16,32] [--engines trawl-hnsw,trawl-ivfpq,hnswlib,faiss-hnsw,faiss-ivfpq] [--peer-timeout 900] [--shared /work/shared/bench] [--reuse] "
-        + "[--storage f32,f16] [--walk plain,sq8] [--repeat 1] [--prefix trawl-] [--ef 10,16,...,256]";
+        + "[--storage f32,f16] [--walk plain,sq8] [--variants f32-plain,f16-sq8] [--repeat 1] [--prefix trawl-] [--ef 10,16,...,256]";
 
     public static AnnOptions Parse(IReadOnlyList<string> args)
     {
@@ -78,6 +80,7 @@ internal sealed record AnnOptions
                 "--shared" => o with { SharedBench = v },
                 "--storage" => o with { Storages = List(v, AllStorages, "storage") },
                 "--walk" => o with { HnswWalks = List(v, AllWalks, "walk") },
+                "--variants" => Variants(o, v),
                 "--repeat" => o with { Repeat = Int(v) },
                 "--ef" => o with { Efs = v.Split(',').Select(Int).ToList() },
                 "--prefix" => o with { Prefix = v.Length > 0 && v.IndexOfAny(['/', '\\']) < 0 ? v : throw new ArgumentException($"--prefix '{v}' must be a plain file-name prefix") },
@@ -95,6 +98,24 @@ internal sealed record AnnOptions
         foreach (string item in items)
             if (!allowed.Contains(item)) throw new ArgumentException($"unknown {what} '{item}' (one or more of: {string.Join(", ", allowed)})");
         return items.Count > 0 ? items : throw new ArgumentException($"--{what} needs at least one of: {string.Join(", ", allowed)}");
+    }
+
+    /// <summary>--variants f32-plain,f16-sq8: the storages and walks named, and only those pairs built.</summary>
+    private static AnnOptions Variants(AnnOptions o, string v)
+    {
+        var pairs = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (string p in pairs)
+        {
+            string[] parts = p.Split('-');
+            if (parts.Length != 2 || !AllStorages.Contains(parts[0]) || !AllWalks.Contains(parts[1]))
+                throw new ArgumentException($"unknown variant '{p}' (storage-walk, e.g. f32-plain, f16-sq8)");
+        }
+        return o with
+        {
+            Storages = pairs.Select(p => p.Split('-')[0]).Distinct().ToList(),
+            HnswWalks = pairs.Select(p => p.Split('-')[1]).Distinct().ToList(),
+            HnswVariants = pairs.ToHashSet(),
+        };
     }
 
     private static int Int(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
