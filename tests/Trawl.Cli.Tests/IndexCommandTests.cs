@@ -83,7 +83,7 @@ public sealed class IndexCommandTests : IDisposable
         Assert.Contains("bytes per vector", text);
         Assert.Contains("memory per vector when searching", text);
         Assert.Contains("recall@10 ≈ ", text);
-        Assert.Contains("nprobe 16, refine ×8", text);
+        Assert.Contains("nprobe 16, refine ×16", text);
     }
 
     [Fact]

@@ -79,6 +79,21 @@ public sealed class IndexKnnTests : IDisposable
     }
 
     [Fact]
+    public void Knn_passes_nprobe_and_refine_to_an_ivf_pq_index()
+    {
+        CliRun.Of("index", _dataset, "--index", "IVF8,PQ4,Refine", "--recall-queries", "0").Ok();
+        JsonElement exact = CliRun.Of("knn", _dataset, "--row", "3", "--k", "10", "--exact", "--json").Ok().Json();
+        JsonElement wide = CliRun.Of("knn", _dataset, "--row", "3", "--k", "10", "--nprobe", "8", "--refine", "100", "--json").Ok().Json();
+        Assert.Equal("IVF8,PQ4,Refine", wide.GetProperty("index").GetString());
+        // All 8 lists and 1,000 candidates re-ranked exactly: the exact answer.
+        Assert.Equal(exact.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("rowid").GetInt64()),
+            wide.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("rowid").GetInt64()));
+        CliRun bad = CliRun.Of("knn", _dataset, "--row", "3", "--refine", "0");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--refine", bad.Err);
+    }
+
+    [Fact]
     public void Knn_warns_about_a_stale_index_and_searches_exactly()
     {
         CliRun.Of("index", _dataset, "--index", "HNSW8", "--recall-queries", "0").Ok();

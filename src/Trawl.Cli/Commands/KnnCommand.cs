@@ -46,13 +46,15 @@ internal static class KnnCommand
         OptionRange.Require(ef, 1, 100_000, "--ef must be a number from 1 to 100000");
         var nprobe = new Option<int?>("--nprobe") { Description = "IVF-PQ index: lists visited (default: the index's, 16).", HelpName = "N" };
         OptionRange.Require(nprobe, 1, 1 << 20, "--nprobe must be a number from 1 to 1048576");
+        var refine = new Option<int?>("--refine") { Description = "IVF-PQ index built with ,Refine: candidates re-ranked exactly per wanted result (default: the index's, 16); larger finds more of the exact neighbours, slower.", HelpName = "N" };
+        OptionRange.Require(refine, 1, 10_000, "--refine must be a number from 1 to 10000");
         var exact = new Option<bool>("--exact") { Description = "Scan every vector exactly even when the set has an index (built with trawl index)." };
         var indexFile = new Option<string?>("--index-file") { Description = "With --base: search through this index file (built with trawl index --base) instead of an exact scan.", HelpName = "FILE" };
 
         var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
         {
             dataset, vectors, row, queryVectors, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
-            ef, nprobe, exact, indexFile,
+            ef, nprobe, refine, exact, indexFile,
         };
         command.SetAction(parse =>
         {
@@ -69,7 +71,7 @@ internal static class KnnCommand
                     throw new UserErrorException("--index-file cannot be combined with --exact or --dedupe");
                 return RunBare(terminal, basePath, parse.GetValue(queries) ?? throw new UserErrorException("--base needs --queries Q.npy"),
                     parse.GetValue(k), parse.GetValue(output), parse.GetValue(outDists), parse.GetValue(metric), parse.GetValue(dedupe), parse.GetValue(json),
-                    parse.GetValue(indexFile), new Trawl.Vectors.Indexes.IndexSearchOptions { Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe) });
+                    parse.GetValue(indexFile), new Trawl.Vectors.Indexes.IndexSearchOptions { Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe), RefineFactor = parse.GetValue(refine) });
             }
             string path = parse.GetValue(dataset) ?? throw new UserErrorException("give a DATASET (or --base BASE.npy --queries Q.npy)");
             if (parse.GetValue(queries) is not null || parse.GetValue(metric) is not null)
@@ -85,7 +87,7 @@ internal static class KnnCommand
             var template = new KnnQuery
             {
                 VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter,
-                Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe),
+                Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe), Refine = parse.GetValue(refine),
             };
             if (!template.Exact && Trawl.Store.Indexes.DatasetIndexes.Find(ds, set.Name) is { Stale: true } staleIndex)
                 terminal.Err.WriteLine($"trawl: warning: the index of vector set '{set.Name}' ({staleIndex.Factory}) is stale; searching exactly. Rebuild it with: trawl index {path} --vectors {set.Name} --index {staleIndex.Factory}");

@@ -23,7 +23,7 @@ internal sealed class KnnEndpoint(ServerState state)
 
     /// <summary>Keys that are the query's own, not filters.</summary>
     private static readonly string[] KnnKeys =
-        ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "exact", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
+        ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "refine", "exact", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
          "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
 
     /// <summary>clip-retrieval inputs that need an embedding model, which Trawl does not run.</summary>
@@ -101,6 +101,7 @@ internal sealed class KnnEndpoint(ServerState state)
             Exact = ParseBool(p.Get("exact"), "exact"),
             Ef = ParseCount(p.Get("ef"), "ef"),
             NProbe = ParseCount(p.Get("nprobe"), "nprobe"),
+            Refine = ParseCount(p.Get("refine"), "refine"),
             Filter = filters,
         };
         var result = dataset.Knn(query);

@@ -14,18 +14,19 @@ namespace Trawl.Store.Indexes;
 internal static class IndexedSearch
 {
     public static SearchResult[]? TrySearch(IndexCache cache, Dataset dataset, VectorSetInfo set, ReadOnlySpan<float> queries, int k,
-        RowFilter? filter, bool exact, bool deduplicate, int? ef, int? nprobe, out string? factory, out string? warning)
+        RowFilter? filter, bool exact, bool deduplicate, int? ef, int? nprobe, int? refine, out string? factory, out string? warning)
     {
         factory = null;
         warning = null;
         if (ef is < 1) throw new UserErrorException($"ef must be at least 1, not {ef}");
         if (nprobe is < 1) throw new UserErrorException($"nprobe must be at least 1, not {nprobe}");
+        if (refine is < 1) throw new UserErrorException($"refine must be at least 1, not {refine}");
         if (exact || deduplicate) return null;
         IVectorIndex? index = cache.Get(dataset, set, out warning);
         if (index is null) return null;
         try
         {
-            var results = index.SearchBatch(queries, k, new IndexSearchOptions { Filter = filter, Ef = ef, NProbe = nprobe });
+            var results = index.SearchBatch(queries, k, new IndexSearchOptions { Filter = filter, Ef = ef, NProbe = nprobe, RefineFactor = refine });
             factory = index.Factory;
             return results;
         }

@@ -42,4 +42,7 @@ public sealed record KnnQuery
 
     /// <summary>With an IVF-PQ index: lists visited (default: the index's, 16).</summary>
     public int? NProbe { get; init; }
+
+    /// <summary>With an IVF-PQ index built with <c>,Refine</c>: candidates re-ranked exactly per wanted result (default: the index's, 16).</summary>
+    public int? Refine { get; init; }
 }

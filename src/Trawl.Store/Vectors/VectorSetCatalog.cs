@@ -176,7 +176,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         {
             // A current index of the set answers unless exact search or de-duplication is asked for.
             hits = Indexes.IndexedSearch.TrySearch(_indexes, dataset, info, vector, query.K, filter, query.Exact, query.Deduplicate,
-                query.Ef, query.NProbe, out indexUsed, out warning)?[0] ?? set.Search.Search(vector, query.K, options);
+                query.Ef, query.NProbe, query.Refine, out indexUsed, out warning)?[0] ?? set.Search.Search(vector, query.K, options);
         }
         catch (ArgumentException e)
         {
@@ -212,7 +212,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         try
         {
             var indexed = Indexes.IndexedSearch.TrySearch(_indexes, dataset, info, queries, template.K, filter, template.Exact, template.Deduplicate,
-                template.Ef, template.NProbe, out _, out _);
+                template.Ef, template.NProbe, template.Refine, out _, out _);
             if (indexed is not null)
                 return indexed;
             return set.Search.SearchBatch(queries, template.K, new SearchOptions

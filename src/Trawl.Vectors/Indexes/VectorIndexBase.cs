@@ -41,6 +41,21 @@ internal abstract class VectorIndexBase : IVectorIndex
     /// </summary>
     protected abstract int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, Span<long> ids, Span<float> scores);
 
+    /// <summary>Queries prepared and handed to <see cref="PrepareBlock"/> at a time.</summary>
+    protected const int QueryBlock = 1024;
+
+    /// <summary>
+    /// A step shared by a block of prepared queries before each is searched (IVF-PQ picks every
+    /// query's lists with one matrix product, as FAISS does with BLAS). What it returns reaches
+    /// <see cref="SearchOne(ReadOnlySpan{float}, int, IndexSearchOptions, ulong[], object, int, Span{long}, Span{float})"/>;
+    /// null (the default) means plain per-query searches.
+    /// </summary>
+    protected virtual object? PrepareBlock(ReadOnlySpan<float> prepared, int count, IndexSearchOptions options, ulong[]? allow, int threads) => null;
+
+    /// <summary>Searches query <paramref name="indexInBlock"/> of a block that <see cref="PrepareBlock"/> returned <paramref name="block"/> for.</summary>
+    protected virtual int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, object block, int indexInBlock, Span<long> ids, Span<float> scores)
+        => SearchOne(query, k, options, allow, ids, scores);
+
     /// <summary>Normalises a cosine query, checks components (the kind's distance does it).</summary>
     protected abstract void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index);
 
@@ -89,39 +104,49 @@ internal abstract class VectorIndexBase : IVectorIndex
             return;
         }
 
-        void One(int q)
+        int threads = Math.Min(options.Threads ?? Environment.ProcessorCount, count);
+        for (int first = 0; first < count; first += QueryBlock)
         {
-            Span<long> qi = outIds.AsSpan(q * k, k);
-            Span<float> qs = outScores.AsSpan(q * k, k);
-            if (allowed == 0)
+            int n = Math.Min(QueryBlock, count - first);
+            object? block = exactOnly ? null : PrepareBlock(prepared.AsSpan(first * dim, n * dim), n, options, allow, threads);
+
+            void One(int i)
             {
-                qi.Fill(-1);
-                qs.Fill(float.NaN);
-                return;
+                int q = first + i;
+                Span<long> qi = outIds.AsSpan(q * k, k);
+                Span<float> qs = outScores.AsSpan(q * k, k);
+                if (allowed == 0)
+                {
+                    qi.Fill(-1);
+                    qs.Fill(float.NaN);
+                    return;
+                }
+                ReadOnlySpan<float> query = prepared.AsSpan(q * dim, dim);
+                int found = exactOnly ? 0
+                    : block is null ? SearchOne(query, k, options, allow, qi, qs)
+                    : SearchOne(query, k, options, allow, block, i, qi, qs);
+                if (found < wanted) Fallback.SearchOne(raw.AsSpan(q * dim, dim), k, restricted, qi, qs);
+                else
+                {
+                    qi[found..].Fill(-1);
+                    qs[found..].Fill(float.NaN);
+                }
             }
-            int n = exactOnly ? 0 : SearchOne(prepared.AsSpan(q * dim, dim), k, options, allow, qi, qs);
-            if (n < wanted) Fallback.SearchOne(raw.AsSpan(q * dim, dim), k, restricted, qi, qs);
+
+            if (threads <= 1 || exactOnly)
+            {
+                for (int i = 0; i < n; i++) One(i);
+            }
             else
             {
-                qi[n..].Fill(-1);
-                qs[n..].Fill(float.NaN);
-            }
-        }
-
-        int threads = Math.Min(options.Threads ?? Environment.ProcessorCount, count);
-        if (threads <= 1 || exactOnly)
-        {
-            for (int q = 0; q < count; q++) One(q);
-        }
-        else
-        {
-            try
-            {
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, One);
-            }
-            catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                try
+                {
+                    Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = threads }, One);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
             }
         }
         outIds.CopyTo(ids);

@@ -79,11 +79,32 @@ public sealed class KnnWithIndexTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, null)]
-    [InlineData(null, -1)]
-    public void Ef_or_nprobe_below_one_is_a_user_error(int? ef, int? nprobe)
+    [InlineData(0, null, null)]
+    [InlineData(null, -1, null)]
+    [InlineData(null, null, 0)]
+    public void Ef_nprobe_or_refine_below_one_is_a_user_error(int? ef, int? nprobe, int? refine)
     {
         using var dataset = Dataset.Open(_data.Path);
-        Assert.Throws<UserErrorException>(() => dataset.Knn(new KnnQuery { VectorSet = "emb", Row = 1, Ef = ef, NProbe = nprobe }));
+        Assert.Throws<UserErrorException>(() => dataset.Knn(new KnnQuery { VectorSet = "emb", Row = 1, Ef = ef, NProbe = nprobe, Refine = refine }));
+    }
+
+    [Fact]
+    public void Refine_reaches_the_ivf_pq_index_and_more_candidates_find_more_exact_neighbours()
+    {
+        DatasetIndexes.Build(_data.Path, "emb", "IVF16,PQ4,Refine", new DatasetIndexBuildOptions { Seed = 2 });
+        using var dataset = Dataset.Open(_data.Path);
+        int few = 0, many = 0;
+        foreach (long row in new long[] { 0, 17, 512, 4000, 5999, 123, 2222, 3333 })
+        {
+            var exact = Ids(dataset.Knn(new KnnQuery { VectorSet = "emb", Row = row, K = 10, Exact = true }));
+            var one = dataset.Knn(new KnnQuery { VectorSet = "emb", Row = row, K = 10, NProbe = 16, Refine = 1 });
+            var fifty = dataset.Knn(new KnnQuery { VectorSet = "emb", Row = row, K = 10, NProbe = 16, Refine = 50 });
+            Assert.Equal("IVF16,PQ4,Refine", fifty.Index);
+            few += Ids(one).Intersect(exact).Count();
+            many += Ids(fifty).Intersect(exact).Count();
+        }
+        // PQ4 codes alone rank poorly; re-ranking 500 candidates exactly finds nearly all of the exact neighbours.
+        Assert.True(many > few, $"refine ×50 found {many}, refine ×1 {few}");
+        Assert.True(many >= 76, $"refine ×50 found {many} of 80");
     }
 }

@@ -34,6 +34,21 @@ public class IvfPqSearchPathTests(IvfPqFixture fixture) : IClassFixture<IvfPqFix
     }
 
     [Fact]
+    public void Batches_longer_than_one_block_match_the_per_query_path()
+    {
+        // 2,600 queries: three blocks of lists chosen together (1,024, 1,024 and 552), each query still its own answer.
+        float[] many = new float[2600 * IvfPqFixture.Dimension];
+        for (int i = 0; i < 13; i++) fixture.Queries.CopyTo(many, i * fixture.Queries.Length);
+        var options = new IndexSearchOptions { NProbe = 4, RefineFactor = 4 };
+        var batch = Run(fixture.Index, many, options);
+        var single = Run(fixture.Index, many, new IndexSearchOptions { NProbe = 4, RefineFactor = 4, Filter = Everything(IvfPqFixture.Rows) });
+        Assert.Equal(single.Ids, batch.Ids);
+        // The same query in every block gets the same answer.
+        for (int q = IvfPqFixture.QueryCount; q < 2600; q++)
+            Assert.Equal(batch.Ids.AsSpan(q % IvfPqFixture.QueryCount * K, K).ToArray(), batch.Ids.AsSpan(q * K, K).ToArray());
+    }
+
+    [Fact]
     public void Batch_path_matches_the_per_query_path_for_inner_product_without_refine()
     {
         const int rows = 8000, dim = 48, queries = 120;

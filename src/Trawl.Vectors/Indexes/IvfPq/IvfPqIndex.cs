@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Trawl.Vectors.Indexes.Files;
 using Trawl.Vectors.Search;
@@ -15,10 +14,9 @@ namespace Trawl.Vectors.Indexes.IvfPq;
 /// against the stored vectors. Lists are contiguous (ids in list order, codes in transposed
 /// 64-row blocks per list, with offsets), so an opened file is used straight from the mapping.
 /// Cosine rows are normalised before coding. Unfiltered batches pick every query's lists with one
-/// blocked matrix product (the re-implemented <see cref="IVectorIndex.Search"/>); the rest goes
-/// through <see cref="VectorIndexBase"/>'s per-query path.
+/// blocked matrix product (<see cref="PrepareBlock"/>); filtered searches pick lists per query.
 /// </summary>
-internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
+internal sealed unsafe class IvfPqIndex : VectorIndexBase
 {
     /// <summary>The training sample holds at most this many bytes of f32 rows (409,600 rows of 768 floats fit: IVF4096 at 100 rows per list, as FAISS is given).</summary>
     internal const long MaxTrainingBytes = 1536L << 20;
@@ -258,77 +256,25 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase, IVectorIndex
     protected override void PrepareQuery(ReadOnlySpan<float> query, Span<float> destination, int index) => _distance.PrepareQuery(query, destination, index);
 
     /// <summary>
-    /// Batches without a filter over a fully indexed set take this path: the nearest lists of a
-    /// block of queries come from one blocked matrix product over the centroids (FAISS does the
-    /// same with BLAS), then each query scans its lists on the worker threads. Filters, and
-    /// indexes covering part of their set, go through the shared per-query path.
+    /// Blocks of queries without a filter over a fully indexed set: the nearest lists of every query
+    /// in the block come from one blocked matrix product over the centroids (FAISS does the same
+    /// with BLAS); each query then scans its lists on the worker threads. Filters, and indexes
+    /// covering part of their set, pick lists per query.
     /// </summary>
-    void IVectorIndex.Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> scores, IndexSearchOptions? options)
+    protected override object? PrepareBlock(ReadOnlySpan<float> prepared, int count, IndexSearchOptions options, ulong[]? allow, int threads)
     {
-        options ??= new IndexSearchOptions();
-        if (options.Filter is not null || _count == 0 || _count != Data.Rows)
-        {
-            Search(queries, k, ids, scores, options);
-            return;
-        }
-        // The shared checks of k and the options, on an empty batch.
-        Search([], k, [], [], options);
-        int dim = Dimension;
-        if (queries.Length % dim != 0) throw new ArgumentException($"{queries.Length} values is not a whole number of {dim}-dimensional queries", nameof(queries));
-        int count = queries.Length / dim;
-        if ((long)count * k > ids.Length || (long)count * k > scores.Length)
-            throw new ArgumentException($"{count} queries × k {k} need {(long)count * k} result slots, the buffers have {ids.Length} ids and {scores.Length} scores", nameof(ids));
-        if (count == 0) return;
-        float[] prepared = GC.AllocateUninitializedArray<float>(queries.Length, pinned: true);
-        for (int q = 0; q < count; q++) PrepareQuery(queries.Slice(q * dim, dim), prepared.AsSpan(q * dim, dim), q);
-        float[] raw = queries.ToArray();
+        if (allow is not null || _count == 0 || _count != Data.Rows) return null;
         int nprobe = Math.Min(_nlist, options.NProbe ?? NProbe);
-        int refineFactor = options.RefineFactor ?? RefineFactor;
-        int threads = Math.Min(options.Threads ?? Environment.ProcessorCount, count);
-        long[] outIds = new long[count * k];
-        float[] outScores = new float[count * k];
-        ExactSearch coarse = ExactSearch.Create(VectorMatrix.FromAddress((nint)_centroids, _nlist, dim, VectorElementType.Float32, this),
+        ExactSearch coarse = ExactSearch.Create(VectorMatrix.FromAddress((nint)_centroids, _nlist, Dimension, VectorElementType.Float32, this),
             Metric == VectorMetric.L2 ? VectorMetric.L2 : VectorMetric.InnerProduct, new ExactSearchOptions { Threads = threads });
-        const int block = 1024;
-        for (int first = 0; first < count; first += block)
-        {
-            int n = Math.Min(block, count - first);
-            SearchResult[] nearest = coarse.SearchBatch(prepared.AsSpan(first * dim, n * dim), nprobe);
-            void One(int i)
-            {
-                int q = first + i;
-                Span<long> qi = outIds.AsSpan(q * k, k);
-                Span<float> qs = outScores.AsSpan(q * k, k);
-                SearchResult lists = nearest[i];
-                int found;
-                fixed (float* query = &prepared[q * dim])
-                    found = SearchLists(query, k, refineFactor, lists.Ids, lists.Scores, null, qi, qs);
-                if (found < Math.Min(k, _count)) Fallback.SearchOne(raw.AsSpan(q * dim, dim), k, null, qi, qs);
-                else
-                {
-                    qi[found..].Fill(-1);
-                    qs[found..].Fill(float.NaN);
-                }
-            }
-            if (threads <= 1)
-            {
-                for (int i = 0; i < n; i++) One(i);
-            }
-            else
-            {
-                try
-                {
-                    Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = threads }, One);
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
-                {
-                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-            }
-        }
-        GC.KeepAlive(prepared);
-        outIds.CopyTo(ids);
-        outScores.CopyTo(scores);
+        return coarse.SearchBatch(prepared, nprobe);
+    }
+
+    protected override int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, object block, int indexInBlock, Span<long> ids, Span<float> scores)
+    {
+        SearchResult lists = ((SearchResult[])block)[indexInBlock];
+        fixed (float* q = query)
+            return SearchLists(q, k, options.RefineFactor ?? RefineFactor, lists.Ids, lists.Scores, allow, ids, scores);
     }
 
     protected override int SearchOne(ReadOnlySpan<float> query, int k, IndexSearchOptions options, ulong[]? allow, Span<long> ids, Span<float> scores)
