@@ -197,11 +197,7 @@ internal sealed class ParquetOutputColumn
                     return true;
                 }
                 LeafChunk.Ensure(ref _runInts, n);
-                var ints = _runInts.AsSpan(0, n);
-                var src = values.Ints;
-                for (int r = 0; r < n; r++)
-                    ints[r] = def[r] == maxDef ? src[v++] : 0;
-                dst.AppendInt64s(ints);
+                dst.AppendInt64s(Spread(values.Ints, v, def, maxDef, _runInts.AsSpan(0, n)));
                 break;
             case LeafConversion.Double:
                 if (noNulls)
@@ -210,11 +206,7 @@ internal sealed class ParquetOutputColumn
                     return true;
                 }
                 LeafChunk.Ensure(ref _runDoubles, n);
-                var doubles = _runDoubles.AsSpan(0, n);
-                var srcD = values.Doubles;
-                for (int r = 0; r < n; r++)
-                    doubles[r] = def[r] == maxDef ? srcD[v++] : 0;
-                dst.AppendDoubles(doubles);
+                dst.AppendDoubles(Spread(values.Doubles, v, def, maxDef, _runDoubles.AsSpan(0, n)));
                 break;
             case LeafConversion.Text:
             case LeafConversion.Binary:
@@ -270,5 +262,15 @@ internal sealed class ParquetOutputColumn
                 if (def[r] != maxDef)
                     dst.SetNull(firstRow + r);
         return true;
+    }
+
+    /// <summary>The present values of a run (from <paramref name="first"/> on) spread over its rows, zero
+    /// where a row is null (those rows are marked null after the bulk append).</summary>
+    private static Span<T> Spread<T>(T[] source, int first, ReadOnlySpan<int> def, int maxDef, Span<T> rows) where T : struct
+    {
+        int v = first;
+        for (int r = 0; r < rows.Length; r++)
+            rows[r] = def[r] == maxDef ? source[v++] : default;
+        return rows;
     }
 }
