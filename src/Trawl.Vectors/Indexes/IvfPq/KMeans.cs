@@ -1,13 +1,17 @@
 namespace Trawl.Vectors.Indexes.IvfPq;
 
 /// <summary>
-/// Lloyd's k-means with seeding by k distinct random points (seeded). Assignment is delegated (the
+/// Lloyd's k-means with k-means++ seeding on a sample of at most 16 points per centroid (seeded and
+/// deterministic: the candidates' distances are updated in parallel, the draws are sequential). Assignment is delegated (the
 /// coarse quantiser uses the blocked exact-search kernels, the product quantiser its transposed
 /// codebooks); the update sums in point order in double precision, so results depend only on the
 /// seed. An empty cluster is re-seeded with a random point of the largest cluster.
 /// </summary>
-internal static class KMeans
+internal static unsafe class KMeans
 {
+    /// <summary>k-means++ draws its seeds from at most this many points per centroid (the cost is k × sample × dim).</summary>
+    public const int SeedingPointsPerCentroid = 16;
+
     public delegate void Assign(float[] centroids, int[] assignment);
 
     /// <param name="spherical">Scale every centroid to unit length after each update (FAISS does this for inner-product lists).</param>
@@ -15,9 +19,8 @@ internal static class KMeans
     {
         if (n < 1) throw new ArgumentException("k-means needs at least one point", nameof(n));
         var random = new Random(seed);
-        var centroids = new float[k * dim];
         int[] order = Permutation(n, random);
-        for (int c = 0; c < k; c++) Array.Copy(points, (long)order[c % n] * dim, centroids, (long)c * dim, dim);
+        float[] centroids = SeedPlusPlus(points, dim, k, order, random);
         var assignment = new int[n];
         var sums = new double[k * dim];
         var sizes = new int[k];
@@ -57,6 +60,76 @@ internal static class KMeans
                 sizes[c] = sizes[largest];
             }
             if (spherical) Normalize(centroids, k, dim);
+        }
+        return centroids;
+    }
+
+    /// <summary>
+    /// k-means++ (Arthur and Vassilvitskii): each next seed is a candidate drawn with probability
+    /// proportional to its squared distance from the nearest seed so far, which spreads the seeds over
+    /// the data instead of piling them into its densest parts. Candidates are the first
+    /// <see cref="SeedingPointsPerCentroid"/> × k points of <paramref name="order"/>; with no more
+    /// points than centroids every point is a seed (repeated as needed).
+    /// </summary>
+    internal static float[] SeedPlusPlus(float[] points, int dim, int k, int[] order, Random random)
+    {
+        int n = order.Length;
+        var centroids = new float[(long)k * dim];
+        if (n <= k)
+        {
+            for (int c = 0; c < k; c++) Array.Copy(points, (long)order[c % n] * dim, centroids, (long)c * dim, dim);
+            return centroids;
+        }
+        int m = (int)Math.Min(n, (long)SeedingPointsPerCentroid * k);
+        var nearest = new float[m];
+        Array.Fill(nearest, float.PositiveInfinity);
+        var kernels = Kernels.KernelSet.Current;
+        int chosen = 0;
+        bool parallel = (long)m * dim >= 1 << 20;
+        fixed (float* p = points)
+        fixed (float* cs = centroids)
+        fixed (float* near = nearest)
+        {
+            float* pp = p, cc = cs, nn = near;
+            for (int c = 0; c < k; c++)
+            {
+                Array.Copy(points, (long)order[chosen] * dim, centroids, (long)c * dim, dim);
+                float* centroid = cc + (long)c * dim;
+                void Update(int from, int to)
+                {
+                    for (int i = from; i < to; i++)
+                    {
+                        float d = kernels.L2F32(pp + (long)order[i] * dim, centroid, dim);
+                        if (d < nn[i]) nn[i] = d;
+                    }
+                }
+                if (parallel)
+                {
+                    const int chunk = 2048;
+                    Parallel.For(0, (m + chunk - 1) / chunk, b => Update(b * chunk, Math.Min(m, (b + 1) * chunk)));
+                }
+                else Update(0, m);
+                if (c + 1 == k) break;
+                double total = 0;
+                for (int i = 0; i < m; i++) total += nn[i];
+                if (!(total > 0))
+                {
+                    // Every candidate sits on a seed already (repeated points): take the next ones in order.
+                    chosen = (chosen + 1) % m;
+                    continue;
+                }
+                double target = random.NextDouble() * total;
+                int pick = -1, lastPositive = 0;
+                for (int i = 0; i < m && pick < 0; i++)
+                {
+                    if (!(nn[i] > 0)) continue;
+                    lastPositive = i;
+                    target -= nn[i];
+                    if (target < 0) pick = i;
+                }
+                // Rounding can leave the draw a hair past the end: the last candidate not yet a seed.
+                chosen = pick >= 0 ? pick : lastPositive;
+            }
         }
         return centroids;
     }
