@@ -74,7 +74,6 @@ internal static class AnnBenchmark
         var clock = Stopwatch.StartNew();
         ulong checksum = base_.Checksum();
         double checksumMs = clock.Elapsed.TotalMilliseconds;
-        int vectorBytes = (int)base_.Matrix.RowBytes;
 
         if (o.Engines.Contains("trawl-hnsw")) points.AddRange(AnnHnswRunner.Run(o, base_, queries, gt, gtK, checksum, checksumMs));
         if (o.Engines.Contains("trawl-ivfpq"))
