@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Trawl.Store.Columns;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
@@ -22,6 +23,7 @@ public sealed class Dataset : IDisposable
     private readonly object _stateLock = new();
     private volatile Snapshot _snapshot;
     private readonly VectorSetCatalog _vectors;
+    private readonly ColumnarEngine _columnar;
 
     private Dataset(string directory)
     {
@@ -30,6 +32,22 @@ public sealed class Dataset : IDisposable
         _pool = new ReadConnectionPool(_metaDb);
         _snapshot = LoadSnapshot();
         _vectors = new VectorSetCatalog(this);
+        _columnar = new ColumnarEngine(directory);
+    }
+
+    /// <summary>When false, every query takes the SQL path (tests compare the two). Internal.</summary>
+    internal bool UseColumnFiles { get; set; } = true;
+
+    /// <summary>How many row sets the column files have answered (tests check a query took that path).</summary>
+    internal long ColumnarAnswers => Interlocked.Read(ref _columnarAnswers);
+    private long _columnarAnswers;
+
+    private ColumnarMatch? MatchColumnar(SqliteConnection conn, TableInfo table, TableQuery query, CancellationToken cancel = default)
+    {
+        var match = UseColumnFiles ? _columnar.Match(conn, table, query, cancel) : null;
+        if (match is not null)
+            Interlocked.Increment(ref _columnarAnswers);
+        return match;
     }
 
     /// <summary>Searches without a sort are ordered by relevance when they match at most this many rows, else by rowid
@@ -87,6 +105,8 @@ public sealed class Dataset : IDisposable
 
         return WithConnection(conn =>
         {
+            if (MatchColumnar(conn, table, query) is { } match && ColumnarPage(conn, q, query, match, cursor, size, count, clock) is { } fast)
+                return fast;
             var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
             if (cursor is not null && !order.Accepts(cursor))
                 throw new UserErrorException("the _next cursor belongs to a query with another sort order (or the data changed)");
@@ -118,7 +138,7 @@ public sealed class Dataset : IDisposable
         ArgumentNullException.ThrowIfNull(query);
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
-        return WithConnection(conn => CountWith(conn, table, q), query, cancel);
+        return WithConnection(conn => MatchColumnar(conn, table, query, cancel) is { } match ? match.Rows.Count() : CountWith(conn, table, q), query, cancel);
     }
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
@@ -141,6 +161,9 @@ public sealed class Dataset : IDisposable
                 bool cut = sorted.Count > limit;
                 return new FacetResult(info.Name, cut ? sorted.GetRange(0, limit) : sorted, cut, clock.Elapsed);
             }
+            if (info is not null && MatchColumnar(conn, table, query, cancel) is { } match && match.Columns.Find(info.Name) is { } data
+                && ColumnarFacet.Count(data, match.Rows, limit) is var (counted, cut2))
+                return new FacetResult(info.Name, counted, cut2, clock.Elapsed);
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT {col}, count(*) AS n FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
             q.Bind(cmd);
@@ -186,6 +209,9 @@ public sealed class Dataset : IDisposable
         string isNumber = $"typeof({col}) IN ('integer', 'real')";
         return WithConnection(conn =>
         {
+            if (info is not null && MatchColumnar(conn, table, query, cancel) is { } match && match.Columns.Find(info.Name) is { } data
+                && ColumnarHistogram.Compute(data, match.Rows, info.Name, bins) is { } fast)
+                return fast;
             double? min = null, max = null;
             long nulls = 0;
             using (var cmd = conn.CreateCommand())
@@ -336,6 +362,7 @@ public sealed class Dataset : IDisposable
 
     public void Dispose()
     {
+        _columnar.Dispose();
         _vectors.Dispose();
         _pool.Dispose();
     }
@@ -343,6 +370,76 @@ public sealed class Dataset : IDisposable
     internal T ReadWith<T>(Func<SqliteConnection, T> work, TableQuery? query = null) => WithConnection(work, query);
 
     // ---- internals ----------------------------------------------------------------------------
+
+    /// <summary>A page from the column files: the order is the SQL path's (same cursor tokens), the rows of the page
+    /// are read by rowid. Null when the order is by search rank or the sort column has no sortable file.</summary>
+    private RowPage? ColumnarPage(SqliteConnection conn, QueryCompiler q, TableQuery query, ColumnarMatch match, PageCursor? cursor, int size, bool count, Stopwatch clock)
+    {
+        var order = PageOrder.For(q, query, RankLimit, limit => Math.Min(match.SearchMatches ?? 0, limit + 1L));
+        if (order.IsRank || (cursor is not null && !order.Accepts(cursor)))
+            return null;
+        long[]? positions;
+        if (order.Column is { } column)
+        {
+            if (match.Columns.Find(column) is not { } data)
+                return null;
+            positions = ColumnarSort.Top(data, match.Rows, order.Descending, size + 1, cursor is null ? null : (cursor.Value, cursor.RowId));
+            if (positions is null)
+                return null;
+        }
+        else
+        {
+            positions = RowidOrder(match.Rows, order.Descending, size + 1, cursor?.RowId);
+        }
+        var rows = new List<object?[]>(positions.Length);
+        if (positions.Length > 0)
+        {
+            var byId = new Dictionary<long, object?[]>(positions.Length);
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT {q.SelectColumns} FROM {q.TableSql} WHERE t.\"rowid\" IN ({string.Join(",", positions)})";
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                    byId[r.GetInt64(0)] = ReadRow(r, q.ColumnNames.Count);
+            });
+            foreach (long p in positions)
+            {
+                if (byId.TryGetValue(p, out var row))
+                    rows.Add(row);
+            }
+        }
+        string? next = null;
+        if (rows.Count > size)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = order.CursorAfter(rows[^1], 0).Encode();
+        }
+        long? total = count ? match.Rows.Count() : null;
+        return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
+    }
+
+    private static long[] RowidOrder(RowSet rows, bool descending, int k, long? after)
+    {
+        var result = new List<long>(k);
+        if (!descending)
+        {
+            foreach (long p in rows.Positions())
+            {
+                if (after is { } a && p <= a)
+                    continue;
+                result.Add(p);
+                if (result.Count == k)
+                    break;
+            }
+            return result.ToArray();
+        }
+        for (long p = Math.Min(rows.Capacity - 1, (after ?? rows.Capacity) - 1); p >= 0 && result.Count < k; p--)
+        {
+            if (rows.Contains(p))
+                result.Add(p);
+        }
+        return result.ToArray();
+    }
 
     private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize);
 

@@ -63,6 +63,9 @@ public static class DatasetIngest
             // After meta.db: a crash between the two renames leaves a set whose count disagrees with its table,
             // which opening the set reports (never silently misaligned rows).
             vectors.Commit();
+            // Column files follow the committed rows; if this is interrupted they stay at the previous commit and
+            // queries answer from SQLite until the next ingest or `trawl columns` brings them up to date.
+            Columns.DatasetColumns.Update(directory, report.Table, cancel: cancel);
             return report;
         }
         finally

@@ -32,7 +32,12 @@ internal sealed class PageOrder
         _descending = descending;
     }
 
-    private bool IsRank => _key == RankKey;
+    public bool IsRank => _key == RankKey;
+
+    /// <summary>The sort column's name, or null when ordered by rowid or rank.</summary>
+    public string? Column => _columnSql is null || IsRank ? null : _key;
+
+    public bool Descending => _descending;
 
     /// <param name="cappedMatchCount">Counts the search's matches up to rankLimit + 1 (called only when searching without a sort).</param>
     public static PageOrder For(QueryCompiler q, TableQuery query, int rankLimit, Func<int, long> cappedMatchCount)

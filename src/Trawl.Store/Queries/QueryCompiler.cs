@@ -144,7 +144,7 @@ internal sealed class QueryCompiler
     }
 
     /// <summary>A value bound as a number when the column is numeric and the text is one, so 10 &gt; 9 compares as numbers.</summary>
-    private static object Typed(string value, bool numeric)
+    internal static object Typed(string value, bool numeric)
     {
         if (numeric)
         {
@@ -160,7 +160,7 @@ internal sealed class QueryCompiler
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     /// <summary>"a,b,c" or a JSON array ["a", 1, "b,c"].</summary>
-    private static List<string> InList(string value)
+    internal static List<string> InList(string value)
     {
         string trimmed = value.Trim();
         if (trimmed.StartsWith('['))

@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>Where a table's column files live: <c>columns/TABLE.COLUMN.{i64,f64,codes,dict}</c> and
+/// <c>columns/TABLE.manifest.json</c>, names escaped so any table or column name is a safe file name.</summary>
+internal static class ColumnFiles
+{
+    public const string FolderName = "columns";
+
+    public static string Folder(string datasetDirectory) => Path.Combine(datasetDirectory, FolderName);
+
+    public static string Manifest(string folder, string table) => Path.Combine(folder, Escape(table) + ".manifest.json");
+
+    public static string File(string folder, string table, string column, ColumnEncoding encoding, ColumnFilePart part) =>
+        Path.Combine(folder, $"{Escape(table)}.{Escape(column)}.{Extension(encoding, part)}");
+
+    private static string Extension(ColumnEncoding encoding, ColumnFilePart part) => (encoding, part) switch
+    {
+        (ColumnEncoding.Int64, _) => "i64",
+        (ColumnEncoding.Float64, _) => "f64",
+        (ColumnEncoding.Dictionary, ColumnFilePart.Codes) => "codes",
+        (ColumnEncoding.Dictionary, _) => "dict",
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    /// <summary>Letters, digits, '_' and '-' stay; every other UTF-8 byte becomes %XX (so '.' never appears).</summary>
+    public static string Escape(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (byte b in Encoding.UTF8.GetBytes(name))
+        {
+            char c = (char)b;
+            if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '-')
+                sb.Append(c);
+            else
+                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Temporary files of an interrupted build: removed before the next build.</summary>
+    public static bool IsTemporary(string fileName) => fileName.Contains(".tmp-", StringComparison.Ordinal);
+}

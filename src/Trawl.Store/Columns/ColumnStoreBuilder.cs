@@ -1,0 +1,301 @@
+using System.Buffers.Binary;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Trawl.Store.Sql;
+using Trawl.Store.Storage;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>
+/// Writes a table's column files from its rows in one scan (rowid order, which is row position): for each column
+/// the encodings its values allow (<see cref="ColumnEncoding"/>), then the manifest. New files are written under
+/// temporary names and renamed; the manifest, written last, is the commit.
+/// </summary>
+internal static class ColumnStoreBuilder
+{
+    /// <summary>Columns with more distinct values than this get no dictionary (their numbers still get arrays).</summary>
+    public const int DefaultMaxDictionaryEntries = 1 << 20;
+
+    /// <summary>
+    /// Brings the table's column files up to its rows: appends the rows past the committed count when the files
+    /// exist for the same columns (an append never rewrites what is there, except the small dictionaries), else
+    /// builds them all. The manifest, written last, commits; an interruption leaves the previous state.
+    /// </summary>
+    public static ColumnManifest Update(SqliteConnection conn, string datasetDirectory, string table, IReadOnlyList<string> columns,
+        int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default)
+    {
+        string folder = ColumnFiles.Folder(datasetDirectory);
+        Directory.CreateDirectory(folder);
+        RemoveTemporaryFiles(folder);
+        string manifestPath = ColumnFiles.Manifest(folder, table);
+        ColumnManifest? old;
+        try
+        {
+            old = ColumnManifest.TryRead(manifestPath);
+        }
+        catch (Trawl.Formats.Tables.DataFormatException)
+        {
+            old = null;
+        }
+        bool append = old is not null && old.Table == table
+            && old.Columns.Select(c => c.Name).SequenceEqual(columns, StringComparer.Ordinal);
+        long start = append ? old!.Rows : 0;
+        string tag = ".tmp-" + Guid.NewGuid().ToString("N");
+        var encoders = new List<ColumnEncoder>();
+        try
+        {
+            foreach (string c in columns)
+            {
+                var previous = append ? old!.Columns.First(e => e.Name == c).Encodings : null;
+                encoders.Add(new ColumnEncoder(folder, table, c, tag, maxDictionaryEntries, previous, start));
+            }
+            long rows = start;
+            string sql = $"SELECT \"rowid\"{string.Concat(columns.Select(c => ", " + SqlNames.Quote(c)))} FROM {SqlNames.Quote(table)} WHERE \"rowid\" >= {start} ORDER BY \"rowid\"";
+            using (var stmt = RawSql.Prepare(conn.Handle!, sql))
+            {
+                int rc;
+                while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                {
+                    long rowid = raw.sqlite3_column_int64(stmt, 0);
+                    if (rowid != rows)
+                        throw new UserErrorException($"table '{table}': row ids are not positions 0..n-1 (row {rows} has rowid {rowid}); column files need dense row ids");
+                    for (int c = 0; c < encoders.Count; c++)
+                        encoders[c].Add(stmt, c + 1);
+                    rows++;
+                    if ((rows & 0xFFFF) == 0)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        progress?.Invoke(rows);
+                    }
+                }
+                if (rc != raw.SQLITE_DONE)
+                    throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(conn.Handle!)}", rc);
+            }
+            cancel.ThrowIfCancellationRequested();
+            var entries = new List<ColumnManifestEntry>();
+            foreach (var e in encoders)
+                entries.Add(new ColumnManifestEntry(e.Column, e.Complete()));
+            foreach (var e in encoders)
+                e.Publish();
+            var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries };
+            manifest.Write(manifestPath);
+            foreach (var e in encoders)
+                e.DeleteDropped();
+            progress?.Invoke(rows);
+            return manifest;
+        }
+        finally
+        {
+            foreach (var e in encoders)
+                e.Dispose();
+            RemoveTemporaryFiles(folder);
+        }
+    }
+
+    /// <summary>Removes what an interrupted build left (files with ".tmp-" in their name).</summary>
+    public static void RemoveTemporaryFiles(string folder)
+    {
+        if (!Directory.Exists(folder))
+            return;
+        foreach (string f in Directory.EnumerateFiles(folder))
+        {
+            if (ColumnFiles.IsTemporary(Path.GetFileName(f)))
+            {
+                try { File.Delete(f); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    /// <summary>One column's encoders during a build: each stays alive while the values allow it.</summary>
+    private sealed class ColumnEncoder : IDisposable
+    {
+        private readonly string _folder, _table, _tag;
+        private FixedWidthColumnWriter<long>? _int64;
+        private FixedWidthColumnWriter<double>? _float64;
+        private FixedWidthColumnWriter<uint>? _codes;
+        private ColumnDictionaryBuilder? _dictionary;
+        private readonly List<(string Temp, string Final)> _done = [];
+
+        private readonly bool _append;
+        private readonly List<string> _dropped = [];
+
+        /// <param name="previous">The encodings the column has (appending after <paramref name="committedRows"/>), or null to build anew.</param>
+        public ColumnEncoder(string folder, string table, string column, string tag, int maxDictionaryEntries, IReadOnlyList<ColumnEncoding>? previous, long committedRows)
+        {
+            _folder = folder;
+            _table = table;
+            _tag = tag;
+            Column = column;
+            _append = previous is not null;
+            if (previous is null)
+            {
+                _int64 = new FixedWidthColumnWriter<long>(TempPath(ColumnEncoding.Int64, ColumnFilePart.Values), ColumnEncoding.Int64, ColumnFilePart.Values);
+                _float64 = new FixedWidthColumnWriter<double>(TempPath(ColumnEncoding.Float64, ColumnFilePart.Values), ColumnEncoding.Float64, ColumnFilePart.Values);
+                _codes = new FixedWidthColumnWriter<uint>(TempPath(ColumnEncoding.Dictionary, ColumnFilePart.Codes), ColumnEncoding.Dictionary, ColumnFilePart.Codes);
+                _dictionary = new ColumnDictionaryBuilder(maxDictionaryEntries);
+                return;
+            }
+            if (previous.Contains(ColumnEncoding.Int64))
+                _int64 = new FixedWidthColumnWriter<long>(FinalPath(ColumnEncoding.Int64, ColumnFilePart.Values), ColumnEncoding.Int64, ColumnFilePart.Values, committedRows);
+            if (previous.Contains(ColumnEncoding.Float64))
+                _float64 = new FixedWidthColumnWriter<double>(FinalPath(ColumnEncoding.Float64, ColumnFilePart.Values), ColumnEncoding.Float64, ColumnFilePart.Values, committedRows);
+            if (previous.Contains(ColumnEncoding.Dictionary))
+            {
+                using var existing = ColumnDictionary.Open(FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary));
+                _dictionary = ColumnDictionaryBuilder.From(existing, Math.Max(maxDictionaryEntries, existing.Count));
+                _codes = new FixedWidthColumnWriter<uint>(FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Codes), ColumnEncoding.Dictionary, ColumnFilePart.Codes, committedRows);
+            }
+        }
+
+        private string FinalPath(ColumnEncoding e, ColumnFilePart p) => ColumnFiles.File(_folder, _table, Column, e, p);
+
+        public string Column { get; }
+
+        private string TempPath(ColumnEncoding e, ColumnFilePart p) => ColumnFiles.File(_folder, _table, Column, e, p) + _tag;
+
+        public void Add(sqlite3_stmt stmt, int i)
+        {
+            int type = raw.sqlite3_column_type(stmt, i);
+            Span<byte> number = stackalloc byte[8];
+            switch (type)
+            {
+                case raw.SQLITE_INTEGER:
+                {
+                    long v = raw.sqlite3_column_int64(stmt, i);
+                    if (_int64 is not null)
+                    {
+                        if (v == ColumnSentinels.NullInt64)
+                            Drop(ref _int64);
+                        else
+                            _int64.Append(v);
+                    }
+                    if (_float64 is not null)
+                    {
+                        double d = v;
+                        if (d is >= 9223372036854775808.0 or < -9223372036854775808.0 || (long)d != v)
+                            Drop(ref _float64);
+                        else
+                            _float64.Append(d);
+                    }
+                    BinaryPrimitives.WriteInt64LittleEndian(number, v);
+                    AddCode(StoredValueKind.Integer, number);
+                    break;
+                }
+                case raw.SQLITE_FLOAT:
+                {
+                    double v = raw.sqlite3_column_double(stmt, i);
+                    Drop(ref _int64);
+                    if (_float64 is not null)
+                    {
+                        if (double.IsNaN(v))
+                            Drop(ref _float64);
+                        else
+                            _float64.Append(v);
+                    }
+                    BinaryPrimitives.WriteDoubleLittleEndian(number, v);
+                    AddCode(StoredValueKind.Real, number);
+                    break;
+                }
+                case raw.SQLITE_TEXT:
+                case raw.SQLITE_BLOB:
+                    Drop(ref _int64);
+                    Drop(ref _float64);
+                    AddCode(type == raw.SQLITE_TEXT ? StoredValueKind.Text : StoredValueKind.Blob, raw.sqlite3_column_blob(stmt, i));
+                    break;
+                default:
+                    _int64?.Append(ColumnSentinels.NullInt64);
+                    _float64?.Append(ColumnSentinels.NullFloat64);
+                    AddCode(StoredValueKind.Null, default);
+                    break;
+            }
+        }
+
+        private void AddCode(StoredValueKind kind, ReadOnlySpan<byte> payload)
+        {
+            if (_dictionary is null)
+                return;
+            int code = _dictionary.Code(kind, payload);
+            if (code < 0)
+            {
+                _dictionary = null;
+                Drop(ref _codes);
+                return;
+            }
+            _codes!.Append((uint)code);
+        }
+
+        private void Drop<T>(ref FixedWidthColumnWriter<T>? writer) where T : unmanaged
+        {
+            if (writer is null)
+                return;
+            string path = writer.Path;
+            writer.Dispose();
+            // A file the committed manifest still names goes only after the new manifest is written.
+            if (_append)
+                _dropped.Add(path);
+            else
+                File.Delete(path);
+            writer = null;
+        }
+
+        public void DeleteDropped()
+        {
+            foreach (string path in _dropped)
+            {
+                try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            if (_append && _dictionary is null)
+            {
+                try { File.Delete(FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary)); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            _dropped.Clear();
+        }
+
+        /// <summary>Finishes the surviving files; returns the encodings the column has.</summary>
+        public IReadOnlyList<ColumnEncoding> Complete()
+        {
+            var encodings = new List<ColumnEncoding>();
+            if (_int64 is not null)
+            {
+                _int64.Complete();
+                if (!_append)
+                    _done.Add((_int64.Path, FinalPath(ColumnEncoding.Int64, ColumnFilePart.Values)));
+                encodings.Add(ColumnEncoding.Int64);
+            }
+            if (_float64 is not null)
+            {
+                _float64.Complete();
+                if (!_append)
+                    _done.Add((_float64.Path, FinalPath(ColumnEncoding.Float64, ColumnFilePart.Values)));
+                encodings.Add(ColumnEncoding.Float64);
+            }
+            if (_codes is not null && _dictionary is not null)
+            {
+                _codes.Complete();
+                if (!_append)
+                    _done.Add((_codes.Path, FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Codes)));
+                string dict = TempPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary);
+                _dictionary.Write(dict);
+                _done.Add((dict, FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary)));
+                encodings.Add(ColumnEncoding.Dictionary);
+            }
+            return encodings;
+        }
+
+        /// <summary>Renames the finished files into place (before the manifest that names them is written).</summary>
+        public void Publish()
+        {
+            Dispose();
+            foreach (var (temp, final) in _done)
+                File.Move(temp, final, overwrite: true);
+            _done.Clear();
+        }
+
+        public void Dispose()
+        {
+            _int64?.Dispose();
+            _float64?.Dispose();
+            _codes?.Dispose();
+        }
+    }
+}

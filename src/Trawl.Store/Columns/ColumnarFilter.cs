@@ -1,0 +1,173 @@
+using System.Text;
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>
+/// Evaluates one column filter over a table's column files into a <see cref="RowSet"/>, with exactly the meaning
+/// <see cref="QueryCompiler"/> gives it in SQL (bound value typed the same way, SQLite's comparison across storage
+/// classes, NULL matching nothing but <c>isnull</c>). Returns null when the column files cannot answer it (the
+/// caller then asks SQLite).
+/// </summary>
+internal static class ColumnarFilter
+{
+    public static RowSet? Evaluate(TableColumns columns, ColumnInfo info, ColumnFilter filter)
+    {
+        var data = columns.Find(info.Name);
+        if (data is null)
+            return null;
+        bool numeric = info.SqlType is "INTEGER" or "REAL";
+        if (filter.Op == FilterOp.IsNull)
+        {
+            bool wantNull = filter.Value.Trim().ToLowerInvariant() switch
+            {
+                "1" or "true" or "yes" or "" => true,
+                "0" or "false" or "no" => false,
+                _ => throw new UserErrorException($"{filter.Key}: expected 1/true or 0/false, got '{filter.Value}'"),
+            };
+            return ByCode(data, (kind, _) => (kind == StoredValueKind.Null) == wantNull)
+                ?? ByNumber(data, isNull => isNull == wantNull, (_, _) => !wantNull);
+        }
+        if (filter.Op is FilterOp.Contains or FilterOp.StartsWith)
+        {
+            byte[] needle = Encoding.UTF8.GetBytes(filter.Value);
+            bool contains = filter.Op == FilterOp.Contains;
+            if (!data.HasDictionary)
+                return null;
+            // LIKE sees numbers as their text; only text entries are compared here, so columns holding numbers or blobs go to SQLite.
+            for (int c = 0; c < data.Dictionary!.Count; c++)
+            {
+                if (data.Dictionary.Kind(c) is not (StoredValueKind.Text or StoredValueKind.Null))
+                    return null;
+            }
+            return ByCode(data, (kind, payload) => kind == StoredValueKind.Text &&
+                (contains ? LikePattern.Contains(payload, needle) : LikePattern.StartsWith(payload, needle)));
+        }
+        if (filter.Op == FilterOp.In)
+        {
+            var values = QueryCompiler.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
+            if (values.Length == 0)
+                return RowSet.Empty(columns.Rows);
+            return ByCode(data, (kind, payload) => kind != StoredValueKind.Null && EqualsAny(kind, payload, values))
+                ?? ByNumber(data, _ => false, (isInt, n) => values.Any(v => CompareNumber(isInt, n, v) == 0));
+        }
+        object bound = QueryCompiler.Typed(filter.Value, numeric);
+        Func<int, bool> accept = filter.Op switch
+        {
+            FilterOp.Exact => c => c == 0,
+            FilterOp.Not => c => c != 0,
+            FilterOp.Gt => c => c > 0,
+            FilterOp.Gte => c => c >= 0,
+            FilterOp.Lt => c => c < 0,
+            FilterOp.Lte => c => c <= 0,
+            _ => throw new UserErrorException($"unknown filter {filter.Op}"),
+        };
+        // Prefer the arrays for numbers (one compare per row); the dictionary otherwise.
+        return ByNumber(data, _ => false, (isInt, n) => accept(CompareNumber(isInt, n, bound)))
+            ?? ByCode(data, (kind, payload) => kind != StoredValueKind.Null && accept(StoredValueOrder.Compare(kind, payload, bound)));
+    }
+
+    private static bool EqualsAny(StoredValueKind kind, ReadOnlySpan<byte> payload, object[] values)
+    {
+        foreach (object v in values)
+        {
+            if (StoredValueOrder.Compare(kind, payload, v) == 0)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>A stored number (as long bits when <paramref name="isInt"/>, else a double's bits) against a bound value.</summary>
+    private static int CompareNumber(bool isInt, long bits, object bound)
+    {
+        if (isInt)
+        {
+            return bound switch
+            {
+                long l => bits.CompareTo(l),
+                double d => StoredValueOrder.CompareIntReal(bits, d),
+                _ => -1, // numbers sort before text and blobs
+            };
+        }
+        double v = BitConverter.Int64BitsToDouble(bits);
+        return bound switch
+        {
+            long l => -StoredValueOrder.CompareIntReal(l, v),
+            double d => v.CompareTo(d),
+            _ => -1,
+        };
+    }
+
+    /// <summary>Rows whose dictionary entry passes <paramref name="test"/> (decided once per distinct value).</summary>
+    private static RowSet? ByCode(ColumnData data, Func<StoredValueKind, ReadOnlySpan<byte>, bool> test)
+    {
+        if (!data.HasDictionary)
+            return null;
+        var dict = data.Dictionary!;
+        var pass = new bool[dict.Count];
+        bool any = false;
+        for (int c = 0; c < pass.Length; c++)
+            any |= pass[c] = test(dict.Kind(c), dict.Payload(c));
+        var set = RowSet.Empty(data.Rows);
+        if (!any)
+            return set;
+        var codes = data.Codes;
+        var words = set.Words;
+        for (int w = 0; w < words.Length; w++)
+        {
+            int start = w << 6, end = Math.Min(start + 64, codes.Length);
+            ulong bits = 0;
+            for (int i = start; i < end; i++)
+            {
+                if (pass[codes[i]])
+                    bits |= 1UL << (i - start);
+            }
+            words[w] = bits;
+        }
+        return set;
+    }
+
+    /// <summary>Rows of a numeric array passing the tests (NULLs decided by <paramref name="nullTest"/>).</summary>
+    private static RowSet? ByNumber(ColumnData data, Func<bool, bool> nullTest, Func<bool, long, bool> test)
+    {
+        var set = RowSet.Empty(data.Rows);
+        var words = set.Words;
+        bool nullPasses = nullTest(true);
+        if (data.HasInt64)
+        {
+            var values = data.Int64Values;
+            for (int w = 0; w < words.Length; w++)
+            {
+                int start = w << 6, end = Math.Min(start + 64, values.Length);
+                ulong bits = 0;
+                for (int i = start; i < end; i++)
+                {
+                    long v = values[i];
+                    if (v == ColumnSentinels.NullInt64 ? nullPasses : test(true, v))
+                        bits |= 1UL << (i - start);
+                }
+                words[w] = bits;
+            }
+            return set;
+        }
+        if (data.HasFloat64)
+        {
+            var values = data.Float64Values;
+            for (int w = 0; w < words.Length; w++)
+            {
+                int start = w << 6, end = Math.Min(start + 64, values.Length);
+                ulong bits = 0;
+                for (int i = start; i < end; i++)
+                {
+                    double v = values[i];
+                    if (double.IsNaN(v) ? nullPasses : test(false, BitConverter.DoubleToInt64Bits(v)))
+                        bits |= 1UL << (i - start);
+                }
+                words[w] = bits;
+            }
+            return set;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+using Trawl.Store.Storage;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>
+/// Builds or extends the column files of a dataset's tables (<c>columns/</c>): ingest calls it for the table it
+/// loaded; <c>trawl columns</c> calls it for datasets made before column files existed or to repair them.
+/// </summary>
+public static class DatasetColumns
+{
+    /// <summary>Brings each table's column files (or only <paramref name="table"/>'s) up to its rows.</summary>
+    /// <param name="progress">Receives (table, rows done) now and then.</param>
+    public static IReadOnlyList<ColumnBuildReport> Update(string datasetPath, string? table = null,
+        Action<string, long>? progress = null, CancellationToken cancel = default)
+    {
+        string directory = DatasetPaths.FindExisting(datasetPath)
+            ?? throw new UserErrorException($"{datasetPath}: no such dataset");
+        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = DatasetPaths.MetaDb(directory),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        conn.Open();
+        var tables = Bookkeeping.ReadTables(conn);
+        if (table is not null)
+        {
+            tables = tables.Where(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (tables.Count == 0)
+                throw new UserErrorException($"dataset '{DatasetPaths.NameOf(directory)}' has no table '{table}'");
+        }
+        var reports = new List<ColumnBuildReport>();
+        foreach (var t in tables)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long before = ColumnManifest.TryRead(ColumnFiles.Manifest(ColumnFiles.Folder(directory), t.Name))?.Rows ?? 0;
+            var manifest = ColumnStoreBuilder.Update(conn, directory, t.Name, t.Columns.Select(c => c.Name).ToList(),
+                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel);
+            long bytes = Directory.EnumerateFiles(ColumnFiles.Folder(directory), ColumnFiles.Escape(t.Name) + ".*").Sum(f => new FileInfo(f).Length);
+            reports.Add(new ColumnBuildReport(t.Name, manifest.Rows, Math.Max(0, manifest.Rows - (before <= manifest.Rows ? before : 0)),
+                manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed));
+        }
+        return reports;
+    }
+}
+
+/// <summary>What <see cref="DatasetColumns.Update"/> did for one table.</summary>
+/// <param name="RowsWritten">Rows added to the files this time (all of them when they were built anew).</param>
+/// <param name="Bytes">Size of the table's column files.</param>
+public sealed record ColumnBuildReport(string Table, long Rows, long RowsWritten, IReadOnlyDictionary<string, IReadOnlyList<ColumnEncoding>> Encodings, long Bytes, TimeSpan Elapsed);

@@ -1,0 +1,59 @@
+namespace Trawl.Store.Columns;
+
+/// <summary>A table's column files as its manifest lists them, mapped read-only; columns by name.</summary>
+internal sealed class TableColumns : IDisposable
+{
+    private readonly Dictionary<string, ColumnData> _columns;
+
+    private TableColumns(string table, long rows, Dictionary<string, ColumnData> columns)
+    {
+        Table = table;
+        Rows = rows;
+        _columns = columns;
+    }
+
+    public string Table { get; }
+
+    /// <summary>Rows the files hold (committed): queries use them only while the table has exactly this many.</summary>
+    public long Rows { get; }
+
+    /// <summary>The table's column files, or null when it has none (never built, or built for another table layout).</summary>
+    public static TableColumns? Open(string datasetDirectory, string table)
+    {
+        string folder = ColumnFiles.Folder(datasetDirectory);
+        var manifest = ColumnManifest.TryRead(ColumnFiles.Manifest(folder, table));
+        if (manifest is null)
+            return null;
+        var columns = new Dictionary<string, ColumnData>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var entry in manifest.Columns)
+            {
+                MappedColumnFile? Open(ColumnEncoding e, ColumnFilePart p) =>
+                    entry.Encodings.Contains(e) ? MappedColumnFile.Open(ColumnFiles.File(folder, table, entry.Name, e, p), p) : null;
+                var int64 = Open(ColumnEncoding.Int64, ColumnFilePart.Values);
+                var float64 = Open(ColumnEncoding.Float64, ColumnFilePart.Values);
+                var codes = Open(ColumnEncoding.Dictionary, ColumnFilePart.Codes);
+                var dict = entry.Encodings.Contains(ColumnEncoding.Dictionary)
+                    ? ColumnDictionary.Open(ColumnFiles.File(folder, table, entry.Name, ColumnEncoding.Dictionary, ColumnFilePart.Dictionary))
+                    : null;
+                columns[entry.Name] = new ColumnData(entry.Name, manifest.Rows, int64, float64, codes, dict);
+            }
+        }
+        catch
+        {
+            foreach (var c in columns.Values)
+                c.Dispose();
+            throw;
+        }
+        return new TableColumns(table, manifest.Rows, columns);
+    }
+
+    public ColumnData? Find(string column) => _columns.GetValueOrDefault(column);
+
+    public void Dispose()
+    {
+        foreach (var c in _columns.Values)
+            c.Dispose();
+    }
+}
