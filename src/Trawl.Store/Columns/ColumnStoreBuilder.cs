@@ -37,7 +37,9 @@ internal static class ColumnStoreBuilder
         {
             old = null;
         }
-        bool append = old is not null && old.Table == table
+        long tableRows = RawSql.ScalarInt64(conn, $"SELECT coalesce(max(\"rowid\") + 1, 0) FROM {SqlNames.Quote(table)}");
+        // Files ahead of the table (rows committed to them but not to meta.db) are rebuilt, never trusted.
+        bool append = old is not null && old.Table == table && old.Rows <= tableRows
             && old.Columns.Select(c => c.Name).SequenceEqual(columns, StringComparer.Ordinal);
         long start = append ? old!.Rows : 0;
         string tag = ".tmp-" + Guid.NewGuid().ToString("N");

@@ -19,7 +19,9 @@ public static class DatasetColumns
         using var conn = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = DatasetPaths.MetaDb(directory),
-            Mode = SqliteOpenMode.ReadOnly,
+            // Read-write although it only reads: the last connection to close then folds and removes the WAL,
+            // leaving the folder as an ingest leaves it.
+            Mode = SqliteOpenMode.ReadWrite,
             Pooling = false,
         }.ToString());
         conn.Open();
