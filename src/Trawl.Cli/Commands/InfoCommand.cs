@@ -66,8 +66,8 @@ internal static class InfoCommand
         foreach (VectorSetInfo v in sets)
         {
             vectors.AddRow(
-                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(v.ElementType),
-                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(v.Metric), new Text(CellText.Sanitize(v.File)));
+                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(VectorElementTypeNames.Name(v.ElementType)),
+                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(VectorMetricNames.Name(v.Metric)), new Text(CellText.Sanitize(v.File)));
         }
         console.Write(vectors);
     }
@@ -107,10 +107,10 @@ internal static class InfoCommand
                 w.WriteStartObject();
                 w.WriteString("name", v.Name);
                 w.WriteString("table", v.Table);
-                w.WriteString("element_type", v.ElementType);
+                w.WriteString("element_type", VectorElementTypeNames.Name(v.ElementType));
                 w.WriteNumber("dimension", v.Dimension);
                 w.WriteNumber("count", v.Count);
-                w.WriteString("metric", v.Metric);
+                w.WriteString("metric", VectorMetricNames.Name(v.Metric));
                 w.WriteString("file", v.File);
                 w.WriteEndObject();
             }
