@@ -17,7 +17,7 @@ internal static class ColumnarFilter
         var data = columns.Find(info.Name);
         if (data is null)
             return null;
-        bool numeric = info.SqlType is "INTEGER" or "REAL";
+        bool numeric = info.SqlType.IsNumeric();
         if (filter.Op == FilterOp.IsNull)
         {
             bool wantNull = filter.Value.Trim().ToLowerInvariant() switch
