@@ -14,4 +14,10 @@ public sealed class ServerOptions
 
     /// <summary>Most rows the query page returns.</summary>
     public int SqlMaxRows { get; init; } = 1000;
+
+    /// <summary>Heavy requests (facets or histograms over a search or filters, SQL, kNN) running at once.</summary>
+    public int HeavyWorkSlots { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Heavy requests waiting for a slot; beyond them the server answers 503 with Retry-After.</summary>
+    public int HeavyWorkQueue { get; init; } = 2 * Math.Max(2, Environment.ProcessorCount);
 }

@@ -25,7 +25,13 @@ public static class TrawlServer
             throw new UserErrorException($"port {options.Port} is not between 0 and 65535");
         if (options.SqlTimeLimit <= TimeSpan.Zero || options.SqlMaxRows < 1)
             throw new UserErrorException("the SQL time limit and row limit must be positive");
+        if (options.HeavyWorkSlots < 1 || options.HeavyWorkQueue < 0)
+            throw new UserErrorException("the heavy-work slots must be at least 1 and the queue at least 0");
         var endpoint = ParseHost(options.Host);
+        // The store's calls block a pool thread each (SQLite); without spare threads a burst of heavy requests
+        // would delay even the light ones while the pool grows slowly.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
 
         var catalog = DatasetCatalog.Open(datasetPaths);
         try

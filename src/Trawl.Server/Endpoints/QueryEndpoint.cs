@@ -32,6 +32,7 @@ internal sealed class QueryEndpoint(ServerState state)
         if (!string.IsNullOrWhiteSpace(sql))
         {
             var options = new SqlOptions { TimeLimit = state.Options.SqlTimeLimit, MaxRows = state.Options.SqlMaxRows, Parameters = parameters };
+            using var slot = await state.HeavyWork.EnterAsync(state.Options.SqlTimeLimit, context.RequestAborted);
             try
             {
                 result = dataset.ExecuteSql(sql, options);

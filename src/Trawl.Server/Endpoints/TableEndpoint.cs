@@ -77,10 +77,15 @@ internal sealed class TableEndpoint(ServerState state)
         if (facetColumns.Count == 0 && format == OutputFormat.Html && !request.HasSearchOrFilters)
             facetColumns.AddRange(DefaultFacetColumns(table, suggested).Select(c => (Column: c, Explicit: false)));
 
-        // Count, facets and histograms run side by side and share one time budget.
-        var budget = Stopwatch.StartNew();
         var limit = state.Options.SqlTimeLimit;
         var cancel = context.RequestAborted;
+        // Facets and histograms over a search or filters are the heavy part of a page; they wait for a slot (or
+        // the page is a 503) so that plain pages stay fast under load.
+        bool heavy = request.Histograms.Count > 0 || (request.HasSearchOrFilters && facetColumns.Count > 0);
+        using var slot = heavy ? await state.HeavyWork.EnterAsync(limit, cancel) : null;
+
+        // Count, facets and histograms run side by side and share one time budget.
+        var budget = Stopwatch.StartNew();
         // Whatever is still running when the page is answered (or the client leaves) is stopped, not left to finish.
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         work.CancelAfter(limit);

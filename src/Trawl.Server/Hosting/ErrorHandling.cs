@@ -29,6 +29,7 @@ internal static class ErrorHandling
             var (status, message) = ex switch
             {
                 NotFoundException => (StatusCodes.Status404NotFound, ex.Message),
+                ServerBusyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
                 UserErrorException => (StatusCodes.Status400BadRequest, ex.Message),
                 BadHttpRequestException bad => (bad.StatusCode, ex.Message),
                 _ => (StatusCodes.Status500InternalServerError, InternalErrorMessage),
@@ -43,6 +44,8 @@ internal static class ErrorHandling
                 return;
             }
             context.Response.Clear();
+            if (ex is ServerBusyException busy)
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await WriteError(context, message, status);
         }
     }

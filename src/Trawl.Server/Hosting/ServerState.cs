@@ -10,4 +10,5 @@ internal sealed class ServerState(DatasetCatalog catalog, ServerOptions options,
     public ServerOptions Options { get; } = options;
     public FacetCache Facets { get; } = new();
     public ILogger Logger { get; } = logger;
+    public HeavyWorkGate HeavyWork { get; } = new(options.HeavyWorkSlots, options.HeavyWorkQueue);
 }
