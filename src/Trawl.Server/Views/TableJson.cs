@@ -1,3 +1,4 @@
+using Trawl.Store.Queries;
 using System.Text.Json;
 using Trawl.Server.Output;
 using Trawl.Server.Requests;
@@ -29,6 +30,13 @@ internal static class TableJson
         else
             w.WriteNull("count");
         w.WriteBoolean("count_timed_out", r.CountTimedOut);
+        w.WriteString("ordering", page.Ordering switch
+        {
+            PageOrdering.Relevance => "relevance",
+            PageOrdering.Column => "column",
+            PageOrdering.RowIdUnranked => "rowid_unranked",
+            _ => "rowid",
+        });
         w.WriteNumber("table_rows", r.Table.RowCount);
         w.WriteString("next", page.Next);
         if (page.Next is null)

@@ -101,6 +101,11 @@ internal static class TableView
             if (r.Request.HasSearchOrFilters)
                 sb.Append(" of ").Append(r.Table.RowCount.ToString("N0", CultureInfo.InvariantCulture));
         }
+        if (r.Page.Ordering == PageOrdering.Relevance)
+            sb.Append("<span class=\"sep\">·</span><span class=\"ordering\">most relevant first</span>");
+        else if (r.Page.Ordering == PageOrdering.RowIdUnranked)
+            sb.Append("<span class=\"sep\">·</span><span class=\"ordering\">in row order: searches with more than ")
+              .Append(r.Page.RankLimit.ToString("N0", CultureInfo.InvariantCulture)).Append(" matches are not ranked by relevance</span>");
         sb.Append("<span class=\"sep\">·</span>").Append(r.ElapsedMs.ToString("0.#", CultureInfo.InvariantCulture)).Append(" ms");
         var exportParams = p.Without("_next");
         sb.Append("<span class=\"sep\">·</span><span class=\"exports\">")

@@ -127,7 +127,11 @@ public sealed class Dataset : IDisposable
                 next = order.CursorAfter(rows[^1], offset).Encode();
             }
             long? total = count ? CountWith(conn, table, q) : null;
-            return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
+            return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed)
+            {
+                Ordering = order.Ordering(q.MatchParameter is not null && string.IsNullOrEmpty(query.Sort)),
+                RankLimit = RankLimit,
+            };
         }, query);
     }
 
@@ -419,7 +423,11 @@ public sealed class Dataset : IDisposable
             next = order.CursorAfter(rows[^1], 0).Encode();
         }
         long? total = count ? match.Rows.Count() : null;
-        return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed);
+        return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed)
+        {
+            Ordering = order.Ordering(match.SearchMatches is not null && string.IsNullOrEmpty(query.Sort)),
+            RankLimit = RankLimit,
+        };
     }
 
     private static long[] RowidOrder(RowSet rows, bool descending, int k, long? after)

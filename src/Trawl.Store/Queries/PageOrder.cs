@@ -39,6 +39,10 @@ internal sealed class PageOrder
 
     public bool Descending => _descending;
 
+    /// <summary>What the page says about its order (a search in rowid order was too large to rank).</summary>
+    public PageOrdering Ordering(bool searching) =>
+        IsRank ? PageOrdering.Relevance : Column is not null ? PageOrdering.Column : searching ? PageOrdering.RowIdUnranked : PageOrdering.RowId;
+
     /// <param name="cappedMatchCount">Counts the search's matches up to rankLimit + 1 (called only when searching without a sort).</param>
     public static PageOrder For(QueryCompiler q, TableQuery query, int rankLimit, Func<int, long> cappedMatchCount)
     {
