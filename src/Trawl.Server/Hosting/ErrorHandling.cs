@@ -34,7 +34,7 @@ internal static class ErrorHandling
                 BadHttpRequestException bad => (bad.StatusCode, ex.Message),
                 _ => (StatusCodes.Status500InternalServerError, InternalErrorMessage),
             };
-            if (status >= 500)
+            if (status >= 500 && ex is not ServerBusyException)
                 logger.LogError(ex, "{Method} {Path}{Query} failed", context.Request.Method, context.Request.Path, context.Request.QueryString);
             if (context.Response.HasStarted)
             {

@@ -64,8 +64,68 @@ internal static class ColumnarFilter
             _ => throw new UserErrorException($"unknown filter {filter.Op}"),
         };
         // Prefer the arrays for numbers (one compare per row); the dictionary otherwise.
-        return ByNumber(data, _ => false, (isInt, n) => accept(CompareNumber(isInt, n, bound)))
+        var (less, equal, greater) = filter.Op switch
+        {
+            FilterOp.Exact => (false, true, false),
+            FilterOp.Not => (true, false, true),
+            FilterOp.Gt => (false, false, true),
+            FilterOp.Gte => (false, true, true),
+            FilterOp.Lt => (true, false, false),
+            _ => (true, true, false),
+        };
+        return CompareColumn(data, bound, less, equal, greater)
+            ?? ByNumber(data, _ => false, (isInt, n) => accept(CompareNumber(isInt, n, bound)))
             ?? ByCode(data, (kind, payload) => kind != StoredValueKind.Null && accept(StoredValueOrder.Compare(kind, payload, bound)));
+    }
+
+    /// <summary>A comparison with one bound value straight over a numeric array: a row passes when its value is
+    /// less than, equal to or greater than the bound as the flags say; NULLs never pass.</summary>
+    private static RowSet? CompareColumn(ColumnData data, object bound, bool less, bool equal, bool greater)
+    {
+        if (data.HasInt64 && bound is long b)
+            return Scan(data.Rows, data.Int64Values, ColumnSentinels.NullInt64, b, less, equal, greater);
+        if (data.HasFloat64 && (bound is double || bound is long l && (long)(double)l == l && l != long.MaxValue))
+        {
+            double d = bound is double x ? x : (long)bound;
+            var values = data.Float64Values;
+            var set = RowSet.Empty(data.Rows);
+            var words = set.Words;
+            for (int w = 0; w < words.Length; w++)
+            {
+                int start = w << 6, end = Math.Min(start + 64, values.Length);
+                ulong bits = 0;
+                for (int i = start; i < end; i++)
+                {
+                    double v = values[i];
+                    bool pass = v < d ? less : v > d ? greater : v == d && equal; // NaN (NULL) fails all three
+                    if (pass)
+                        bits |= 1UL << (i - start);
+                }
+                words[w] = bits;
+            }
+            return set;
+        }
+        return null;
+    }
+
+    private static RowSet Scan(long rows, ReadOnlySpan<long> values, long nullValue, long bound, bool less, bool equal, bool greater)
+    {
+        var set = RowSet.Empty(rows);
+        var words = set.Words;
+        for (int w = 0; w < words.Length; w++)
+        {
+            int start = w << 6, end = Math.Min(start + 64, values.Length);
+            ulong bits = 0;
+            for (int i = start; i < end; i++)
+            {
+                long v = values[i];
+                bool pass = v != nullValue && (v < bound ? less : v > bound ? greater : equal);
+                if (pass)
+                    bits |= 1UL << (i - start);
+            }
+            words[w] = bits;
+        }
+        return set;
     }
 
     private static bool EqualsAny(StoredValueKind kind, ReadOnlySpan<byte> payload, object[] values)

@@ -4,7 +4,7 @@ using Trawl.Store.Queries;
 namespace Trawl.Store.Columns;
 
 /// <summary>
-/// A histogram of a numeric column over a row set from its Int64 or Float64 array, with the bins, edges and NULL
+/// A histogram of a numeric column over a row set from its Float64 (or Int64) array, with the bins, edges and NULL
 /// count the SQL path computes (min and max of the numbers, equal-width bins, the last bin closed).
 /// </summary>
 internal static class ColumnarHistogram
@@ -13,56 +13,71 @@ internal static class ColumnarHistogram
     {
         if (!data.HasFloat64 && !data.HasInt64)
             return null;
+        var words = rows.Words;
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         long nulls = 0, numbers = 0;
-        Walk(data, rows, v =>
+        if (data.HasFloat64)
         {
-            if (v < min) min = v;
-            if (v > max) max = v;
-            numbers++;
-        }, () => nulls++);
+            var values = data.Float64Values;
+            for (int w = 0; w < words.Length; w++)
+                for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+                {
+                    double v = values[(w << 6) + BitOperations.TrailingZeroCount(bits)];
+                    if (double.IsNaN(v)) { nulls++; continue; }
+                    numbers++;
+                    if (v < min) min = v;
+                    if (v > max) max = v;
+                }
+        }
+        else
+        {
+            var values = data.Int64Values;
+            for (int w = 0; w < words.Length; w++)
+                for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+                {
+                    long v = values[(w << 6) + BitOperations.TrailingZeroCount(bits)];
+                    if (v == ColumnSentinels.NullInt64) { nulls++; continue; }
+                    numbers++;
+                    double d = v;
+                    if (d < min) min = d;
+                    if (d > max) max = d;
+                }
+        }
         var result = new List<HistogramBin>();
         if (numbers == 0)
             return new Histogram(column, result, null, null, nulls);
         if (max == min)
             bins = 1;
-        double width = (max - min) / bins;
+        double lo = min, width = (max - min) / bins;
         var counts = new long[bins];
-        double lo = min;
-        Walk(data, rows, v =>
+        if (data.HasFloat64)
         {
-            long b = width == 0 ? 0 : Math.Min((long)((v - lo) / width), bins - 1);
-            counts[Math.Clamp(b, 0, bins - 1)]++;
-        }, () => { });
+            var values = data.Float64Values;
+            for (int w = 0; w < words.Length; w++)
+                for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+                {
+                    double v = values[(w << 6) + BitOperations.TrailingZeroCount(bits)];
+                    if (!double.IsNaN(v))
+                        counts[Bin(v, lo, width, bins)]++;
+                }
+        }
+        else
+        {
+            var values = data.Int64Values;
+            for (int w = 0; w < words.Length; w++)
+                for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+                {
+                    long v = values[(w << 6) + BitOperations.TrailingZeroCount(bits)];
+                    if (v != ColumnSentinels.NullInt64)
+                        counts[Bin(v, lo, width, bins)]++;
+                }
+        }
         for (int i = 0; i < bins; i++)
             result.Add(new HistogramBin(lo + i * width, i == bins - 1 ? max : lo + (i + 1) * width, counts[i]));
         return new Histogram(column, result, min, max, nulls);
     }
 
-    private static void Walk(ColumnData data, RowSet rows, Action<double> number, Action nullValue)
-    {
-        var words = rows.Words;
-        if (data.HasFloat64)
-        {
-            var values = data.Float64Values;
-            for (int w = 0; w < words.Length; w++)
-            {
-                for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
-                {
-                    double v = values[(w << 6) + BitOperations.TrailingZeroCount(bits)];
-                    if (double.IsNaN(v)) nullValue(); else number(v);
-                }
-            }
-            return;
-        }
-        var longs = data.Int64Values;
-        for (int w = 0; w < words.Length; w++)
-        {
-            for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
-            {
-                long v = longs[(w << 6) + BitOperations.TrailingZeroCount(bits)];
-                if (v == ColumnSentinels.NullInt64) nullValue(); else number(v);
-            }
-        }
-    }
+    // As the SQL path: min(CAST((v - lo) / width AS INTEGER), bins - 1), clamped at 0.
+    private static int Bin(double v, double lo, double width, int bins) =>
+        width == 0 ? 0 : (int)Math.Clamp((long)((v - lo) / width), 0, bins - 1);
 }
