@@ -6,6 +6,7 @@ using Spectre.Console;
 using Trawl.Cli.Input;
 using Trawl.Cli.Output;
 using Trawl.Formats.NumPy;
+using Trawl.Store.Contracts;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.AnnIndexes;
@@ -80,7 +81,7 @@ internal static class KnnCommand
                 throw new UserErrorException("give exactly one of --row ROWID, --vector '[...]' and --query-file Q.npy");
             if (parse.GetValue(indexFile) is not null)
                 throw new UserErrorException("--index-file goes with --base; a dataset uses its set's own index (see trawl index)");
-            using Dataset ds = Dataset.Open(path);
+            using IDatasetSource ds = DatasetOpeners.Open(path);
             var set = ds.ChooseVectorSet(parse.GetValue(vectors));
             var filter = new TableQuery { Table = set.Table, Search = parse.GetValue(search), Where = parse.GetValue(where) };
             var template = new KnnQuery
@@ -122,12 +123,12 @@ internal static class KnnCommand
             terminal.Err.WriteLine($"trawl: warning: {warning}");
     }
 
-    private static int RunMany(CliTerminal terminal, Dataset ds, KnnQuery template, float[] queries, int count, string outPath, string? distsPath, bool json)
+    private static int RunMany(CliTerminal terminal, IDatasetSource ds, KnnQuery template, float[] queries, int count, string outPath, string? distsPath, bool json)
     {
         var clock = Stopwatch.StartNew();
         var found = ds.KnnBatch(template, queries);
         Warn(terminal, found.Warning);
-        var bare = new BareKnnResult(found.Results, ds.OpenVectorSet(template.VectorSet).Header.Count, template.K, found.Index ?? "exact", clock.Elapsed, TimeSpan.Zero);
+        var bare = new BareKnnResult(found.Results, ds.ChooseVectorSet(template.VectorSet).Count, template.K, found.Index ?? "exact", clock.Elapsed, TimeSpan.Zero);
         NpyFile.Write<int>(outPath, bare.Ids(), count, template.K);
         if (distsPath is not null)
             NpyFile.Write<float>(distsPath, bare.Scores(), count, template.K);

@@ -237,45 +237,14 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         }
     }
 
-    /// <summary>The rows the filter matches (and not the query row), as a bitmap over the set's rows; null when every row is allowed.</summary>
+    /// <summary>The rows the filter matches (through the dataset's <see cref="Contracts.IRowFilter"/>) without the query row,
+    /// as the vector engine's allow-list; null when every row is allowed.</summary>
     private RowFilter? AllowList(KnnQuery query, TableInfo table, long rowCount, long? excluded)
     {
-        ulong[]? bits = null;
-        if (query.Filter is { } tq)
-        {
-            var compiler = new QueryCompiler(table, tq with { Table = table.Name });
-            if (!compiler.MatchesAll)
-            {
-                bits = new ulong[(rowCount + 63) / 64];
-                var target = bits;
-                dataset.ReadWith(conn =>
-                {
-                    using var cmd = conn.CreateCommand();
-                    cmd.CommandText = $"SELECT t.\"rowid\" FROM {compiler.TableSql}{compiler.WhereSql()}";
-                    compiler.Bind(cmd);
-                    using var r = cmd.ExecuteReader();
-                    while (r.Read())
-                    {
-                        long id = r.GetInt64(0);
-                        if ((ulong)id < (ulong)rowCount)
-                            target[id >> 6] |= 1UL << (int)(id & 63);
-                    }
-                    return 0;
-                }, tq);
-            }
-        }
+        var allowed = query.Filter is { } tq ? dataset.MatchingRows(tq with { Table = table.Name }, rowCount) : null;
         if (excluded is { } row)
-        {
-            if (bits is null)
-            {
-                bits = new ulong[(rowCount + 63) / 64];
-                Array.Fill(bits, ulong.MaxValue);
-                if ((rowCount & 63) != 0)
-                    bits[^1] = (1UL << (int)(rowCount & 63)) - 1;
-            }
-            bits[row >> 6] &= ~(1UL << (int)(row & 63));
-        }
-        return bits is null ? null : RowFilter.FromBitmap(bits, rowCount);
+            allowed = (allowed ?? Contracts.RowSet.All(rowCount)).Without(row);
+        return allowed?.ToSearchFilter();
     }
 
     /// <summary>The table's rows for <paramref name="ids"/>, in that order.</summary>
