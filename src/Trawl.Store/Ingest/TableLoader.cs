@@ -14,7 +14,8 @@ namespace Trawl.Store.Ingest;
 /// Loads the sources of one <see cref="IngestRequest"/> into one table of an open (temporary) database:
 /// creates or extends the table, streams batches through the --where filter, derived columns and dedupe
 /// into a prepared INSERT bound straight from the batch's spans, then builds full-text search,
-/// counts and facet statistics. Everything runs in one transaction on a database nobody else sees.
+/// counts and facet statistics. Runs inside the caller's transaction, which the caller commits (after the
+/// vector sets are durable) or rolls back.
 /// </summary>
 internal sealed class TableLoader
 {
@@ -68,7 +69,6 @@ internal sealed class TableLoader
         raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
         try
         {
-            RawSql.Execute(_db, "BEGIN");
             PrepareTarget();
             _sink?.Start(_table, _tableReady ? _nextRowid : 0, _request.Mode == IngestMode.Replace);
             for (int i = 0; i < _request.Sources.Count; i++)
@@ -86,7 +86,6 @@ internal sealed class TableLoader
             if (!_tableReady)
                 throw new UserErrorException("no sources to ingest");
             Finish();
-            RawSql.Execute(_db, "COMMIT");
         }
         catch (SqliteException e) when (_cancel.IsCancellationRequested)
         {
@@ -429,6 +428,7 @@ internal sealed class TableLoader
                 _rowsKept++;
                 sourceRowsKept++;
             }
+            IngestPausePoint.Reach(IngestPausePoint.Rows);
             rowInSource += n;
             _rowsRead += n;
             Report("read", path, reader.BytesRead, reader.BytesTotal, force: false);
@@ -544,9 +544,11 @@ internal sealed class TableLoader
             }
         }
         _cancel.ThrowIfCancellationRequested();
+        IngestPausePoint.Reach(IngestPausePoint.Fts);
 
         Report("stats", _request.Sources[^1], 0, 0, force: true);
-        long rowCount = RawSql.ScalarInt64(_conn, $"SELECT count(*) FROM {t}");
+        // Counted, not scanned: a count(*) would read every page of a large table to append a few rows.
+        long rowCount = _rowsBefore + _rowsKept;
         var info = new TableInfo(_table, rowCount, _columns.Select(c => c.ToInfo()).ToList(), _searchColumns, _ftsTable, _primaryKey);
         Bookkeeping.WriteTable(_conn, info);
         WriteFacetStats();

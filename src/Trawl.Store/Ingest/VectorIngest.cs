@@ -8,9 +8,11 @@ namespace Trawl.Store.Ingest;
 /// <summary>
 /// The vector side of an ingest. Before anything is written, every source is paired with its vector part
 /// of each set and row counts are compared (Parquet footers and .npy headers). During loading it follows
-/// <see cref="TableLoader"/>'s kept rows. Each set is written whole to a new file (earlier rows copied first,
-/// when appending) completed under a pending name; <see cref="Commit"/> renames those into place after meta.db
-/// was renamed, and disposing without committing deletes them. So a failed ingest leaves every file as it was.
+/// <see cref="TableLoader"/>'s kept rows. A set that already holds the table's earlier rows gets the new rows
+/// appended in place, past its committed count; a new or replaced set is written whole under a pending name.
+/// <see cref="Finish"/> makes the rows durable and records the new counts in the (uncommitted) SQLite
+/// transaction; <see cref="Commit"/>, after the SQLite commit, renames pending files into place and publishes
+/// the appended sets' headers. A crash at any point is put right by <see cref="Storage.DatasetRecovery"/>.
 /// </summary>
 internal sealed class VectorIngest : IKeptRowSink, IDisposable
 {
@@ -22,12 +24,10 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
     private readonly VectorElementType _type;
     private readonly List<Dictionary<string, VectorPart>> _parts = [];
     private readonly Dictionary<string, VectorSetAppender> _sets = new(StringComparer.Ordinal);
-    private readonly List<(string Pending, string Final)> _renames = [];
     private readonly List<string> _deleteAfterCommit = [];
     private string _table = "";
     private VectorSetAppender[] _active = [];
     private string _source = "";
-    private bool _committed;
     private long _existingRows;
     private bool _replacing;
     private List<VectorSetRegistry.Entry> _registered = [];
@@ -53,20 +53,6 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
     public bool Any => _request.Vectors.Count > 0;
 
     private static string ElementName(VectorElementType type) => type == VectorElementType.Float16 ? "f16" : "f32";
-
-    /// <summary>Removes pending files an interrupted ingest left behind (the caller holds the ingest lock).</summary>
-    public static void CleanUpLeftovers(string directory)
-    {
-        string folder = Path.Combine(directory, Folder);
-        if (!Directory.Exists(folder))
-            return;
-        foreach (string f in Directory.EnumerateFiles(folder))
-        {
-            string n = Path.GetFileName(f);
-            if (n.Contains(".pending-", StringComparison.Ordinal) || n.EndsWith(".tmp", StringComparison.Ordinal))
-                TryDelete(f);
-        }
-    }
 
     /// <summary>Pairs sources with vector parts and checks their row counts; nothing is written yet.</summary>
     public void Validate()
@@ -141,15 +127,26 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
         {
             int dimension = _parts[0][name].Dimension;
             string final = Path.Combine(folder, $"{name}.{ElementName(_type)}");
-            string pending = $"{final}.pending-{Guid.NewGuid():N}"[..(final.Length + 17)];
-            var appender = new VectorSetAppender(name, pending, _type, dimension);
-            _sets[name] = appender;
-            _renames.Add((pending, final));
             var old = registered.FirstOrDefault(e => e.Name == name && e.Table.Equals(table, StringComparison.OrdinalIgnoreCase));
-            if (old is not null && !replacing && existingRows > 0)
-                appender.CopyExisting(Path.Combine(_directory, old.File), existingRows);
-            else if (old is null && existingRows > 0)
+            if (old is null && existingRows > 0 && !replacing)
                 throw new UserErrorException($"table '{table}' already has {existingRows} rows without vectors; vector set '{name}' can only be added with --replace");
+            if (old is not null && !replacing && existingRows > 0)
+            {
+                string path = Path.Combine(_directory, old.File);
+                if (old.Count != existingRows)
+                    throw new UserErrorException($"vector set '{name}' ({path}) has {old.Count} rows, but its table has {existingRows}: the dataset is inconsistent; re-ingest with --replace");
+                try
+                {
+                    _sets[name] = VectorSetAppender.Extend(name, path, old, _type, dimension);
+                }
+                catch (VectorFormatException e)
+                {
+                    throw new UserErrorException($"vector set '{name}': {e.Message}", e);
+                }
+                continue;
+            }
+            string pending = $"{final}{DatasetPaths.PendingMarker}{Guid.NewGuid():N}"[..(final.Length + DatasetPaths.PendingMarker.Length + 8)];
+            _sets[name] = VectorSetAppender.CreatePending(name, final, pending, _type, dimension);
             if (old is not null && !Path.GetFullPath(Path.Combine(_directory, old.File)).Equals(Path.GetFullPath(final), StringComparison.Ordinal))
                 _deleteAfterCommit.Add(Path.Combine(_directory, old.File));
         }
@@ -205,22 +202,23 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             appender.Complete();
             if (appender.Count != tableRows)
                 throw new InvalidOperationException($"vector set '{name}' has {appender.Count} rows but table '{_table}' has {tableRows}");
-            string final = _renames.First(r => r.Pending == appender.PendingPath).Final;
-            VectorSetRegistry.Upsert(_conn, new VectorSetRegistry.Entry(name, _table, $"{Folder}/{Path.GetFileName(final)}", ElementName(_type),
-                appender.Dimension, appender.Count, "ip", appender.Checksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)));
+            VectorSetRegistry.Upsert(_conn, new VectorSetRegistry.Entry(name, _table, $"{Folder}/{Path.GetFileName(appender.FinalPath)}", ElementName(_type),
+                appender.Dimension, appender.Count, "ip", appender.Checksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture))
+            {
+                ChecksumState = appender.ChecksumState,
+            });
             written.Add((name, appender.Count, appender.Dimension));
         }
         return written;
     }
 
-    /// <summary>After meta.db is in place: moves the new vector files into place.</summary>
+    /// <summary>After the SQLite commit: new sets are renamed into place, appended sets' headers published.</summary>
     public void Commit()
     {
-        foreach (var (pending, final) in _renames)
-            File.Move(pending, final, overwrite: true);
-        _committed = true;
+        foreach (var appender in _sets.Values)
+            appender.Publish();
         foreach (string f in _deleteAfterCommit)
-            TryDelete(f);
+            DatasetRecovery.DeleteQuietly(f);
     }
 
     public void Dispose()
@@ -229,15 +227,5 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             a.Dispose();
         foreach (var p in _parts.SelectMany(p => p.Values))
             p.Dispose();
-        if (!_committed)
-        {
-            foreach (var (pending, _) in _renames)
-                TryDelete(pending);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
