@@ -192,7 +192,7 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             {
                 // Only reached when replacing (Start refuses otherwise): the set no longer matches the table.
                 using var cmd = _conn.CreateCommand();
-                cmd.CommandText = "DELETE FROM _trawl_vector_sets WHERE name = $n";
+                cmd.CommandText = "DELETE FROM _trawl_vector_sets WHERE name = $n; DELETE FROM _trawl_vector_set_states WHERE name = $n";
                 cmd.Parameters.AddWithValue("$n", e.Name);
                 cmd.ExecuteNonQuery();
             }

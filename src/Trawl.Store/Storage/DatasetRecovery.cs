@@ -31,6 +31,10 @@ internal static class DatasetRecovery
         catch (UnauthorizedAccessException)
         {
         }
+        catch (SqliteException)
+        {
+            // A damaged meta.db: opening the dataset reports it.
+        }
     }
 
     /// <summary>Recovers the folder; the caller holds the <see cref="IngestLock"/>.</summary>

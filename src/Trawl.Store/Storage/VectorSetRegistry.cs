@@ -4,7 +4,9 @@ namespace Trawl.Store.Storage;
 
 /// <summary>
 /// The <c>_trawl_vector_sets</c> table: one row per vector set of a dataset (file, element type, dimension,
-/// count, metric hint and data checksum). Row i of a set belongs to the table row with rowid i.
+/// count, metric hint and data checksum). Row i of a set belongs to the table row with rowid i. Beside it,
+/// <c>_trawl_vector_set_states</c> keeps each set's checksum state, so an append in place hashes only its new rows
+/// (kept apart so that the agreed eight-column schema of <c>_trawl_vector_sets</c> stays as it is).
 /// </summary>
 internal static class VectorSetRegistry
 {
@@ -17,8 +19,10 @@ internal static class VectorSetRegistry
             dimension INTEGER NOT NULL,
             count INTEGER NOT NULL,
             metric TEXT NOT NULL,
-            checksum TEXT NOT NULL,
-            checksum_state BLOB);
+            checksum TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS _trawl_vector_set_states (
+            name TEXT PRIMARY KEY,
+            checksum_state BLOB NOT NULL);
         """;
 
     /// <summary>One row of <c>_trawl_vector_sets</c>.</summary>
@@ -36,12 +40,6 @@ internal static class VectorSetRegistry
         using var cmd = conn.CreateCommand();
         cmd.CommandText = Schema;
         cmd.ExecuteNonQuery();
-        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('_trawl_vector_sets') WHERE name = 'checksum_state'";
-        if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            cmd.CommandText = "ALTER TABLE _trawl_vector_sets ADD COLUMN checksum_state BLOB";
-            cmd.ExecuteNonQuery();
-        }
     }
 
     public static void Upsert(SqliteConnection conn, Entry entry)
@@ -49,8 +47,10 @@ internal static class VectorSetRegistry
         EnsureSchema(conn);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
-            INSERT OR REPLACE INTO _trawl_vector_sets (name, table_name, file, element_type, dimension, count, metric, checksum, checksum_state)
-            VALUES ($name, $table, $file, $type, $dim, $count, $metric, $checksum, $state)
+            INSERT OR REPLACE INTO _trawl_vector_sets (name, table_name, file, element_type, dimension, count, metric, checksum)
+            VALUES ($name, $table, $file, $type, $dim, $count, $metric, $checksum);
+            DELETE FROM _trawl_vector_set_states WHERE name = $name;
+            INSERT INTO _trawl_vector_set_states (name, checksum_state) SELECT $name, $state WHERE $state IS NOT NULL;
             """;
         cmd.Parameters.AddWithValue("$state", (object?)entry.ChecksumState ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$name", entry.Name);
@@ -74,10 +74,11 @@ internal static class VectorSetRegistry
                 return list;
         }
         using var cmd = conn.CreateCommand();
-        bool hasState = false;
-        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('_trawl_vector_sets') WHERE name = 'checksum_state'";
-        hasState = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
-        cmd.CommandText = $"SELECT name, table_name, file, element_type, dimension, count, metric, checksum, {(hasState ? "checksum_state" : "NULL")} FROM _trawl_vector_sets ORDER BY name";
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_trawl_vector_set_states'";
+        bool hasStates = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        cmd.CommandText = hasStates
+            ? "SELECT v.name, table_name, file, element_type, dimension, count, metric, checksum, s.checksum_state FROM _trawl_vector_sets v LEFT JOIN _trawl_vector_set_states s ON s.name = v.name ORDER BY v.name"
+            : "SELECT name, table_name, file, element_type, dimension, count, metric, checksum, NULL FROM _trawl_vector_sets ORDER BY name";
         using var r = cmd.ExecuteReader();
         while (r.Read())
             list.Add(new Entry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5), r.GetString(6), r.GetString(7))
