@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Store.Datasets;
 
@@ -182,8 +182,8 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         string col = q.ColumnSql(column, out var info);
-        if (info is not null && info.SqlType is not ("INTEGER" or "REAL"))
-            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType} values; a histogram needs a numeric column");
+        if (info is not null && !info.SqlType.IsNumeric())
+            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType.Name()} values; a histogram needs a numeric column");
         bins = Math.Clamp(bins, 1, 1000);
         string isNumber = $"typeof({col}) IN ('integer', 'real')";
         return WithConnection(conn =>
