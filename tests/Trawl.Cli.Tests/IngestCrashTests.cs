@@ -4,7 +4,7 @@ using System.Text;
 using Trawl.Formats.NumPy;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 using Trawl.Vectors.Storage;
 
 namespace Trawl.Cli.Tests;
