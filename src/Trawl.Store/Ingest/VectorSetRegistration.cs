@@ -27,7 +27,7 @@ public static class VectorSetRegistration
         };
         using var datasetLock = IngestLock.Acquire(directory);
         DatasetRecovery.Run(directory);
-        string folder = Path.Combine(directory, VectorIngest.Folder);
+        string folder = Path.Combine(directory, Trawl.Store.Ingest.Sinks.VectorSetSink.Folder);
         Directory.CreateDirectory(folder);
         string final = Path.Combine(folder, $"{name}.{element}");
         string pending = $"{final}{DatasetPaths.PendingMarker}{Guid.NewGuid():N}"[..(final.Length + DatasetPaths.PendingMarker.Length + 8)];
@@ -57,7 +57,7 @@ public static class VectorSetRegistration
                 var other = VectorSetRegistry.ReadAll(conn).FirstOrDefault(e => e.Name == name && !e.Table.Equals(info.Name, StringComparison.OrdinalIgnoreCase));
                 if (other is not null)
                     throw new UserErrorException($"vector set '{name}' already belongs to table '{other.Table}'; choose another set name");
-                VectorSetRegistry.Upsert(conn, new VectorSetRegistry.Entry(name, info.Name, $"{VectorIngest.Folder}/{Path.GetFileName(final)}", element, dimension, count,
+                VectorSetRegistry.Upsert(conn, new VectorSetRegistry.Entry(name, info.Name, $"{Trawl.Store.Ingest.Sinks.VectorSetSink.Folder}/{Path.GetFileName(final)}", element, dimension, count,
                     MetricName(metric), checksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture)) { ChecksumState = state });
                 RawSql.Execute(conn.Handle!, "COMMIT");
             }

@@ -44,7 +44,7 @@ internal static class DatasetRecovery
             DeleteQuietly(f);
         string meta = DatasetPaths.MetaDb(directory);
         var entries = File.Exists(meta) ? ReadRegistry(meta) : [];
-        string folder = Path.Combine(directory, VectorIngest.Folder);
+        string folder = Path.Combine(directory, Trawl.Store.Ingest.Sinks.VectorSetSink.Folder);
         if (!Directory.Exists(folder))
             return;
         foreach (var e in entries)

@@ -1,26 +1,28 @@
 using Microsoft.Data.Sqlite;
 using Trawl.Formats.Tables;
+using Trawl.Store.Ingest.Pipeline;
+using Trawl.Store.Sql;
 using Trawl.Store.Storage;
 using Trawl.Vectors;
 
-namespace Trawl.Store.Ingest;
+namespace Trawl.Store.Ingest.Sinks;
 
 /// <summary>
-/// The vector side of an ingest. Before anything is written, every source is paired with its vector part
-/// of each set and row counts are compared (Parquet footers and .npy headers). During loading it follows
-/// <see cref="TableLoader"/>'s kept rows. A set that already holds the table's earlier rows gets the new rows
+/// The vector sets of an ingest, a sink beside the table. Before anything is written, every source is paired with
+/// its vector part of each set and row counts are compared (Parquet footers and .npy headers). During loading it
+/// takes the vector of every kept row, so --where and --dedupe drop the same rows from the sets as from the table. A set that already holds the table's earlier rows gets the new rows
 /// appended in place, past its committed count; a new or replaced set is written whole under a pending name.
-/// <see cref="Finish"/> makes the rows durable and records the new counts in the (uncommitted) SQLite
-/// transaction; <see cref="Commit"/>, after the SQLite commit, renames pending files into place and publishes
+/// <see cref="Complete"/> makes the rows durable and records the new counts in the (uncommitted) SQLite
+/// transaction; <see cref="Publish"/>, after the SQLite commit, renames pending files into place and publishes
 /// the appended sets' headers. A crash at any point is put right by <see cref="Storage.DatasetRecovery"/>.
 /// </summary>
-internal sealed class VectorIngest : IKeptRowSink, IDisposable
+internal sealed class VectorSetSink : IIngestSink
 {
     public const string Folder = "vectors";
 
     private readonly string _directory;
     private readonly SqliteConnection _conn;
-    private readonly IngestRequest _request;
+    private readonly IngestPlan _request;
     private readonly VectorElementType _type;
     private readonly List<Dictionary<string, VectorPart>> _parts = [];
     private readonly Dictionary<string, VectorSetAppender> _sets = new(StringComparer.Ordinal);
@@ -32,23 +34,21 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
     private bool _replacing;
     private List<VectorSetRegistry.Entry> _registered = [];
 
-    public VectorIngest(string directory, SqliteConnection conn, IngestRequest request)
+    public VectorSetSink(string directory, SqliteConnection conn, IngestPlan plan)
     {
         _directory = directory;
         _conn = conn;
-        _request = request;
-        _type = request.VectorType.ToLowerInvariant() switch
-        {
-            "f16" or "float16" => VectorElementType.Float16,
-            "f32" or "float32" => VectorElementType.Float32,
-            _ => throw new UserErrorException($"--vector-type '{request.VectorType}': use f16 or f32"),
-        };
-        foreach (string name in request.Vectors.Keys)
-        {
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-                throw new UserErrorException($"--vectors '{name}': a vector set name is letters, digits, '_' and '-'");
-        }
+        _request = plan;
+        _type = plan.VectorType;
     }
+
+    public string Name => "vectors";
+
+    /// <summary>Rows written to each set (the same for every set).</summary>
+    public long RowsWritten { get; private set; }
+
+    /// <summary>The sets written, with their row counts after the ingest (after <see cref="Complete"/>).</summary>
+    public IReadOnlyList<(string Name, long Count, int Dimension)> Written { get; private set; } = [];
 
     public bool Any => _request.Vectors.Count > 0;
 
@@ -61,7 +61,7 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             return;
         var pairs = PartPairing.Pair(_request.Sources, _request.Vectors);
         string folder = Path.Combine(_directory, Folder);
-        var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
+        var options = _request.ReaderOptions;
         for (int i = 0; i < _request.Sources.Count; i++)
         {
             var parts = new Dictionary<string, VectorPart>(StringComparer.Ordinal);
@@ -152,12 +152,13 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
         }
     }
 
-    public void BeginSource(int sourceIndex, long? rowCount)
+    public void BeginSource(IngestSource source)
     {
         if (!Any)
             return;
+        int sourceIndex = source.Index;
         EnsureWriters();
-        _source = _request.Sources[sourceIndex];
+        _source = source.Path;
         _active = new VectorSetAppender[_sets.Count];
         int k = 0;
         foreach (var (name, appender) in _sets)
@@ -167,23 +168,34 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
         }
     }
 
-    public void Keep(long sourceRow)
+    public void Write(IngestSource source, IngestBatch batch)
     {
-        foreach (var a in _active)
-            a.Keep(sourceRow, _source);
+        if (_active.Length == 0)
+            return;
+        var keep = batch.Keep;
+        for (int r = 0; r < keep.Length; r++)
+        {
+            if (!keep[r])
+                continue;
+            foreach (var a in _active)
+                a.Keep(batch.FirstSourceRow + r, _source);
+            RowsWritten++;
+        }
     }
 
-    public void EndSource(int sourceIndex, long rowsRead)
+    public void EndSource(IngestSource source, long rowsRead)
     {
         foreach (var a in _active)
             a.EndPart(_source, rowsRead);
         _active = [];
     }
 
-    /// <summary>Completes every set under its pending name and records it in the (temporary) meta.db.</summary>
-    public IReadOnlyList<(string Name, long Count, int Dimension)> Finish(long tableRows)
+    /// <summary>Makes every set's rows durable (a new set completed under its pending name, appended rows flushed past
+    /// the committed count) and records the new counts in the SQLite transaction.</summary>
+    public void Complete()
     {
         var written = new List<(string, long, int)>();
+        long tableRows = _table.Length == 0 ? 0 : RawSql.ScalarInt64(_conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {SqlNames.Quote(_table)}");
         if (_replacing)
             EnsureWriters();
         if (_table.Length > 0)
@@ -209,11 +221,12 @@ internal sealed class VectorIngest : IKeptRowSink, IDisposable
             });
             written.Add((name, appender.Count, appender.Dimension));
         }
-        return written;
+        Written = written;
+        IngestPausePoint.Reach(IngestPausePoint.Vectors);
     }
 
     /// <summary>After the SQLite commit: new sets are renamed into place, appended sets' headers published.</summary>
-    public void Commit()
+    public void Publish()
     {
         foreach (var appender in _sets.Values)
             appender.Publish();

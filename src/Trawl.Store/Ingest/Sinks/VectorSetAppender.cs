@@ -4,11 +4,11 @@ using Trawl.Formats.Tables;
 using Trawl.Vectors;
 using Trawl.Vectors.Storage;
 
-namespace Trawl.Store.Ingest;
+namespace Trawl.Store.Ingest.Sinks;
 
 /// <summary>
 /// Writes one vector set of an ingest: the kept rows of each part, converted to the set's element type, go
-/// either into a new file completed under a pending name (a new or replaced set; <see cref="VectorIngest"/>
+/// either into a new file completed under a pending name (a new or replaced set; <see cref="VectorSetSink"/>
 /// renames it into place after the SQLite commit) or past the committed rows of the existing file (an append in
 /// place; its header is published after the SQLite commit).
 /// </summary>
