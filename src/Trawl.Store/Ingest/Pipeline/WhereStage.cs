@@ -35,5 +35,9 @@ internal sealed class WhereStage(string expression) : IngestStage, IDisposable
         }
     }
 
-    public void Dispose() => _filter?.Dispose();
+    public void Dispose()
+    {
+        _filter?.Dispose();
+        _filter = null;
+    }
 }
