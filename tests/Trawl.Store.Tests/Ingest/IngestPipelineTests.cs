@@ -82,7 +82,7 @@ public sealed class IngestPipelineTests : IDisposable
         // The FTS index took the new rows incrementally: the word of row 65 only exists there.
         Assert.Equal(1, ds.CountRows(new TableQuery { Table = "t", Search = "word65" }));
         Assert.Equal(7, ds.CountRows(new TableQuery { Table = "t", Search = "caption 5" }));
-        Assert.Empty(Directory.EnumerateFiles(_temp.Dataset()).Where(f => DatasetPaths.IsLeftover(Path.GetFileName(f))));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_temp.Dataset()), f => DatasetPaths.IsLeftover(Path.GetFileName(f)));
     }
 
     [Fact]
