@@ -105,9 +105,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         {
             // The registry's count and checksum are the committed state: rows an append is still writing past them
             // are not seen, and a header not yet raised after the commit does not matter.
-            file = ulong.TryParse(info.Checksum, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out ulong checksum)
-                ? VectorSetFile.Open(path, info.Count, checksum)
-                : VectorSetFile.Open(path);
+            file = VectorSetFile.Open(path, info.Count, Trawl.Store.Storage.VectorSetRegistry.ParseChecksum(info.Checksum));
         }
         catch (VectorFormatException e)
         {

@@ -110,4 +110,22 @@ public sealed class VectorSetExtendTests : IDisposable
         Assert.Throws<VectorFormatException>(() => VectorSetWriter.Extend(path, 40, checksum ^ 1, state).Dispose());
         Assert.Throws<VectorFormatException>(() => VectorSetWriter.Extend(path, 30, checksum, []).Dispose());
     }
+
+    [Fact]
+    public void An_unknown_committed_checksum_is_not_compared_and_an_append_then_records_the_real_one()
+    {
+        string path = Whole("a.f16", 40, out ulong checksum, out _);
+        Whole("b.f16", 50, out ulong newChecksum, out _);
+        using (var file = VectorSetFile.Open(path, 40, VectorSetFile.UnknownChecksum))
+            Assert.Equal(checksum, file.Header.DataChecksum);
+        using (var writer = VectorSetWriter.Extend(path, 40, VectorSetFile.UnknownChecksum, []))
+        {
+            writer.Append(Rows(40, 10));
+            Assert.Equal(newChecksum, writer.Checksum);
+            writer.Complete();
+            writer.PublishHeader();
+        }
+        using var after = VectorSetFile.Open(path);
+        after.VerifyChecksum();
+    }
 }
