@@ -106,6 +106,8 @@ public sealed class Dataset : IDatasetSource
             ?? throw new UserErrorException(System.IO.Directory.Exists(path)
                 ? $"{path}: not a Trawl dataset (no {DatasetPaths.MetaDbName} inside)"
                 : $"{path}: no such dataset (looked for {path} and {path}{DatasetPaths.Extension})");
+        // Leftovers of an interrupted ingest go (unless an ingest is running now: it owns them).
+        Trawl.Store.Storage.DatasetRecovery.TryRun(directory);
         try
         {
             return new Dataset(directory);
@@ -383,7 +385,7 @@ public sealed class Dataset : IDatasetSource
 
     /// <summary>Size of the dataset's files on disk in bytes.</summary>
     public long SizeOnDisk() =>
-        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !DatasetPaths.IsLeftover(f.Name)).Sum(f => f.Length);
 
     /// <summary>The dataset's vector sets (from <c>_trawl_vector_sets</c>), by name; empty when there are none.</summary>
     public IReadOnlyList<VectorSetInfo> ListVectorSets() => _vectors.List();
@@ -517,15 +519,16 @@ public sealed class Dataset : IDatasetSource
         return result.ToArray();
     }
 
-    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize);
+    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize, DateTime WalWrite, long WalSize);
 
     private Snapshot LoadSnapshot()
     {
         var file = new FileInfo(_metaDb);
+        var wal = new FileInfo(_metaDb + "-wal");
         var conn = _pool.Rent();
         try
         {
-            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length);
+            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length, wal.Exists ? wal.LastWriteTimeUtc : default, wal.Exists ? wal.Length : -1);
         }
         finally
         {
@@ -553,7 +556,23 @@ public sealed class Dataset : IDatasetSource
                 snap = _snapshot;
             }
         }
+        else if (WalChanged(snap))
+        {
+            // An append in place committed (or is writing) through the WAL: same file, new table counts.
+            lock (_stateLock)
+            {
+                if (ReferenceEquals(snap, _snapshot))
+                    _snapshot = LoadSnapshot();
+                snap = _snapshot;
+            }
+        }
         return snap;
+    }
+
+    private bool WalChanged(Snapshot snap)
+    {
+        var wal = new FileInfo(_metaDb + "-wal");
+        return wal.Exists ? wal.LastWriteTimeUtc != snap.WalWrite || wal.Length != snap.WalSize : snap.WalSize != -1;
     }
 
     private (ReadConnectionPool Pool, SqliteConnection Connection) Rent()

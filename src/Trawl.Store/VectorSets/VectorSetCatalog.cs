@@ -103,7 +103,9 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         VectorSetFile file;
         try
         {
-            file = VectorSetFile.Open(path);
+            // The registry's count and checksum are the committed state: rows an append is still writing past them
+            // are not seen, and a header not yet raised after the commit does not matter.
+            file = VectorSetFile.Open(path, info.Count, Trawl.Store.Storage.VectorSetRegistry.ParseChecksum(info.Checksum));
         }
         catch (VectorFormatException e)
         {

@@ -13,8 +13,9 @@ internal static class VectorRegistryRow
         cmd.CommandText = """
             CREATE TABLE IF NOT EXISTS _trawl_vector_sets (name TEXT PRIMARY KEY, table_name TEXT NOT NULL, file TEXT NOT NULL,
               element_type TEXT NOT NULL, dimension INTEGER NOT NULL, count INTEGER NOT NULL, metric TEXT NOT NULL, checksum TEXT NOT NULL);
-            INSERT OR REPLACE INTO _trawl_vector_sets VALUES ($n, $t, $f, $e, $d, $c, $m, '0');
+            INSERT OR REPLACE INTO _trawl_vector_sets VALUES ($n, $t, $f, $e, $d, $c, $m, $checksum);
             """;
+        cmd.Parameters.AddWithValue("$checksum", Checksum(Path.Combine(datasetDir, file)));
         cmd.Parameters.AddWithValue("$n", name);
         cmd.Parameters.AddWithValue("$t", table);
         cmd.Parameters.AddWithValue("$f", file);
@@ -23,5 +24,19 @@ internal static class VectorRegistryRow
         cmd.Parameters.AddWithValue("$c", count);
         cmd.Parameters.AddWithValue("$m", metric);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The file's data checksum as the registry keeps it ("0" when there is no readable file).</summary>
+    private static string Checksum(string path)
+    {
+        try
+        {
+            using var file = Trawl.Vectors.Storage.VectorSetFile.Open(path);
+            return file.Header.DataChecksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or Trawl.Vectors.VectorFormatException)
+        {
+            return "0";
+        }
     }
 }

@@ -4,12 +4,13 @@ using Trawl.Formats.Tables;
 using Trawl.Vectors;
 using Trawl.Vectors.Storage;
 
-namespace Trawl.Store.Ingest;
+namespace Trawl.Store.Ingest.Sinks;
 
 /// <summary>
-/// Builds one vector set of an ingest: the set's earlier rows (when appending) are copied into a new file,
-/// then the kept rows of each part are converted to the set's element type and appended. The new file is
-/// completed under a pending name; <see cref="VectorIngest"/> renames it into place after meta.db.
+/// Writes one vector set of an ingest: the kept rows of each part, converted to the set's element type, go
+/// either into a new file completed under a pending name (a new or replaced set; <see cref="VectorSetSink"/>
+/// renames it into place after the SQLite commit) or past the committed rows of the existing file (an append in
+/// place; its header is published after the SQLite commit).
 /// </summary>
 internal sealed class VectorSetAppender : IDisposable
 {
@@ -25,49 +26,49 @@ internal sealed class VectorSetAppender : IDisposable
     private float[] _outFloat = [];
     private int _outRows;
 
-    public VectorSetAppender(string name, string pendingPath, VectorElementType type, int dimension)
+    private VectorSetAppender(string name, string finalPath, string? pendingPath, VectorSetWriter writer)
     {
         Name = name;
+        FinalPath = finalPath;
         PendingPath = pendingPath;
-        Dimension = dimension;
-        _half = type == VectorElementType.Float16;
-        _writer = VectorSetWriter.Create(pendingPath, type, dimension, VectorMetric.InnerProduct);
-        if (_half) _outHalf = new Half[ChunkRows * dimension];
-        else _outFloat = new float[ChunkRows * dimension];
+        _writer = writer;
+        Dimension = writer.Dimension;
+        _half = writer.ElementType == VectorElementType.Float16;
+        if (_half) _outHalf = new Half[ChunkRows * Dimension];
+        else _outFloat = new float[ChunkRows * Dimension];
+    }
+
+    /// <summary>A new file under a pending name, renamed to <paramref name="finalPath"/> after the commit.</summary>
+    public static VectorSetAppender CreatePending(string name, string finalPath, string pendingPath, VectorElementType type, int dimension) =>
+        new(name, finalPath, pendingPath, VectorSetWriter.Create(pendingPath, type, dimension, VectorMetric.InnerProduct));
+
+    /// <summary>Rows appended in place after the committed ones of <paramref name="path"/>.</summary>
+    public static VectorSetAppender Extend(string name, string path, Storage.VectorSetRegistry.Entry committed, VectorElementType type, int dimension)
+    {
+        var writer = VectorSetWriter.Extend(path, committed.Count, committed.ChecksumValue, committed.ChecksumState);
+        try
+        {
+            if (writer.Dimension != dimension)
+                throw new UserErrorException($"vector set '{name}' ({path}) has dimension {writer.Dimension}; the new parts have {dimension}");
+            if (writer.ElementType != type)
+                throw new UserErrorException($"vector set '{name}' ({path}) is {writer.ElementType}; --vector-type cannot change it when appending (use --replace)");
+            return new VectorSetAppender(name, path, null, writer);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
     }
 
     public string Name { get; }
-    public string PendingPath { get; }
+    public string FinalPath { get; }
+    /// <summary>The pending file of a new set; null for an append in place.</summary>
+    public string? PendingPath { get; }
     public int Dimension { get; }
     public long Count => _writer.Count + _outRows;
     public ulong Checksum { get; private set; }
-
-    /// <summary>Copies the rows of the set as it was (streamed, not memory-mapped, to keep RSS small).</summary>
-    public void CopyExisting(string path, long expectedCount)
-    {
-        VectorSetHeader header;
-        using (var file = VectorSetFile.Open(path))
-            header = file.Header;
-        if (header.Dimension != Dimension)
-            throw new UserErrorException($"vector set '{Name}' ({path}) has dimension {header.Dimension}; the new parts have {Dimension}");
-        if (header.ElementType != _writer.ElementType)
-            throw new UserErrorException($"vector set '{Name}' ({path}) is {header.ElementType}; --vector-type cannot change it when appending (use --replace)");
-        if (header.Count != expectedCount)
-            throw new UserErrorException($"vector set '{Name}' ({path}) has {header.Count} rows, but its table has {expectedCount}: the dataset is inconsistent; re-ingest with --replace");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        stream.Position = header.DataOffset;
-        var buffer = new byte[checked((int)header.RowBytes * 1024)];
-        long left = header.Count;
-        while (left > 0)
-        {
-            int rows = (int)Math.Min(1024, left);
-            var span = buffer.AsSpan(0, rows * (int)header.RowBytes);
-            stream.ReadExactly(span);
-            if (_half) _writer.Append(MemoryMarshal.Cast<byte, Half>(span));
-            else _writer.Append(MemoryMarshal.Cast<byte, float>(span));
-            left -= rows;
-        }
-    }
+    public byte[] ChecksumState { get; private set; } = [];
 
     public void BeginPart(VectorPart part)
     {
@@ -108,13 +109,23 @@ internal sealed class VectorSetAppender : IDisposable
         _part = null;
     }
 
-    /// <summary>Writes the header and renames the file to its pending name.</summary>
+    /// <summary>Makes the rows durable before the SQLite commit: a new set is completed under its pending name,
+    /// appended rows are flushed to disk past the committed count.</summary>
     public void Complete()
     {
         Flush();
+        Checksum = _writer.Checksum;
+        ChecksumState = _writer.ChecksumState();
         _writer.Complete();
-        using var file = VectorSetFile.Open(PendingPath);
-        Checksum = file.Header.DataChecksum;
+    }
+
+    /// <summary>After the SQLite commit: the new set is renamed into place, or the appended rows' header is published.</summary>
+    public void Publish()
+    {
+        if (PendingPath is null)
+            _writer.PublishHeader();
+        else
+            File.Move(PendingPath, FinalPath, overwrite: true);
     }
 
     private void Flush()
