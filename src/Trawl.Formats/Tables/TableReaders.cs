@@ -1,3 +1,4 @@
+using Trawl.Formats.Compression;
 using Trawl.Formats.Csv;
 using Trawl.Formats.Json;
 using Trawl.Formats.Parquet;
@@ -10,12 +11,10 @@ public static class TableReaders
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy"];
 
-    /// <summary>The format of a file from its extension (looking through .gz), or null when unknown.</summary>
+    /// <summary>The format of a file from its extension (looking through .gz, .zst, .bz2, .xz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
     {
-        string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
-        if (name.EndsWith(".gz", StringComparison.Ordinal))
-            name = name[..^3];
+        string name = CompressionDetector.NameWithoutCompression(path).ToLowerInvariant();
         string ext = System.IO.Path.GetExtension(name).TrimStart('.');
         return ext switch
         {
@@ -39,7 +38,7 @@ public static class TableReaders
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRecordBytes must be positive");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no such file", path);
-        string? format = options.Format?.ToLowerInvariant() ?? DetectFormat(path);
+        string? format = options.Format?.ToLowerInvariant() ?? DetectFormat(path) ?? FormatSniffer.Sniff(path);
         // Every reader applies options.Columns itself (an unknown name lists the columns there are).
         return format switch
         {
