@@ -24,14 +24,14 @@ internal static class IngestCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var table = new Option<string?>("--table") { Description = "Name of the table to load into (default: the first source's file name without extensions).", HelpName = "NAME" };
-        var format = new Option<string?>("--format") { Description = $"Input format, for files whose extension does not say it ({string.Join(", ", TableReaders.Formats)}); a trailing .gz is always decompressed.", HelpName = "FORMAT" };
+        var format = new Option<string?>("--format") { Description = $"Input format, for files whose extension does not say it ({string.Join(", ", TableReaders.Formats)}). Compression (gzip, zstd, bzip2, xz) is told by the file's first bytes and always looked through; without --format the format comes from the name under the compression extension (a.jsonl.zst) or from the first bytes.", HelpName = "FORMAT" };
         var search = new Option<string[]>("--search") { Description = "A column to index for full-text search; repeat or comma-separate for several (default: the caption/TEXT/text column, else the longest text column).", HelpName = "COL" };
         var noSearch = new Option<bool>("--no-search") { Description = "Build no full-text index." };
         var pk = new Option<string?>("--pk") { Description = "A column of unique keys to index and address rows by (a repeat is an error).", HelpName = "COL" };
         var where = new Option<string?>("--where") { Description = "Keep only rows where this SQL expression over the source's columns is true, e.g. \"NSFW = 'UNLIKELY' AND WIDTH >= 256\".", HelpName = "EXPR" };
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child (otherwise they are kept as JSON text)." };
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth, e.g. data.rows) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
-        var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL; NAME=domain(URLCOL) names it NAME. Repeatable.", HelpName = "SPEC" };
+        var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
@@ -57,6 +57,7 @@ internal static class IngestCommand
             if (none && searchColumns.Count > 0)
                 throw new UserErrorException("--search and --no-search cannot be used together");
 
+            var domains = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []);
             var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
             {
@@ -70,7 +71,8 @@ internal static class IngestCommand
                 Where = parse.GetValue(where),
                 Flatten = parse.GetValue(flatten),
                 JsonPath = parse.GetValue(jsonPath),
-                DeriveDomain = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []),
+                DeriveDomain = domains,
+                DerivedColumns = DeriveSpec.ParseComputed(parse.GetValue(derive) ?? [], domains),
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),
                 IndexColumns = ColumnList.Parse(parse.GetValue(index)),
                 Mode = parse.GetValue(append) ? IngestMode.Append : parse.GetValue(replace) ? IngestMode.Replace : IngestMode.Create,

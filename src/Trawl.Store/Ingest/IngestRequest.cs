@@ -28,6 +28,9 @@ public sealed class IngestRequest
     /// <summary>Derived columns: new column name → "domain(URLCOL)"-style spec; for now the source column of a host name.</summary>
     public IReadOnlyDictionary<string, string> DeriveDomain { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Columns computed while reading each source: token and word counts, the source's folder or file.</summary>
+    public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> DerivedColumns { get; init; } = [];
+
     /// <summary>Rows whose values in these columns repeat an earlier row's are dropped; empty for no dedupe.</summary>
     public IReadOnlyList<string> DedupeColumns { get; init; } = [];
 

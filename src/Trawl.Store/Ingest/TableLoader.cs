@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Trawl.Formats.Derived;
 using Trawl.Formats.Tables;
 using Trawl.Store.Datasets;
 using Trawl.Store.Sql;
@@ -47,6 +48,7 @@ internal sealed class TableLoader
     private int _skippedSources;
     private long _lastProgressTicks = -1;
     private byte[] _scratch = new byte[256];
+    private string? _sourcesRoot;
 
     /// <param name="sink">told which source rows were kept (after --where and --dedupe), in table order; null for none</param>
     public TableLoader(SqliteConnection conn, IngestRequest request, IProgress<IngestProgress>? progress, CancellationToken cancel, IKeptRowSink? sink = null)
@@ -320,7 +322,7 @@ internal sealed class TableLoader
     {
         _cancel.ThrowIfCancellationRequested();
         var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
-        using var reader = TableReaders.Open(path, options);
+        using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, options), _request.DerivedColumns, _sourcesRoot ??= DerivedColumnsReader.CommonFolder(_request.Sources));
         var schema = reader.Schema;
         int batchRows = Math.Max(1, _request.BatchRows);
         var batch = new ColumnBatch(schema.Count, batchRows);
