@@ -31,6 +31,7 @@ internal static class IngestCommand
         var where = new Option<string?>("--where") { Description = "Keep only rows where this SQL expression over the source's columns is true, e.g. \"NSFW = 'UNLIKELY' AND WIDTH >= 256\".", HelpName = "EXPR" };
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child (otherwise they are kept as JSON text)." };
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth, e.g. data.rows) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
+        var htmlToText = new Option<bool>("--html-to-text") { Description = "For WARC sources: the text column of HTTP responses holds readable text extracted from the HTML (scripts and styles dropped, entities decoded) instead of the HTML." };
         var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
@@ -40,9 +41,9 @@ internal static class IngestCommand
         var vectors = new Option<string[]>("--vectors") { Description = "Load a vector set beside the rows: NAME=GLOB of .npy files (or FILE.npz[:MEMBER]), paired with the sources by the part number in the file names; rows dropped by --where/--dedupe are dropped from the vectors too. Repeatable.", HelpName = "NAME=GLOB" };
         var vectorType = new Option<string>("--vector-type") { Description = "How vector sets are stored: f16 (default; float32 input is converted) or f32.", HelpName = "f16|f32", DefaultValueFactory = _ => "f16" };
 
-        var command = new Command("ingest", "Load CSV, TSV, JSON Lines or JSON files (optionally .gz) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
+        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet or WARC/WET/WAT files (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, derive, dedupe, index, append, replace, json, vectors, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -71,6 +72,7 @@ internal static class IngestCommand
                 Where = parse.GetValue(where),
                 Flatten = parse.GetValue(flatten),
                 JsonPath = parse.GetValue(jsonPath),
+                HtmlToText = parse.GetValue(htmlToText),
                 DeriveDomain = domains,
                 DerivedColumns = DeriveSpec.ParseComputed(parse.GetValue(derive) ?? [], domains),
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),

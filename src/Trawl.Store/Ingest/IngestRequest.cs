@@ -25,6 +25,9 @@ public sealed class IngestRequest
 
     public string? JsonPath { get; init; }
 
+    /// <summary>WARC responses: store readable text extracted from the HTML rather than the HTML.</summary>
+    public bool HtmlToText { get; init; }
+
     /// <summary>Derived columns: new column name → "domain(URLCOL)"-style spec; for now the source column of a host name.</summary>
     public IReadOnlyDictionary<string, string> DeriveDomain { get; init; } = new Dictionary<string, string>();
 

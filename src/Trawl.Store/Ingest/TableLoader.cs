@@ -321,7 +321,7 @@ internal sealed class TableLoader
     private void LoadSource(string path, int sourceIndex)
     {
         _cancel.ThrowIfCancellationRequested();
-        var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten };
+        var options = new TableReaderOptions { Format = _request.Format, JsonPath = _request.JsonPath, Flatten = _request.Flatten, HtmlToText = _request.HtmlToText };
         using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, options), _request.DerivedColumns, _sourcesRoot ??= DerivedColumnsReader.CommonFolder(_request.Sources));
         var schema = reader.Schema;
         int batchRows = Math.Max(1, _request.BatchRows);
