@@ -7,12 +7,12 @@ namespace Trawl.Cli.Input;
 /// <summary>
 /// Parses <c>--derive</c> values into new column → source URL column: <c>domain=URL</c> adds a
 /// column "domain" holding the host name of URL; <c>NAME=domain(URL)</c> names the new column NAME.
-/// <c>NAME=token_count(COL, 'cl100k_base')</c>, <c>NAME=word_count(COL)</c>, <c>NAME=folder()</c> and
+/// <c>NAME=token_count(COL, 'cl100k_base')</c>, <c>NAME=word_count(COL)</c>, <c>NAME=byte_count(COL)</c>, <c>NAME=folder()</c> and
 /// <c>NAME=file()</c> are computed while reading (<see cref="ParseComputed"/>).
 /// </summary>
 internal static class DeriveSpec
 {
-    private static readonly string[] ComputedFunctions = ["token_count(", "word_count(", "folder(", "file("];
+    private static readonly string[] ComputedFunctions = ["token_count(", "word_count(", "byte_count(", "folder(", "file("];
 
     public static IReadOnlyDictionary<string, string> ParseAll(IEnumerable<string> specs)
     {
@@ -38,7 +38,7 @@ internal static class DeriveSpec
         if (source.StartsWith("domain(", StringComparison.OrdinalIgnoreCase) && source.EndsWith(')'))
             return (name, Required(source["domain(".Length..^1].Trim(), spec));
         if (source.Contains('('))
-            throw new UserErrorException($"--derive: '{spec}': the derivations are domain(URLCOL), token_count(COL, 'cl100k_base'|'o200k_base'|'gpt2'), word_count(COL), folder(), file()");
+            throw new UserErrorException($"--derive: '{spec}': the derivations are domain(URLCOL), token_count(COL, 'cl100k_base'|'o200k_base'|'gpt2'), word_count(COL), byte_count(COL), folder(), file()");
         if (!name.Equals("domain", StringComparison.OrdinalIgnoreCase))
             throw new UserErrorException($"--derive: '{spec}': say what to derive, e.g. domain={source} or {name}=domain({source})");
         return (name, Required(source, spec));
@@ -95,6 +95,10 @@ internal static class DeriveSpec
                 if (args.Length != 1)
                     throw new UserErrorException($"--derive: '{spec}' should look like {name}=word_count(TEXTCOL)");
                 return new DerivedColumn(name, DerivedKind.WordCount, args[0]);
+            case "byte_count":
+                if (args.Length != 1)
+                    throw new UserErrorException($"--derive: '{spec}' should look like {name}=byte_count(TEXTCOL)");
+                return new DerivedColumn(name, DerivedKind.ByteCount, args[0]);
             case "folder" or "file":
                 if (args.Length != 0)
                     throw new UserErrorException($"--derive: '{spec}': {function}() takes no arguments");

@@ -4,7 +4,7 @@ using Trawl.Formats.Text;
 namespace Trawl.Formats.Derived;
 
 /// <summary>
-/// Wraps a reader and appends derived columns to each batch: token and word counts of a text
+/// Wraps a reader and appends derived columns to each batch: token, word and byte counts of a text
 /// column, and the source file's folder or path relative to the common folder of all sources
 /// (RedPajama's <c>arxiv/</c>, <c>c4/</c>... as a column). Counting runs where the batch is read,
 /// which is the ingest's parsing thread.
@@ -35,7 +35,7 @@ public sealed class DerivedColumnsReader : ITableReader
                 throw new DataFormatException(inner.Path, $"--derive {c.Spec}: the source already has a column named '{c.Name}'");
             switch (c.Kind)
             {
-                case DerivedKind.TokenCount or DerivedKind.WordCount:
+                case DerivedKind.TokenCount or DerivedKind.WordCount or DerivedKind.ByteCount:
                     _sourceIndex[d] = inner.Schema.IndexOf(c.SourceColumn ?? "");
                     if (_sourceIndex[d] < 0)
                         throw new DataFormatException(inner.Path, $"--derive {c.Spec}: no column '{c.SourceColumn}' (columns: {string.Join(", ", inner.Schema.Columns.Select(x => x.Name))})");
@@ -156,6 +156,18 @@ public sealed class DerivedColumnsReader : ITableReader
                 {
                     if (source.KindAt(r) is ValueKind.Text or ValueKind.Json)
                         target.AppendInt64(WordCounter.Count(source.BytesAt(r)));
+                    else
+                        target.AppendNull();
+                }
+                break;
+            }
+            case DerivedKind.ByteCount:
+            {
+                var source = batch.Columns[_sourceIndex[d]];
+                for (int r = 0; r < rows; r++)
+                {
+                    if (source.KindAt(r) is ValueKind.Text or ValueKind.Json or ValueKind.Binary)
+                        target.AppendInt64(source.BytesAt(r).Length);
                     else
                         target.AppendNull();
                 }

@@ -7,6 +7,8 @@ public enum DerivedKind : byte
     TokenCount,
     /// <summary>Words of a text column (<c>word_count(COL)</c>), see <see cref="Text.WordCounter"/>.</summary>
     WordCount,
+    /// <summary>UTF-8 bytes of a text column (<c>byte_count(COL)</c>).</summary>
+    ByteCount,
     /// <summary>The source file's top folder under the sources' common folder (<c>folder()</c>), e.g. "arxiv".</summary>
     SourceFolder,
     /// <summary>The source file's path under the sources' common folder (<c>file()</c>).</summary>
