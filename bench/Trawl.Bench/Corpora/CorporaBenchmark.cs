@@ -163,13 +163,6 @@ internal static class CorporaBenchmark
             directTime = Math.Min(directTime, Time(() => { directTokens = 0; foreach (var s in strings) directTokens += direct.CountTokens(s); }));
             oursTime = Math.Min(oursTime, Time(() => { tokens = 0; foreach (var t in texts) tokens += counter.Count(t); }));
         }
-        double viaString = double.MaxValue;
-        for (int run = 0; run < 3; run++)
-            viaString = Math.Min(viaString, Time(() => { long n = 0; foreach (var t in texts) n += direct.CountTokens(Encoding.UTF8.GetString(t)); }));
-        double directSpan = double.MaxValue;
-        for (int run = 0; run < 3; run++)
-            directSpan = Math.Min(directSpan, Time(() => { long n = 0; foreach (var s in strings) n += direct.CountTokens(s.AsSpan()); }));
-        BenchReport.Progress($"tokens: ours {oursTime:F2}s, direct string {directTime:F2}s, direct span {directSpan:F2}s, utf8->string->count {viaString:F2}s");
         if (tokens != directTokens)
             throw new InvalidOperationException($"token counts differ: {tokens} vs {directTokens}");
         report.Add(new BenchFigure("corpora", "cl100k tokens counted per second from UTF-8 (TokenCounter)", tokens / oursTime, "tokens/s", "Microsoft.ML.Tokenizers CountTokens(string) called directly", tokens / directTime));
