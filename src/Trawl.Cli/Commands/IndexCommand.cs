@@ -5,7 +5,7 @@ using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store;
 using Trawl.Store.Datasets;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 
 namespace Trawl.Cli.Commands;
 

@@ -4,7 +4,7 @@ using Spectre.Console;
 using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Commands;
 
@@ -52,7 +52,7 @@ internal static class InfoCommand
                 bool searched = t.SearchColumns.Contains(col.Name, StringComparer.OrdinalIgnoreCase);
                 table.AddRow(
                     new Text(CellText.Sanitize(col.Name)),
-                    new Text(col.SqlType),
+                    new Text(col.SqlType.Name()),
                     new Text(col.Role == ColumnRole.None ? "" : RoleName(col.Role)),
                     new Text(searched ? "yes" : ""));
             }
@@ -93,7 +93,7 @@ internal static class InfoCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("name", col.Name);
-                    w.WriteString("type", col.SqlType);
+                    w.WriteString("type", col.SqlType.Name());
                     w.WriteString("role", RoleName(col.Role));
                     w.WriteEndObject();
                 }

@@ -10,7 +10,7 @@ using Trawl.Formats.NumPy;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 using Trawl.Vectors;
 using Trawl.Vectors.Search;
 
@@ -89,7 +89,7 @@ internal static class KnnCommand
                 VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter,
                 Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe), Refine = parse.GetValue(refine),
             };
-            if (!template.Exact && Trawl.Store.Indexes.DatasetIndexes.Find(ds, set.Name) is { Stale: true } staleIndex)
+            if (!template.Exact && Trawl.Store.AnnIndexes.DatasetIndexes.Find(ds, set.Name) is { Stale: true } staleIndex)
                 terminal.Err.WriteLine($"trawl: warning: the index of vector set '{set.Name}' ({staleIndex.Factory}) is stale; searching exactly. Rebuild it with: trawl index {path} --vectors {set.Name} --index {staleIndex.Factory}");
             if (parse.GetValue(queryFile) is { } qf)
             {
@@ -280,7 +280,7 @@ internal static class KnnCommand
         try
         {
             results = indexFile is not null
-                ? Trawl.Store.Indexes.BareIndexes.SearchIndexFile(matrix, indexFile, flat, k, indexOptions)
+                ? Trawl.Store.AnnIndexes.BareIndexes.SearchIndexFile(matrix, indexFile, flat, k, indexOptions)
                 : searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
         }
         catch (ArgumentException e)

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Trawl.Store.Datasets;
+using Trawl.Store.Ingest;
 using Trawl.Store.Queries;
 using Trawl.Vectors;
 using Trawl.Vectors.Storage;
@@ -100,26 +100,22 @@ internal sealed class DemoEmbeddings
         return (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2) / Math.Sqrt(Dimension));
     }
 
-    /// <summary>Embeds every row of <paramref name="table"/> (by rowid) from <paramref name="captionColumn"/>, writes
-    /// DATASET/vectors/image.f16 and registers it in _trawl_vector_sets. Returns the number of vectors.</summary>
+    /// <summary>Embeds every row of <paramref name="table"/> (by rowid) from <paramref name="captionColumn"/> into the
+    /// dataset's vector set "image" (DATASET/vectors/image.f16, registered by the Store). Returns the number of vectors.</summary>
     public static long WriteVectorSet(string datasetPath, string table, string captionColumn, long seed)
     {
         var embeddings = new DemoEmbeddings(seed);
-        string file = "vectors/" + SetName + ".f16";
-        long count = 0;
-        string directory;
-        using (var ds = Dataset.Open(datasetPath))
+        return VectorSetRegistration.Add(datasetPath, table, SetName, VectorElementType.Float16, Dimension, VectorMetric.InnerProduct, writer =>
         {
-            directory = ds.Directory;
-            Directory.CreateDirectory(Path.Combine(directory, "vectors"));
+            using var ds = Dataset.Open(datasetPath);
             var rows = ds.StreamRows(new TableQuery { Table = table }, out var columns);
             int caption = columns.ToList().FindIndex(c => c.Equals(captionColumn, StringComparison.OrdinalIgnoreCase));
             if (caption < 0)
                 throw new InvalidOperationException($"table {table} has no column {captionColumn}");
-            using var writer = VectorSetWriter.Create(Path.Combine(directory, file), VectorElementType.Float16, Dimension, VectorMetric.InnerProduct);
             const int batchRows = 1024;
             var batch = new float[batchRows * Dimension];
             int inBatch = 0;
+            long count = 0;
             foreach (var row in rows)
             {
                 long rowid = (long)row[0]!;
@@ -134,30 +130,6 @@ internal sealed class DemoEmbeddings
                 }
             }
             writer.Append(batch.AsSpan(0, inBatch * Dimension));
-            writer.Complete();
-        }
-        Register(directory, table, file, count);
-        return count;
-    }
-
-    /// <summary>The registry row, with plain SQL following the agreed _trawl_vector_sets schema.</summary>
-    private static void Register(string directory, string table, string file, long count)
-    {
-        using var vectors = VectorSetFile.Open(Path.Combine(directory, file));
-        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "meta.db"), Pooling = false }.ToString());
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = """
-            CREATE TABLE IF NOT EXISTS _trawl_vector_sets (name TEXT PRIMARY KEY, table_name TEXT NOT NULL, file TEXT NOT NULL,
-              element_type TEXT NOT NULL, dimension INTEGER NOT NULL, count INTEGER NOT NULL, metric TEXT NOT NULL, checksum TEXT NOT NULL);
-            INSERT OR REPLACE INTO _trawl_vector_sets VALUES ($name, $table, $file, 'f16', $dim, $count, 'ip', $checksum);
-            """;
-        cmd.Parameters.AddWithValue("$name", SetName);
-        cmd.Parameters.AddWithValue("$table", table);
-        cmd.Parameters.AddWithValue("$file", file);
-        cmd.Parameters.AddWithValue("$dim", Dimension);
-        cmd.Parameters.AddWithValue("$count", count);
-        cmd.Parameters.AddWithValue("$checksum", vectors.Header.DataChecksum.ToString("x16", CultureInfo.InvariantCulture));
-        cmd.ExecuteNonQuery();
+        });
     }
 }

@@ -6,7 +6,7 @@ using Trawl.Server.Output;
 using Trawl.Server.Requests;
 using Trawl.Store;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Server.Endpoints;
 

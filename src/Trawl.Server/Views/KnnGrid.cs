@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Trawl.Server.Rendering;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Server.Views;
 

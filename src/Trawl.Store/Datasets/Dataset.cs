@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Store.Datasets;
 
@@ -51,6 +51,8 @@ public sealed class Dataset : IDisposable
             ?? throw new UserErrorException(System.IO.Directory.Exists(path)
                 ? $"{path}: not a Trawl dataset (no {DatasetPaths.MetaDbName} inside)"
                 : $"{path}: no such dataset (looked for {path} and {path}{DatasetPaths.Extension})");
+        // Leftovers of an interrupted ingest go (unless an ingest is running now: it owns them).
+        Trawl.Store.Storage.DatasetRecovery.TryRun(directory);
         try
         {
             return new Dataset(directory);
@@ -180,8 +182,8 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         string col = q.ColumnSql(column, out var info);
-        if (info is not null && info.SqlType is not ("INTEGER" or "REAL"))
-            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType} values; a histogram needs a numeric column");
+        if (info is not null && !info.SqlType.IsNumeric())
+            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType.Name()} values; a histogram needs a numeric column");
         bins = Math.Clamp(bins, 1, 1000);
         string isNumber = $"typeof({col}) IN ('integer', 'real')";
         return WithConnection(conn =>
@@ -316,7 +318,7 @@ public sealed class Dataset : IDisposable
 
     /// <summary>Size of the dataset's files on disk in bytes.</summary>
     public long SizeOnDisk() =>
-        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !DatasetPaths.IsLeftover(f.Name)).Sum(f => f.Length);
 
     /// <summary>The dataset's vector sets (from <c>_trawl_vector_sets</c>), by name; empty when there are none.</summary>
     public IReadOnlyList<VectorSetInfo> ListVectorSets() => _vectors.List();
@@ -344,15 +346,16 @@ public sealed class Dataset : IDisposable
 
     // ---- internals ----------------------------------------------------------------------------
 
-    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize);
+    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize, DateTime WalWrite, long WalSize);
 
     private Snapshot LoadSnapshot()
     {
         var file = new FileInfo(_metaDb);
+        var wal = new FileInfo(_metaDb + "-wal");
         var conn = _pool.Rent();
         try
         {
-            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length);
+            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length, wal.Exists ? wal.LastWriteTimeUtc : default, wal.Exists ? wal.Length : -1);
         }
         finally
         {
@@ -380,7 +383,23 @@ public sealed class Dataset : IDisposable
                 snap = _snapshot;
             }
         }
+        else if (WalChanged(snap))
+        {
+            // An append in place committed (or is writing) through the WAL: same file, new table counts.
+            lock (_stateLock)
+            {
+                if (ReferenceEquals(snap, _snapshot))
+                    _snapshot = LoadSnapshot();
+                snap = _snapshot;
+            }
+        }
         return snap;
+    }
+
+    private bool WalChanged(Snapshot snap)
+    {
+        var wal = new FileInfo(_metaDb + "-wal");
+        return wal.Exists ? wal.LastWriteTimeUtc != snap.WalWrite || wal.Length != snap.WalSize : snap.WalSize != -1;
     }
 
     private (ReadConnectionPool Pool, SqliteConnection Connection) Rent()

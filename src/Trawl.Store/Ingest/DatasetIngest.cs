@@ -1,87 +1,113 @@
 using Microsoft.Data.Sqlite;
+using Trawl.Store.Ingest.Pipeline;
 using Trawl.Store.Storage;
 
 namespace Trawl.Store.Ingest;
 
 /// <summary>
-/// Loads sources into a dataset, creating it if needed. All or nothing: the work happens on a
-/// temporary copy of meta.db that is renamed into place only when everything succeeded, so a failed
-/// or interrupted ingest leaves the dataset exactly as it was.
+/// Loads sources into a dataset, creating it if needed. All or nothing, without copying the dataset:
+/// a new dataset is built in a temporary meta.db renamed into place at the end; an existing one is written in
+/// place inside one SQLite transaction (rows, FTS rows, bookkeeping), with the vector sets made durable before
+/// the commit and published after it (docs/dataset-format.md, "Commit protocol"). Readers keep answering during
+/// the ingest and see the new rows once it commits; a crash at any instant leaves the old or the new state,
+/// which <see cref="DatasetRecovery"/> tidies on the next open or ingest.
 /// </summary>
 public static class DatasetIngest
 {
     public static IngestReport Run(string datasetPath, IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Sources.Count == 0)
-            throw new UserErrorException("no source files given");
-        foreach (string source in request.Sources)
-        {
-            if (!File.Exists(source))
-                throw new UserErrorException($"{source}: no such file");
-        }
-
+        var plan = IngestPlan.From(request);
         string directory = DatasetPaths.ForIngest(datasetPath);
         System.IO.Directory.CreateDirectory(directory);
         using var datasetLock = IngestLock.Acquire(directory);
-
+        DatasetRecovery.Run(directory);
         string meta = DatasetPaths.MetaDb(directory);
-        string temp = Path.Combine(directory, $"{DatasetPaths.MetaDbName}.tmp-{Guid.NewGuid():N}"[..(DatasetPaths.MetaDbName.Length + 13)]);
-        VectorIngest.CleanUpLeftovers(directory);
-        VectorIngest? vectors = null;
+        bool inPlace = File.Exists(meta);
+        string target = inPlace ? meta : Path.Combine(directory, $"{DatasetPaths.TempMetaPrefix}{Guid.NewGuid():N}"[..(DatasetPaths.TempMetaPrefix.Length + 8)]);
+        bool published = false;
         try
         {
-            if (File.Exists(meta))
+            IngestPipeline pipeline;
+            using (var conn = inPlace ? OpenInPlace(target) : OpenNew(target))
             {
-                Checkpoint(meta);
-                File.Copy(meta, temp, overwrite: true);
-            }
-            IngestReport report;
-            using (var conn = OpenForWriting(temp))
-            {
+                RawSql.Execute(conn.Handle!, "BEGIN IMMEDIATE");
                 Bookkeeping.EnsureSchema(conn);
                 VectorSetRegistry.EnsureSchema(conn);
-                // Pairing and row counts of every part are checked before a single row is written.
-                vectors = new VectorIngest(directory, conn, request);
-                vectors.Validate();
-                report = new TableLoader(conn, request, progress, cancel, vectors).Run();
-                cancel.ThrowIfCancellationRequested();
-                long tableRows = RawSql.ScalarInt64(conn, $"SELECT coalesce(max(rowid) + 1, 0) FROM {Sql.SqlNames.Quote(report.Table)}");
-                var sets = vectors.Finish(tableRows);
-                report = new IngestReport(report.Table, report.RowsRead, report.RowsKept, report.RowsFiltered, report.Duplicates, report.ColumnsAdded, report.Elapsed)
+                pipeline = new IngestPipeline(directory, conn, plan, progress, cancel);
+                try
                 {
-                    SkippedSources = report.SkippedSources,
-                    VectorSets = sets,
-                };
-                cancel.ThrowIfCancellationRequested();
-                using var wal = conn.CreateCommand();
-                // Readers get WAL so they never block on each other or on a later ingest's copy step.
-                wal.CommandText = "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;";
-                wal.ExecuteNonQuery();
+                    pipeline.Run();
+                    cancel.ThrowIfCancellationRequested();
+                    RawSql.Execute(conn.Handle!, "COMMIT");
+                }
+                catch
+                {
+                    pipeline.Dispose();
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle!) == 0)
+                        RawSql.Execute(conn.Handle!, "ROLLBACK");
+                    throw;
+                }
+                if (inPlace)
+                {
+                    Checkpoint(conn);
+                }
+                else
+                {
+                    // Readers get WAL so they never block on each other or on a later ingest.
+                    using var wal = conn.CreateCommand();
+                    wal.CommandText = "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;";
+                    wal.ExecuteNonQuery();
+                }
             }
-            File.Move(temp, meta, overwrite: true);
-            // After meta.db: a crash between the two renames leaves a set whose count disagrees with its table,
-            // which opening the set reports (never silently misaligned rows).
-            vectors.Commit();
-            return report;
+            using (pipeline)
+            {
+                if (!inPlace)
+                    File.Move(target, meta);
+                IngestPausePoint.Reach(IngestPausePoint.Commit);
+                pipeline.Publish();
+                published = true;
+                return pipeline.Report();
+            }
         }
         finally
         {
-            vectors?.Dispose();
-            DeleteQuietly(temp);
-            DeleteQuietly(temp + "-wal");
-            DeleteQuietly(temp + "-shm");
-            DeleteQuietly(temp + "-journal");
+            if (!inPlace)
+            {
+                foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
+                    DatasetRecovery.DeleteQuietly(target + suffix);
+            }
+            // What a failed run left (rows past a committed count, pending files) goes now, or is rolled forward
+            // when the failure came after the commit.
+            if (!published)
+                DatasetRecovery.Run(directory);
         }
     }
 
-    private static SqliteConnection OpenForWriting(string path)
+    /// <summary>The live meta.db: WAL, so readers keep their snapshot while this one transaction is written.</summary>
+    private static SqliteConnection OpenInPlace(string path)
+    {
+        var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = """
+            PRAGMA busy_timeout=10000;
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            PRAGMA cache_size=-262144;
+            PRAGMA temp_store=MEMORY;
+            PRAGMA threads=2;
+            """;
+        cmd.ExecuteNonQuery();
+        return conn;
+    }
+
+    /// <summary>A new dataset's temporary meta.db: nobody sees it until it is renamed into place, so no journal or
+    /// syncs are needed (a crash leaves a temporary file that recovery deletes).</summary>
+    private static SqliteConnection OpenNew(string path)
     {
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         conn.Open();
         using var cmd = conn.CreateCommand();
-        // Nobody else sees this file until it is renamed into place, so no journal or syncs are needed:
-        // a crash just leaves a temporary file behind.
         cmd.CommandText = """
             PRAGMA journal_mode=OFF;
             PRAGMA synchronous=OFF;
@@ -94,29 +120,17 @@ public static class DatasetIngest
         return conn;
     }
 
-    /// <summary>Folds an existing WAL into meta.db so that a plain file copy holds every committed page.</summary>
-    private static void Checkpoint(string meta)
+    /// <summary>Folds the WAL back into meta.db and empties it when no reader still needs its frames; otherwise
+    /// SQLite reuses the WAL after those readers finish.</summary>
+    private static void Checkpoint(SqliteConnection conn)
     {
-        if (!File.Exists(meta + "-wal"))
-            return;
-        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = meta, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
-        conn.Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-        cmd.ExecuteNonQuery();
-    }
-
-    private static void DeleteQuietly(string path)
-    {
         try
         {
-            if (File.Exists(path))
-                File.Delete(path);
+            cmd.ExecuteNonQuery();
         }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
+        catch (SqliteException)
         {
         }
     }

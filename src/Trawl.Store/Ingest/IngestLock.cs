@@ -25,5 +25,22 @@ internal sealed class IngestLock : IDisposable
         }
     }
 
+    /// <summary>The lock when nobody holds it and the folder is writable; null otherwise (a reader then skips recovery).</summary>
+    public static IngestLock? TryAcquire(string directory)
+    {
+        try
+        {
+            return Acquire(directory);
+        }
+        catch (UserErrorException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _stream.Dispose();
 }

@@ -15,4 +15,10 @@ public sealed record IngestReport(
 
     /// <summary>Vector sets written by this ingest, with their row counts after it.</summary>
     public IReadOnlyList<(string Name, long Count, int Dimension)> VectorSets { get; init; } = [];
+
+    /// <summary>Each pipeline stage that ran (where, derive, dedupe), with the rows it saw and passed on.</summary>
+    public IReadOnlyList<IngestStageCounters> Stages { get; init; } = [];
+
+    /// <summary>Each sink (table, vectors) with the rows written to it.</summary>
+    public IReadOnlyList<IngestStageCounters> Sinks { get; init; } = [];
 }

@@ -7,7 +7,20 @@ internal static class DatasetPaths
     public const string MetaDbName = "meta.db";
     public const string LockName = "ingest.lock";
 
+    /// <summary>Prefix of the temporary meta.db a new dataset is built in before it is renamed into place.</summary>
+    public const string TempMetaPrefix = MetaDbName + ".tmp-";
+
+    /// <summary>Marks a vector set file completed but not yet renamed into place.</summary>
+    public const string PendingMarker = ".pending-";
+
     public static string MetaDb(string directory) => Path.Combine(directory, MetaDbName);
+
+    /// <summary>Files an interrupted ingest leaves behind: a temporary meta.db (and its journal), pending or
+    /// half-written vector set files. Never part of the dataset; removed by recovery, not counted by SizeOnDisk.</summary>
+    public static bool IsLeftover(string fileName) =>
+        fileName.StartsWith(TempMetaPrefix, StringComparison.Ordinal)
+        || fileName.Contains(PendingMarker, StringComparison.Ordinal)
+        || fileName.EndsWith(".tmp", StringComparison.Ordinal);
 
     /// <summary>The folder of an existing dataset: PATH itself, or PATH.trawl; null when neither has a meta.db.</summary>
     public static string? FindExisting(string path)

@@ -58,6 +58,45 @@ internal sealed class Hash64
 
     private static ulong Round(ulong lane, ulong value) => BitOperations.RotateLeft(lane + value * Prime2, 31) * Prime1;
 
+    /// <summary>Size of <see cref="SaveState"/>'s bytes.</summary>
+    public const int StateSize = 4 * 8 + 8 + 1 + 32;
+
+    /// <summary>The running state, so that a later process can continue the hash where this one stopped
+    /// (an append in place hashes only the new rows).</summary>
+    public byte[] SaveState()
+    {
+        var state = new byte[StateSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(state, _lane0);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(8), _lane1);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(16), _lane2);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(24), _lane3);
+        BinaryPrimitives.WriteInt64LittleEndian(state.AsSpan(32), _length);
+        state[40] = (byte)_pendingCount;
+        _pending.AsSpan(0, _pendingCount).CopyTo(state.AsSpan(41));
+        return state;
+    }
+
+    /// <summary>A hash continued from <see cref="SaveState"/>'s bytes; null when they are not a state of
+    /// <paramref name="expectedLength"/> hashed bytes.</summary>
+    public static Hash64? FromState(ReadOnlySpan<byte> state, long expectedLength)
+    {
+        if (state.Length != StateSize || state[40] >= 32 || BinaryPrimitives.ReadInt64LittleEndian(state[32..]) != expectedLength)
+            return null;
+        var hash = new Hash64
+        {
+            _lane0 = BinaryPrimitives.ReadUInt64LittleEndian(state),
+            _lane1 = BinaryPrimitives.ReadUInt64LittleEndian(state[8..]),
+            _lane2 = BinaryPrimitives.ReadUInt64LittleEndian(state[16..]),
+            _lane3 = BinaryPrimitives.ReadUInt64LittleEndian(state[24..]),
+            _length = expectedLength,
+            _pendingCount = state[40],
+        };
+        if (expectedLength % 32 != hash._pendingCount)
+            return null;
+        state.Slice(41, hash._pendingCount).CopyTo(hash._pending);
+        return hash;
+    }
+
     public ulong Digest()
     {
         ulong h = BitOperations.RotateLeft(_lane0, 1) + BitOperations.RotateLeft(_lane1, 7) + BitOperations.RotateLeft(_lane2, 12) + BitOperations.RotateLeft(_lane3, 18);

@@ -28,7 +28,22 @@ public sealed unsafe class VectorSetFile : IDisposable
     /// <summary>The rows, valid until this file is disposed.</summary>
     public VectorMatrix Matrix { get; }
 
-    public static VectorSetFile Open(string path)
+    public static VectorSetFile Open(string path) => Open(path, null);
+
+    /// <summary>
+    /// Opens the first <paramref name="committedCount"/> rows of a set that an owner (a dataset's registry) keeps
+    /// the committed count and checksum of. Rows past that count (an append in progress, or one a crash cut short)
+    /// are ignored, and the header may lag behind the owner's count while an append is being published; a header
+    /// that counts the same rows with another checksum, or more rows, means the file is not the committed one.
+    /// <see cref="Header"/> then describes the committed rows.
+    /// </summary>
+    public static VectorSetFile Open(string path, long committedCount, ulong committedChecksum)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(committedCount);
+        return Open(path, (committedCount, committedChecksum));
+    }
+
+    private static VectorSetFile Open(string path, (long Count, ulong Checksum)? committed)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.GetFullPath(path);
@@ -40,11 +55,18 @@ public sealed unsafe class VectorSetFile : IDisposable
         byte* pointer = null;
         try
         {
+            Span<byte> head = stackalloc byte[VectorSetHeader.Size];
+            using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                stream.ReadExactly(head);
+            VectorSetHeader header = VectorSetHeader.Read(head, length, full, allowTrailing: committed is not null);
+            if (committed is { } c)
+                header = Committed(header, c.Count, c.Checksum, length, full);
+            // Only the counted rows are mapped: bytes past them may be cut off by a recovery while this mapping lives.
+            long mapped = header.DataOffset + header.Count * header.RowBytes;
             file = MemoryMappedFile.CreateFromFile(full, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            view = file.CreateViewAccessor(0, mapped, MemoryMappedFileAccess.Read);
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             pointer += view.PointerOffset;
-            VectorSetHeader header = VectorSetHeader.Read(new ReadOnlySpan<byte>(pointer, VectorSetHeader.Size), length, full);
             return new VectorSetFile(full, file, view, pointer, header);
         }
         catch
@@ -54,6 +76,18 @@ public sealed unsafe class VectorSetFile : IDisposable
             file?.Dispose();
             throw;
         }
+    }
+
+    private static VectorSetHeader Committed(VectorSetHeader header, long count, ulong checksum, long length, string file)
+    {
+        long rows = (length - header.DataOffset) / header.RowBytes;
+        if (count > rows)
+            throw new VectorFormatException(file, $"the file holds {rows} rows but {count} are committed: the file is truncated", 16);
+        if (header.Count > count)
+            throw new VectorFormatException(file, $"the header counts {header.Count} rows but {count} are committed: the file is being replaced, or is not the committed one", 16);
+        if (header.Count == count && header.DataChecksum != checksum)
+            throw new VectorFormatException(file, $"the header's checksum {header.DataChecksum:x16} is not the committed {checksum:x16}: the file is being replaced, or is not the committed one", 40);
+        return header with { Count = count, DataChecksum = checksum };
     }
 
     /// <summary>Reads all data and compares its checksum with the header's; throws <see cref="VectorFormatException"/> on a mismatch.</summary>

@@ -37,7 +37,9 @@ public sealed record VectorSetHeader(
     }
 
     /// <summary>Parses and checks a header against the length of its file.</summary>
-    internal static VectorSetHeader Read(ReadOnlySpan<byte> bytes, long fileLength, string file)
+    /// <param name="allowTrailing">accept data past the header's count (rows an append in place wrote but has not
+    /// committed yet, or a crashed append left); the rows the header counts must still all be there</param>
+    internal static VectorSetHeader Read(ReadOnlySpan<byte> bytes, long fileLength, string file, bool allowTrailing = false)
     {
         if (fileLength < Size || bytes.Length < Size)
             throw new VectorFormatException(file, $"the file is {fileLength} bytes, shorter than the {Size}-byte vector set header");
@@ -67,7 +69,7 @@ public sealed record VectorSetHeader(
         if (rowBytes != expectedRowBytes)
             throw new VectorFormatException(file, $"row size {rowBytes} bytes does not fit {dimension} {type} components ({expectedRowBytes} bytes)", 32);
         long dataBytes = fileLength - offset;
-        if (count > dataBytes / rowBytes || count * rowBytes != dataBytes)
+        if (count > dataBytes / rowBytes || (count * rowBytes != dataBytes && !allowTrailing))
         {
             string problem = count > dataBytes / rowBytes
                 ? $"the file is truncated: the header says {count} rows of {rowBytes} bytes, but only {dataBytes} bytes of data follow"

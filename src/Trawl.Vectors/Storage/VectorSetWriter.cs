@@ -8,11 +8,19 @@ namespace Trawl.Vectors.Storage;
 /// into place, so a reader never sees a half-written set. Disposing without completing deletes
 /// the temporary file.
 /// </summary>
+/// <remarks>
+/// <see cref="Extend"/> opens an existing set for an append in place instead: rows are written past the rows
+/// its owner has committed, <see cref="Complete"/> only makes them durable, and the owner, once it has committed
+/// the new count (<see cref="Count"/>, <see cref="Checksum"/>, <see cref="ChecksumState"/>) in its own
+/// transaction, calls <see cref="PublishHeader"/>. A crash before the owner's commit leaves rows past the
+/// committed count, which <see cref="Repair"/> cuts off.
+/// </remarks>
 public sealed class VectorSetWriter : IDisposable
 {
     private readonly FileStream _stream;
     private readonly Hash64 _hash = new();
     private readonly string _tempPath;
+    private readonly bool _extending;
     private bool _completed;
     private bool _disposed;
 
@@ -29,6 +37,20 @@ public sealed class VectorSetWriter : IDisposable
         _stream.Write(new byte[VectorSetHeader.Size]);
     }
 
+    private VectorSetWriter(string path, FileStream stream, VectorSetHeader header, Hash64 hash)
+    {
+        Path = path;
+        _stream = stream;
+        _hash = hash;
+        _tempPath = path;
+        _extending = true;
+        ElementType = header.ElementType;
+        Dimension = header.Dimension;
+        MetricHint = header.MetricHint;
+        RowBytes = header.RowBytes;
+        Count = header.Count;
+    }
+
     public string Path { get; }
     public VectorElementType ElementType { get; }
     public int Dimension { get; }
@@ -43,6 +65,108 @@ public sealed class VectorSetWriter : IDisposable
         if (dimension is < 1 or > VectorMatrix.MaxDimension) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"dimension must be 1..{VectorMatrix.MaxDimension}");
         return new VectorSetWriter(path, elementType, dimension, metricHint);
     }
+
+    /// <summary>
+    /// Opens the set at <paramref name="path"/> to append rows in place after its first <paramref name="committedCount"/>
+    /// rows (anything past them is cut off first). <paramref name="checksumState"/> is <see cref="ChecksumState"/> as
+    /// saved after those rows; when it is missing or does not fit, the committed rows are read once to rebuild it.
+    /// </summary>
+    public static VectorSetWriter Extend(string path, long committedCount, ulong committedChecksum, ReadOnlySpan<byte> checksumState)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(committedCount);
+        string full = System.IO.Path.GetFullPath(path);
+        var stream = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 20);
+        try
+        {
+            var header = ReadCommittedHeader(stream, full, committedCount, committedChecksum);
+            long end = header.DataOffset + committedCount * header.RowBytes;
+            var hash = Hash64.FromState(checksumState, committedCount * header.RowBytes) ?? HashData(stream, header.DataOffset, end);
+            if (hash.Digest() != committedChecksum)
+                throw new VectorFormatException(full, $"the committed rows' checksum is {hash.Digest():x16}, not the committed {committedChecksum:x16}: the vectors are corrupt", header.DataOffset);
+            if (stream.Length != end)
+                stream.SetLength(end);
+            stream.Position = end;
+            return new VectorSetWriter(full, stream, header with { Count = committedCount }, hash);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Brings a set file back to the state its owner committed: cuts off rows past <paramref name="committedCount"/>
+    /// and rewrites a header that lags behind. Returns whether anything changed. The owner must keep writers away.
+    /// </summary>
+    public static bool Repair(string path, long committedCount, ulong committedChecksum)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
+        var header = ReadCommittedHeader(stream, full, committedCount, committedChecksum);
+        long end = header.DataOffset + committedCount * header.RowBytes;
+        bool changed = false;
+        if (stream.Length != end)
+        {
+            stream.SetLength(end);
+            changed = true;
+        }
+        if (header.Count != committedCount || header.DataChecksum != committedChecksum)
+        {
+            WriteHeader(stream, header with { Count = committedCount, DataChecksum = committedChecksum });
+            changed = true;
+        }
+        if (changed)
+            stream.Flush(flushToDisk: true);
+        return changed;
+    }
+
+    private static VectorSetHeader ReadCommittedHeader(FileStream stream, string path, long committedCount, ulong committedChecksum)
+    {
+        Span<byte> head = stackalloc byte[VectorSetHeader.Size];
+        long length = stream.Length;
+        if (length >= VectorSetHeader.Size)
+        {
+            stream.Position = 0;
+            stream.ReadExactly(head);
+        }
+        var header = VectorSetHeader.Read(head, length, path, allowTrailing: true);
+        long rows = (length - header.DataOffset) / header.RowBytes;
+        if (committedCount > rows)
+            throw new VectorFormatException(path, $"the file holds {rows} rows but {committedCount} are committed: the file is truncated", 16);
+        if (header.Count > committedCount || (header.Count == committedCount && header.DataChecksum != committedChecksum))
+            throw new VectorFormatException(path, $"the header counts {header.Count} rows (checksum {header.DataChecksum:x16}), which is not the committed state ({committedCount} rows, {committedChecksum:x16})", 16);
+        return header;
+    }
+
+    private static Hash64 HashData(FileStream stream, long from, long to)
+    {
+        var hash = new Hash64();
+        var buffer = new byte[1 << 20];
+        stream.Position = from;
+        while (stream.Position < to)
+        {
+            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, to - stream.Position));
+            if (n == 0) throw new EndOfStreamException();
+            hash.Append(buffer.AsSpan(0, n));
+        }
+        return hash;
+    }
+
+    private static void WriteHeader(FileStream stream, VectorSetHeader header)
+    {
+        Span<byte> bytes = stackalloc byte[VectorSetHeader.Size];
+        header.WriteTo(bytes);
+        stream.Position = 0;
+        stream.Write(bytes);
+    }
+
+    /// <summary>The data checksum of the rows written so far (all of them, committed ones included).</summary>
+    public ulong Checksum => _hash.Digest();
+
+    /// <summary>The checksum's running state after the rows written so far, for a later <see cref="Extend"/>.</summary>
+    public byte[] ChecksumState() => _hash.SaveState();
 
     /// <summary>Appends whole float rows, converting them to the set's element type (f32 or f16).</summary>
     public void Append(ReadOnlySpan<float> rows)
@@ -107,6 +231,13 @@ public sealed class VectorSetWriter : IDisposable
     public void Complete()
     {
         RequireOpen();
+        if (_extending)
+        {
+            // The new rows are made durable; the header is raised by PublishHeader once the owner has committed.
+            _stream.Flush(flushToDisk: true);
+            _completed = true;
+            return;
+        }
         var header = new VectorSetHeader(VectorSetHeader.CurrentVersion, ElementType, MetricHint, Dimension, Count, VectorSetHeader.Size, RowBytes, _hash.Digest());
         Span<byte> bytes = stackalloc byte[VectorSetHeader.Size];
         header.WriteTo(bytes);
@@ -119,12 +250,22 @@ public sealed class VectorSetWriter : IDisposable
         _completed = true;
     }
 
+    /// <summary>After the owner committed an <see cref="Extend"/>: writes the header with the new count and checksum.</summary>
+    public void PublishHeader()
+    {
+        if (!_extending || !_completed) throw new InvalidOperationException("only a completed append in place publishes its header");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WriteHeader(_stream, new VectorSetHeader(VectorSetHeader.CurrentVersion, ElementType, MetricHint, Dimension, Count, VectorSetHeader.Size, RowBytes, _hash.Digest()));
+        _stream.Flush(flushToDisk: true);
+    }
+
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _stream.Dispose();
-        if (!_completed && File.Exists(_tempPath)) File.Delete(_tempPath);
+        // An unfinished append in place leaves its rows past the committed count, for Repair to cut off.
+        if (!_completed && !_extending && File.Exists(_tempPath)) File.Delete(_tempPath);
     }
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)

@@ -1,0 +1,258 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Trawl.Formats.Tables;
+using Trawl.Store.Datasets;
+using Trawl.Store.Ingest.Pipeline;
+using Trawl.Store.Sql;
+using Trawl.Store.Storage;
+
+namespace Trawl.Store.Ingest.Sinks;
+
+/// <summary>
+/// Writes the kept rows into the table through one prepared INSERT per source, bound straight from the batch's
+/// lanes with the raw SQLitePCL API (<see cref="CellValue"/>: no allocation per row), and counts each column's
+/// values while doing so (<see cref="ValueCounter"/>, capped at 1,000 distinct) for the facet statistics. On
+/// <see cref="Complete"/>: the FTS index (built whole for a new table, the new rows added for an append), the
+/// bookkeeping, the facet statistics (merged with the stored ones on an append) and the --index indexes. Everything
+/// goes into the caller's SQLite transaction.
+/// </summary>
+internal sealed class TableSink : IIngestSink
+{
+    private const int FtsHashSize = 64 << 20;
+
+    private readonly SqliteConnection _conn;
+    private readonly sqlite3 _db;
+    private readonly TableTarget _target;
+    private readonly IngestPlan _plan;
+    private readonly Action<string> _phase;
+    private readonly CancellationToken _cancel;
+    // Values per column, counted while loading (capped at 1,000 distinct), so facet statistics and whole-table
+    // facet counts need no extra scans of the table; on --append merged with the counts stored before.
+    private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
+    private sqlite3_stmt? _insert;
+    private BoundColumn[] _bound = [];
+    private ValueCounter?[] _sourceCounters = [];
+    private long _nextRowid;
+    private long _keptInSource;
+    private bool _started;
+
+    /// <param name="phase">told when a long step starts ("index", "stats")</param>
+    public TableSink(SqliteConnection conn, TableTarget target, IngestPlan plan, Action<string> phase, CancellationToken cancel)
+    {
+        _conn = conn;
+        _db = conn.Handle!;
+        _target = target;
+        _plan = plan;
+        _phase = phase;
+        _cancel = cancel;
+    }
+
+    public string Name => "table";
+    public long RowsWritten { get; private set; }
+
+    public void BeginSource(IngestSource source)
+    {
+        if (!_started)
+        {
+            // Known only now: the first source creates a new table.
+            _nextRowid = _target.FirstNewRowid;
+            _started = true;
+        }
+        _bound = source.Bound.ToArray();
+        var sql = new StringBuilder($"INSERT INTO {SqlNames.Quote(_target.Name)} (\"rowid\"");
+        foreach (var b in _bound)
+            sql.Append(", ").Append(SqlNames.Quote(b.Column.Name));
+        sql.Append(") VALUES (?1");
+        for (int i = 0; i < _bound.Length; i++)
+            sql.Append(", ?").Append(i + 2);
+        sql.Append(')');
+        _insert?.Dispose();
+        _insert = RawSql.Prepare(_db, sql.ToString());
+        _sourceCounters = _bound.Select(b => b.Column.Type == SqlType.Blob ? null : Counter(b.Column.Name)).ToArray();
+        _keptInSource = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Write(IngestSource source, IngestBatch batch)
+    {
+        var insert = _insert!;
+        var keep = batch.Keep;
+        for (int r = 0; r < keep.Length; r++)
+        {
+            if (!keep[r])
+                continue;
+            raw.sqlite3_bind_int64(insert, 1, _nextRowid);
+            for (int i = 0; i < _bound.Length; i++)
+                CellValue.Bind(insert, i + 2, batch.Lane(_bound[i].Lane), r, _bound[i].Column.Type);
+            for (int i = 0; i < _sourceCounters.Length; i++)
+            {
+                var counter = _sourceCounters[i];
+                if (counter is null || counter.Capped)
+                    continue;
+                var lane = batch.Lane(_bound[i].Lane);
+                var type = _bound[i].Column.Type;
+                var h = Hash128.Create();
+                CellValue.Hash(ref h, lane, r, type);
+                var key = h.Finish();
+                if (!counter.TryIncrement(key))
+                    counter.Add(key, CellValue.Materialize(lane, r, type), 1);
+            }
+            int rc = raw.sqlite3_step(insert);
+            if (rc != raw.SQLITE_DONE)
+                ThrowInsertError(rc, source, batch, r);
+            raw.sqlite3_reset(insert);
+            _nextRowid++;
+            RowsWritten++;
+            _keptInSource++;
+        }
+    }
+
+    public void EndSource(IngestSource source, long rowsRead)
+    {
+        // Columns this source lacks were stored as NULL.
+        foreach (var c in _target.Columns)
+        {
+            if (c.Type != SqlType.Blob && !_bound.Any(b => b.Column == c))
+                Counter(c.Name).Add(NullHash(), null, _keptInSource);
+        }
+        Bookkeeping.AddSource(_conn, _target.Name, source.Path, _keptInSource);
+        _insert?.Dispose();
+        _insert = null;
+    }
+
+    public void Complete()
+    {
+        _cancel.ThrowIfCancellationRequested();
+        string t = SqlNames.Quote(_target.Name);
+        if (_target.SearchColumns.Count > 0)
+        {
+            _phase("index");
+            string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
+            if (_target.FtsTable is null)
+            {
+                string fts = _target.FtsTable = _target.Name + "_fts";
+                RawSql.Execute(_db, $"DROP TABLE IF EXISTS {SqlNames.Quote(fts)}");
+                // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
+                RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {SqlNames.Quote(fts)} USING fts5({cols}, content={t}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
+                // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(fts)} ({SqlNames.Quote(fts)}, rank) VALUES ('hashsize', {FtsHashSize})");
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(fts)} ({SqlNames.Quote(fts)}) VALUES ('rebuild')");
+            }
+            else if (_nextRowid > _target.FirstNewRowid)
+            {
+                // An append adds only its own rows to the index, in the same transaction as the rows.
+                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_target.FtsTable)} (rowid, {cols}) SELECT rowid, {cols} FROM {t} WHERE rowid >= {_target.FirstNewRowid}");
+            }
+        }
+        _cancel.ThrowIfCancellationRequested();
+        IngestPausePoint.Reach(IngestPausePoint.Fts);
+
+        _phase("stats");
+        // Counted, not scanned: a count(*) would read every page of a large table to append a few rows.
+        long rowCount = _target.RowsBefore + RowsWritten;
+        var info = new TableInfo(_target.Name, rowCount, _target.Columns.Select(c => c.ToInfo()).ToList(), _target.SearchColumns, _target.FtsTable, _target.PrimaryKey);
+        Bookkeeping.WriteTable(_conn, info);
+        WriteFacetStats();
+        foreach (string column in _plan.IndexColumns)
+        {
+            var c = _target.FindColumn(column) ?? throw new UserErrorException($"--index: no column '{column}' (columns: {_target.ColumnList()})");
+            RawSql.Execute(_db, $"CREATE INDEX IF NOT EXISTS {SqlNames.Quote("idx_" + _target.Name + "_" + c.Name)} ON {t} ({SqlNames.Quote(c.Name)})");
+        }
+    }
+
+    public void Publish()
+    {
+        // The rows, the FTS index and the bookkeeping became visible with the SQLite commit.
+    }
+
+    public void Dispose()
+    {
+        _insert?.Dispose();
+        _insert = null;
+    }
+
+    /// <summary>Distinct counts per column (capped) and, for columns with few values, every value's count: the
+    /// whole-table facets, answered without a scan. On --append the counts stored before are merged in.</summary>
+    private void WriteFacetStats()
+    {
+        var before = Bookkeeping.ReadFacetStats(_conn, _target.Name).ToDictionary(x => x.Column, x => x, StringComparer.OrdinalIgnoreCase);
+        foreach (var c in _target.Columns)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            if (c.Type == SqlType.Blob)
+                continue;
+            var counter = Counter(c.Name);
+            if (_target.RowsBefore > 0)
+            {
+                if (!before.TryGetValue(c.Name, out var old))
+                    counter.Add(NullHash(), null, _target.RowsBefore); // a column added now: NULL in the earlier rows
+                else if (old.Capped)
+                    counter.GiveUp();
+                else
+                    MergeStoredCounts(c.Name, counter);
+            }
+            Bookkeeping.WriteFacetStat(_conn, _target.Name, c.Name, Math.Min(counter.Distinct, ValueCounter.Cap), counter.Capped);
+            Bookkeeping.WriteFacetValues(_conn, _target.Name, c.Name, counter.Entries.Select(e => (e.Value, e.Count)));
+        }
+    }
+
+    private void MergeStoredCounts(string column, ValueCounter counter)
+    {
+        using var stmt = RawSql.Prepare(_db, """SELECT value, count FROM _trawl_facet_values WHERE "table" = ?1 AND "column" = ?2""");
+        raw.sqlite3_bind_text(stmt, 1, _target.Name);
+        raw.sqlite3_bind_text(stmt, 2, column);
+        while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW && !counter.Capped)
+        {
+            var h = Hash128.Create();
+            CellValue.HashStored(ref h, stmt, 0);
+            counter.Add(h.Finish(), RawSql.ColumnValue(stmt, 0), raw.sqlite3_column_int64(stmt, 1));
+        }
+    }
+
+    private ValueCounter Counter(string column)
+    {
+        if (!_counters.TryGetValue(column, out var counter))
+            _counters[column] = counter = new ValueCounter();
+        return counter;
+    }
+
+    private static UInt128 NullHash()
+    {
+        var h = Hash128.Create();
+        h.AddByte((byte)StoredKind.Null);
+        return h.Finish();
+    }
+
+    private void ThrowInsertError(int rc, IngestSource source, IngestBatch batch, int row)
+    {
+        string message = RawSql.ErrorMessage(_db);
+        var lines = batch.Source.SourceLines;
+        string where = lines.Count > row ? $"line {lines[row]}" : $"row {batch.FirstSourceRow + row + 1}";
+        string? pk = _target.PrimaryKey;
+        if ((rc & 0xFF) == raw.SQLITE_CONSTRAINT && pk is not null)
+        {
+            int s = TableTarget.SourceIndex(source.Schema, pk);
+            object? value = s >= 0 ? batch.Source[s].ValueAt(row) : null;
+            long? earlier = null;
+            using (var cmd = _conn.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT rowid FROM {SqlNames.Quote(_target.Name)} WHERE {SqlNames.Quote(pk)} = $v";
+                cmd.Parameters.AddWithValue("$v", NormalizeKey(value, _target.FindColumn(pk)!.Type));
+                if (cmd.ExecuteScalar() is long id)
+                    earlier = id;
+            }
+            throw new UserErrorException($"{source.Path} ({where}): duplicate value '{value}' in primary key column '{pk}'" +
+                (earlier is null ? "" : $" (already in the row with rowid {earlier})"));
+        }
+        throw new UserErrorException($"{source.Path} ({where}): could not store the row: {message}");
+    }
+
+    private static object NormalizeKey(object? value, SqlType type)
+    {
+        if (value is string s && type == SqlType.Integer && long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long l))
+            return l;
+        return value ?? DBNull.Value;
+    }
+}
