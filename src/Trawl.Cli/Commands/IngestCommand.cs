@@ -32,6 +32,9 @@ internal static class IngestCommand
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child (otherwise they are kept as JSON text)." };
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth, e.g. data.rows) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
         var htmlToText = new Option<bool>("--html-to-text") { Description = "For WARC sources: the text column of HTTP responses holds readable text extracted from the HTML (scripts and styles dropped, entities decoded) instead of the HTML." };
+        var attributesOf = new Option<string?>("--attributes-of") { Description = "The sources are attribute files (Dolma's {\"id\": ..., \"attributes\": {...}}, RedPajama-V2's quality_signals) to join to the documents of this existing table by --key: scalar attributes become columns, span lists ([[start, end, score], ...]) a NAME_count column plus their spans. Ids matching no document, repeated ids and spans outside the text or overlapping are skipped and reported.", HelpName = "TABLE" };
+        var key = new Option<string>("--key") { Description = "With --attributes-of: the field of the attribute records and the column of the documents that join them (default: id).", HelpName = "COL", DefaultValueFactory = _ => "id" };
+        var textColumn = new Option<string?>("--text-column") { Description = "With --attributes-of: the column the spans point into (default: the table's search column).", HelpName = "COL" };
         var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words, NAME=byte_count(TEXTCOL) UTF-8 bytes; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
@@ -43,7 +46,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet or WARC/WET/WAT files (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, derive, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, dedupe, index, append, replace, json, vectors, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -58,6 +61,8 @@ internal static class IngestCommand
             if (none && searchColumns.Count > 0)
                 throw new UserErrorException("--search and --no-search cannot be used together");
 
+            if (parse.GetValue(attributesOf) is { } documents)
+                return AttributesIngest.Run(terminal, datasetPath, SourceGlob.Expand(parse.GetValue(sources) ?? []), documents, parse.GetValue(key) ?? "id", parse.GetValue(textColumn), parse.GetValue(json));
             var domains = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []);
             var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
