@@ -145,4 +145,36 @@ public sealed class CorporaTests
         JsonElement domains = CliRun.Of("facets", dataset, "--table", "pages", "--column", "domain", "--json").Ok().Json();
         Assert.Contains("a.example.com", domains.ToString());
     }
+
+    [Fact]
+    public void Dolma_attribute_files_in_their_folders_join_the_documents_later()
+    {
+        using var tmp = new TempFolder();
+        string docs = tmp.File("docs.jsonl", "{\"id\":\"a\",\"text\":\"mail me at x@y.z\"}\n{\"id\":\"b\",\"text\":\"plain words\"}\n");
+        string dataset = tmp.Combine("dolma.trawl");
+        CliRun.Of("ingest", dataset, docs, "--table", "docs").Ok();
+        foreach (var (folder, line) in new[]
+        {
+            ("toxicity", "{\"id\":\"a\",\"attributes\":{\"toxicity\":0.25}}\n{\"id\":\"b\",\"attributes\":{\"toxicity\":0.75}}\n{\"id\":\"zz\",\"attributes\":{\"toxicity\":1}}\n"),
+            ("pii", "{\"id\":\"a\",\"attributes\":{\"pii\":{\"email\":[[11,16,1.0]]}}}\n"),
+        })
+        {
+            Directory.CreateDirectory(tmp.Combine(Path.Combine("attributes", folder)));
+            using var file = File.Create(tmp.Combine(Path.Combine("attributes", folder, "docs.json.gz")));
+            using var gz = new GZipStream(file, CompressionLevel.Fastest);
+            gz.Write(Encoding.UTF8.GetBytes(line));
+        }
+        var run = CliRun.Of("ingest", dataset, Path.Combine(tmp.Path, "attributes", "*", "*.json.gz"), "--attributes-of", "docs", "--key", "id", "--json").Ok();
+        JsonElement report = run.Json();
+        Assert.Equal(4, report.GetProperty("records").GetInt64());
+        Assert.Equal(1, report.GetProperty("unmatched").GetInt64());
+        Assert.Equal(1, report.GetProperty("spans").GetInt64());
+        Assert.Contains("'zz' matches no document", report.GetProperty("problems")[0].GetString());
+        JsonElement rows = CliRun.Of("sql", dataset, "select id, toxicity, pii_email_count from docs where toxicity < 0.5", "--json").Ok().Json().GetProperty("rows");
+        Assert.Equal("a", Assert.Single(rows.EnumerateArray())[0].GetString());
+        Assert.Equal(1, rows[0][2].GetInt32());
+        var text = CliRun.Of("ingest", dataset, Path.Combine(tmp.Path, "attributes", "*", "*.json.gz"), "--attributes-of", "docs").Ok();
+        Assert.Contains("1 matching no document", text.Out);
+        Assert.Contains("skipped:", text.Err);
+    }
 }
