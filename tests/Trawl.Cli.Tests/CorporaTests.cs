@@ -176,5 +176,8 @@ public sealed class CorporaTests
         var text = CliRun.Of("ingest", dataset, Path.Combine(tmp.Path, "attributes", "*", "*.json.gz"), "--attributes-of", "docs").Ok();
         Assert.Contains("1 matching no document", text.Out);
         Assert.Contains("skipped:", text.Err);
+        var mixed = CliRun.Of("ingest", dataset, Path.Combine(tmp.Path, "attributes", "*", "*.json.gz"), "--attributes-of", "docs", "--where", "1");
+        Assert.Equal(1, mixed.ExitCode);
+        Assert.Contains("--where cannot be used with it", mixed.Err);
     }
 }

@@ -62,7 +62,18 @@ internal static class IngestCommand
                 throw new UserErrorException("--search and --no-search cannot be used together");
 
             if (parse.GetValue(attributesOf) is { } documents)
+            {
+                // Attribute files update existing documents; the options that shape a row ingest do not apply.
+                string[] rowOptions = [.. new (string Name, bool Given)[]
+                {
+                    ("--where", parse.GetValue(where) is not null), ("--derive", (parse.GetValue(derive) ?? []).Length > 0),
+                    ("--append", parse.GetValue(append)), ("--replace", parse.GetValue(replace)), ("--vectors", (parse.GetValue(vectors) ?? []).Length > 0),
+                    ("--dedupe", parse.GetValue(dedupe) is not null), ("--table", parse.GetValue(table) is not null), ("--pk", parse.GetValue(pk) is not null),
+                }.Where(o => o.Given).Select(o => o.Name)];
+                if (rowOptions.Length > 0)
+                    throw new UserErrorException($"--attributes-of joins attribute files to an existing table; {string.Join(", ", rowOptions)} cannot be used with it");
                 return AttributesIngest.Run(terminal, datasetPath, SourceGlob.Expand(parse.GetValue(sources) ?? []), documents, parse.GetValue(key) ?? "id", parse.GetValue(textColumn), parse.GetValue(json));
+            }
             var domains = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []);
             var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
