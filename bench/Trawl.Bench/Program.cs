@@ -18,6 +18,9 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
         "  corpora    .jsonl.zst ingest vs zstdcat | sqlite-utils, zstd decompression vs the zstd tool, cl100k tokens/s vs Microsoft.ML.Tokenizers\n" +
         "             " + Corpora.CorporaBenchmark.Usage + "\n" +
+        "  append     appends in place: 1,000 rows then a 1M-row part into a 10M-row WebVid-like dataset, against sqlite3 .import\n" +
+        "             into an FTS5 table kept by sqlite-utils triggers; wall time and peak extra disk\n" +
+        "             " + Append.AppendOptions.Usage + "\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -31,6 +34,12 @@ internal static class Program
                     var options = CaptionsOptions.Parse(args[1..]);
                     using var report = new BenchReport(options.OutputPath);
                     return await new CaptionsBenchmark(options, report).RunAsync();
+                }
+                case "append":
+                {
+                    var options = Append.AppendOptions.Parse(args[1..]);
+                    using var report = new BenchReport(options.OutputPath);
+                    return new Append.AppendBenchmark(options, report).Run();
                 }
                 case "laion":
                     return Laion.LaionBenchmark.Run(args[1..]);

@@ -16,8 +16,8 @@ internal static class KnnGrid
     public static void Append(StringBuilder sb, string database, TableInfo table, VectorSetInfo set, KnnResult? result, string? error)
     {
         sb.Append("<section class=\"similar\"><h2>Similar rows <span class=\"meta\">vector set ").AppendEncoded(set.Name)
-          .Append(" · ").Append(set.Dimension.ToString(CultureInfo.InvariantCulture)).Append("-dim ").AppendEncoded(set.ElementType)
-          .Append(" · ").AppendEncoded(set.Metric).Append("</span></h2>");
+          .Append(" · ").Append(set.Dimension.ToString(CultureInfo.InvariantCulture)).Append("-dim ").AppendEncoded(VectorElementTypeNames.Name(set.ElementType))
+          .Append(" · ").AppendEncoded(VectorMetricNames.Name(set.Metric)).Append("</span></h2>");
         if (error is not null)
         {
             sb.Append("<p class=\"error-message\">").AppendEncoded(error).Append("</p></section>");

@@ -3,6 +3,7 @@ using Trawl.Formats.NumPy;
 using Trawl.Vectors;
 using Trawl.Vectors.Indexes;
 using Trawl.Vectors.Search;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Store.AnnIndexes;
 
@@ -13,12 +14,11 @@ namespace Trawl.Store.AnnIndexes;
 public static class BareIndexes
 {
     /// <summary>Builds an index over the rows of <paramref name="basePath"/> (2-D float32/float16 .npy) into <paramref name="outPath"/>.</summary>
-    public static IndexBuildReport Build(string basePath, string factory, string outPath, string metric = "ip", DatasetIndexBuildOptions? options = null,
+    public static IndexBuildReport Build(string basePath, string factory, string outPath, VectorMetric metric = VectorMetric.InnerProduct, DatasetIndexBuildOptions? options = null,
         IProgress<IndexBuildProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(outPath);
         IndexSpec spec = IndexFiles.ParseFactory(factory);
-        VectorMetric m = IndexFiles.ParseMetric(metric);
         IndexBuildOptions buildOptions = IndexFiles.BuildOptions(options);
         var clock = Stopwatch.StartNew();
         using var base_ = NpyVectors.Open(basePath, "the base");
@@ -28,7 +28,7 @@ public static class BareIndexes
         if (folder is not null && !Directory.Exists(folder)) throw new UserErrorException($"{outPath}: the folder {folder} does not exist");
         try
         {
-            using IVectorIndex index = VectorIndexFactory.Create(spec.ToString(), base_.Matrix, m, buildOptions);
+            using IVectorIndex index = VectorIndexFactory.Create(spec.ToString(), base_.Matrix, metric, buildOptions);
             IndexFiles.Fill(index, progress, cancel);
             cancel.ThrowIfCancellationRequested();
             index.Save(full);
@@ -38,62 +38,72 @@ public static class BareIndexes
             throw new UserErrorException($"{base_.Path}: cannot build {spec}: {IndexFiles.Message(e)}", e);
         }
         clock.Stop();
-        return new IndexBuildReport(full, spec.ToString(), IndexFiles.MetricName(m), base_.Matrix.Rows, base_.Matrix.Dimension,
+        return new IndexBuildReport(full, spec.ToString(), metric, base_.Matrix.Rows, base_.Matrix.Dimension,
             (int)base_.Matrix.RowBytes, new FileInfo(full).Length, clock.Elapsed);
     }
 
     /// <summary>
-    /// The k nearest rows of the base for every row of <paramref name="queriesPath"/>, through the index file
-    /// (or exactly when <paramref name="indexPath"/> is null), written as an int32 (queries × k) .npy (as <c>trawl knn --out</c> and peers.py's gt.npy).
+    /// The k nearest rows of the base (2-D float32/float16 .npy) for every query of <paramref name="queriesPath"/>
+    /// (1-D or 2-D float .npy, see <see cref="QueryVectors.FromNpy"/>): through the index file when
+    /// <paramref name="indexPath"/> is given, else exactly with <paramref name="metric"/> (optionally dropping near-duplicates).
+    /// The one bare-file kNN: <c>trawl knn --base</c> and <see cref="Search"/> both call it.
     /// </summary>
-    public static BareSearchReport Search(string basePath, string? indexPath, string queriesPath, int k, string outPath,
-        IndexSearchOptions? options = null, string metric = "ip")
+    public static BareKnnResult Knn(string basePath, string? indexPath, string queriesPath, int k, VectorMetric metric = VectorMetric.InnerProduct,
+        bool deduplicate = false, IndexSearchOptions? options = null)
     {
-        if (k is < 1 or > 10_000) throw new UserErrorException($"--k must be between 1 and 10,000, not {k}");
+        if (k is < 1 or > KnnQuery.MaxK) throw new UserErrorException($"--k must be between 1 and {KnnQuery.MaxK:N0}, not {k}");
+        if (indexPath is not null && deduplicate) throw new UserErrorException("an index file search cannot drop near-duplicates; leave out the index file or the de-duplication");
         var open = Stopwatch.StartNew();
         using var base_ = NpyVectors.Open(basePath, "the base");
-        using var queryFile = NpyVectors.Open(queriesPath, "the queries");
-        if (queryFile.Matrix.Dimension != base_.Matrix.Dimension)
-            throw new UserErrorException($"{queryFile.Path}: the queries have dimension {queryFile.Matrix.Dimension}, the base {base_.Matrix.Dimension}");
+        if (base_.Matrix.Rows > int.MaxValue) throw new UserErrorException($"{base_.Path}: {base_.Matrix.Rows:N0} vectors do not fit int32 ids");
+        var (queries, count, _) = QueryVectors.FromNpy(queriesPath, base_.Matrix.Dimension);
         IVectorIndex? index = null;
         try
         {
-            if (indexPath is not null)
-            {
-                index = OpenIndexFile(base_.Matrix, indexPath, base_.Path);
-            }
+            if (indexPath is not null) index = OpenIndexFile(base_.Matrix, indexPath, base_.Path);
             open.Stop();
-            float[] queries = queryFile.ToFloats();
-            int count = (int)queryFile.Matrix.Rows;
-            var ids = new long[(long)count * k];
             var clock = Stopwatch.StartNew();
+            SearchResult[] results;
             string settings;
-            if (index is not null)
+            try
             {
-                index.Search(queries, k, ids, new float[ids.Length], options);
-                settings = IndexRecall.Settings(index, options);
+                if (index is not null)
+                {
+                    results = index.SearchBatch(queries, k, options);
+                    settings = IndexRecall.Settings(index, options);
+                }
+                else
+                {
+                    results = ExactSearch.Create(base_.Matrix, metric).SearchBatch(queries, k,
+                        deduplicate ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
+                    settings = "exact";
+                }
             }
-            else
+            catch (ArgumentException e)
             {
-                var exact = ExactSearch.Create(base_.Matrix, IndexFiles.ParseMetric(metric));
-                SearchResult[] results = exact.SearchBatch(queries, k);
-                Array.Fill(ids, -1L);
-                for (int q = 0; q < count; q++) results[q].Ids.CopyTo(ids, (long)q * k);
-                settings = "exact";
+                throw new UserErrorException($"{queriesPath}: {IndexFiles.Message(e)}", e);
             }
-            clock.Stop();
-            string full = Path.GetFullPath(outPath);
-            string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-            var ids32 = new int[ids.Length];
-            for (int i = 0; i < ids.Length; i++) ids32[i] = checked((int)ids[i]);
-            NpyFile.Write<int>(temp, ids32, count, k);
-            File.Move(temp, full, overwrite: true);
-            return new BareSearchReport(count, k, settings, full, clock.Elapsed, open.Elapsed);
+            return new BareKnnResult(results, base_.Matrix.Rows, k, settings, clock.Elapsed, open.Elapsed);
         }
         finally
         {
             index?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// <see cref="Knn"/>, written as an int32 (queries × k) .npy of row ids (−1 where fewer were found), as
+    /// <c>trawl knn --out</c> and peers.py's gt.npy. The file appears whole or not at all.
+    /// </summary>
+    public static BareSearchReport Search(string basePath, string? indexPath, string queriesPath, int k, string outPath,
+        IndexSearchOptions? options = null, VectorMetric metric = VectorMetric.InnerProduct)
+    {
+        var found = Knn(basePath, indexPath, queriesPath, k, metric, false, options);
+        string full = Path.GetFullPath(outPath);
+        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        NpyFile.Write<int>(temp, found.Ids(), found.Results.Count, k);
+        File.Move(temp, full, overwrite: true);
+        return new BareSearchReport(found.Results.Count, k, found.Settings, full, found.Elapsed, found.OpenElapsed);
     }
 
     /// <summary>

@@ -13,5 +13,5 @@ public sealed record DatasetIndexBuildOptions
     public int? Seed { get; init; }
 
     /// <summary>The metric to index for; null uses the vector set's own (the registry's <c>metric</c>).</summary>
-    public string? Metric { get; init; }
+    public Trawl.Vectors.VectorMetric? Metric { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Trawl.Store.AnnIndexes;
 /// <param name="VectorSet">The indexed set.</param>
 /// <param name="File">Index file relative to the dataset folder, e.g. "indexes/image.hnsw".</param>
 /// <param name="Factory">The factory string it was built from, e.g. "HNSW32".</param>
-/// <param name="Metric">"ip", "cosine" or "l2".</param>
+/// <param name="Metric">The metric the index was built for.</param>
 /// <param name="VectorSetChecksum">The set's checksum when the index was built.</param>
 /// <param name="BuiltAt">When it was built (UTC, ISO 8601).</param>
 /// <param name="BuildSeconds">How long the build took.</param>
@@ -14,7 +14,7 @@ public sealed record DatasetIndexInfo(
     string VectorSet,
     string File,
     string Factory,
-    string Metric,
+    Trawl.Vectors.VectorMetric Metric,
     string VectorSetChecksum,
     string BuiltAt,
     double BuildSeconds,

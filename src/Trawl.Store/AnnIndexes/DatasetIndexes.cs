@@ -45,7 +45,7 @@ public static class DatasetIndexes
         {
             VectorSetInfo info = FindSet(dataset, vectorSet);
             VectorSetFile file = dataset.OpenVectorSet(info.Name);
-            VectorMetric metric = options?.Metric is { } m ? IndexFiles.ParseMetric(m) : VectorSetCatalog.ParseMetric(info.Metric, file.Header.MetricHint);
+            VectorMetric metric = options?.Metric ?? info.Metric;
             string relative = IndexFiles.RelativePath(info.Name, spec);
             string path = Path.Combine(dataset.Directory, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -65,12 +65,12 @@ public static class DatasetIndexes
             using (var conn = IndexRegistry.OpenForWriting(DatasetPaths.MetaDb(dataset.Directory)))
             {
                 previous = IndexRegistry.ReadAll(conn).FirstOrDefault(x => x.VectorSet.Equals(info.Name, StringComparison.OrdinalIgnoreCase))?.File;
-                IndexRegistry.Upsert(conn, new IndexRegistry.Entry(info.Name, relative, spec.ToString(), IndexFiles.MetricName(metric),
+                IndexRegistry.Upsert(conn, new IndexRegistry.Entry(info.Name, relative, spec.ToString(), VectorMetricNames.Name(metric),
                     info.Checksum, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), clock.Elapsed.TotalSeconds));
             }
             if (previous is not null && previous != relative)
                 DeleteQuietly(Path.Combine(dataset.Directory, previous));
-            return new IndexBuildReport(path, spec.ToString(), IndexFiles.MetricName(metric), file.Header.Count, file.Header.Dimension,
+            return new IndexBuildReport(path, spec.ToString(), metric, file.Header.Count, file.Header.Dimension,
                 (int)file.Header.RowBytes, new FileInfo(path).Length, clock.Elapsed);
         }
     }
@@ -88,7 +88,7 @@ public static class DatasetIndexes
             var set = sets.FirstOrDefault(s => s.Name.Equals(e.VectorSet, StringComparison.OrdinalIgnoreCase));
             var file = new FileInfo(Path.Combine(dataset.Directory, e.File));
             bool stale = set is null || !set.Checksum.Equals(e.VectorSetChecksum, StringComparison.OrdinalIgnoreCase) || !file.Exists;
-            list.Add(new DatasetIndexInfo(e.VectorSet, e.File, e.Factory, e.Metric, e.VectorSetChecksum, e.BuiltAt, e.BuildSeconds, file.Exists ? file.Length : 0, stale));
+            list.Add(new DatasetIndexInfo(e.VectorSet, e.File, e.Factory, VectorMetricNames.Parse(e.Metric, $"index of vector set '{e.VectorSet}': metric"), e.VectorSetChecksum, e.BuiltAt, e.BuildSeconds, file.Exists ? file.Length : 0, stale));
         }
         return list;
     }
@@ -142,14 +142,7 @@ public static class DatasetIndexes
         return null;
     }
 
-    private static VectorSetInfo FindSet(Dataset dataset, string name)
-    {
-        var sets = dataset.ListVectorSets();
-        return sets.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UserErrorException(sets.Count == 0
-                ? $"dataset '{dataset.Name}' has no vector sets; ingest vectors with --vectors NAME=FILES"
-                : $"dataset '{dataset.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", sets.Select(s => s.Name))})");
-    }
+    private static VectorSetInfo FindSet(Dataset dataset, string name) => dataset.ChooseVectorSet(name);
 
     private static void DeleteQuietly(string path)
     {

@@ -3,7 +3,7 @@ namespace Trawl.Store.AnnIndexes;
 /// <summary>What <see cref="DatasetIndexes.Build"/> or <see cref="BareIndexes.Build"/> made.</summary>
 /// <param name="Path">The index file written.</param>
 /// <param name="Factory">Canonical factory string.</param>
-/// <param name="Metric">"ip", "cosine" or "l2".</param>
+/// <param name="Metric">The metric the index was built for.</param>
 /// <param name="Rows">Vectors indexed.</param>
 /// <param name="Dimension">Components per vector.</param>
 /// <param name="VectorBytes">Bytes per stored vector (the set's element size × dimension).</param>
@@ -12,7 +12,7 @@ namespace Trawl.Store.AnnIndexes;
 public sealed record IndexBuildReport(
     string Path,
     string Factory,
-    string Metric,
+    Trawl.Vectors.VectorMetric Metric,
     long Rows,
     int Dimension,
     int VectorBytes,

@@ -28,22 +28,6 @@ internal static class IndexFiles
         return Folder + "/" + new string(safe) + "." + Extension(spec);
     }
 
-    public static string MetricName(VectorMetric metric) => metric switch
-    {
-        VectorMetric.InnerProduct => "ip",
-        VectorMetric.Cosine => "cosine",
-        VectorMetric.L2 => "l2",
-        _ => metric.ToString().ToLowerInvariant(),
-    };
-
-    public static VectorMetric ParseMetric(string name) => name.Trim().ToLowerInvariant() switch
-    {
-        "ip" or "inner_product" or "dot" => VectorMetric.InnerProduct,
-        "cosine" => VectorMetric.Cosine,
-        "l2" => VectorMetric.L2,
-        _ => throw new UserErrorException($"unknown vector metric '{name}' (use ip, cosine or l2)"),
-    };
-
     public static IndexSpec ParseFactory(string factory)
     {
         try

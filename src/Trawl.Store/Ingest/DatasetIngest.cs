@@ -125,7 +125,8 @@ public static class DatasetIngest
     internal static void Checkpoint(SqliteConnection conn)
     {
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        // Never wait for readers here: what they still need stays in the WAL until a later checkpoint.
+        cmd.CommandText = "PRAGMA busy_timeout=0; PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_checkpoint(TRUNCATE);";
         try
         {
             cmd.ExecuteNonQuery();

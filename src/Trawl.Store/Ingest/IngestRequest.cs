@@ -51,6 +51,7 @@ public sealed class IngestRequest
     /// <summary>Element type the vector sets are stored as: "f16" (default; f32 input is converted) or "f32".</summary>
     public string VectorType { get; init; } = "f16";
 
-    /// <summary>Rows per batch read from a source and per insert step.</summary>
+    /// <summary>Rows per batch read from a source and sent through the pipeline: 1 to <see cref="IngestPlan.MaxBatchRows"/>
+    /// (1,048,576); anything else is refused before the ingest starts.</summary>
     public int BatchRows { get; init; } = 8192;
 }

@@ -32,8 +32,14 @@ internal static class VectorSetRegistry
     {
         public byte[]? ChecksumState { get; init; }
 
-        public ulong ChecksumValue => ulong.Parse(Checksum, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        /// <summary>The checksum as a number; <see cref="Trawl.Vectors.Storage.VectorSetFile.UnknownChecksum"/> when the row
+        /// does not hold one (a registry written by hand).</summary>
+        public ulong ChecksumValue => ParseChecksum(Checksum);
     }
+
+    public static ulong ParseChecksum(string? checksum) =>
+        ulong.TryParse(checksum, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out ulong value)
+            ? value : Trawl.Vectors.Storage.VectorSetFile.UnknownChecksum;
 
     public static void EnsureSchema(SqliteConnection conn)
     {

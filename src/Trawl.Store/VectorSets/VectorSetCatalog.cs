@@ -39,8 +39,13 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         var sets = new List<VectorSetInfo>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            sets.Add(new VectorSetInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
-                r.GetInt32(4), r.GetInt64(5), r.GetString(6), r.IsDBNull(7) ? "" : r.GetString(7)));
+        {
+            string name = r.GetString(0);
+            sets.Add(new VectorSetInfo(name, r.GetString(1), r.GetString(2),
+                VectorElementTypeNames.Parse(r.GetString(3), $"vector set '{name}': element type"),
+                r.GetInt32(4), r.GetInt64(5), VectorMetricNames.Parse(r.GetString(6), $"vector set '{name}': metric"),
+                r.IsDBNull(7) ? "" : r.GetString(7)));
+        }
         return sets;
     });
 
@@ -52,6 +57,22 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             ?? throw new UserErrorException(sets.Count == 0
                 ? $"dataset '{dataset.Name}' has no vector sets; ingest vectors with --vectors NAME=FILES"
                 : $"dataset '{dataset.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", sets.Select(s => s.Name))})");
+    }
+
+    /// <summary>The set named, or without a name the only set (of <paramref name="table"/> when given); else an error
+    /// naming the sets there are and <paramref name="chooseWith"/> (how the caller names one, e.g. "--vectors NAME").</summary>
+    public VectorSetInfo Choose(string? name, string? table, string chooseWith)
+    {
+        if (!string.IsNullOrEmpty(name))
+            return Get(name);
+        var sets = List().Where(s => table is null || s.Table.Equals(table, StringComparison.OrdinalIgnoreCase)).ToList();
+        string where = table is null ? $"dataset '{dataset.Name}'" : $"table '{table}' of dataset '{dataset.Name}'";
+        return sets.Count switch
+        {
+            0 => throw new UserErrorException($"{where} has no vector sets; ingest vectors with --vectors NAME=FILES"),
+            1 => sets[0],
+            _ => throw new UserErrorException($"{where} has several vector sets; choose one with {chooseWith} ({string.Join(", ", sets.Select(s => s.Name))})"),
+        };
     }
 
     public VectorSetFile Open(string name) => OpenChecked(Get(name)).File;
@@ -84,9 +105,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         {
             // The registry's count and checksum are the committed state: rows an append is still writing past them
             // are not seen, and a header not yet raised after the commit does not matter.
-            file = ulong.TryParse(info.Checksum, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out ulong checksum)
-                ? VectorSetFile.Open(path, info.Count, checksum)
-                : VectorSetFile.Open(path);
+            file = VectorSetFile.Open(path, info.Count, Trawl.Store.Storage.VectorSetRegistry.ParseChecksum(info.Checksum));
         }
         catch (VectorFormatException e)
         {
@@ -103,8 +122,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
                 throw new UserErrorException($"vector set '{info.Name}' ({path}) has dimension {file.Header.Dimension} but the registry says {info.Dimension}");
             if (file.Header.ElementType is not (VectorElementType.Float32 or VectorElementType.Float16))
                 throw new UserErrorException($"vector set '{info.Name}' ({path}) holds {file.Header.ElementType} vectors; kNN queries need f16 or f32");
-            var metric = ParseMetric(info.Metric, file.Header.MetricHint);
-            return new OpenSet(info, file, ExactSearch.Create(file.Matrix, metric));
+            return new OpenSet(info, file, ExactSearch.Create(file.Matrix, info.Metric));
         }
         catch
         {
@@ -112,16 +130,6 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             throw;
         }
     }
-
-    /// <summary>The registry's metric name, else the file's hint, else inner product (CLIP embeddings).</summary>
-    internal static VectorMetric ParseMetric(string? name, VectorMetric? hint) => (name ?? "").Trim().ToLowerInvariant() switch
-    {
-        "ip" or "inner_product" or "dot" => VectorMetric.InnerProduct,
-        "cosine" => VectorMetric.Cosine,
-        "l2" => VectorMetric.L2,
-        "" => hint is VectorMetric.Cosine or VectorMetric.L2 ? hint.Value : VectorMetric.InnerProduct,
-        var other => throw new UserErrorException($"unknown vector metric '{other}' (use ip, cosine or l2)"),
-    };
 
     public KnnResult Knn(KnnQuery query)
     {
@@ -194,7 +202,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed) { Index = indexUsed, Warning = warning };
     }
 
-    public SearchResult[] KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)
+    public KnnBatchResult KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)
     {
         ArgumentNullException.ThrowIfNull(template);
         var info = Get(template.VectorSet);
@@ -216,14 +224,14 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         try
         {
             var indexed = AnnIndexes.IndexedSearch.TrySearch(_indexes, dataset, info, queries, template.K, filter, template.Exact, template.Deduplicate,
-                template.Ef, template.NProbe, template.Refine, out _, out _);
+                template.Ef, template.NProbe, template.Refine, out string? indexUsed, out string? warning);
             if (indexed is not null)
-                return indexed;
-            return set.Search.SearchBatch(queries, template.K, new SearchOptions
+                return new KnnBatchResult(indexed, indexUsed, warning);
+            return new KnnBatchResult(set.Search.SearchBatch(queries, template.K, new SearchOptions
             {
                 Filter = filter,
                 DeduplicateAboveCosine = template.Deduplicate ? SearchOptions.DefaultDeduplicationCosine : null,
-            });
+            }), null, warning);
         }
         catch (ArgumentException e)
         {
@@ -231,45 +239,14 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         }
     }
 
-    /// <summary>The rows the filter matches (and not the query row), as a bitmap over the set's rows; null when every row is allowed.</summary>
+    /// <summary>The rows the filter matches (through the dataset's <see cref="Contracts.IRowFilter"/>) without the query row,
+    /// as the vector engine's allow-list; null when every row is allowed.</summary>
     private RowFilter? AllowList(KnnQuery query, TableInfo table, long rowCount, long? excluded)
     {
-        ulong[]? bits = null;
-        if (query.Filter is { } tq)
-        {
-            var compiler = new QueryCompiler(table, tq with { Table = table.Name });
-            if (!compiler.MatchesAll)
-            {
-                bits = new ulong[(rowCount + 63) / 64];
-                var target = bits;
-                dataset.ReadWith(conn =>
-                {
-                    using var cmd = conn.CreateCommand();
-                    cmd.CommandText = $"SELECT t.\"rowid\" FROM {compiler.TableSql}{compiler.WhereSql()}";
-                    compiler.Bind(cmd);
-                    using var r = cmd.ExecuteReader();
-                    while (r.Read())
-                    {
-                        long id = r.GetInt64(0);
-                        if ((ulong)id < (ulong)rowCount)
-                            target[id >> 6] |= 1UL << (int)(id & 63);
-                    }
-                    return 0;
-                }, tq);
-            }
-        }
+        var allowed = query.Filter is { } tq ? dataset.MatchingRows(tq with { Table = table.Name }, rowCount) : null;
         if (excluded is { } row)
-        {
-            if (bits is null)
-            {
-                bits = new ulong[(rowCount + 63) / 64];
-                Array.Fill(bits, ulong.MaxValue);
-                if ((rowCount & 63) != 0)
-                    bits[^1] = (1UL << (int)(rowCount & 63)) - 1;
-            }
-            bits[row >> 6] &= ~(1UL << (int)(row & 63));
-        }
-        return bits is null ? null : RowFilter.FromBitmap(bits, rowCount);
+            allowed = (allowed ?? Contracts.RowSet.All(rowCount)).Without(row);
+        return allowed?.ToSearchFilter();
     }
 
     /// <summary>The table's rows for <paramref name="ids"/>, in that order.</summary>

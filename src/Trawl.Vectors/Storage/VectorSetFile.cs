@@ -30,6 +30,9 @@ public sealed unsafe class VectorSetFile : IDisposable
 
     public static VectorSetFile Open(string path) => Open(path, null);
 
+    /// <summary>A committed checksum of 0 means the owner does not know it (a registry written by hand): not compared.</summary>
+    public const ulong UnknownChecksum = 0;
+
     /// <summary>
     /// Opens the first <paramref name="committedCount"/> rows of a set that an owner (a dataset's registry) keeps
     /// the committed count and checksum of. Rows past that count (an append in progress, or one a crash cut short)
@@ -85,6 +88,8 @@ public sealed unsafe class VectorSetFile : IDisposable
             throw new VectorFormatException(file, $"the file holds {rows} rows but {count} are committed: the file is truncated", 16);
         if (header.Count > count)
             throw new VectorFormatException(file, $"the header counts {header.Count} rows but {count} are committed: the file is being replaced, or is not the committed one", 16);
+        if (checksum == UnknownChecksum)
+            return header.Count == count ? header : header with { Count = count };
         if (header.Count == count && header.DataChecksum != checksum)
             throw new VectorFormatException(file, $"the header's checksum {header.DataChecksum:x16} is not the committed {checksum:x16}: the file is being replaced, or is not the committed one", 40);
         return header with { Count = count, DataChecksum = checksum };

@@ -82,7 +82,7 @@ public sealed class VectorSetWriter : IDisposable
             var header = ReadCommittedHeader(stream, full, committedCount, committedChecksum);
             long end = header.DataOffset + committedCount * header.RowBytes;
             var hash = Hash64.FromState(checksumState, committedCount * header.RowBytes) ?? HashData(stream, header.DataOffset, end);
-            if (hash.Digest() != committedChecksum)
+            if (committedChecksum != VectorSetFile.UnknownChecksum && hash.Digest() != committedChecksum)
                 throw new VectorFormatException(full, $"the committed rows' checksum is {hash.Digest():x16}, not the committed {committedChecksum:x16}: the vectors are corrupt", header.DataOffset);
             if (stream.Length != end)
                 stream.SetLength(end);
@@ -112,9 +112,11 @@ public sealed class VectorSetWriter : IDisposable
             stream.SetLength(end);
             changed = true;
         }
-        if (header.Count != committedCount || header.DataChecksum != committedChecksum)
+        if (header.Count != committedCount || (committedChecksum != VectorSetFile.UnknownChecksum && header.DataChecksum != committedChecksum))
         {
-            WriteHeader(stream, header with { Count = committedCount, DataChecksum = committedChecksum });
+            ulong checksum = committedChecksum != VectorSetFile.UnknownChecksum ? committedChecksum
+                : header.Count == committedCount ? header.DataChecksum : HashData(stream, header.DataOffset, end).Digest();
+            WriteHeader(stream, header with { Count = committedCount, DataChecksum = checksum });
             changed = true;
         }
         if (changed)
@@ -135,7 +137,7 @@ public sealed class VectorSetWriter : IDisposable
         long rows = (length - header.DataOffset) / header.RowBytes;
         if (committedCount > rows)
             throw new VectorFormatException(path, $"the file holds {rows} rows but {committedCount} are committed: the file is truncated", 16);
-        if (header.Count > committedCount || (header.Count == committedCount && header.DataChecksum != committedChecksum))
+        if (header.Count > committedCount || (header.Count == committedCount && committedChecksum != VectorSetFile.UnknownChecksum && header.DataChecksum != committedChecksum))
             throw new VectorFormatException(path, $"the header counts {header.Count} rows (checksum {header.DataChecksum:x16}), which is not the committed state ({committedCount} rows, {committedChecksum:x16})", 16);
         return header;
     }

@@ -41,7 +41,7 @@ public sealed class BareIndexesTests : IDisposable
     public void Npy_base_index_and_knn_round_trip_matches_exact_search()
     {
         string index = _temp.File("base.hnsw");
-        var report = BareIndexes.Build(_base, "HNSW16", index, "ip", new DatasetIndexBuildOptions { Seed = 1 });
+        var report = BareIndexes.Build(_base, "HNSW16", index, Trawl.Vectors.VectorMetric.InnerProduct, new DatasetIndexBuildOptions { Seed = 1 });
         Assert.Equal(Rows, report.Rows);
         Assert.Equal(Dim, report.Dimension);
         Assert.True(File.Exists(index));

@@ -23,7 +23,7 @@ public sealed class DatasetIndexesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Path.Combine(_data.Path, "indexes", "emb.hnsw"), report.Path);
         Assert.True(File.Exists(report.Path));
         Assert.Equal(IndexedDataset.Rows, report.Rows);
-        Assert.Equal("ip", report.Metric);
+        Assert.Equal(Trawl.Vectors.VectorMetric.InnerProduct, report.Metric);
         Assert.Equal(new FileInfo(report.Path).Length, report.SizeBytes);
 
         using var dataset = Dataset.Open(_data.Path);
@@ -61,7 +61,7 @@ public sealed class DatasetIndexesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("emb", info.VectorSet);
         Assert.Equal("indexes/emb.hnsw", info.File);
         Assert.Equal("HNSW8", info.Factory);
-        Assert.Equal("ip", info.Metric);
+        Assert.Equal(Trawl.Vectors.VectorMetric.InnerProduct, info.Metric);
         Assert.Equal(dataset.ListVectorSets().Single().Checksum, info.VectorSetChecksum);
         Assert.False(info.Stale);
         Assert.True(info.SizeBytes > 0);

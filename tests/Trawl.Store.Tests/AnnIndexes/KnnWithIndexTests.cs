@@ -69,7 +69,7 @@ public sealed class KnnWithIndexTests : IDisposable
     {
         using var dataset = Dataset.Open(_data.Path);
         var queries = ClusteredVectors.Generate(3, IndexedDataset.Dim, seed: 12);
-        var batch = dataset.KnnBatch(new KnnQuery { VectorSet = "emb", K = 5, Ef = 100 }, queries);
+        var batch = dataset.KnnBatch(new KnnQuery { VectorSet = "emb", K = 5, Ef = 100 }, queries).Results;
         for (int q = 0; q < 3; q++)
         {
             var one = dataset.Knn(new KnnQuery { VectorSet = "emb", Vector = queries.AsSpan(q * IndexedDataset.Dim, IndexedDataset.Dim).ToArray(), K = 5, Ef = 100 });

@@ -43,9 +43,19 @@ public sealed class KnnTests(VectorDataset data) : IClassFixture<VectorDataset>
         var sets = data.Dataset.ListVectorSets();
         Assert.Equal(["dups", "emb", "half"], sets.Select(s => s.Name));
         var emb = sets.Single(s => s.Name == "emb");
-        Assert.Equal((VectorDataset.Table, "f32", D, (long)VectorDataset.Count, "ip"), (emb.Table, emb.ElementType, emb.Dimension, emb.Count, emb.Metric));
+        Assert.Equal((VectorDataset.Table, Trawl.Vectors.VectorElementType.Float32, D, (long)VectorDataset.Count, Trawl.Vectors.VectorMetric.InnerProduct), (emb.Table, emb.ElementType, emb.Dimension, emb.Count, emb.Metric));
         Assert.Equal(VectorDataset.Count, data.Dataset.OpenVectorSet("emb").Header.Count);
         Assert.Same(data.Dataset.OpenVectorSet("emb"), data.Dataset.OpenVectorSet("EMB"));
+    }
+
+    [Fact]
+    public void ChooseVectorSet_takes_the_named_set_or_the_only_one_else_names_them_all()
+    {
+        Assert.Equal("emb", data.Dataset.ChooseVectorSet("EMB").Name);
+        Assert.Contains("no vector set 'nope' (vector sets: dups, emb, half)", Assert.Throws<UserErrorException>(() => data.Dataset.ChooseVectorSet("nope")).Message);
+        var several = Assert.Throws<UserErrorException>(() => data.Dataset.ChooseVectorSet(null, null, "modality"));
+        Assert.Contains("several vector sets; choose one with modality (dups, emb, half)", several.Message);
+        Assert.Contains("table 'other'", Assert.Throws<UserErrorException>(() => data.Dataset.ChooseVectorSet(null, "other")).Message);
     }
 
     [Theory]
@@ -150,7 +160,7 @@ public sealed class KnnTests(VectorDataset data) : IClassFixture<VectorDataset>
         var filter = new TableQuery { Table = VectorDataset.Table, Filters = [new ColumnFilter("category", FilterOp.In, "alpha,gamma")] };
         var template = new KnnQuery { VectorSet = "half", K = 9, Filter = filter };
         var queries = Enumerable.Range(20, 6).Select(RandomQuery).ToArray();
-        var batch = data.Dataset.KnnBatch(template, queries.SelectMany(q => q).ToArray());
+        var batch = data.Dataset.KnnBatch(template, queries.SelectMany(q => q).ToArray()).Results;
         Assert.Equal(queries.Length, batch.Count);
         for (int i = 0; i < queries.Length; i++)
         {

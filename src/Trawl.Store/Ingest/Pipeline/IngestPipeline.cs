@@ -89,6 +89,9 @@ internal sealed class IngestPipeline : IDisposable
         finally
         {
             raw.sqlite3_progress_handler(_db, 0, null, null);
+            // Statements on the connection go before the caller closes it.
+            _where?.Dispose();
+            _table.Dispose();
         }
     }
 

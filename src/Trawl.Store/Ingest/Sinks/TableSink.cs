@@ -33,6 +33,9 @@ internal sealed class TableSink : IIngestSink
     private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
     private sqlite3_stmt? _insert;
     private BoundColumn[] _bound = [];
+    // The batch's lanes and types in bound order, resolved once per batch rather than per row.
+    private ColumnValues[] _lanes = [];
+    private SqlType[] _types = [];
     private ValueCounter?[] _sourceCounters = [];
     private long _nextRowid;
     private long _keptInSource;
@@ -79,20 +82,32 @@ internal sealed class TableSink : IIngestSink
     {
         var insert = _insert!;
         var keep = batch.Keep;
+        if (_lanes.Length != _bound.Length)
+        {
+            _lanes = new ColumnValues[_bound.Length];
+            _types = new SqlType[_bound.Length];
+        }
+        for (int i = 0; i < _bound.Length; i++)
+        {
+            _lanes[i] = batch.Lane(_bound[i].Lane);
+            _types[i] = _bound[i].Column.Type;
+        }
+        var lanes = _lanes;
+        var types = _types;
         for (int r = 0; r < keep.Length; r++)
         {
             if (!keep[r])
                 continue;
             raw.sqlite3_bind_int64(insert, 1, _nextRowid);
-            for (int i = 0; i < _bound.Length; i++)
-                CellValue.Bind(insert, i + 2, batch.Lane(_bound[i].Lane), r, _bound[i].Column.Type);
+            for (int i = 0; i < lanes.Length; i++)
+                CellValue.Bind(insert, i + 2, lanes[i], r, types[i]);
             for (int i = 0; i < _sourceCounters.Length; i++)
             {
                 var counter = _sourceCounters[i];
                 if (counter is null || counter.Capped)
                     continue;
-                var lane = batch.Lane(_bound[i].Lane);
-                var type = _bound[i].Column.Type;
+                var lane = lanes[i];
+                var type = types[i];
                 var h = Hash128.Create();
                 CellValue.Hash(ref h, lane, r, type);
                 var key = h.Finish();

@@ -22,7 +22,7 @@ internal sealed class VectorSetSink : IIngestSink
 
     private readonly string _directory;
     private readonly SqliteConnection _conn;
-    private readonly IngestPlan _request;
+    private readonly IngestPlan _plan;
     private readonly VectorElementType _type;
     private readonly List<Dictionary<string, VectorPart>> _parts = [];
     private readonly Dictionary<string, VectorSetAppender> _sets = new(StringComparer.Ordinal);
@@ -38,7 +38,7 @@ internal sealed class VectorSetSink : IIngestSink
     {
         _directory = directory;
         _conn = conn;
-        _request = plan;
+        _plan = plan;
         _type = plan.VectorType;
     }
 
@@ -50,7 +50,7 @@ internal sealed class VectorSetSink : IIngestSink
     /// <summary>The sets written, with their row counts after the ingest (after <see cref="Complete"/>).</summary>
     public IReadOnlyList<(string Name, long Count, int Dimension)> Written { get; private set; } = [];
 
-    public bool Any => _request.Vectors.Count > 0;
+    public bool Any => _plan.Vectors.Count > 0;
 
     private static string ElementName(VectorElementType type) => type == VectorElementType.Float16 ? "f16" : "f32";
 
@@ -59,25 +59,25 @@ internal sealed class VectorSetSink : IIngestSink
     {
         if (!Any)
             return;
-        var pairs = PartPairing.Pair(_request.Sources, _request.Vectors);
+        var pairs = PartPairing.Pair(_plan.Sources, _plan.Vectors);
         string folder = Path.Combine(_directory, Folder);
-        var options = _request.ReaderOptions;
-        for (int i = 0; i < _request.Sources.Count; i++)
+        var options = _plan.ReaderOptions;
+        for (int i = 0; i < _plan.Sources.Count; i++)
         {
             var parts = new Dictionary<string, VectorPart>(StringComparer.Ordinal);
             _parts.Add(parts);
             long? rows;
-            using (var reader = TableReaders.Open(_request.Sources[i], options))
+            using (var reader = TableReaders.Open(_plan.Sources[i], options))
                 rows = reader.RowCount;
             foreach (var (set, spec) in pairs[i])
             {
                 var part = VectorPart.Open(spec, folder);
                 parts[set] = part;
                 if (rows is { } n && n != part.Rows)
-                    throw new UserErrorException($"{_request.Sources[i]} has {n} rows but {part.Label} has {part.Rows} vectors; each part's rows and vectors must match one to one");
+                    throw new UserErrorException($"{_plan.Sources[i]} has {n} rows but {part.Label} has {part.Rows} vectors; each part's rows and vectors must match one to one");
             }
         }
-        foreach (string set in _request.Vectors.Keys)
+        foreach (string set in _plan.Vectors.Keys)
         {
             var dims = _parts.Select(p => p[set]).ToList();
             var odd = dims.FirstOrDefault(p => p.Dimension != dims[0].Dimension);
@@ -92,7 +92,7 @@ internal sealed class VectorSetSink : IIngestSink
         var registered = VectorSetRegistry.ReadAll(_conn);
         foreach (var e in registered.Where(e => e.Table.Equals(table, StringComparison.OrdinalIgnoreCase)))
         {
-            if (!_request.Vectors.ContainsKey(e.Name))
+            if (!_plan.Vectors.ContainsKey(e.Name))
             {
                 if (replacing)
                 {
@@ -104,7 +104,7 @@ internal sealed class VectorSetSink : IIngestSink
                     throw new UserErrorException($"table '{table}' has vector set '{e.Name}'; give --vectors {e.Name}=... for the new rows too (or use --replace)");
             }
         }
-        foreach (var e in registered.Where(e => !e.Table.Equals(table, StringComparison.OrdinalIgnoreCase) && _request.Vectors.ContainsKey(e.Name)))
+        foreach (var e in registered.Where(e => !e.Table.Equals(table, StringComparison.OrdinalIgnoreCase) && _plan.Vectors.ContainsKey(e.Name)))
             throw new UserErrorException($"vector set '{e.Name}' already belongs to table '{e.Table}'; choose another set name");
         _existingRows = existingRows;
         _replacing = replacing;
@@ -123,7 +123,7 @@ internal sealed class VectorSetSink : IIngestSink
         var registered = _registered;
         string folder = Path.Combine(_directory, Folder);
         Directory.CreateDirectory(folder);
-        foreach (string name in _request.Vectors.Keys)
+        foreach (string name in _plan.Vectors.Keys)
         {
             int dimension = _parts[0][name].Dimension;
             string final = Path.Combine(folder, $"{name}.{ElementName(_type)}");
@@ -200,7 +200,7 @@ internal sealed class VectorSetSink : IIngestSink
             EnsureWriters();
         if (_table.Length > 0)
         {
-            foreach (var e in VectorSetRegistry.ReadAll(_conn).Where(e => e.Table.Equals(_table, StringComparison.OrdinalIgnoreCase) && !_request.Vectors.ContainsKey(e.Name)))
+            foreach (var e in VectorSetRegistry.ReadAll(_conn).Where(e => e.Table.Equals(_table, StringComparison.OrdinalIgnoreCase) && !_plan.Vectors.ContainsKey(e.Name)))
             {
                 // Only reached when replacing (Start refuses otherwise): the set no longer matches the table.
                 using var cmd = _conn.CreateCommand();
