@@ -18,6 +18,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
         "  engine     the query engine over a WebVid-like table via HTTP: search+facets+histogram, filters, sorts, load\n" +
         "             " + Engine.EngineBenchmark.Usage + "\n" +
+        "  corpora    .jsonl.zst ingest vs zstdcat | sqlite-utils, zstd decompression vs the zstd tool, cl100k tokens/s vs Microsoft.ML.Tokenizers\n" +
+        "             " + Corpora.CorporaBenchmark.Usage + "\n" +
         "  append     appends in place: 1,000 rows then a 1M-row part into a 10M-row WebVid-like dataset, against sqlite3 .import\n" +
         "             into an FTS5 table kept by sqlite-utils triggers; wall time and peak extra disk\n" +
         "             " + Append.AppendOptions.Usage + "\n" +
@@ -49,6 +51,8 @@ internal static class Program
                     return Ann.AnnBenchmark.Run(args[1..]);
                 case "engine":
                     return await Engine.EngineBenchmark.Run(args[1..]);
+                case "corpora":
+                    return Corpora.CorporaBenchmark.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

@@ -20,6 +20,12 @@ internal static class Cli
     {
         RootCommand root = BuildRootCommand(terminal);
         ParseResult parsed = root.Parse(args);
+        if (UnknownOptions.Check(parsed, args) is { } unknown)
+        {
+            terminal.Err.WriteLine("trawl: " + unknown);
+            terminal.Err.Flush();
+            return CliExitCode.UserError;
+        }
         var invocation = new InvocationConfiguration
         {
             Output = terminal.Out,

@@ -78,10 +78,22 @@ public sealed class InputParsingTests
     }
 
     [Fact]
-    public void A_glob_with_a_wildcard_folder_is_refused()
+    public void Globs_expand_wildcard_folders_and_double_star_at_any_depth()
     {
         using var tmp = new TempFolder();
-        Assert.Throws<UserErrorException>(() => SourceGlob.Expand([Path.Combine(tmp.Path, "*", "x.csv")]));
+        Directory.CreateDirectory(Path.Combine(tmp.Path, "attributes", "toxicity"));
+        Directory.CreateDirectory(Path.Combine(tmp.Path, "attributes", "pii"));
+        Directory.CreateDirectory(Path.Combine(tmp.Path, "rp", "common_crawl", "2023-06"));
+        tmp.File("attributes/toxicity/a.json.gz", "x");
+        tmp.File("attributes/pii/a.json.gz", "x");
+        tmp.File("attributes/pii/readme.txt", "x");
+        tmp.File("rp/book.jsonl", "x");
+        tmp.File("rp/common_crawl/2023-06/en_0.jsonl.zst", "x");
+        var attributes = SourceGlob.Expand([Path.Combine(tmp.Path, "attributes", "*", "*.json.gz")]);
+        Assert.Equal([Path.Combine(tmp.Path, "attributes/pii/a.json.gz"), Path.Combine(tmp.Path, "attributes/toxicity/a.json.gz")], attributes);
+        var deep = SourceGlob.Expand([Path.Combine(tmp.Path, "rp", "**", "*.jsonl*")]);
+        Assert.Equal([Path.Combine(tmp.Path, "rp/book.jsonl"), Path.Combine(tmp.Path, "rp/common_crawl/2023-06/en_0.jsonl.zst")], deep);
+        Assert.Throws<FileNotFoundException>(() => SourceGlob.Expand([Path.Combine(tmp.Path, "*", "x.csv")]));
     }
 
     [Fact]

@@ -29,9 +29,11 @@ internal static class CatCommand
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child." };
 
+        var htmlToText = new Option<bool>("--html-to-text") { Description = "For WARC sources: show readable text extracted from the HTML of HTTP responses instead of the HTML." };
+
         var command = new Command("cat", "Print the rows of any file Trawl can read, as JSON Lines or CSV, or its schema: a quick look at a source before ingesting it.")
         {
-            file, limit, format, columns, schema, json, inputFormat, jsonPath, flatten,
+            file, limit, format, columns, schema, json, inputFormat, jsonPath, flatten, htmlToText,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +43,7 @@ internal static class CatCommand
                 Format = parse.GetValue(inputFormat),
                 JsonPath = parse.GetValue(jsonPath),
                 Flatten = parse.GetValue(flatten),
+                HtmlToText = parse.GetValue(htmlToText),
                 Columns = wanted.Count > 0 ? wanted : null,
             };
             using ITableReader reader = TableReaders.Open(parse.GetValue(file)!, options);

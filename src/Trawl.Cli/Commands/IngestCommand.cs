@@ -24,14 +24,18 @@ internal static class IngestCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var table = new Option<string?>("--table") { Description = "Name of the table to load into (default: the first source's file name without extensions).", HelpName = "NAME" };
-        var format = new Option<string?>("--format") { Description = $"Input format, for files whose extension does not say it ({string.Join(", ", TableReaders.Formats)}); a trailing .gz is always decompressed.", HelpName = "FORMAT" };
+        var format = new Option<string?>("--format") { Description = $"Input format, for files whose extension does not say it ({string.Join(", ", TableReaders.Formats)}). Compression (gzip, zstd, bzip2, xz) is told by the file's first bytes and always looked through; without --format the format comes from the name under the compression extension (a.jsonl.zst) or from the first bytes.", HelpName = "FORMAT" };
         var search = new Option<string[]>("--search") { Description = "A column to index for full-text search; repeat or comma-separate for several (default: the caption/TEXT/text column, else the longest text column).", HelpName = "COL" };
         var noSearch = new Option<bool>("--no-search") { Description = "Build no full-text index." };
         var pk = new Option<string?>("--pk") { Description = "A column of unique keys to index and address rows by (a repeat is an error).", HelpName = "COL" };
         var where = new Option<string?>("--where") { Description = "Keep only rows where this SQL expression over the source's columns is true, e.g. \"NSFW = 'UNLIKELY' AND WIDTH >= 256\".", HelpName = "EXPR" };
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child (otherwise they are kept as JSON text)." };
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth, e.g. data.rows) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
-        var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL; NAME=domain(URLCOL) names it NAME. Repeatable.", HelpName = "SPEC" };
+        var htmlToText = new Option<bool>("--html-to-text") { Description = "For WARC sources: the text column of HTTP responses holds readable text extracted from the HTML (scripts and styles dropped, entities decoded) instead of the HTML." };
+        var attributesOf = new Option<string?>("--attributes-of") { Description = "The sources are attribute files (Dolma's {\"id\": ..., \"attributes\": {...}}, RedPajama-V2's quality_signals) to join to the documents of this existing table by --key: scalar attributes become columns, span lists ([[start, end, score], ...]) a NAME_count column plus their spans. Ids matching no document, repeated ids and spans outside the text or overlapping are skipped and reported.", HelpName = "TABLE" };
+        var key = new Option<string>("--key") { Description = "With --attributes-of: the field of the attribute records and the column of the documents that join them (default: id).", HelpName = "COL", DefaultValueFactory = _ => "id" };
+        var textColumn = new Option<string?>("--text-column") { Description = "With --attributes-of: the column the spans point into (default: the table's search column).", HelpName = "COL" };
+        var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words, NAME=byte_count(TEXTCOL) UTF-8 bytes; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
@@ -40,9 +44,9 @@ internal static class IngestCommand
         var vectors = new Option<string[]>("--vectors") { Description = "Load a vector set beside the rows: NAME=GLOB of .npy files (or FILE.npz[:MEMBER]), paired with the sources by the part number in the file names; rows dropped by --where/--dedupe are dropped from the vectors too. Repeatable.", HelpName = "NAME=GLOB" };
         var vectorType = new Option<string>("--vector-type") { Description = "How vector sets are stored: f16 (default; float32 input is converted) or f32.", HelpName = "f16|f32", DefaultValueFactory = _ => "f16" };
 
-        var command = new Command("ingest", "Load CSV, TSV, JSON Lines or JSON files (optionally .gz) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
+        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet or WARC/WET/WAT files (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, derive, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, dedupe, index, append, replace, json, vectors, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -57,6 +61,20 @@ internal static class IngestCommand
             if (none && searchColumns.Count > 0)
                 throw new UserErrorException("--search and --no-search cannot be used together");
 
+            if (parse.GetValue(attributesOf) is { } documents)
+            {
+                // Attribute files update existing documents; the options that shape a row ingest do not apply.
+                string[] rowOptions = [.. new (string Name, bool Given)[]
+                {
+                    ("--where", parse.GetValue(where) is not null), ("--derive", (parse.GetValue(derive) ?? []).Length > 0),
+                    ("--append", parse.GetValue(append)), ("--replace", parse.GetValue(replace)), ("--vectors", (parse.GetValue(vectors) ?? []).Length > 0),
+                    ("--dedupe", parse.GetValue(dedupe) is not null), ("--table", parse.GetValue(table) is not null), ("--pk", parse.GetValue(pk) is not null),
+                }.Where(o => o.Given).Select(o => o.Name)];
+                if (rowOptions.Length > 0)
+                    throw new UserErrorException($"--attributes-of joins attribute files to an existing table; {string.Join(", ", rowOptions)} cannot be used with it");
+                return AttributesIngest.Run(terminal, datasetPath, SourceGlob.Expand(parse.GetValue(sources) ?? []), documents, parse.GetValue(key) ?? "id", parse.GetValue(textColumn), parse.GetValue(json));
+            }
+            var domains = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []);
             var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
             {
@@ -70,7 +88,9 @@ internal static class IngestCommand
                 Where = parse.GetValue(where),
                 Flatten = parse.GetValue(flatten),
                 JsonPath = parse.GetValue(jsonPath),
-                DeriveDomain = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []),
+                HtmlToText = parse.GetValue(htmlToText),
+                DeriveDomain = domains,
+                DerivedColumns = DeriveSpec.ParseComputed(parse.GetValue(derive) ?? [], domains),
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),
                 IndexColumns = ColumnList.Parse(parse.GetValue(index)),
                 Mode = parse.GetValue(append) ? IngestMode.Append : parse.GetValue(replace) ? IngestMode.Replace : IngestMode.Create,

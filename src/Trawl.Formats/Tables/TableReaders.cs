@@ -1,3 +1,4 @@
+using Trawl.Formats.Compression;
 using Trawl.Formats.Csv;
 using Trawl.Formats.Json;
 using Trawl.Formats.Parquet;
@@ -8,14 +9,12 @@ namespace Trawl.Formats.Tables;
 public static class TableReaders
 {
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy"];
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "warc"];
 
-    /// <summary>The format of a file from its extension (looking through .gz), or null when unknown.</summary>
+    /// <summary>The format of a file from its extension (looking through .gz, .zst, .bz2, .xz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
     {
-        string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
-        if (name.EndsWith(".gz", StringComparison.Ordinal))
-            name = name[..^3];
+        string name = CompressionDetector.NameWithoutCompression(path).ToLowerInvariant();
         string ext = System.IO.Path.GetExtension(name).TrimStart('.');
         return ext switch
         {
@@ -26,6 +25,7 @@ public static class TableReaders
             "parquet" => "parquet",
             "npy" => "npy",
             "npz" => "npz",
+            "warc" or "wet" or "wat" => "warc",
             _ => null,
         };
     }
@@ -39,7 +39,7 @@ public static class TableReaders
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRecordBytes must be positive");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no such file", path);
-        string? format = options.Format?.ToLowerInvariant() ?? DetectFormat(path);
+        string? format = options.Format?.ToLowerInvariant() ?? DetectFormat(path) ?? FormatSniffer.Sniff(path);
         // Every reader applies options.Columns itself (an unknown name lists the columns there are).
         return format switch
         {
@@ -51,6 +51,7 @@ public static class TableReaders
             "json" => JsonDocumentReader.Open(path, options),
             "parquet" => ParquetTableReader.Open(path, options),
             "npy" => NumPy.NpyReader.Open(path, options),
+            "warc" => Warc.WarcReader.Open(path, options),
             null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
             _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
         };

@@ -50,10 +50,15 @@ internal sealed class RowEndpoint(ServerState state)
           .Append("<a href=\"").AppendEncoded(Links.Table(dataset.Name, table.Name)).Append("\">all rows</a><span class=\"sep\">·</span>")
           .Append("<a href=\"").AppendEncoded(Links.Row(dataset.Name, table.Name, rowid, OutputFormat.Json)).Append("\">.json</a></p>")
           .Append("<table class=\"row-detail\"><tbody>");
+        // Attribute spans (joined with --attributes-of) are shown inside the text they point into.
+        var spans = table.SearchColumns.Count > 0 ? dataset.GetSpans(table.Name, rowid) : [];
         for (int i = 0; i < columns.Count && i < values.Length; i++)
         {
             sb.Append("<tr><th scope=\"row\">").AppendEncoded(columns[i]).Append("</th><td class=\"").Append(CellRenderer.CellClass(values[i])).Append("\">");
-            cells.AppendValue(sb, values, i);
+            if (spans.Count > 0 && values[i] is string text && columns[i].Equals(table.SearchColumns[0], StringComparison.OrdinalIgnoreCase))
+                SpanHighlighter.Append(sb, text, spans);
+            else
+                cells.AppendValue(sb, values, i);
             sb.Append("</td></tr>");
         }
         sb.Append("</tbody></table>");

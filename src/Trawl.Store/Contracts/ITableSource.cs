@@ -38,6 +38,9 @@ public interface ITableSource
     /// <summary>One row by position (columns start with "rowid"), or null when there is none.</summary>
     (IReadOnlyList<string> Columns, object?[] Values)? GetRow(string table, long rowid);
 
+    /// <summary>The attribute spans of one row (joined with --attributes-of), by start; empty where the backend keeps none.</summary>
+    IReadOnlyList<Attributes.AttributeSpans.StoredSpan> GetSpans(string table, long rowid) => [];
+
     /// <summary>Every matching row in order (ignores Size and Next), streamed for exports.</summary>
     IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns);
 

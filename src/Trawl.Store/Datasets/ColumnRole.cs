@@ -14,4 +14,8 @@ public enum ColumnRole
     YouTube,
     /// <summary>The main text (caption, TEXT, text) searched by default.</summary>
     Caption,
+    /// <summary>A per-document attribute joined from an attribute file (a score, a label).</summary>
+    Attribute,
+    /// <summary>The number of spans of a span attribute (PII, toxic or duplicate-paragraph spans); the spans are in _trawl_spans.</summary>
+    SpanCount,
 }

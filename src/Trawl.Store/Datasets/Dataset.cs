@@ -313,6 +313,13 @@ public sealed class Dataset : IDatasetSource
         });
     }
 
+    /// <summary>The attribute spans of one row (PII, toxic, duplicate-paragraph spans joined with --attributes-of), by start.</summary>
+    public IReadOnlyList<Attributes.AttributeSpans.StoredSpan> GetSpans(string table, long rowid)
+    {
+        var info = GetTable(table);
+        return WithConnection(conn => Attributes.AttributeSpans.Read(conn, info.Name, rowid));
+    }
+
     /// <summary>Every matching row in order (ignores Size and Next), streamed for exports: columns first, then rows.</summary>
     public IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns)
     {

@@ -88,7 +88,7 @@ public static class DatasetIngest
     }
 
     /// <summary>The live meta.db: WAL, so readers keep their snapshot while this one transaction is written.</summary>
-    private static SqliteConnection OpenInPlace(string path)
+    internal static SqliteConnection OpenInPlace(string path)
     {
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         conn.Open();
@@ -126,7 +126,7 @@ public static class DatasetIngest
 
     /// <summary>Folds the WAL back into meta.db and empties it when no reader still needs its frames; otherwise
     /// SQLite reuses the WAL after those readers finish.</summary>
-    private static void Checkpoint(SqliteConnection conn)
+    internal static void Checkpoint(SqliteConnection conn)
     {
         using var cmd = conn.CreateCommand();
         // Never wait for readers here: what they still need stays in the WAL until a later checkpoint.

@@ -18,7 +18,8 @@ internal sealed class IngestPlan
     {
         Request = request;
         Sources = request.Sources;
-        ReaderOptions = new TableReaderOptions { Format = request.Format, JsonPath = request.JsonPath, Flatten = request.Flatten };
+        ReaderOptions = new TableReaderOptions { Format = request.Format, JsonPath = request.JsonPath, Flatten = request.Flatten, HtmlToText = request.HtmlToText };
+        SourcesRoot = request.DerivedColumns.Count > 0 ? Trawl.Formats.Derived.DerivedColumnsReader.CommonFolder(request.Sources) : null;
         Vectors = request.Vectors;
         Mode = request.Mode;
         Where = string.IsNullOrWhiteSpace(request.Where) ? null : request.Where;
@@ -31,6 +32,8 @@ internal sealed class IngestPlan
     public IngestRequest Request { get; }
     public IReadOnlyList<string> Sources { get; }
     public TableReaderOptions ReaderOptions { get; }
+    /// <summary>The common folder of the sources, for --derive folder()/file(); null when nothing is computed while reading.</summary>
+    public string? SourcesRoot { get; }
     /// <summary>The table: --table as given, else from the first source's name (its part number stripped in a part ingest).</summary>
     public string Table { get; private init; } = "";
     public IReadOnlyList<string>? SearchColumns { get; }

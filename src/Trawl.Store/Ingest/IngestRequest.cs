@@ -25,8 +25,14 @@ public sealed class IngestRequest
 
     public string? JsonPath { get; init; }
 
+    /// <summary>WARC responses: store readable text extracted from the HTML rather than the HTML.</summary>
+    public bool HtmlToText { get; init; }
+
     /// <summary>Derived columns: new column name → "domain(URLCOL)"-style spec; for now the source column of a host name.</summary>
     public IReadOnlyDictionary<string, string> DeriveDomain { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Columns computed while reading each source: token and word counts, the source's folder or file.</summary>
+    public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> DerivedColumns { get; init; } = [];
 
     /// <summary>Rows whose values in these columns repeat an earlier row's are dropped; empty for no dedupe.</summary>
     public IReadOnlyList<string> DedupeColumns { get; init; } = [];

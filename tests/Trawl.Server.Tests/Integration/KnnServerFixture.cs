@@ -48,6 +48,10 @@ public sealed class KnnServerFixture : IAsyncLifetime
             writer.Append(Vectors);
             writer.Complete();
         }
+        // The registry keeps the file's data checksum; a set whose file does not match it is refused.
+        string checksum;
+        using (var file = Trawl.Vectors.Storage.VectorSetFile.Open(Path.Combine(dataset, "vectors", "img.f32")))
+            checksum = file.Header.DataChecksum.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
         using (var conn = new SqliteConnection($"Data Source={Path.Combine(dataset, "meta.db")};Pooling=False"))
         {
             conn.Open();
@@ -55,7 +59,7 @@ public sealed class KnnServerFixture : IAsyncLifetime
             cmd.CommandText = $"""
                 CREATE TABLE IF NOT EXISTS _trawl_vector_sets (name TEXT PRIMARY KEY, table_name TEXT NOT NULL, file TEXT NOT NULL,
                   element_type TEXT NOT NULL, dimension INTEGER NOT NULL, count INTEGER NOT NULL, metric TEXT NOT NULL, checksum TEXT NOT NULL);
-                INSERT INTO _trawl_vector_sets VALUES ('img', 'pics', 'vectors/img.f32', 'f32', {Dimension}, {Count}, 'ip', '0');
+                INSERT INTO _trawl_vector_sets VALUES ('img', 'pics', 'vectors/img.f32', 'f32', {Dimension}, {Count}, 'ip', '{checksum}');
                 """;
             cmd.ExecuteNonQuery();
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Trawl.Formats.Derived;
 using Trawl.Formats.Tables;
 using Trawl.Store.Datasets;
 using Trawl.Store.Ingest.Sinks;
@@ -77,6 +78,8 @@ internal sealed class IngestPipeline : IDisposable
             }
             if (!_target.Ready)
                 throw new UserErrorException("no sources to ingest");
+            // The filter's statements belong to this connection, which closes before the pipeline is disposed.
+            _where?.Dispose();
             Complete();
         }
         catch (SqliteException e) when (_cancel.IsCancellationRequested)
@@ -96,7 +99,7 @@ internal sealed class IngestPipeline : IDisposable
     {
         _cancel.ThrowIfCancellationRequested();
         _lastSource = path;
-        using var reader = TableReaders.Open(path, _plan.ReaderOptions);
+        using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, _plan.ReaderOptions), _plan.Request.DerivedColumns, _plan.SourcesRoot);
         var schema = reader.Schema;
         int batchRows = _plan.BatchRows;
         var first = new ColumnBatch(schema.Count, batchRows);
