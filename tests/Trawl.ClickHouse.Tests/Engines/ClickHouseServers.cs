@@ -65,6 +65,10 @@ public sealed class ClickHouseServers : IDisposable
         return ClickHouseHttpEngine.Open(Uri(0, db));
     }
 
+    /// <summary>Opens the same database on another host of the cluster (by address), as <c>trawl push --cluster</c> does.</summary>
+    public IClickHouseEngine OpenHost(string address, string database) =>
+        ClickHouseHttpEngine.Open(new ClickHouseUri(address, HttpPort, database, null));
+
     public void Dispose()
     {
         foreach (var p in _processes)
@@ -205,7 +209,7 @@ public sealed class ClickHouseServers : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class ClickHouseCollection : ICollectionFixture<ClickHouseServers>, ICollectionFixture<ChdbSession>
+public sealed class ClickHouseCollection : ICollectionFixture<ClickHouseServers>, ICollectionFixture<ChdbSession>, ICollectionFixture<LaionLikeDataset>
 {
     public const string Name = "clickhouse engines";
 }
