@@ -207,9 +207,3 @@ public sealed class ClickHouseServers : IDisposable
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class ClickHouseCollection : ICollectionFixture<ClickHouseServers>, ICollectionFixture<ChdbSession>, ICollectionFixture<LaionLikeDataset>
-{
-    public const string Name = "clickhouse engines";
-}

@@ -1,0 +1,54 @@
+using Trawl.ClickHouse.Engines;
+using Trawl.ClickHouse.Tests.Engines;
+
+namespace Trawl.Cli.Tests;
+
+public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDemoFixture>
+{
+    [SkippableFact]
+    public void Push_sends_the_demo_dataset_and_a_rerun_sends_nothing()
+    {
+        using var servers = new ClickHouseServers();
+        using var engine = servers.NewDatabase("clipush");
+        var uri = servers.Uri(0, engine.Database).ToString();
+
+        var first = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--block-rows", "1000", "--json").Ok().Json();
+        Assert.Equal(demo.Count, first.GetProperty("rows_pushed").GetInt64());
+        Assert.Equal(demo.Count, first.GetProperty("rows_in_table").GetInt64());
+        Assert.Contains(first.GetProperty("columns").EnumerateArray(), c => c.GetProperty("name").GetString() == "image_embedding");
+        Assert.Equal(demo.Count, engine.Query("SELECT count() FROM demo").ScalarInt64());
+
+        var again = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--block-rows", "1000", "--json").Ok().Json();
+        Assert.Equal(0, again.GetProperty("rows_pushed").GetInt64());
+        Assert.Equal(demo.Count, again.GetProperty("rows_already_there").GetInt64());
+
+        var cluster = CliRun.Of("push", demo.Dataset, uri, "--table", "demo_sharded", "--cluster", ClickHouseServers.Cluster, "--vectors", "", "--block-rows", "1000").Ok();
+        Assert.Contains("Distributed over demo_sharded_local", cluster.Out);
+        Assert.Equal(demo.Count, engine.Query("SELECT count() FROM demo_sharded").ScalarInt64());
+    }
+
+    [Fact]
+    public void A_target_that_is_not_a_clickhouse_uri_is_a_user_error()
+    {
+        var run = CliRun.Of("push", demo.Dataset, "http://127.0.0.1:8123/db");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("not a ClickHouse URI", run.Err);
+    }
+
+    [Fact]
+    public void A_password_in_the_uri_is_refused()
+    {
+        var run = CliRun.Of("push", demo.Dataset, "clickhouse://u:secret@127.0.0.1:1/db");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--password-file", run.Err);
+        Assert.DoesNotContain("secret", run.Err);
+    }
+
+    [Fact]
+    public void No_server_listening_is_a_user_error_naming_it()
+    {
+        var run = CliRun.Of("push", demo.Dataset, "clickhouse://127.0.0.1:1/db");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("127.0.0.1:1", run.Err);
+    }
+}
