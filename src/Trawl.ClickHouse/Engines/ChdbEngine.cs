@@ -125,7 +125,7 @@ public sealed class ChdbEngine : IClickHouseEngine
             byte[] output = ChdbNative.Query(_session.Connection, sql, format ?? "Null", out string? error);
             if (error is not null)
                 throw ClickHouseException.FromServerText("chDB", error);
-            return format is null ? new QueryResult([], []) : QueryResult.FromJsonCompact(output);
+            return format is null ? new QueryResult([], []) : QueryResult.Read("chDB", output);
         }
     }
 }

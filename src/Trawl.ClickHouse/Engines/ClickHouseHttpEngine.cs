@@ -91,19 +91,7 @@ public sealed class ClickHouseHttpEngine : IClickHouseEngine
         };
         using var response = Send(request, cancel);
         byte[] body = response.Content.ReadAsByteArrayAsync(cancel).GetAwaiter().GetResult();
-        try
-        {
-            return QueryResult.FromJsonCompact(body);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            // 18.16 reports an error met after the first rows were sent inside the body, after the JSON started.
-            string text = Encoding.UTF8.GetString(body);
-            int at = text.LastIndexOf("Code: ", StringComparison.Ordinal);
-            throw at >= 0
-                ? ClickHouseException.FromServerText(Location, text[at..])
-                : new ClickHouseException($"{Location}: unreadable JSONCompact answer ({e.Message})", 0, e);
-        }
+        return QueryResult.Read(Location, body);
     }
 
     private string Url(string? database, QuerySettings? settings, string? query)

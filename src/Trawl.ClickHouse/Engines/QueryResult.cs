@@ -23,6 +23,25 @@ public sealed class QueryResult
             ? Convert.ToInt64(v, CultureInfo.InvariantCulture)
             : throw new ClickHouseException("expected one number, got no rows");
 
+    /// <summary>Reads JSONCompact output; an error the engine met after the output began (it follows the first
+    /// rows in the body) becomes a <see cref="ClickHouseException"/>.</summary>
+    internal static QueryResult Read(string where, byte[] body)
+    {
+        try
+        {
+            return FromJsonCompact(body);
+        }
+        catch (JsonException e)
+        {
+            string text = System.Text.Encoding.UTF8.GetString(body);
+            int at = text.LastIndexOf("Code: ", StringComparison.Ordinal);
+            if (at < 0)
+                throw new ClickHouseException($"{where}: unreadable JSONCompact answer ({e.Message})", 0, e);
+            int end = text.IndexOf('"', at);
+            throw ClickHouseException.FromServerText(where, end > at ? text[at..end] : text[at..]);
+        }
+    }
+
     /// <summary>Reads ClickHouse's JSONCompact output.</summary>
     internal static QueryResult FromJsonCompact(ReadOnlySpan<byte> json)
     {
