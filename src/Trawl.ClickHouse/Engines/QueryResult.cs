@@ -36,7 +36,7 @@ public sealed class QueryResult
             string text = System.Text.Encoding.UTF8.GetString(body);
             int at = text.LastIndexOf("Code: ", StringComparison.Ordinal);
             if (at < 0)
-                throw new ClickHouseException($"{where}: unreadable JSONCompact answer ({e.Message})", 0, e);
+                throw new ClickHouseException($"{where}: unreadable JSONCompact answer ({e.Message}): {(text.Length > 600 ? text[..300] + " ... " + text[^300..] : text)}", 0, e);
             int end = text.IndexOf('"', at);
             throw ClickHouseException.FromServerText(where, end > at ? text[at..end] : text[at..]);
         }
@@ -47,7 +47,18 @@ public sealed class QueryResult
     {
         if (json.IsEmpty)
             return new QueryResult([], []);
-        using var doc = JsonDocument.Parse(json.ToArray());
+        // chDB 26.5 can leave the partial output of a statement stopped by an error in front of the next statement's
+        // output: of several documents, the last is the answer.
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowMultipleValues = true });
+        JsonDocument? doc = null;
+        while (reader.Read())
+        {
+            doc?.Dispose();
+            doc = JsonDocument.ParseValue(ref reader);
+        }
+        if (doc is null)
+            return new QueryResult([], []);
+        using var owned = doc;
         var root = doc.RootElement;
         var columns = new List<ColumnSpec>();
         foreach (var m in root.GetProperty("meta").EnumerateArray())
