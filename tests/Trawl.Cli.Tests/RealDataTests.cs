@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Cli.Tests;
 
@@ -9,11 +10,10 @@ public sealed class RealDataTests
 
     public RealDataTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
+    [SkippableFact]
     public void MusicCaps_ingests_and_its_captions_are_searchable()
     {
-        if (SharedData.Find("musiccaps/musiccaps-public.csv", _output) is not { } csv)
-            return;
+        string csv = Requirements.SharedData("musiccaps/musiccaps-public.csv");
         using var tmp = new TempFolder();
         string dataset = tmp.Combine("musiccaps.trawl");
         JsonElement report = CliRun.Of("ingest", dataset, csv, "--search", "caption", "--json").Ok().Json();
@@ -30,11 +30,10 @@ public sealed class RealDataTests
         Assert.Equal(kept, facet.GetProperty("values").EnumerateArray().Sum(v => v.GetProperty("count").GetInt64()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Coco_captions_cat_reads_the_annotations_array()
     {
-        if (SharedData.Find("coco-captions-val2017/captions_val2017.json", _output) is not { } json)
-            return;
+        string json = Requirements.SharedData("coco-captions-val2017/captions_val2017.json");
         string[] lines = CliRun.Of("cat", json, "--json-path", "annotations", "--limit", "5", "--columns", "image_id,caption").Ok()
             .Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(5, lines.Length);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Trawl.Cli.Output;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
 
@@ -29,7 +30,7 @@ internal static class FacetsCommand
         };
         command.SetAction(parse =>
         {
-            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            using IDatasetSource ds = DatasetOpeners.Open(parse.GetValue(dataset)!);
             string? searchText = parse.GetValue(search);
             TableInfo info = TableChoice.Resolve(ds, parse.GetValue(table), wantSearch: !string.IsNullOrEmpty(searchText));
             var tq = new TableQuery { Table = info.Name, Search = searchText, Where = parse.GetValue(where) };

@@ -3,8 +3,9 @@ using System.Globalization;
 using Spectre.Console;
 using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class InfoCommand
         };
         command.SetAction(parse =>
         {
-            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            using IDatasetSource ds = DatasetOpeners.Open(parse.GetValue(dataset)!);
             IReadOnlyList<TableInfo> tables = ds.ListTables();
             IReadOnlyList<VectorSetInfo> sets = ds.ListVectorSets();
             long size = ds.SizeOnDisk();
@@ -34,11 +35,11 @@ internal static class InfoCommand
         return command;
     }
 
-    private static void WriteText(CliTerminal terminal, Dataset ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size)
+    private static void WriteText(CliTerminal terminal, IDatasetSource ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size)
     {
         var c = CultureInfo.InvariantCulture;
         IAnsiConsole console = Screen.ForOut(terminal);
-        console.WriteLine($"Dataset {CellText.Sanitize(ds.Name)} ({CellText.Sanitize(ds.Directory)}), {IngestProgressDisplay.Bytes(size)} on disk, {tables.Count} table(s)");
+        console.WriteLine($"Dataset {CellText.Sanitize(ds.Name)} ({CellText.Sanitize(ds.Location)}), {IngestProgressDisplay.Bytes(size)} on disk, {tables.Count} table(s)");
         foreach (TableInfo t in tables)
         {
             console.WriteLine();
@@ -52,7 +53,7 @@ internal static class InfoCommand
                 bool searched = t.SearchColumns.Contains(col.Name, StringComparer.OrdinalIgnoreCase);
                 table.AddRow(
                     new Text(CellText.Sanitize(col.Name)),
-                    new Text(col.SqlType),
+                    new Text(col.SqlType.Name()),
                     new Text(col.Role == ColumnRole.None ? "" : RoleName(col.Role)),
                     new Text(searched ? "yes" : ""));
             }
@@ -66,18 +67,18 @@ internal static class InfoCommand
         foreach (VectorSetInfo v in sets)
         {
             vectors.AddRow(
-                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(v.ElementType),
-                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(v.Metric), new Text(CellText.Sanitize(v.File)));
+                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(VectorElementTypeNames.Name(v.ElementType)),
+                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(VectorMetricNames.Name(v.Metric)), new Text(CellText.Sanitize(v.File)));
         }
         console.Write(vectors);
     }
 
-    private static void WriteJson(TextWriter output, Dataset ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size) =>
+    private static void WriteJson(TextWriter output, IDatasetSource ds, IReadOnlyList<TableInfo> tables, IReadOnlyList<VectorSetInfo> sets, long size) =>
         new JsonOutput(output).WriteDocument(w =>
         {
             w.WriteStartObject();
             w.WriteString("name", ds.Name);
-            w.WriteString("path", ds.Directory);
+            w.WriteString("path", ds.Location);
             w.WriteNumber("size_bytes", size);
             w.WriteStartArray("tables");
             foreach (TableInfo t in tables)
@@ -93,7 +94,7 @@ internal static class InfoCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("name", col.Name);
-                    w.WriteString("type", col.SqlType);
+                    w.WriteString("type", col.SqlType.Name());
                     w.WriteString("role", RoleName(col.Role));
                     w.WriteEndObject();
                 }
@@ -107,10 +108,10 @@ internal static class InfoCommand
                 w.WriteStartObject();
                 w.WriteString("name", v.Name);
                 w.WriteString("table", v.Table);
-                w.WriteString("element_type", v.ElementType);
+                w.WriteString("element_type", VectorElementTypeNames.Name(v.ElementType));
                 w.WriteNumber("dimension", v.Dimension);
                 w.WriteNumber("count", v.Count);
-                w.WriteString("metric", v.Metric);
+                w.WriteString("metric", VectorMetricNames.Name(v.Metric));
                 w.WriteString("file", v.File);
                 w.WriteEndObject();
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Trawl.Cli.Input;
 using Trawl.Cli.Output;
+using Trawl.Store.Contracts;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
@@ -35,7 +36,7 @@ internal static class SearchCommand
         {
             if (parse.GetValue(json) && parse.GetValue(jsonl))
                 throw new UserErrorException("--json and --jsonl cannot be used together");
-            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            using IDatasetSource ds = DatasetOpeners.Open(parse.GetValue(dataset)!);
             TableInfo info = TableChoice.Resolve(ds, parse.GetValue(table), wantSearch: true);
             if (info.SearchColumns.Count == 0)
                 throw new UserErrorException($"table '{info.Name}' has no full-text search; ingest it with --search COLUMN");

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Trawl.Cli.Input;
 using Trawl.Cli.Output;
+using Trawl.Store.Contracts;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Sql;
@@ -45,7 +46,7 @@ internal static class SqlCommand
                 TimeLimit = DurationText.Parse(parse.GetValue(timeLimit)!, "--time-limit"),
                 MaxRows = parse.GetValue(maxRows),
             };
-            using Dataset ds = Dataset.Open(parse.GetValue(dataset)!);
+            using IDatasetSource ds = DatasetOpeners.Open(parse.GetValue(dataset)!);
             SqlResult result = ds.ExecuteSql(parse.GetValue(sql)!, options);
 
             if (asJson)

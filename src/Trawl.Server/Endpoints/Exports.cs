@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Trawl.Server.Output;
 using Trawl.Server.Requests;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 
 namespace Trawl.Server.Endpoints;
@@ -13,7 +14,7 @@ internal static class Exports
 {
     private const int ChunkChars = 64 * 1024;
 
-    public static async Task Write(HttpContext context, Dataset dataset, TableInfo table, TableRequest request, OutputFormat format)
+    public static async Task Write(HttpContext context, IDatasetSource dataset, TableInfo table, TableRequest request, OutputFormat format)
     {
         // Rows come out of one read cursor; the first MoveNext runs the query, so errors still get a proper status.
         var rows = dataset.StreamRows(request.Query with { Next = null }, out var columns);

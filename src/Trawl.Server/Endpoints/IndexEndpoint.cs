@@ -7,6 +7,7 @@ using Trawl.Server.Output;
 using Trawl.Server.Rendering;
 using Trawl.Server.Requests;
 using Trawl.Server.Views;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 
 namespace Trawl.Server.Endpoints;
@@ -86,7 +87,7 @@ internal sealed class IndexEndpoint(ServerState state)
         return Responses.Html(context, PageLayout.Render(dataset.Name, [new Crumb(dataset.Name, null)], sb.ToString()));
     }
 
-    private static void WriteDataset(Utf8JsonWriter w, Dataset d, IReadOnlyList<TableInfo> tables)
+    private static void WriteDataset(Utf8JsonWriter w, IDatasetSource d, IReadOnlyList<TableInfo> tables)
     {
         w.WriteStartObject();
         w.WriteString("name", d.Name);
@@ -104,7 +105,7 @@ internal sealed class IndexEndpoint(ServerState state)
             {
                 w.WriteStartObject();
                 w.WriteString("name", c.Name);
-                w.WriteString("type", c.SqlType);
+                w.WriteString("type", c.SqlType.Name());
                 w.WriteString("role", c.Role.ToString().ToLowerInvariant());
                 w.WriteEndObject();
             }

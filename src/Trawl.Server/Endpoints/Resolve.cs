@@ -1,5 +1,6 @@
 using Trawl.Server.Hosting;
 using Trawl.Server.Requests;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 
 namespace Trawl.Server.Endpoints;
@@ -8,7 +9,7 @@ namespace Trawl.Server.Endpoints;
 /// extension ("rows.json"); an exact name wins, so a table really called "x.json" is still reachable.</summary>
 internal static class Resolve
 {
-    public static (Dataset Dataset, OutputFormat Format) Dataset(DatasetCatalog catalog, string segment)
+    public static (IDatasetSource Dataset, OutputFormat Format) Dataset(DatasetCatalog catalog, string segment)
     {
         if (catalog.Contains(segment))
             return (catalog.Get(segment), OutputFormat.Html);
@@ -18,7 +19,7 @@ internal static class Resolve
         throw new NotFoundException($"no dataset named '{segment}'");
     }
 
-    public static (TableInfo Table, OutputFormat Format) Table(Dataset dataset, string segment)
+    public static (TableInfo Table, OutputFormat Format) Table(IDatasetSource dataset, string segment)
     {
         var exact = DatasetCatalog.FindTable(dataset, segment);
         if (exact is not null)

@@ -7,6 +7,8 @@ using Trawl.Server.Rendering;
 using Trawl.Server.Requests;
 using Trawl.Server.Views;
 
+using Trawl.Store.Contracts;
+
 namespace Trawl.Server.Endpoints;
 
 /// <summary>/DB/TABLE/ROWID and .json: one row with every column, text in full.</summary>
@@ -63,7 +65,7 @@ internal sealed class RowEndpoint(ServerState state)
 
     /// <summary>The row's nearest neighbours in each vector set of its table, among the rows the query string's search
     /// and filters match (the table page's "similar" links pass them on); a set that cannot be searched says why in its place.</summary>
-    private static void AppendSimilar(StringBuilder sb, Store.Datasets.Dataset dataset, Store.Datasets.TableInfo table, long rowid, QueryParams query)
+    private static void AppendSimilar(StringBuilder sb, IDatasetSource dataset, Store.Datasets.TableInfo table, long rowid, QueryParams query)
     {
         var sets = dataset.ListVectorSets().Where(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)).ToList();
         if (sets.Count == 0)
@@ -83,7 +85,7 @@ internal sealed class RowEndpoint(ServerState state)
         {
             try
             {
-                var result = dataset.Knn(new Store.Vectors.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK, Filter = filter.Query });
+                var result = dataset.Knn(new Store.VectorSets.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK, Filter = filter.Query });
                 KnnGrid.Append(sb, dataset.Name, table, set, result, null);
             }
             catch (Store.UserErrorException e)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
 
@@ -6,27 +7,27 @@ namespace Trawl.Server.Facets;
 
 /// <summary>Facets over a whole table (no search, no filters) and the suggested facet columns are the same on
 /// every request, so the first answer is kept. Requests that arrive while a facet is being counted share that
-/// one computation instead of starting their own. Keys include the table's row count and meta.db's write time,
-/// so a re-ingested table is counted afresh.</summary>
+/// one computation instead of starting their own. Keys include the table's row count and the dataset's
+/// <see cref="IDatasetSource.DataVersion"/>, so a re-ingested table is counted afresh.</summary>
 internal sealed class FacetCache
 {
     private const int MaxEntries = 4096;
-    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, DateTime Written, string Column, int Limit), Lazy<Task<FacetResult>>> _results = new();
-    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, DateTime Written), IReadOnlyList<string>> _suggestions = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version, string Column, int Limit), Lazy<Task<FacetResult>>> _results = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version), IReadOnlyList<string>> _suggestions = new();
 
     /// <summary>The store's suggested facet columns for a table.</summary>
-    public IReadOnlyList<string> Suggestions(Dataset dataset, TableInfo table)
+    public IReadOnlyList<string> Suggestions(IDatasetSource dataset, TableInfo table)
     {
         if (_suggestions.Count >= MaxEntries)
             _suggestions.Clear();
-        return _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount, Written(dataset)), _ => dataset.SuggestFacets(table.Name));
+        return _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount, dataset.DataVersion), _ => dataset.SuggestFacets(table.Name));
     }
 
     /// <summary>The top values of a column over the whole table: at once when known, otherwise the one
     /// computation in progress (started on the thread pool if there is none).</summary>
-    public Task<FacetResult> Get(Dataset dataset, TableInfo table, string column, int limit)
+    public Task<FacetResult> Get(IDatasetSource dataset, TableInfo table, string column, int limit)
     {
-        var key = (dataset.Name, table.Name, table.RowCount, Written(dataset), column, limit);
+        var key = (dataset.Name, table.Name, table.RowCount, dataset.DataVersion, column, limit);
         if (_results.Count >= MaxEntries)
             _results.Clear();
         var entry = _results.GetOrAdd(key, _ => new Lazy<Task<FacetResult>>(
@@ -34,10 +35,7 @@ internal sealed class FacetCache
         var task = entry.Value;
         // A failure is not remembered: the next request tries again.
         if (task.IsFaulted || task.IsCanceled)
-            _results.TryRemove(new KeyValuePair<(string, string, long, DateTime, string, int), Lazy<Task<FacetResult>>>(key, entry));
+            _results.TryRemove(new KeyValuePair<(string, string, long, string, string, int), Lazy<Task<FacetResult>>>(key, entry));
         return task;
     }
-
-    /// <summary>Ingest replaces meta.db by renaming a new file into place, which changes its write time.</summary>
-    private static DateTime Written(Dataset dataset) => File.GetLastWriteTimeUtc(Path.Combine(dataset.Directory, "meta.db"));
 }

@@ -1,5 +1,6 @@
 using Trawl.Server.Requests;
 using Trawl.Store;
+using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
 
 namespace Trawl.Server.Hosting;
@@ -7,30 +8,30 @@ namespace Trawl.Server.Hosting;
 /// <summary>The datasets a server serves, by name (case-insensitive), opened once at start.</summary>
 internal sealed class DatasetCatalog : IDisposable
 {
-    private readonly List<Dataset> _datasets;
-    private readonly Dictionary<string, Dataset> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<IDatasetSource> _datasets;
+    private readonly Dictionary<string, IDatasetSource> _byName = new(StringComparer.OrdinalIgnoreCase);
     private bool _disposed;
 
-    private DatasetCatalog(List<Dataset> datasets)
+    private DatasetCatalog(List<IDatasetSource> datasets)
     {
         _datasets = datasets;
         foreach (var d in datasets)
         {
             if (!_byName.TryAdd(d.Name, d))
-                throw new UserErrorException($"two datasets are named '{d.Name}' ({_byName[d.Name].Directory} and {d.Directory}); serve one of them");
+                throw new UserErrorException($"two datasets are named '{d.Name}' ({_byName[d.Name].Location} and {d.Location}); serve one of them");
         }
     }
 
-    public IReadOnlyList<Dataset> Datasets => _datasets;
+    public IReadOnlyList<IDatasetSource> Datasets => _datasets;
 
     public static DatasetCatalog Open(IReadOnlyList<string> paths)
     {
-        var opened = new List<Dataset>();
+        var opened = new List<IDatasetSource>();
         try
         {
             foreach (string path in paths)
             {
-                var dataset = Dataset.Open(path);
+                var dataset = DatasetOpeners.Open(path);
                 opened.Add(dataset);
                 // "-" starts the server's own paths (/-/static, /DB/-/query).
                 if (dataset.Name == "-" || dataset.Name.Length == 0)
@@ -46,16 +47,16 @@ internal sealed class DatasetCatalog : IDisposable
         }
     }
 
-    public Dataset Get(string name) =>
+    public IDatasetSource Get(string name) =>
         _byName.TryGetValue(name, out var d) ? d : throw new NotFoundException($"no dataset named '{name}'");
 
     public bool Contains(string name) => _byName.ContainsKey(name);
 
     /// <summary>The table of that name (case-insensitive), or null.</summary>
-    public static TableInfo? FindTable(Dataset dataset, string name) =>
+    public static TableInfo? FindTable(IDatasetSource dataset, string name) =>
         dataset.ListTables().FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public static TableInfo GetTable(Dataset dataset, string name) =>
+    public static TableInfo GetTable(IDatasetSource dataset, string name) =>
         FindTable(dataset, name) ?? throw new NotFoundException($"dataset '{dataset.Name}' has no table named '{name}'");
 
     public void Dispose()

@@ -1,19 +1,26 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Trawl.Store.Contracts;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Store.Datasets;
 
 /// <summary>
-/// A dataset folder (<c>NAME.trawl/</c>) opened for reading: tables, rows, search, facets and
-/// read-only SQL, through a pool of read-only SQLite connections. Thread-safe.
-/// Writing goes through <see cref="Trawl.Store.Ingest.DatasetIngest"/>.
+/// The embedded (SQLite) backend of the read contracts: a dataset folder (<c>NAME.trawl/</c>) opened for reading —
+/// tables, rows, FTS5 search, facets, read-only SQL through a pool of read-only SQLite connections, and kNN over
+/// its memory-mapped vector sets. Thread-safe. Callers outside Store see it as an <see cref="IDatasetSource"/>
+/// (<see cref="DatasetOpeners.Open"/>). Writing goes through <see cref="Trawl.Store.Ingest.DatasetIngest"/>.
 /// </summary>
-public sealed class Dataset : IDisposable
+public sealed class Dataset : IDatasetSource
 {
+    /// <summary>What this backend declares: SQLite SQL, FTS5 raw search, everything but kNN evaluated in SQLite
+    /// (kNN scans the vector sets in process through the allow-set).</summary>
+    public static readonly BackendCapabilities SqliteCapabilities = new("sqlite", SqlDialect.Sqlite, SearchSyntax.Fts5,
+        Pushdown.Search | Pushdown.Filters | Pushdown.Where | Pushdown.Facets | Pushdown.Histograms);
+
     /// <summary>Largest page <see cref="QueryRows"/> returns, whatever Size asks.</summary>
     public const int MaxPageSize = 1000;
 
@@ -41,6 +48,35 @@ public sealed class Dataset : IDisposable
 
     /// <summary>The dataset folder.</summary>
     public string Directory { get; }
+
+    /// <inheritdoc/>
+    public string Location => Directory;
+
+    /// <inheritdoc/>
+    public BackendCapabilities Capabilities => SqliteCapabilities;
+
+    /// <inheritdoc/>
+    /// <remarks>A counter raised each time the table list is reloaded (an ingest replaced or appended to meta.db).</remarks>
+    public string DataVersion
+    {
+        get
+        {
+            var snap = Current();
+            lock (_stateLock)
+            {
+                if (!ReferenceEquals(snap, _versioned))
+                {
+                    _versioned = snap;
+                    _version = (++_generation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                return _version;
+            }
+        }
+    }
+
+    private Snapshot? _versioned;
+    private string _version = "0";
+    private long _generation;
 
     /// <summary>Opens an existing dataset; a missing folder or one without meta.db is a <see cref="UserErrorException"/>.
     /// A path without ".trawl" also finds "PATH.trawl".</summary>
@@ -157,7 +193,7 @@ public sealed class Dataset : IDisposable
         }, query, cancel);
     }
 
-    /// <summary>Columns worth faceting: few distinct values (2..limit) over the table, cached at ingest.</summary>
+    /// <summary>Columns worth faceting: 2 to 30 distinct values over the table, cached at ingest.</summary>
     public IReadOnlyList<string> SuggestFacets(string table) => SuggestFacets(table, 30);
 
     /// <summary>Columns with between 2 and <paramref name="maxDistinct"/> distinct values, in table order.</summary>
@@ -180,8 +216,8 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         string col = q.ColumnSql(column, out var info);
-        if (info is not null && info.SqlType is not ("INTEGER" or "REAL"))
-            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType} values; a histogram needs a numeric column");
+        if (info is not null && !info.SqlType.IsNumeric())
+            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType.Name()} values; a histogram needs a numeric column");
         bins = Math.Clamp(bins, 1, 1000);
         string isNumber = $"typeof({col}) IN ('integer', 'real')";
         return WithConnection(conn =>
@@ -332,7 +368,38 @@ public sealed class Dataset : IDisposable
     /// <summary>Many queries at once (row-major, the set's dimension) as one blocked scan, with the template's set, k,
     /// deduplication and filter (its Row and Vector must be empty). Ids are rowids; scores are the metric's own
     /// (similarity for ip and cosine, squared distance for l2). No table rows are fetched.</summary>
-    public IReadOnlyList<Trawl.Vectors.Search.SearchResult> KnnBatch(KnnQuery template, ReadOnlySpan<float> queries) => _vectors.KnnBatch(template, queries);
+    public KnnBatchResult KnnBatch(KnnQuery template, ReadOnlySpan<float> queries) => _vectors.KnnBatch(template, queries);
+
+    /// <summary>The set named, or without a name the only set (of <paramref name="table"/> when given); else a
+    /// <see cref="UserErrorException"/> naming the sets there are and <paramref name="chooseWith"/> (how the caller names one).</summary>
+    public VectorSetInfo ChooseVectorSet(string? name, string? table = null, string chooseWith = "--vectors NAME") => _vectors.Choose(name, table, chooseWith);
+
+    /// <summary>The rows the query's search, filters and where match, as a bitmap from <c>SELECT rowid</c>; null when it matches every row.</summary>
+    public RowSet? MatchingRows(TableQuery query, long rowCount, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        var table = GetTable(query.Table);
+        var compiler = new QueryCompiler(table, query with { Table = table.Name });
+        if (compiler.MatchesAll)
+            return null;
+        var bits = new ulong[(rowCount + 63) / 64];
+        WithConnection(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT t.\"rowid\" FROM {compiler.TableSql}{compiler.WhereSql()}";
+            compiler.Bind(cmd);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                long id = r.GetInt64(0);
+                if ((ulong)id < (ulong)rowCount)
+                    bits[id >> 6] |= 1UL << (int)(id & 63);
+            }
+            return 0;
+        }, query, cancel);
+        return RowSet.FromBitmap(bits, rowCount);
+    }
 
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Trawl.Formats.Parquet;
 using Trawl.Formats.Tables;
 using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Formats.Tests.Parquet;
 
@@ -26,11 +27,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         return list;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Every_file_duckdb_reads_gives_the_same_row_count()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var files = Inventory(dir);
         Assert.True(files.Count > 40, "the inventory lists the conformance files");
         var failures = new List<string>();
@@ -60,14 +60,13 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("delta_binary_packed")]
     [InlineData("delta_byte_array")]
     [InlineData("delta_encoding_required_column")]
     public void Delta_encoded_file_matches_its_expect_csv(string name)
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var expected = ReadCsv(Path.Combine(dir, name + "_expect.csv"));
         var rows = ParquetTestData.ReadAll(Path.Combine(dir, name + ".parquet"));
         Assert.Equal(expected.Count - 1, rows.Count);
@@ -79,11 +78,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Page_checksums_are_verified_and_a_corrupt_one_is_reported()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var good = ParquetTestData.ReadAll(Path.Combine(dir, "datapage_v1-uncompressed-checksum.parquet"));
         var snappy = ParquetTestData.ReadAll(Path.Combine(dir, "datapage_v1-snappy-compressed-checksum.parquet"));
         Assert.Equal(5120, good.Count);
@@ -98,11 +96,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         Assert.Equal(5120, ParquetTestData.ReadAll(corrupt, po: new ParquetReaderOptions { VerifyChecksums = false }).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Alltypes_plain_decodes_ints_bools_floats_strings_and_int96_timestamps()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         using var reader = ParquetTableReader.Open(Path.Combine(dir, "alltypes_plain.parquet"));
         var s = reader.Schema;
         Assert.Equal(ColumnType.Timestamp, s.Columns[s.IndexOf("timestamp_col")].Type);
@@ -123,15 +120,14 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("int32_decimal.parquet")]
     [InlineData("int64_decimal.parquet")]
     [InlineData("byte_array_decimal.parquet")]
     [InlineData("fixed_length_decimal.parquet")]
     public void Decimals_come_out_as_exact_json_numbers(string file)
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         using var reader = ParquetTableReader.Open(Path.Combine(dir, file));
         Assert.Contains("DECIMAL", reader.Schema.Columns[0].Description);
         var batch = new ColumnBatch(1, 128);
@@ -145,11 +141,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Nested_lists_maps_and_structs_become_json()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var nested = ParquetTestData.ReadAll(Path.Combine(dir, "nested_lists.snappy.parquet"));
         Assert.Equal("""[[["a","b"],["c"]],[null,["d"]]]""", nested[0][0]);
         var oldList = ParquetTestData.ReadAll(Path.Combine(dir, "old_list_structure.parquet"));
@@ -163,11 +158,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         Assert.All(nulls, r => Assert.Equal("""{"b_c_int":null}""", r[0]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Lz4_variants_and_raw_lz4_agree()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var raw = ParquetTestData.ReadAll(Path.Combine(dir, "lz4_raw_compressed.parquet"));
         Assert.Equal(4, raw.Count);
         foreach (string f in new[] { "hadoop_lz4_compressed.parquet", "non_hadoop_lz4_compressed.parquet" })
@@ -183,11 +177,10 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Encrypted_files_are_refused_as_encrypted()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         var files = Directory.GetFiles(dir, "*.parquet.encrypted", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
         foreach (string f in files)
@@ -201,18 +194,15 @@ public sealed class ParquetConformanceTests(ITestOutputHelper output)
     /// Opt-in (it runs node once per file): when TRAWL_DUCKDB_NODE_PATH names a node_modules folder holding
     /// @duckdb/node-api, compares every value of every file with DuckDB's reading of it.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void Values_match_duckdb_when_duckdb_is_installed()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         string? nodePath = Environment.GetEnvironmentVariable("TRAWL_DUCKDB_NODE_PATH");
-        string script = Path.Combine(ParquetTestData.SharedData()!, "..", "bench", "duckdb_rows.js");
-        if (nodePath is null || !Directory.Exists(Path.Combine(nodePath, "@duckdb", "node-api")) || !File.Exists(script))
-        {
-            output.WriteLine("SKIPPED: set TRAWL_DUCKDB_NODE_PATH to a node_modules with @duckdb/node-api to compare with DuckDB");
-            return;
-        }
+        string script = Path.Combine(Requirements.SharedData("."), "..", "bench", "duckdb_rows.js");
+        // Opt-in, so skipped (not failed) under CI too when not asked for.
+        Skip.If(nodePath is null || !Directory.Exists(Path.Combine(nodePath, "@duckdb", "node-api")) || !File.Exists(script),
+            "set TRAWL_DUCKDB_NODE_PATH to a node_modules with @duckdb/node-api to compare with DuckDB");
         var failures = new List<string>();
         foreach (var (file, rows) in Inventory(dir))
         {

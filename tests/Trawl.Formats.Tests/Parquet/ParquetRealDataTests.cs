@@ -1,17 +1,17 @@
 using Trawl.Formats.Parquet;
 using Trawl.Formats.Tables;
 using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Formats.Tests.Parquet;
 
 /// <summary>LAION-style metadata files from the shared data.</summary>
 public sealed class ParquetRealDataTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void Img2dataset_sample_reads_every_url_and_caption()
     {
-        string? path = ParquetTestData.SharedFile(output, "img2dataset/test_10000.parquet");
-        if (path is null) return;
+        string path = Requirements.SharedData("img2dataset/test_10000.parquet");
         using var reader = ParquetTableReader.Open(path);
         Assert.Equal(10000, reader.RowCount);
         int url = reader.Schema.IndexOf("URL"), text = reader.Schema.IndexOf("TEXT");
@@ -25,22 +25,20 @@ public sealed class ParquetRealDataTests(ITestOutputHelper output)
         Assert.Equal(reader.BytesTotal, reader.BytesRead);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Footer_metadata_of_a_pandas_written_file_is_exposed()
     {
-        string? path = ParquetTestData.SharedFile(output, "img2dataset/test_10000.parquet");
-        if (path is null) return;
+        string path = Requirements.SharedData("img2dataset/test_10000.parquet");
         using var reader = ParquetTableReader.Open(path);
         Assert.True(reader.RowGroupCount >= 1);
         // The sample carries a pandas index column, so pandas wrote its schema into the key/value metadata.
         Assert.Contains(reader.KeyValueMetadata, kv => kv.Key == "pandas" && kv.Value!.Contains("__index_level_0__"));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Projection_on_real_data_gives_the_same_values_as_a_full_read()
     {
-        string? path = ParquetTestData.SharedFile(output, "img2dataset/test_10000.parquet");
-        if (path is null) return;
+        string path = Requirements.SharedData("img2dataset/test_10000.parquet");
         var all = ParquetTestData.ReadAll(path);
         using var full = ParquetTableReader.Open(path);
         int text = full.Schema.IndexOf("TEXT");
@@ -48,11 +46,10 @@ public sealed class ParquetRealDataTests(ITestOutputHelper output)
         Assert.Equal(all.Select(r => r[text]), projected.Select(r => r[0]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Clip_retrieval_metadata_reads()
     {
-        string? path = ParquetTestData.SharedFile(output, "clip-retrieval-fashion9/embeddings/metadata/metadata_0.parquet");
-        if (path is null) return;
+        string path = Requirements.SharedData("clip-retrieval-fashion9/embeddings/metadata/metadata_0.parquet");
         using var reader = ParquetTableReader.Open(path);
         var rows = ParquetTestData.ReadAll(reader);
         Assert.Equal(reader.RowCount, rows.Count);
@@ -62,11 +59,10 @@ public sealed class ParquetRealDataTests(ITestOutputHelper output)
         Assert.All(rows, r => Assert.IsType<string>(r[caption]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Damaged_real_file_gives_data_format_errors_only()
     {
-        string? dir = ParquetTestData.ConformanceDir(output);
-        if (dir is null) return;
+        string dir = Requirements.SharedData("parquet-testing/data");
         // A ZSTD file and a Snappy dictionary file: flip bytes all over and expect rows or a DataFormatException, never anything else.
         foreach (string name in new[] { "delta_length_byte_array.parquet", "rle-dict-snappy-checksum.parquet", "nested_lists.snappy.parquet" })
         {

@@ -4,50 +4,9 @@ using Xunit.Abstractions;
 
 namespace Trawl.Formats.Tests.Parquet;
 
-/// <summary>Finds the shared test data and reads whole Parquet files for assertions.</summary>
+/// <summary>Reads whole Parquet files for assertions.</summary>
 internal static class ParquetTestData
 {
-    /// <summary>The shared data folder (…/shared/data beside the repo, or beside the worktrees' parent), or null.</summary>
-    public static string? SharedData()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Trawl.slnx")))
-            dir = dir.Parent;
-        if (dir is null)
-            return null;
-        foreach (string rel in new[] { "../shared/data", "../../shared/data" })
-        {
-            string p = Path.GetFullPath(Path.Combine(dir.FullName, rel));
-            if (Directory.Exists(p))
-                return p;
-        }
-        return null;
-    }
-
-    public static string? ConformanceDir(ITestOutputHelper output)
-    {
-        string? d = SharedData();
-        string? p = d is null ? null : Path.Combine(d, "parquet-testing", "data");
-        if (p is null || !Directory.Exists(p))
-        {
-            output.WriteLine("SKIPPED: shared data (parquet-testing) not found beside the repository");
-            return null;
-        }
-        return p;
-    }
-
-    public static string? SharedFile(ITestOutputHelper output, string relative)
-    {
-        string? d = SharedData();
-        string? p = d is null ? null : Path.Combine(d, relative);
-        if (p is null || !File.Exists(p))
-        {
-            output.WriteLine($"SKIPPED: shared data file {relative} not found beside the repository");
-            return null;
-        }
-        return p;
-    }
-
     /// <summary>Reads every row as .NET values (null, bool, long, double, string, byte[]); JSON cells as strings.</summary>
     public static List<object?[]> ReadAll(string path, TableReaderOptions? options = null, ParquetReaderOptions? po = null, int batchRows = 333)
     {

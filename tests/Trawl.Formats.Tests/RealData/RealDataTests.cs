@@ -2,23 +2,21 @@ using System.Text.Json;
 using Trawl.Formats.Csv;
 using Trawl.Formats.Tables;
 using Trawl.Formats.Tests.Support;
-using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Formats.Tests.RealData;
 
 /// <summary>The readers on the published files in ../shared/data, checked against independent readers.</summary>
-public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
+public sealed class RealDataTests : IDisposable
 {
     private readonly TempFiles _files = new();
 
     public void Dispose() => _files.Dispose();
 
-    [Fact]
+    [SkippableFact]
     public void MusicCaps_csv_reads_every_row_as_CsvHelper_does()
     {
-        string? path = SharedData.File("musiccaps/musiccaps-public.csv", output);
-        if (path is null)
-            return;
+        string path = Requirements.SharedData("musiccaps/musiccaps-public.csv");
         using var helper = global::CsvHelper.CsvReader.FromFile(path, global::CsvHelper.CsvReaderOptions.Default with { Separator = ',' });
         var expected = new List<string[]>();
         string[] header = helper.Headers.ToArray();
@@ -34,12 +32,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(expected[r], t.Rows[r].Select(v => (string?)v ?? "").ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void MusicCaps_csv_with_a_64k_window_equals_a_tiny_window()
     {
-        string? path = SharedData.File("musiccaps/musiccaps-public.csv", output);
-        if (path is null)
-            return;
+        string path = Requirements.SharedData("musiccaps/musiccaps-public.csv");
         using var big = CsvReader.Open(path, new TableReaderOptions(), (byte)',', 64 << 10);
         using var tiny = CsvReader.Open(path, new TableReaderOptions(), (byte)',', 61);
         var a = Rows.ReadAll(big, 1000);
@@ -48,22 +44,18 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(a.Lines, b.Lines);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MusicCaps_gzipped_reads_the_same_rows()
     {
-        string? path = SharedData.File("musiccaps/musiccaps-public.csv", output);
-        if (path is null)
-            return;
+        string path = Requirements.SharedData("musiccaps/musiccaps-public.csv");
         string gz = _files.Write("musiccaps.csv.gz", TempFiles.Gzip(File.ReadAllBytes(path)));
         Assert.Equal(Rows.ReadAll(path).Rows, Rows.ReadAll(gz).Rows);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Coco_annotations_read_as_the_dom_counts_them()
     {
-        string? path = SharedData.File("coco-captions-val2017/captions_val2017.json", output);
-        if (path is null)
-            return;
+        string path = Requirements.SharedData("coco-captions-val2017/captions_val2017.json");
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var annotations = doc.RootElement.GetProperty("annotations");
 
@@ -86,12 +78,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("annotations", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RedPajama_jsonl_files_read_one_row_per_line()
     {
-        if (SharedData.File("data-juicer-text/process_sci_data_arxiv.jsonl", output) is null)
-            return;
-        foreach (string path in Directory.GetFiles(Path.Combine(SharedData.Folder!, "data-juicer-text"), "*.jsonl"))
+        foreach (string path in Directory.GetFiles(Requirements.SharedData("data-juicer-text"), "*.jsonl"))
         {
             string[] lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
             var t = Rows.ReadAll(path, maxRows: 7);
@@ -105,12 +95,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void RedPajama_meta_flattens_into_columns()
     {
-        string? path = SharedData.File("data-juicer-text/process_sci_data_arxiv.jsonl", output);
-        if (path is null)
-            return;
+        string path = Requirements.SharedData("data-juicer-text/process_sci_data_arxiv.jsonl");
         var nested = Rows.ReadAll(path);
         Assert.Contains("meta", nested.Columns);
         var flat = Rows.ReadAll(path, new TableReaderOptions { Flatten = true });

@@ -7,6 +7,7 @@ using Trawl.Store.Storage;
 using Trawl.Store.Tests.Support;
 using Trawl.Vectors.Storage;
 using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Store.Tests.Ingest;
 
@@ -314,11 +315,10 @@ public sealed class VectorsIngestTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("image", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Parquet_footer_row_count_is_checked_against_the_npy_before_anything_is_written()
     {
-        string? folder = SharedData.Find("clip-retrieval-fashion9", output);
-        if (folder is null) return;
+        string folder = Requirements.SharedData("clip-retrieval-fashion9");
         var found = ClipRetrievalFolder.Find(folder)!.Value;
         string npy = _temp.File("img_emb_0.npy");
         NpyFile.Write<Half>(npy, new Half[8 * 512], 8, 512);
@@ -333,11 +333,10 @@ public sealed class VectorsIngestTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(DatasetPaths.MetaDb(_temp.Dataset())));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Clip_retrieval_folder_ingests_metadata_with_image_and_text_sets()
     {
-        string? folder = SharedData.Find("clip-retrieval-fashion9", output);
-        if (folder is null) return;
+        string folder = Requirements.SharedData("clip-retrieval-fashion9");
         var found = ClipRetrievalFolder.Find(folder);
         Assert.NotNull(found);
         var report = DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = found.Value.Sources, Vectors = found.Value.Vectors });

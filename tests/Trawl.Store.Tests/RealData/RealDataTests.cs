@@ -5,13 +5,13 @@ using Trawl.Store.Datasets;
 using Trawl.Store.Ingest;
 using Trawl.Store.Queries;
 using Trawl.Store.Tests.Support;
-using Xunit.Abstractions;
+using Trawl.Testing;
 
 namespace Trawl.Store.Tests.RealData;
 
 /// <summary>Ingest of the real files in ../shared/data, checked against answers computed here independently
 /// (CsvHelper and System.Text.Json, and a plain word scan for searches).</summary>
-public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
+public sealed class RealDataTests : IDisposable
 {
     private readonly TempDir _temp = new();
 
@@ -39,12 +39,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         return words;
     }
 
-    [Fact]
+    [SkippableFact]
     public void MusicCaps_csv_ingests_all_rows_with_types_roles_searches_and_facets()
     {
-        string? csv = SharedData.Find("musiccaps/musiccaps-public.csv", output);
-        if (csv is null)
-            return;
+        string csv = Requirements.SharedData("musiccaps/musiccaps-public.csv");
         // An independent CSV parser as the oracle.
         using var parser = CsvHelper.CsvReader.FromText(File.ReadAllText(csv), CsvHelper.CsvReaderOptions.Default with { Separator = ',' });
         parser.ReadHeader();
@@ -61,7 +59,7 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         var t = ds.GetTable("musiccaps");
         Assert.Equal(["caption"], t.SearchColumns);
         Assert.Equal(ColumnRole.YouTube, t.FindColumn("ytid")!.Role);
-        Assert.Equal("INTEGER", t.FindColumn("start_s")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("start_s")!.SqlType);
 
         foreach (string word in new[] { "guitar", "piano", "sad", "female", "distorted" })
         {
@@ -84,12 +82,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(rows[i][captionAt], stored[i][columns.ToList().IndexOf("caption")]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Coco_annotations_ingest_through_the_json_path()
     {
-        string? json = SharedData.Find("coco-captions-val2017/captions_val2017.json", output);
-        if (json is null)
-            return;
+        string json = Requirements.SharedData("coco-captions-val2017/captions_val2017.json");
         using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
         var annotations = doc.RootElement.GetProperty("annotations").EnumerateArray()
             .Select(a => (ImageId: a.GetProperty("image_id").GetInt64(), Id: a.GetProperty("id").GetInt64(), Caption: a.GetProperty("caption").GetString()!))
@@ -100,7 +96,7 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(annotations.Count, report.RowsKept);
         using var ds = Dataset.Open(_temp.Dataset());
         var t = ds.GetTable("captions");
-        Assert.Equal("INTEGER", t.FindColumn("image_id")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("image_id")!.SqlType);
         Assert.Equal(["caption"], t.SearchColumns);
         foreach (string word in new[] { "motorcycle", "giraffe", "pizza" })
             Assert.Equal(annotations.Count(a => Words(a.Caption).Contains(word)), ds.CountRows(new TableQuery { Table = "captions", Search = word }));
@@ -113,12 +109,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(maxPerImage, top.Values[0].Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RedPajama_jsonl_with_flatten_makes_nested_meta_into_columns()
     {
-        string? dir = SharedData.Find("data-juicer-text", output);
-        if (dir is null)
-            return;
+        string dir = Requirements.SharedData("data-juicer-text");
         string arxiv = Path.Combine(dir, "process_sci_data_arxiv.jsonl");
         var lines = File.ReadAllLines(arxiv).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
@@ -138,12 +132,10 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void RedPajama_parts_append_into_one_table_with_new_columns()
     {
-        string? dir = SharedData.Find("data-juicer-text", output);
-        if (dir is null)
-            return;
+        string dir = Requirements.SharedData("data-juicer-text");
         var parts = Directory.GetFiles(dir, "data_mixture_*.jsonl").Order(StringComparer.Ordinal).ToList();
         long expected = parts.Sum(p => File.ReadAllLines(p).Count(l => l.Trim().Length > 0));
         var report = DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = parts, Flatten = true, Table = "pajama" });

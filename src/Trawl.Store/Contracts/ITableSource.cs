@@ -1,0 +1,47 @@
+using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
+using Trawl.Store.Sql;
+
+namespace Trawl.Store.Contracts;
+
+/// <summary>
+/// The tables of a dataset, read: schema, pages of rows, counts, facets, histograms, one row, every row.
+/// Positions ("rowid") are 0-based and dense per table, and row i of every vector set of a table belongs to row i.
+/// Bad requests (unknown table or column, bad search syntax) are <see cref="UserErrorException"/>s; a cancelled
+/// token stops work midway with an <see cref="OperationCanceledException"/>. Implementations are thread-safe.
+/// </summary>
+public interface ITableSource
+{
+    /// <summary>Tables (not the backend's own bookkeeping), by name.</summary>
+    IReadOnlyList<TableInfo> ListTables();
+
+    /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
+    TableInfo GetTable(string name);
+
+    /// <summary>A page of the rows <paramref name="query"/> matches (at most <see cref="TableQuery.Size"/>, capped by the backend),
+    /// with an opaque cursor for the next page; columns start with "rowid".</summary>
+    /// <param name="count">Also count all matching rows.</param>
+    RowPage QueryRows(TableQuery query, bool count = true);
+
+    /// <summary>How many rows match (ignoring Size and Next).</summary>
+    long CountRows(TableQuery query, CancellationToken cancel = default);
+
+    /// <summary>Top values of <paramref name="column"/> among the matching rows, by count descending then value.</summary>
+    FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default);
+
+    /// <summary>Columns worth faceting: between 2 and <paramref name="maxDistinct"/> distinct values, in table order.</summary>
+    IReadOnlyList<string> SuggestFacets(string table, int maxDistinct = 30);
+
+    /// <summary>Equal-width histogram of a numeric column among the matching rows.</summary>
+    Histogram Histogram(TableQuery query, string column, int bins = 20, CancellationToken cancel = default);
+
+    /// <summary>One row by position (columns start with "rowid"), or null when there is none.</summary>
+    (IReadOnlyList<string> Columns, object?[] Values)? GetRow(string table, long rowid);
+
+    /// <summary>Every matching row in order (ignores Size and Next), streamed for exports.</summary>
+    IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns);
+
+    /// <summary>One read-only statement in the backend's <see cref="BackendCapabilities.SqlDialect"/>; a backend
+    /// without SQL (<see cref="SqlDialect.None"/>) answers with a <see cref="UserErrorException"/>.</summary>
+    SqlResult ExecuteSql(string sql, SqlOptions? options = null);
+}
