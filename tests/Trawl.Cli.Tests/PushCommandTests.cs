@@ -27,6 +27,35 @@ public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDem
         Assert.Equal(demo.Count, engine.Query("SELECT count() FROM demo_sharded").ScalarInt64());
     }
 
+    [SkippableFact]
+    public void Search_facets_sql_and_knn_take_a_clickhouse_uri_and_agree_with_the_dataset()
+    {
+        using var servers = new ClickHouseServers();
+        using var engine = servers.NewDatabase("cliquery");
+        var uri = servers.Uri(0, engine.Database).ToString();
+        CliRun.Of("push", demo.Dataset, uri, "--table", "demo").Ok();
+
+        string word = "cat";
+        var embedded = CliRun.Of("search", demo.Dataset, word, "--count").Ok().Out.Trim();
+        var pushed = CliRun.Of("search", uri, word, "--count").Ok().Out.Trim();
+        Assert.Equal(embedded, pushed);
+
+        var info = CliRun.Of("info", uri, "--json").Ok();
+        Assert.Contains("demo", info.Out);
+
+        var sql = CliRun.Of("sql", uri, "SELECT count() AS n FROM demo", "--json").Ok();
+        Assert.Contains(demo.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), sql.Out);
+        var write = CliRun.Of("sql", uri, "DROP TABLE demo");
+        Assert.Equal(1, write.ExitCode);
+
+        var knnEmbedded = CliRun.Of("knn", demo.Dataset, "--row", "12", "--k", "10", "--exact", "--json").Ok().Json();
+        var knnPushed = CliRun.Of("knn", uri, "--row", "12", "--k", "10", "--json").Ok().Json();
+        Assert.Equal(Ids(knnEmbedded), Ids(knnPushed));
+    }
+
+    private static List<long> Ids(System.Text.Json.JsonElement knn) =>
+        knn.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("rowid").GetInt64()).ToList();
+
     [Fact]
     public void A_target_that_is_not_a_clickhouse_uri_is_a_user_error()
     {

@@ -87,7 +87,7 @@ internal static class ClickHouseBench
             var qs = Enumerable.Range(0, queries).Select(_ => vectors.AsSpan(rng.Next(rows) * dim, dim).ToArray()).ToList();
             var table = ClickHouseTable.Open(engine, "laion");
             var serverMs = Time(qs, q => table.Knn("image_embedding", q, 30, VectorMetric.Cosine));
-            var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.Vectors.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
+            var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.VectorSets.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
             report.Add(new BenchFigure("clickhouse", "exact kNN k=30, 18.16 server ms/query", serverMs, "ms", "Trawl embedded exact (f16)", embeddedMs));
 
             if (Trawl.ClickHouse.Engines.ChdbEngine.DefaultLibraryPath() is { } lib && File.Exists(lib))

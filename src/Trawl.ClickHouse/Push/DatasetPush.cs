@@ -56,6 +56,7 @@ public static class DatasetPush
             if (request.Cluster is null)
                 CreateTable(engine, target, columns, cancel);
             string fingerprint = Fingerprint(dataset, table, columns, sets);
+            RecordVectorSets(engine, target, columns, sets, cancel);
             var done = ReadRecord(engine, target, fingerprint, cancel);
 
             long total = table.RowCount, sent = 0, skipped = 0, bytes = 0;
@@ -243,7 +244,7 @@ public static class DatasetPush
     }
 
     /// <summary>What the pushed rows are a copy of: if the dataset changes, a resumed push must not mix the two.</summary>
-    private static string Fingerprint(Dataset dataset, TableInfo table, IReadOnlyList<PushColumn> columns, IEnumerable<Store.Vectors.VectorSetInfo> sets)
+    private static string Fingerprint(Dataset dataset, TableInfo table, IReadOnlyList<PushColumn> columns, IEnumerable<Store.VectorSets.VectorSetInfo> sets)
     {
         var sb = new StringBuilder().Append(dataset.Name).Append('/').Append(table.Name).Append('/').Append(table.RowCount);
         foreach (var c in columns)
@@ -251,6 +252,21 @@ public static class DatasetPush
         foreach (var s in sets)
             sb.Append('/').Append(s.Name).Append(':').Append(s.Checksum);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..32].ToLowerInvariant();
+    }
+
+    /// <summary>The bookkeeping of vector columns: which set each holds, its metric and dimension.</summary>
+    public const string VectorRecordTable = "_trawl_push_vectors";
+
+    private static void RecordVectorSets(IClickHouseEngine engine, string target, IReadOnlyList<PushColumn> columns, IEnumerable<Store.VectorSets.VectorSetInfo> sets, CancellationToken cancel)
+    {
+        engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(VectorRecordTable)} (`table` String, `column` String, `set` String, metric String, dimension Int64) "
+            + "ENGINE = MergeTree ORDER BY (`table`, `column`)", null, cancel);
+        var known = engine.Query($"SELECT `column` FROM {Identifier(VectorRecordTable)} WHERE `table` = {String(target)}", null, cancel).Rows.Select(r => (string)r[0]!).ToHashSet();
+        foreach (var c in columns.Where(c => c.Kind == PushColumnKind.Vector && !known.Contains(c.Name)))
+        {
+            var set = sets.First(s => s.Name.Equals(c.VectorSet, StringComparison.OrdinalIgnoreCase));
+            engine.Execute($"INSERT INTO {Identifier(VectorRecordTable)} VALUES ({String(target)}, {String(c.Name)}, {String(set.Name)}, {String(set.Metric.ToString())}, {set.Dimension})", null, cancel);
+        }
     }
 
     private static HashSet<long> ReadRecord(IClickHouseEngine engine, string target, string fingerprint, CancellationToken cancel)

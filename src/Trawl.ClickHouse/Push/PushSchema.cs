@@ -43,8 +43,8 @@ internal static class PushSchema
             var (nulls, nonInteger, nonNumber) = stats[i];
             var kind = column.SqlType switch
             {
-                "INTEGER" when nonInteger == 0 => PushColumnKind.Int64,
-                "INTEGER" or "REAL" when nonNumber == 0 => PushColumnKind.Float64,
+                SqlType.Integer when nonInteger == 0 => PushColumnKind.Int64,
+                SqlType.Integer or SqlType.Real when nonNumber == 0 => PushColumnKind.Float64,
                 _ => PushColumnKind.String,
             };
             result.Add(new PushColumn(column.Name, kind, nulls > 0, index, null));

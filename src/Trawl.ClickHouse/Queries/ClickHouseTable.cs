@@ -4,6 +4,7 @@ using Trawl.ClickHouse.Engines;
 using Trawl.ClickHouse.Sql;
 using Trawl.Store;
 using Trawl.Store.Queries;
+using Trawl.Vectors;
 using static Trawl.ClickHouse.Sql.ClickHouseSql;
 
 namespace Trawl.ClickHouse.Queries;
@@ -109,6 +110,28 @@ public sealed class ClickHouseTable
         return new FacetResult(c.Name, values, truncated, clock.Elapsed);
     }
 
+    /// <summary>Equal-width histogram of a numeric column among the matching rows (min and max first, then one GROUP BY).</summary>
+    public Histogram Histogram(TableQuery query, string column, int bins, CancellationToken cancel = default)
+    {
+        string col = Identifier(Column(column).Name);
+        string where = ClickHouseWhere.For(this, query, Dialect);
+        var range = _engine.Query($"SELECT toFloat64(min({col})), toFloat64(max({col})), countIf(isNull({col})), countIf(isNotNull({col})) FROM {Identifier(Name)}{where}", Limits, cancel).Rows[0];
+        long nulls = (long)range[2]!;
+        if ((long)range[3]! == 0)
+            return new Histogram(Column(column).Name, [], null, null, nulls);
+        double lo = (double)range[0]!, hi = (double)range[1]!;
+        if (hi == lo)
+            bins = 1;
+        double width = (hi - lo) / bins;
+        var counts = new long[bins];
+        string bin = width == 0 ? "0" : $"least(toInt64(floor(({col} - {Float64(lo)}) / {Float64(width)})), {bins - 1})";
+        string notNull = where.Length == 0 ? $" WHERE isNotNull({col})" : $" AND isNotNull({col})";
+        foreach (var r in _engine.Query($"SELECT {bin} AS b, count() FROM {Identifier(Name)}{where}{notNull} GROUP BY b", Limits, cancel).Rows)
+            counts[Math.Clamp((long)r[0]!, 0, bins - 1)] += (long)r[1]!;
+        var result = Enumerable.Range(0, bins).Select(i => new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i])).ToList();
+        return new Histogram(Column(column).Name, result, lo, hi, nulls);
+    }
+
     /// <summary>Exact nearest neighbours of <paramref name="vector"/> in a vector column among the rows <paramref name="filter"/>
     /// matches: one ORDER BY distance LIMIT k statement (with a vector_similarity index on the column, the engine may answer
     /// from it). Ties by smaller id.</summary>
@@ -133,7 +156,8 @@ public sealed class ClickHouseTable
             {
                 VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC, {id} ASC LIMIT {k}",
                 VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC, {id} ASC LIMIT {k}",
-                _ => $"SELECT {id}, dotProduct({column}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({column}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+                _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
             };
         }
         // 18.16: no distance functions; the same arithmetic over the arrays.
@@ -145,7 +169,8 @@ public sealed class ClickHouseTable
         {
             VectorMetric.Cosine => $"SELECT {id}, {dot} / (sqrt(arraySum(arrayMap(x -> x * x, {column}))) * {Float64(Math.Sqrt(norm))}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
             VectorMetric.L2 => $"SELECT {id}, sqrt(arraySum(arrayMap((x, y) -> (x - y) * (x - y), {column}, {q}))) AS score{from} ORDER BY score ASC, {id} ASC LIMIT {k}",
-            _ => $"SELECT {id}, {dot} AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+            VectorMetric.InnerProduct => $"SELECT {id}, {dot} AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+            _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
         };
     }
 
