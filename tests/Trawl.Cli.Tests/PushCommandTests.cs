@@ -54,6 +54,45 @@ public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDem
         Assert.Equal(Ids(knnEmbedded), Ids(knnPushed));
     }
 
+    [SkippableFact]
+    public async Task Serve_of_a_clickhouse_uri_answers_the_table_page_with_search_and_facets_and_sql()
+    {
+        using var servers = new ClickHouseServers();
+        using var engine = servers.NewDatabase("cliserve");
+        var uri = servers.Uri(0, engine.Database).ToString();
+        CliRun.Of("push", demo.Dataset, uri, "--table", "demo").Ok();
+        long corgis = long.Parse(CliRun.Of("search", demo.Dataset, "corgi", "--count").Ok().Out.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        var output = new StringWriter();
+        var syncOut = TextWriter.Synchronized(output);
+        using var cancel = new CancellationTokenSource();
+        var terminal = new CliTerminal(syncOut, TextWriter.Synchronized(new StringWriter()), false, false, cancel.Token);
+        Task<int> serving = Task.Run(() => Cli.Run(["serve", uri, "--port", "0"], terminal));
+        string? url = null;
+        for (int i = 0; i < 600 && url is null && !serving.IsCompleted; i++)
+        {
+            await Task.Delay(50);
+            string printed;
+            lock (syncOut)
+                printed = output.ToString();
+            var m = System.Text.RegularExpressions.Regex.Match(printed, @"http://127\.0\.0\.1:\d+/");
+            if (m.Success)
+                url = m.Value;
+        }
+        Assert.True(url is not null, "no URL printed: " + output + (serving.IsCompleted ? " exit " + serving.Result : ""));
+        using var http = new HttpClient();
+        var page = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{url}{engine.Database}/demo.json?_search=corgi&_size=5")).RootElement;
+        Assert.Equal(corgis, page.GetProperty("count").GetInt64());
+        Assert.Equal(Math.Min(5, corgis), page.GetProperty("rows").GetArrayLength());
+        var sql = await http.GetStringAsync($"{url}{engine.Database}/-/query.json?sql=" + Uri.EscapeDataString("SELECT count() AS n FROM demo"));
+        Assert.Contains(demo.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), sql);
+        var refused = await http.GetAsync($"{url}{engine.Database}/-/query.json?sql=" + Uri.EscapeDataString("DROP TABLE demo"));
+        Assert.Equal(400, (int)refused.StatusCode);
+
+        cancel.Cancel();
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private static List<long> Ids(System.Text.Json.JsonElement knn) =>
         knn.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("rowid").GetInt64()).ToList();
 

@@ -9,6 +9,7 @@ using Trawl.Formats.NumPy;
 using Trawl.Store.Datasets;
 using Trawl.Store.Ingest;
 using Trawl.Store.Queries;
+using Trawl.Vectors;
 
 namespace Trawl.Bench.ClickHouse;
 
