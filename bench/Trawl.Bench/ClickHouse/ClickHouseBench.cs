@@ -48,7 +48,7 @@ internal static class ClickHouseBench
         using var report = new BenchReport(output);
         report.WriteLine(j =>
         {
-            j.WriteString("bench", "clickhouse");
+            j.WriteString("run", "clickhouse");
             j.WriteNumber("rows", rows);
             j.WriteNumber("dim", dim);
             j.WriteString("load_average", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "");
@@ -87,6 +87,7 @@ internal static class ClickHouseBench
             var rng = new Random(7);
             var qs = Enumerable.Range(0, queries).Select(_ => vectors.AsSpan(rng.Next(rows) * dim, dim).ToArray()).ToList();
             var table = ClickHouseTable.Open(engine, "laion");
+            table.TimeLimitSeconds = 3600;
             var serverMs = Time(qs, q => table.Knn("image_embedding", q, 30, VectorMetric.Cosine));
             var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.VectorSets.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
             report.Add(new BenchFigure("clickhouse", "exact kNN k=30, 18.16 server ms/query", serverMs, "ms", "Trawl embedded exact (f16)", embeddedMs));
@@ -97,6 +98,7 @@ internal static class ClickHouseBench
                 BenchReport.Progress("push to chDB " + chdb.Version);
                 DatasetPush.Run(chdb, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
                 var chTable = ClickHouseTable.Open(chdb, "laion");
+            chTable.TimeLimitSeconds = 3600;
                 var chdbMs = Time(qs, q => chTable.Knn("image_embedding", q, 30, VectorMetric.Cosine));
                 report.Add(new BenchFigure("clickhouse", "exact kNN k=30, chDB cosineDistance ms/query", chdbMs, "ms", "Trawl embedded exact (f16)", embeddedMs));
 
@@ -106,6 +108,7 @@ internal static class ClickHouseBench
                 chdb.Execute("OPTIMIZE TABLE laion_hnsw FINAL");
                 report.Add(new BenchFigure("clickhouse", "chDB vector_similarity hnsw build s", build.Elapsed.TotalSeconds, "s"));
                 var hnsw = ClickHouseTable.Open(chdb, "laion_hnsw");
+            hnsw.TimeLimitSeconds = 3600;
                 int found = 0;
                 foreach (var q in qs)
                 {

@@ -34,7 +34,7 @@ public sealed class ClickHouseTable
     }
 
     /// <summary>Seconds any statement may run (max_execution_time).</summary>
-    public int TimeLimitSeconds { get; init; } = 30;
+    public int TimeLimitSeconds { get; set; } = 30;
 
     public string Name { get; }
 
