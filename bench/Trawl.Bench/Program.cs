@@ -23,6 +23,9 @@ internal static class Program
         "  append     appends in place: 1,000 rows then a 1M-row part into a 10M-row WebVid-like dataset, against sqlite3 .import\n" +
         "             into an FTS5 table kept by sqlite-utils triggers; wall time and peak extra disk\n" +
         "             " + Append.AppendOptions.Usage + "\n" +
+        "  clickhouse push to clickhouse-server 18.16 vs CSV + clickhouse-client; exact kNN on 18.16, chDB and embedded;\n" +
+        "             chDB vector_similarity recall; a search+facet page\n" +
+        "             " + ClickHouse.ClickHouseBench.Usage + "\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -53,6 +56,8 @@ internal static class Program
                     return await Engine.EngineBenchmark.Run(args[1..]);
                 case "corpora":
                     return Corpora.CorporaBenchmark.Run(args[1..]);
+                case "clickhouse":
+                    return ClickHouse.ClickHouseBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

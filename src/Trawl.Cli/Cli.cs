@@ -49,6 +49,8 @@ internal static class Cli
 
     internal static RootCommand BuildRootCommand(CliTerminal terminal)
     {
+        // clickhouse://HOST:8123/DB opens a pushed database wherever a dataset path is taken.
+        Trawl.Store.Contracts.DatasetOpeners.Register(new Trawl.ClickHouse.Datasets.ClickHouseDatasetOpener());
         var root = new RootCommand("Trawl: ingest, search, facet, query and serve AI training datasets (LAION, MusicCaps, COCO, RedPajama...).")
         {
             IngestCommand.Create(terminal),
@@ -61,6 +63,7 @@ internal static class Cli
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
+            PushCommand.Create(terminal),
         };
         return root;
     }

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Trawl.Bench.Reporting;
+using Trawl.ClickHouse.Engines;
+using Trawl.ClickHouse.Push;
+using Trawl.ClickHouse.Queries;
+using Trawl.Formats.NumPy;
+using Trawl.Store.Datasets;
+using Trawl.Store.Ingest;
+using Trawl.Store.Queries;
+using Trawl.Vectors;
+
+namespace Trawl.Bench.ClickHouse;
+
+/// <summary>
+/// <c>clickhouse</c>: one LAION-like part (synthetic: captions from a small vocabulary, unit-norm random 768-d image
+/// vectors) — push throughput against the ClickHouse guide's route (CSV + clickhouse-client INSERT FORMAT CSV), exact kNN
+/// k=30 on clickhouse-server 18.16, chDB (cosineDistance) and Trawl's embedded exact search, chDB's vector_similarity
+/// index (recall@30, ms per query), and a search + facet page on the server against the embedded store.
+/// </summary>
+internal static class ClickHouseBench
+{
+    public const string Usage = "[--rows 200000] [--dim 768] [--queries 10] [--dir DIR] [--out FILE]";
+    private static readonly string[] Words = ["cat", "dog", "beach", "city", "portrait", "art", "vintage", "car", "food", "flower", "mountain", "night", "red", "blue", "green", "house"];
+
+    public static int Run(string[] args)
+    {
+        int rows = 200_000, dim = 768, queries = 10;
+        string? dir = null, output = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows": rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dim": dim = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--queries": queries = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dir": dir = args[++i]; break;
+                case "--out": output = args[++i]; break;
+                default: throw new ArgumentException($"clickhouse: unknown option {args[i]}; usage: clickhouse {Usage}");
+            }
+        }
+        if (!File.Exists(BenchServer.Binary))
+            throw new ArgumentException($"clickhouse: {BenchServer.Binary} is not installed (apt-get install clickhouse-server)");
+        bool ownDir = dir is null;
+        dir ??= Path.Combine(Path.GetTempPath(), "trawl-bench-ch-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        using var report = new BenchReport(output);
+        report.WriteLine(j =>
+        {
+            j.WriteString("run", "clickhouse");
+            j.WriteNumber("rows", rows);
+            j.WriteNumber("dim", dim);
+            j.WriteString("load_average", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "");
+            MachineInfo.Write(j);
+        });
+        try
+        {
+            var (datasetPath, vectors) = Generate(dir, rows, dim);
+            using var ds = Dataset.Open(datasetPath);
+            using var server = new BenchServer(dir);
+            var uri = new ClickHouseUri("127.0.0.1", server.HttpPort, "default", null);
+            using var engine = ClickHouseHttpEngine.Open(uri);
+
+            // Push: Trawl (RowBinary over HTTP) against the guide's route (CSV file, then clickhouse-client FORMAT CSV).
+            BenchReport.Progress("trawl push to clickhouse-server " + engine.Version);
+            var push = DatasetPush.Run(engine, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
+            var csvClock = Stopwatch.StartNew();
+            string csv = Path.Combine(dir, "laion.csv");
+            long csvBytes = ExportCsv(ds, csv);
+            var exportTime = csvClock.Elapsed;
+            engine.Execute("CREATE TABLE laion_csv AS laion");
+            var insertClock = Stopwatch.StartNew();
+            RunClient(server.TcpPort, "INSERT INTO laion_csv FORMAT CSV", csv);
+            var insertTime = insertClock.Elapsed;
+            if (engine.Query("SELECT count() FROM laion_csv").ScalarInt64() != rows)
+                throw new InvalidOperationException("the CSV route did not load every row");
+            double guideSeconds = exportTime.TotalSeconds + insertTime.TotalSeconds;
+            report.Add(new BenchFigure("clickhouse", "push rows/s", rows / push.Elapsed.TotalSeconds, "rows/s",
+                "CSV export + clickhouse-client INSERT FORMAT CSV", rows / guideSeconds), "≥ 3× reference");
+            report.Add(new BenchFigure("clickhouse", "push MB/s (RowBinary sent)", push.BytesSent / 1e6 / push.Elapsed.TotalSeconds, "MB/s"));
+            report.Add(new BenchFigure("clickhouse", "guide route: CSV export s", exportTime.TotalSeconds, "s"));
+            report.Add(new BenchFigure("clickhouse", "guide route: INSERT FORMAT CSV s", insertTime.TotalSeconds, "s", "CSV bytes " + csvBytes));
+            File.Delete(csv);
+
+            // Exact kNN, k = 30.
+            var rng = new Random(7);
+            var qs = Enumerable.Range(0, queries).Select(_ => vectors.AsSpan(rng.Next(rows) * dim, dim).ToArray()).ToList();
+            var table = ClickHouseTable.Open(engine, "laion");
+            table.TimeLimitSeconds = 3600;
+            var serverMs = Time(qs, q => table.Knn("image_embedding", q, 30, VectorMetric.Cosine));
+            var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.VectorSets.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
+            report.Add(new BenchFigure("clickhouse", "exact kNN k=30, 18.16 server ms/query", serverMs, "ms", "Trawl embedded exact (f16)", embeddedMs));
+
+            if (Trawl.ClickHouse.Engines.ChdbEngine.DefaultLibraryPath() is { } lib && File.Exists(lib))
+            {
+                using var chdb = ChdbEngine.Open(Path.Combine(dir, "chdb"), "bench");
+                BenchReport.Progress("push to chDB " + chdb.Version);
+                DatasetPush.Run(chdb, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
+                var chTable = ClickHouseTable.Open(chdb, "laion");
+            chTable.TimeLimitSeconds = 3600;
+                var chdbMs = Time(qs, q => chTable.Knn("image_embedding", q, 30, VectorMetric.Cosine));
+                report.Add(new BenchFigure("clickhouse", "exact kNN k=30, chDB cosineDistance ms/query", chdbMs, "ms", "Trawl embedded exact (f16)", embeddedMs));
+
+                var build = Stopwatch.StartNew();
+                chdb.Execute($"CREATE TABLE laion_hnsw (id Int64, image_embedding Array(Float32), INDEX vi image_embedding TYPE vector_similarity('hnsw', 'cosineDistance', {dim})) ENGINE = MergeTree ORDER BY id");
+                chdb.Execute("INSERT INTO laion_hnsw SELECT id, image_embedding FROM laion");
+                chdb.Execute("OPTIMIZE TABLE laion_hnsw FINAL");
+                report.Add(new BenchFigure("clickhouse", "chDB vector_similarity hnsw build s", build.Elapsed.TotalSeconds, "s"));
+                var hnsw = ClickHouseTable.Open(chdb, "laion_hnsw");
+            hnsw.TimeLimitSeconds = 3600;
+                int found = 0;
+                foreach (var q in qs)
+                {
+                    var exact = chTable.Knn("image_embedding", q, 30, VectorMetric.Cosine).Select(h => h.Id).ToHashSet();
+                    found += hnsw.Knn("image_embedding", q, 30, VectorMetric.Cosine).Count(h => exact.Contains(h.Id));
+                }
+                var hnswMs = Time(qs, q => hnsw.Knn("image_embedding", q, 30, VectorMetric.Cosine));
+                report.Add(new BenchFigure("clickhouse", "chDB vector_similarity ms/query", hnswMs, "ms", "chDB exact cosineDistance", chdbMs));
+                report.Add(new BenchFigure("clickhouse", "chDB vector_similarity recall@30", found / (30.0 * qs.Count), ""));
+            }
+            else
+            {
+                report.Note("chDB not installed: its figures were not measured");
+            }
+
+            // A search + facet page: rows, total and a facet, on the server against the embedded store.
+            var page = new TableQuery { Table = "laion", Search = "cat beach", Size = 50 };
+            var pageServer = Time(Enumerable.Range(0, 5).ToList(), _ =>
+            {
+                table.Page(page);
+                table.Count(page);
+                return table.Facet(page, "NSFW");
+            });
+            var pageEmbedded = Time(Enumerable.Range(0, 5).ToList(), _ =>
+            {
+                ds.QueryRows(page, count: true);
+                return ds.Facet(page, "NSFW");
+            });
+            report.Add(new BenchFigure("clickhouse", "search+count+facet page, 18.16 server ms", pageServer, "ms", "Trawl embedded", pageEmbedded));
+            report.PrintSummary();
+            return 0;
+        }
+        finally
+        {
+            if (ownDir)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Median milliseconds over the inputs (the first run warms up and is not counted).</summary>
+    private static double Time<T, TResult>(IReadOnlyList<T> inputs, Func<T, TResult> run)
+    {
+        run(inputs[0]);
+        var ms = new List<double>();
+        foreach (var input in inputs)
+        {
+            var clock = Stopwatch.StartNew();
+            run(input);
+            ms.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        ms.Sort();
+        return ms[ms.Count / 2];
+    }
+
+    private static (string Dataset, float[] Vectors) Generate(string dir, int rows, int dim)
+    {
+        BenchReport.Progress($"generating {rows:N0} rows × {dim} vectors");
+        var rng = new Random(1);
+        var csv = new StringBuilder("url,caption,NSFW,similarity\n");
+        string[] nsfw = ["UNLIKELY", "UNLIKELY", "UNLIKELY", "UNSURE", "NSFW"];
+        string metaPath = Path.Combine(dir, "metadata_0000.csv");
+        using (var w = new StreamWriter(metaPath))
+        {
+            w.Write("url,caption,NSFW,similarity\n");
+            for (int i = 0; i < rows; i++)
+            {
+                int n = 4 + rng.Next(10);
+                var caption = string.Join(' ', Enumerable.Range(0, n).Select(_ => Words[(int)(Words.Length * Math.Pow(rng.NextDouble(), 2))]));
+                w.Write($"https://img{rng.Next(500)}.example.com/{i}.jpg,{caption},{nsfw[rng.Next(nsfw.Length)]},{(0.25 + rng.NextDouble() * 0.15).ToString("0.######", CultureInfo.InvariantCulture)}\n");
+            }
+        }
+        var vectors = new float[(long)rows * dim];
+        for (int i = 0; i < rows; i++)
+        {
+            var v = vectors.AsSpan(i * dim, dim);
+            double norm = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                double g = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                v[d] = (float)g;
+                norm += g * g;
+            }
+            float inv = (float)(1 / Math.Sqrt(norm));
+            for (int d = 0; d < dim; d++)
+                v[d] *= inv;
+        }
+        string npy = Path.Combine(dir, "img_emb_0000.npy");
+        NpyFile.Write<float>(npy, vectors, rows, dim);
+        string dataset = Path.Combine(dir, "laion.trawl");
+        DatasetIngest.Run(dataset, new IngestRequest
+        {
+            Sources = [metaPath],
+            Table = "laion",
+            SearchColumns = ["caption"],
+            Vectors = new Dictionary<string, IReadOnlyList<string>> { ["image"] = [npy] },
+        });
+        File.Delete(npy);
+        return (dataset, vectors);
+    }
+
+    /// <summary>The guide's intermediate file: id, url, caption, NSFW, similarity, image_embedding as "[...]".</summary>
+    private static long ExportCsv(Dataset ds, string path)
+    {
+        var set = ds.OpenVectorSet("image");
+        var v = new float[set.Matrix.Dimension];
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        foreach (var row in ds.StreamRows(new TableQuery { Table = "laion" }, out var names))
+        {
+            long id = (long)row[0]!;
+            set.Matrix.CopyRowTo(id, v);
+            w.Write(id.ToString(CultureInfo.InvariantCulture));
+            for (int c = 1; c <= 4; c++)
+            {
+                w.Write(',');
+                w.Write(Csv(row[c]));
+            }
+            w.Write(",\"[");
+            for (int d = 0; d < v.Length; d++)
+            {
+                if (d > 0)
+                    w.Write(',');
+                w.Write(v[d].ToString("R", CultureInfo.InvariantCulture));
+            }
+            w.Write("]\"\n");
+        }
+        w.Flush();
+        return w.BaseStream.Length;
+    }
+
+    private static string Csv(object? value) => value switch
+    {
+        null => "",
+        string s => "\"" + s.Replace("\"", "\"\"") + "\"",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static void RunClient(int port, string query, string inputFile)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec clickhouse-client --host 127.0.0.1 --port {port} --query \"$1\" < \"$2\"");
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add(query);
+        start.ArgumentList.Add(inputFile);
+        using var p = Process.Start(start)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException("clickhouse-client failed: " + err);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Text;
+using Trawl.ClickHouse.Engines;
+using Trawl.ClickHouse.Sql;
+using Trawl.Store;
+using Trawl.Store.Queries;
+using Trawl.Vectors;
+using static Trawl.ClickHouse.Sql.ClickHouseSql;
+
+namespace Trawl.ClickHouse.Queries;
+
+/// <summary>
+/// A pushed table read through ClickHouse: counts, row pages, facets, histograms, exact kNN and read-only SQL,
+/// each one statement pushed down to the engine (search, filters and kNN composed in the same WHERE), under
+/// max_execution_time. The SQL differs by engine version through <see cref="SqlDialect"/>.
+/// </summary>
+public sealed class ClickHouseTable
+{
+    private readonly IClickHouseEngine _engine;
+    private readonly Dictionary<string, ColumnSpec> _byName;
+
+    private ClickHouseTable(IClickHouseEngine engine, string name, IReadOnlyList<ColumnSpec> columns)
+    {
+        _engine = engine;
+        Name = name;
+        Columns = columns;
+        _byName = columns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        Dialect = SqlDialect.For(engine.Version);
+        IdColumn = columns[0].Name;
+        VectorColumns = columns.Where(c => c.Type == "Array(Float32)").Select(c => c.Name).ToList();
+        var text = columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList();
+        var captions = text.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
+        SearchColumns = captions.Count > 0 ? captions : text;
+    }
+
+    /// <summary>Seconds any statement may run (max_execution_time).</summary>
+    public int TimeLimitSeconds { get; set; } = 30;
+
+    public string Name { get; }
+
+    /// <summary>Columns in table order; the first is the row id (as <c>trawl push</c> makes it).</summary>
+    public IReadOnlyList<ColumnSpec> Columns { get; }
+
+    public string IdColumn { get; }
+
+    public IReadOnlyList<string> VectorColumns { get; }
+
+    /// <summary>Columns a search looks in: caption/text if there is one, else every String column.</summary>
+    public IReadOnlyList<string> SearchColumns { get; }
+
+    public SqlDialect Dialect { get; }
+
+    /// <summary>Reads the table's columns; an unknown table is a <see cref="UserErrorException"/>.</summary>
+    public static ClickHouseTable Open(IClickHouseEngine engine, string table)
+    {
+        var columns = engine.Query($"SELECT name, type FROM system.columns WHERE database = {String(engine.Database)} AND table = {String(table)}")
+            .Rows.Select(r => new ColumnSpec((string)r[0]!, (string)r[1]!)).ToList();
+        if (columns.Count == 0)
+            throw new UserErrorException($"{engine.Location} has no table '{table}'");
+        return new ClickHouseTable(engine, table, columns);
+    }
+
+    public ColumnSpec Column(string name) =>
+        _byName.TryGetValue(name, out var c) ? c
+            : throw new UserErrorException($"table '{Name}' has no column '{name}' (columns: {string.Join(", ", Columns.Select(x => x.Name))})");
+
+    internal static bool IsNumeric(string type)
+    {
+        string t = QueryResult.Unwrap(type);
+        return t.StartsWith("Int", StringComparison.Ordinal) || t.StartsWith("UInt", StringComparison.Ordinal) || t.StartsWith("Float", StringComparison.Ordinal);
+    }
+
+    private QuerySettings Limits => new() { MaxExecutionSeconds = TimeLimitSeconds, ReadOnly = true };
+
+    private string From(TableQuery query) => $" FROM {Identifier(Name)}{ClickHouseWhere.For(this, query, Dialect)}";
+
+    public long Count(TableQuery query, CancellationToken cancel = default) =>
+        _engine.Query("SELECT count()" + From(query), Limits, cancel).ScalarInt64();
+
+    /// <summary>A page of rows (vector columns left out), sorted by the query's sort column then the id, from <paramref name="offset"/>.
+    /// <c>More</c> says whether rows follow.</summary>
+    public (IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, bool More) Page(TableQuery query, long offset = 0, CancellationToken cancel = default)
+    {
+        int size = Math.Clamp(query.Size, 1, 1000);
+        var shown = Columns.Where(c => !VectorColumns.Contains(c.Name)).ToList();
+        string dir = query.SortDescending ? "DESC" : "ASC";
+        string order = query.Sort is null
+            ? $"{Identifier(IdColumn)} {dir}"
+            : $"{Identifier(Column(query.Sort).Name)} {dir}, {Identifier(IdColumn)} {dir}";
+        var r = _engine.Query($"SELECT {string.Join(", ", shown.Select(c => Identifier(c.Name)))}{From(query)} ORDER BY {order} LIMIT {size + 1} OFFSET {offset}", Limits, cancel);
+        var rows = r.Rows.ToList();
+        bool more = rows.Count > size;
+        if (more)
+            rows.RemoveAt(rows.Count - 1);
+        return (shown.Select(c => c.Name).ToList(), rows, more);
+    }
+
+    /// <summary>Top values of a column among the matching rows, most common first (ties by value).</summary>
+    public FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var c = Column(column);
+        limit = Math.Clamp(limit, 1, 10_000);
+        string col = Identifier(c.Name);
+        var r = _engine.Query($"SELECT {col}, count() AS n{From(query)} GROUP BY {col} ORDER BY n DESC, {col} ASC LIMIT {limit + 1}", Limits, cancel);
+        var values = r.Rows.Select(row => new FacetValue(row[0], (long)row[1]!)).ToList();
+        bool truncated = values.Count > limit;
+        if (truncated)
+            values.RemoveAt(values.Count - 1);
+        return new FacetResult(c.Name, values, truncated, clock.Elapsed);
+    }
+
+    /// <summary>Equal-width histogram of a numeric column among the matching rows (min and max first, then one GROUP BY).</summary>
+    public Histogram Histogram(TableQuery query, string column, int bins, CancellationToken cancel = default)
+    {
+        string col = Identifier(Column(column).Name);
+        string where = ClickHouseWhere.For(this, query, Dialect);
+        var range = _engine.Query($"SELECT toFloat64(min({col})), toFloat64(max({col})), countIf(isNull({col})), countIf(isNotNull({col})) FROM {Identifier(Name)}{where}", Limits, cancel).Rows[0];
+        long nulls = (long)range[2]!;
+        if ((long)range[3]! == 0)
+            return new Histogram(Column(column).Name, [], null, null, nulls);
+        double lo = (double)range[0]!, hi = (double)range[1]!;
+        if (hi == lo)
+            bins = 1;
+        double width = (hi - lo) / bins;
+        var counts = new long[bins];
+        string bin = width == 0 ? "0" : $"least(toInt64(floor(({col} - {Float64(lo)}) / {Float64(width)})), {bins - 1})";
+        string notNull = where.Length == 0 ? $" WHERE isNotNull({col})" : $" AND isNotNull({col})";
+        foreach (var r in _engine.Query($"SELECT {bin} AS b, count() FROM {Identifier(Name)}{where}{notNull} GROUP BY b", Limits, cancel).Rows)
+            counts[Math.Clamp((long)r[0]!, 0, bins - 1)] += (long)r[1]!;
+        var result = Enumerable.Range(0, bins).Select(i => new HistogramBin(lo + i * width, i == bins - 1 ? hi : lo + (i + 1) * width, counts[i])).ToList();
+        return new Histogram(Column(column).Name, result, lo, hi, nulls);
+    }
+
+    /// <summary>Exact nearest neighbours of <paramref name="vector"/> in a vector column among the rows <paramref name="filter"/>
+    /// matches: one ORDER BY distance LIMIT k statement (with a vector_similarity index on the column, the engine may answer
+    /// from it). Ties by smaller id.</summary>
+    public IReadOnlyList<KnnHit> Knn(string vectorColumn, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery? filter = null, CancellationToken cancel = default)
+    {
+        if (!VectorColumns.Contains(vectorColumn, StringComparer.OrdinalIgnoreCase))
+            throw new UserErrorException($"table '{Name}' has no vector column '{vectorColumn}' (vector columns: {string.Join(", ", VectorColumns)})");
+        if (k < 1 || k > 10_000)
+            throw new UserErrorException("k must be from 1 to 10000");
+        string sql = KnnSql(Identifier(Column(vectorColumn).Name), vector, k, metric, filter ?? new TableQuery { Table = Name });
+        return _engine.Query(sql, Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+    }
+
+    internal string KnnSql(string column, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter)
+    {
+        string q = Float32Array(vector);
+        string id = Identifier(IdColumn);
+        string from = From(filter);
+        if (Dialect.HasDistanceFunctions)
+        {
+            return metric switch
+            {
+                VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC, {id} ASC LIMIT {k}",
+                VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC, {id} ASC LIMIT {k}",
+                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({column}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+                _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
+            };
+        }
+        // 18.16: no distance functions; the same arithmetic over the arrays.
+        string dot = $"arraySum(arrayMap((x, y) -> x * y, {column}, {q}))";
+        double norm = 0;
+        foreach (float f in vector)
+            norm += (double)f * f;
+        return metric switch
+        {
+            VectorMetric.Cosine => $"SELECT {id}, {dot} / (sqrt(arraySum(arrayMap(x -> x * x, {column}))) * {Float64(Math.Sqrt(norm))}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+            VectorMetric.L2 => $"SELECT {id}, sqrt(arraySum(arrayMap((x, y) -> (x - y) * (x - y), {column}, {q}))) AS score{from} ORDER BY score ASC, {id} ASC LIMIT {k}",
+            VectorMetric.InnerProduct => $"SELECT {id}, {dot} AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+            _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
+        };
+    }
+
+    /// <summary>User SQL, read-only: one statement starting with SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or EXISTS, without FORMAT
+    /// or INTO OUTFILE (our check), run under readonly=1 (the engine's check), max_execution_time and a row limit.</summary>
+    public (QueryResult Result, bool Truncated) Sql(string sql, TimeSpan timeLimit, int maxRows, CancellationToken cancel = default)
+    {
+        ReadOnlySqlCheck.Check(sql);
+        var settings = new QuerySettings
+        {
+            ReadOnly = true,
+            MaxExecutionSeconds = Math.Max(1, (int)Math.Ceiling(timeLimit.TotalSeconds)),
+            MaxResultRows = maxRows + 1L,
+        };
+        var r = _engine.Query(sql.Trim().TrimEnd(';'), settings, cancel);
+        if (r.Rows.Count <= maxRows)
+            return (r, false);
+        return (new QueryResult(r.Columns, r.Rows.Take(maxRows).ToList()), true);
+    }
+}

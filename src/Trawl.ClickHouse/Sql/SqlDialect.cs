@@ -1,0 +1,25 @@
+using Trawl.ClickHouse.Engines;
+
+namespace Trawl.ClickHouse.Sql;
+
+/// <summary>
+/// What SQL an engine understands, from its version: distance functions (21.11+), token search (hasTokenCaseInsensitive,
+/// 21.x+), multiSearchAny (20.x+), vector_similarity indexes (25.8+; 24.8–25.7 behind a setting). Generated statements
+/// ask the dialect instead of testing versions themselves.
+/// </summary>
+public sealed record SqlDialect(ClickHouseVersion Version)
+{
+    public static SqlDialect For(ClickHouseVersion version) => new(version);
+
+    /// <summary>cosineDistance, L2Distance, dotProduct, L2SquaredDistance.</summary>
+    public bool HasDistanceFunctions => Version.AtLeast(21, 11);
+
+    /// <summary>hasTokenCaseInsensitive (and hasToken).</summary>
+    public bool HasTokenSearch => Version.AtLeast(21, 1);
+
+    /// <summary>CREATE TABLE ... INDEX i v TYPE vector_similarity('hnsw', 'cosineDistance', dim).</summary>
+    public bool HasVectorSimilarityIndex => Version.AtLeast(25, 8);
+
+    /// <summary>Settings exist that let a statement stop on a time limit (max_execution_time), on every version we know.</summary>
+    public bool HasExecutionTimeLimit => true;
+}
