@@ -33,8 +33,8 @@ public static class ClipImageDecoder
         using var codec = SKCodec.Create(stream, out var createResult);
         if (codec is null)
         {
-            throw new DataFormatException(name, createResult == SKCodecResult.IncompleteInput
-                ? "the image is truncated (its header is incomplete)"
+            throw new DataFormatException(name, LooksLikeImage(encoded)
+                ? $"the image is truncated or corrupt (its header cannot be read: {createResult})"
                 : $"not a JPEG, PNG, WebP or GIF image (starts with {Hex(encoded)})");
         }
         var format = codec.EncodedFormat;
@@ -59,7 +59,8 @@ public static class ClipImageDecoder
         {
             handle.Free();
         }
-        if (result == SKCodecResult.IncompleteInput)
+        if (result == SKCodecResult.IncompleteInput || (format == SKEncodedImageFormat.Jpeg && !HasEndOfImage(encoded))
+            || (format == SKEncodedImageFormat.Gif && encoded[^1] != 0x3B))
             throw new DataFormatException(name, "the image is truncated (its data ends before the last row)");
         if (result != SKCodecResult.Success)
             throw new DataFormatException(name, $"the image could not be decoded ({result})");
@@ -82,6 +83,19 @@ public static class ClipImageDecoder
         ".gif" => SKEncodedImageFormat.Gif,
         _ => null,
     };
+
+    /// <summary>A GIF ends with its trailer byte (0x3B); without it the file was cut, though Skia may still fill the
+    /// first frame's missing rows. A JPEG whose data ends before its EOI marker (FF D9 after the first scan) is truncated, even where
+    /// the decoder (progressive JPEG) fills in the missing scans silently. Entropy-coded data never holds FF D9.</summary>
+    private static bool HasEndOfImage(ReadOnlySpan<byte> jpeg)
+    {
+        int sos = jpeg.IndexOf([(byte)0xFF, (byte)0xDA]);
+        return sos >= 0 && jpeg[sos..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
+    }
+
+    private static bool LooksLikeImage(ReadOnlySpan<byte> b) =>
+        b.StartsWith([(byte)0xFF, (byte)0xD8]) || b.StartsWith([(byte)0x89, (byte)'P', (byte)'N', (byte)'G'])
+        || b.StartsWith("GIF8"u8) || b.StartsWith("RIFF"u8);
 
     private static string Hex(ReadOnlySpan<byte> bytes) =>
         Convert.ToHexString(bytes[..Math.Min(8, bytes.Length)]).ToLowerInvariant();
