@@ -14,4 +14,13 @@ public sealed class ServerOptions
 
     /// <summary>Most rows the query page returns.</summary>
     public int SqlMaxRows { get; init; } = 1000;
+
+    /// <summary>A CLIP model folder: queries by text and image (null: vectors only).</summary>
+    public string? ClipModel { get; init; }
+
+    /// <summary>clip-retrieval's extra embeddings (aesthetic ratings, violence prompts); see ClipExtras.</summary>
+    public string? ClipExtras { get; init; }
+
+    /// <summary>Whether a query's image_url may be fetched by the server (off: no requests to arbitrary hosts).</summary>
+    public bool AllowFetch { get; init; }
 }

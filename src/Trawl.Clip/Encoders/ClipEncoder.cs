@@ -203,7 +203,8 @@ public sealed class ClipEncoder : IDisposable
         for (int i = 0; i < n; i++) L2Normalize(destination.Slice(i * Dimension, Dimension));
     }
 
-    internal static void L2Normalize(Span<float> v)
+    /// <summary>Scales a vector to unit length (a zero or non-finite one is left as it is).</summary>
+    public static void L2Normalize(Span<float> v)
     {
         double sum = 0;
         foreach (float x in v) sum += (double)x * x;

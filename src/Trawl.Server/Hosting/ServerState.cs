@@ -10,4 +10,5 @@ internal sealed class ServerState(DatasetCatalog catalog, ServerOptions options,
     public ServerOptions Options { get; } = options;
     public FacetCache Facets { get; } = new();
     public ILogger Logger { get; } = logger;
+    public Clip.ClipQueries ClipQueries { get; init; } = new(null, Clip.ClipExtras.Empty, false);
 }
