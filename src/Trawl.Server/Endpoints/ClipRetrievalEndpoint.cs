@@ -8,7 +8,7 @@ using Trawl.Server.Requests;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Server.Endpoints;
 
