@@ -26,6 +26,8 @@ internal static class Program
         "  clickhouse push to clickhouse-server 18.16 vs CSV + clickhouse-client; exact kNN on 18.16, chDB and embedded;\n" +
         "             chDB vector_similarity recall; a search+facet page\n" +
         "             " + ClickHouse.ClickHouseBench.Usage + "\n" +
+        "  clip       CLIP texts/s and images/s (ViT-B/32 shape, random weights) against PyTorch CPU; text search latency over 1M\n" +
+        "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -58,6 +60,8 @@ internal static class Program
                     return Corpora.CorporaBenchmark.Run(args[1..]);
                 case "clickhouse":
                     return ClickHouse.ClickHouseBench.Run(args[1..]);
+                case "clip":
+                    return Clip.ClipBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

@@ -64,6 +64,7 @@ internal static class Cli
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
             PushCommand.Create(terminal),
+            EncodeCommand.Create(terminal),
         };
         return root;
     }

@@ -20,4 +20,12 @@ public sealed class ServerOptions
 
     /// <summary>Heavy requests waiting for a slot; beyond them the server answers 503 with Retry-After.</summary>
     public int HeavyWorkQueue { get; init; } = 2 * Math.Max(2, Environment.ProcessorCount);
+    /// <summary>A CLIP model folder: queries by text and image (null: vectors only).</summary>
+    public string? ClipModel { get; init; }
+
+    /// <summary>clip-retrieval's extra embeddings (aesthetic ratings, violence prompts); see ClipExtras.</summary>
+    public string? ClipExtras { get; init; }
+
+    /// <summary>Whether a query's image_url may be fetched by the server (off: no requests to arbitrary hosts).</summary>
+    public bool AllowFetch { get; init; }
 }

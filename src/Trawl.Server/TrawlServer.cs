@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Trawl.Clip.Encoders;
+using Trawl.Server.Clip;
 using Trawl.Server.Endpoints;
 using Trawl.Server.Hosting;
 using Trawl.Server.Requests;
@@ -57,10 +59,12 @@ public static class TrawlServer
             // Created through a factory so the container owns it: disposing the app closes the datasets,
             // whether or not it was ever started.
             builder.Services.AddSingleton(_ => catalog);
+            var clip = OpenClip(options, catalog);
+            builder.Services.AddSingleton(_ => clip);
 
             var app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trawl.Server");
-            var state = new ServerState(app.Services.GetRequiredService<DatasetCatalog>(), options, logger);
+            var state = new ServerState(app.Services.GetRequiredService<DatasetCatalog>(), options, logger) { ClipQueries = app.Services.GetRequiredService<ClipQueries>() };
             app.Lifetime.ApplicationStarted.Register(() =>
                 Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
@@ -83,10 +87,14 @@ public static class TrawlServer
         var row = new RowEndpoint(state);
         var query = new QueryEndpoint(state);
         var knn = new KnnEndpoint(state);
+        var clipRetrieval = new ClipRetrievalEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
         Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
+        app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
+        app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));
         Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
         Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
         Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
@@ -97,6 +105,35 @@ public static class TrawlServer
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
         Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
+    }
+
+    /// <summary>The CLIP model and extras of --model / --clip-extras, checked against the served vector sets' dimension.</summary>
+    private static ClipQueries OpenClip(ServerOptions options, DatasetCatalog catalog)
+    {
+        if (options.ClipModel is null)
+        {
+            if (options.ClipExtras is not null) throw new UserErrorException("--clip-extras goes with --model");
+            return new ClipQueries(null, ClipExtras.Empty, options.AllowFetch);
+        }
+        ClipEncoder encoder;
+        try
+        {
+            encoder = ClipEncoder.Open(options.ClipModel);
+        }
+        catch (Trawl.Formats.Tables.DataFormatException e)
+        {
+            throw new UserErrorException(e.Message, e);
+        }
+        try
+        {
+            var extras = options.ClipExtras is null ? ClipExtras.Empty : ClipExtras.Load(options.ClipExtras, encoder.Dimension);
+            return new ClipQueries(encoder, extras, options.AllowFetch);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>GET, and HEAD for link checkers (Kestrel sends the headers without the body).</summary>

@@ -49,12 +49,15 @@ internal static class KnnCommand
         var refine = new Option<int?>("--refine") { Description = "IVF-PQ index built with ,Refine: candidates re-ranked exactly per wanted result (default: the index's, 16); larger finds more of the exact neighbours, slower.", HelpName = "N" };
         OptionRange.Require(refine, 1, 10_000, "--refine must be a number from 1 to 10000");
         var exact = new Option<bool>("--exact") { Description = "Scan every vector exactly even when the set has an index (built with trawl index)." };
+        var text = new Option<string?>("--text") { Description = "Query by meaning: this text's CLIP embedding (needs --model; search the image vector set for text-to-image).", HelpName = "TEXT" };
+        var image = new Option<string?>("--image") { Description = "Query by this image file's CLIP embedding (needs --model).", HelpName = "FILE" };
+        var model = ClipOptions.Model();
         var indexFile = new Option<string?>("--index-file") { Description = "With --base: search through this index file (built with trawl index --base) instead of an exact scan.", HelpName = "FILE" };
 
         var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
         {
             dataset, vectors, row, queryVectors, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
-            ef, nprobe, refine, exact, indexFile,
+            ef, nprobe, refine, exact, indexFile, text, image, model,
         };
         command.SetAction(parse =>
         {
@@ -76,9 +79,12 @@ internal static class KnnCommand
             string path = parse.GetValue(dataset) ?? throw new UserErrorException("give a DATASET (or --base BASE.npy --queries Q.npy)");
             if (parse.GetValue(queries) is not null || parse.GetValue(metric) is not null)
                 throw new UserErrorException("--queries and --metric go with --base; with a dataset use --query-file and the set's own metric");
-            int given = (parse.GetValue(row) is null ? 0 : 1) + (parse.GetValue(vector) is null ? 0 : 1) + (parse.GetValue(queryFile) is null ? 0 : 1);
+            int given = (parse.GetValue(row) is null ? 0 : 1) + (parse.GetValue(vector) is null ? 0 : 1) + (parse.GetValue(queryFile) is null ? 0 : 1)
+                + (parse.GetValue(text) is null ? 0 : 1) + (parse.GetValue(image) is null ? 0 : 1);
             if (given != 1)
-                throw new UserErrorException("give exactly one of --row ROWID, --vector '[...]' and --query-file Q.npy");
+                throw new UserErrorException("give exactly one of --row ROWID, --vector '[...]', --query-file Q.npy, --text TEXT and --image FILE");
+            if (parse.GetValue(model) is not null && parse.GetValue(text) is null && parse.GetValue(image) is null)
+                throw new UserErrorException("--model goes with --text or --image");
             if (parse.GetValue(indexFile) is not null)
                 throw new UserErrorException("--index-file goes with --base; a dataset uses its set's own index (see trawl index)");
             using IDatasetSource ds = DatasetOpeners.Open(path);
@@ -98,8 +104,10 @@ internal static class KnnCommand
                         parse.GetValue(outDists), parse.GetValue(json));
                 template = template with { Vector = many.Values };
             }
-            else if (parse.GetValue(vector) is { } text)
-                template = template with { Vector = QueryVectors.FromJson(text, "--vector") };
+            else if (parse.GetValue(vector) is { } vectorText)
+                template = template with { Vector = QueryVectors.FromJson(vectorText, "--vector") };
+            else if (parse.GetValue(text) is not null || parse.GetValue(image) is not null)
+                template = template with { Vector = EncodeQuery(parse.GetValue(model), parse.GetValue(text), parse.GetValue(image), set.Dimension) };
             else
                 template = template with { Row = parse.GetValue(row), RowVectorSet = parse.GetValue(queryVectors) };
             if (parse.GetValue(queryVectors) is not null && template.Row is null)
@@ -115,6 +123,15 @@ internal static class KnnCommand
             return CliExitCode.Ok;
         });
         return command;
+    }
+
+    /// <summary>The CLIP embedding of the --text or --image query, checked against the set's dimension.</summary>
+    private static float[] EncodeQuery(string? model, string? text, string? image, int dimension)
+    {
+        using var encoder = ClipOptions.Open(model);
+        if (encoder.Dimension != dimension)
+            throw new UserErrorException($"the model's embeddings have dimension {encoder.Dimension} but the vector set's have {dimension}: use the model that made the set");
+        return text is not null ? encoder.EncodeTexts([text]) : encoder.EncodeImageFiles([image!]);
     }
 
     private static void Warn(CliTerminal terminal, string? warning)

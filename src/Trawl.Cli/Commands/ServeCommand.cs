@@ -22,9 +22,14 @@ internal static class ServeCommand
         OptionRange.Require(port, 0, 65535, "--port must be between 0 and 65535");
         var sqlTimeLimit = new Option<string>("--sql-time-limit") { Description = "Time limit for SQL from the query page and for counts and facets (e.g. 1s, 500ms).", DefaultValueFactory = _ => "1s", HelpName = "DURATION" };
 
+        var model = ClipOptions.Model();
+        model.Description = "A CLIP model folder (ONNX): the knn endpoints and /knn-service then take text, image (base64) and, with --allow-fetch, image_url.";
+        var clipExtras = new Option<string?>("--clip-extras") { Description = "A folder of clip-retrieval's extra embeddings: rating0.npy … rating9.npy (aesthetic_score) and violence_detection*.npy (use_violence_detector).", HelpName = "DIR" };
+        var allowFetch = new Option<bool>("--allow-fetch") { Description = "Let queries name an image_url that the server downloads (off by default: no requests to arbitrary hosts)." };
+
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
-            datasets, host, port, sqlTimeLimit,
+            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +38,9 @@ internal static class ServeCommand
                 Host = parse.GetValue(host)!,
                 Port = parse.GetValue(port),
                 SqlTimeLimit = DurationText.Parse(parse.GetValue(sqlTimeLimit)!, "--sql-time-limit"),
+                ClipModel = parse.GetValue(model),
+                ClipExtras = parse.GetValue(clipExtras),
+                AllowFetch = parse.GetValue(allowFetch),
             };
             Serve(terminal, parse.GetValue(datasets)!, options);
             return CliExitCode.Ok;

@@ -26,8 +26,8 @@ internal sealed class KnnEndpoint(ServerState state)
         ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "refine", "exact", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
          "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
 
-    /// <summary>clip-retrieval inputs that need an embedding model, which Trawl does not run.</summary>
-    private static readonly string[] ModelInputs = ["text", "text_input", "image", "image_input", "image_url_input"];
+    /// <summary>clip-retrieval's query inputs that a CLIP model (serve --model) turns into a vector.</summary>
+    private static readonly string[] ModelInputs = ["text", "image", "image_url"];
 
     public Task Get(HttpContext context, string db) =>
         Answer(context, db, QueryParams.Parse(context.Request.QueryString.Value));
@@ -79,23 +79,19 @@ internal sealed class KnnEndpoint(ServerState state)
         }
     }
 
-    private Task Answer(HttpContext context, string db, QueryParams p)
+    private async Task Answer(HttpContext context, string db, QueryParams p)
     {
         var dataset = state.Catalog.Get(db);
-        foreach (string key in ModelInputs)
-        {
-            if (!string.IsNullOrEmpty(p.Get(key)))
-                throw new UserErrorException($"'{key}' needs an embedding model, which Trawl does not run; send the vector as embedding_input (or a row id as row)");
-        }
+        var encoded = await state.ClipQueries.EncodeAsync(p.Get("text"), p.Get("image"), p.Get("image_url"), context.RequestAborted);
         var set = dataset.ChooseVectorSet(p.Get("modality") ?? p.Get("vectors"), null, "modality");
         var table = dataset.GetTable(set.Table);
-        var filters = TableRequest.Parse(p.Without(KnnKeys), table).Query;
+        var filters = TableRequest.Parse(FilterParams(p.Without(KnnKeys).Without(ModelInputs), table), table).Query;
         var query = new KnnQuery
         {
             VectorSet = set.Name,
             Row = ParseRow(p.Get("row")),
             RowVectorSet = NullIfEmpty(p.Get("row_vectors")),
-            Vector = string.IsNullOrEmpty(p.Get("embedding_input")) ? null : QueryVectors.FromJson(p.Get("embedding_input")!, "embedding_input"),
+            Vector = encoded ?? (string.IsNullOrEmpty(p.Get("embedding_input")) ? null : QueryVectors.FromJson(p.Get("embedding_input")!, "embedding_input")),
             K = ParseK(p.Get("num_images") ?? p.Get("k")),
             Deduplicate = ParseBool(p.Get("deduplicate"), "deduplicate"),
             Exact = ParseBool(p.Get("exact"), "exact"),
@@ -105,7 +101,7 @@ internal sealed class KnnEndpoint(ServerState state)
             Filter = filters,
         };
         var result = dataset.Knn(query);
-        return Responses.Json(context, w =>
+        await Responses.Json(context, w =>
         {
             w.WriteStartObject();
             w.WriteBoolean("ok", true);
@@ -133,6 +129,13 @@ internal sealed class KnnEndpoint(ServerState state)
             w.WriteEndObject();
         });
     }
+
+    /// <summary>The keys that are filters: the table page's own (_search, _where, ...), col__op=value, and col=value for a
+    /// column of the table. Any other plain field (a clip-retrieval client sends several Trawl does not use) is
+    /// ignored, never turned into a filter.</summary>
+    internal static QueryParams FilterParams(QueryParams p, TableInfo table) => new(p.Pairs.Where(pair =>
+        pair.Key.StartsWith('_') || pair.Key.Contains("__", StringComparison.Ordinal)
+        || table.Columns.Any(c => c.Name.Equals(pair.Key, StringComparison.OrdinalIgnoreCase))));
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

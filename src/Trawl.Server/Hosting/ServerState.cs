@@ -11,4 +11,5 @@ internal sealed class ServerState(DatasetCatalog catalog, ServerOptions options,
     public FacetCache Facets { get; } = new();
     public ILogger Logger { get; } = logger;
     public HeavyWorkGate HeavyWork { get; } = new(options.HeavyWorkSlots, options.HeavyWorkQueue);
+    public Clip.ClipQueries ClipQueries { get; init; } = new(null, Clip.ClipExtras.Empty, false);
 }

@@ -28,5 +28,6 @@ internal static class OutputFormats
         path.EndsWith(".json", StringComparison.Ordinal)
         || path.EndsWith(".jsonl", StringComparison.Ordinal)
         || path.EndsWith(".csv", StringComparison.Ordinal)
-        || path.EndsWith("/-/knn", StringComparison.Ordinal);
+        || path.EndsWith("/-/knn", StringComparison.Ordinal)
+        || path is "/knn-service" or "/metadata" or "/indices-list";
 }

@@ -78,7 +78,7 @@ public sealed class KnnEndpointTests(KnnServerFixture f) : IClassFixture<KnnServ
     [InlineData("/knn/-/knn?row=999", "no row 999")]
     [InlineData("/knn/-/knn?row=1&k=0", "k must be")]
     [InlineData("/knn/-/knn?row=1&modality=text", "no vector set 'text'")]
-    [InlineData("/knn/-/knn?text=a%20cat", "embedding model")]
+    [InlineData("/knn/-/knn?text=a%20cat", "needs a CLIP model")]
     [InlineData("/knn/-/knn?row=1&nope__exact=1", "no column 'nope'")]
     [InlineData("/knn/-/knn?embedding_input=[1,2,3,4,5,6,7,1e999]", "not a finite number")]
     public async Task Bad_requests_are_400s_in_the_json_error_shape(string url, string message)
