@@ -8,7 +8,7 @@ namespace Trawl.Formats.Tables;
 public static class TableReaders
 {
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy"];
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "tar"];
 
     /// <summary>The format of a file from its extension (looking through .gz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
@@ -26,6 +26,7 @@ public static class TableReaders
             "parquet" => "parquet",
             "npy" => "npy",
             "npz" => "npz",
+            "tar" => "tar",
             _ => null,
         };
     }
@@ -51,6 +52,7 @@ public static class TableReaders
             "json" => JsonDocumentReader.Open(path, options),
             "parquet" => ParquetTableReader.Open(path, options),
             "npy" => NumPy.NpyReader.Open(path, options),
+            "tar" => WebDataset.WebDatasetReader.Open(path, options),
             null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
             _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
         };
