@@ -67,9 +67,9 @@ public sealed class TarShardReader : IDisposable
             long size = ParseNumber(_header.AsSpan(124, 12), "size", headerAt);
             long dataAt = headerAt + Block;
             long padded = (size + Block - 1) / Block * Block;
-            if (size < 0 || dataAt + size > Length)
-                throw Bad($"member data ({size} bytes) runs past the end of the shard (truncated)", headerAt);
-            _position = Math.Min(Length, dataAt + padded);
+            if (size < 0 || dataAt + padded > Length)
+                throw Bad($"member data ({size} bytes, {padded} with padding) runs past the end of the shard (truncated)", headerAt);
+            _position = dataAt + padded;
             byte type = _header[156];
             switch (type)
             {
