@@ -10,7 +10,7 @@ public static class ImageSniffer
     {
         if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
             return ImageFormat.Jpeg;
-        if (head.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
             return ImageFormat.Png;
         if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
             return ImageFormat.Gif;
