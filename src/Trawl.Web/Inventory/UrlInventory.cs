@@ -31,6 +31,7 @@ public static class UrlInventory
         long done = resumed, answered = 0, failed = 0;
         progress?.Report(new InventoryProgress(urls.Count, done, 0, 0, resumed, "request"));
 
+        EndWithNewline(journal);
         using (var fetcher = new WebFetcher(request.Fetch))
         using (var writer = new StreamWriter(new FileStream(journal, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
         {
@@ -79,7 +80,7 @@ public static class UrlInventory
                         continue;
                     using var doc = JsonDocument.Parse(record.Line);
                     var e = doc.RootElement;
-                    if (record.Answered) totalAnswered++; else totalFailed++;
+                    if (e.GetProperty("status").ValueKind == JsonValueKind.Number) totalAnswered++; else totalFailed++;
                     if (e.GetProperty("status").ValueKind == JsonValueKind.Number && e.GetProperty("status").GetInt32() is >= 200 and < 300
                         && e.GetProperty("size").ValueKind == JsonValueKind.Number)
                         totalBytes += e.GetProperty("size").GetInt64();
@@ -102,6 +103,17 @@ public static class UrlInventory
         return new InventoryReport(dataset, request.Table, urls.Count, todo.Count, resumed, totalAnswered, totalFailed, totalBytes, journal, started.Elapsed);
     }
 
+    /// <summary>A journal cut inside a line gets a newline, so the next record starts on its own line.</summary>
+    private static void EndWithNewline(string journal)
+    {
+        if (!File.Exists(journal) || new FileInfo(journal).Length == 0)
+            return;
+        using var file = new FileStream(journal, FileMode.Open, FileAccess.ReadWrite);
+        file.Seek(-1, SeekOrigin.End);
+        if (file.ReadByte() != '\n')
+            file.WriteByte((byte)'\n');
+    }
+
     public static string JournalPath(string dataset) => dataset.TrimEnd('/', '\\') + ".inventory.jsonl";
 
     /// <summary>The list's distinct URLs in order.</summary>
@@ -122,6 +134,7 @@ public static class UrlInventory
         return urls;
     }
 
+    /// <summary>Whether a record is final: the host answered, or the URL can never be fetched.</summary>
     private static bool Answered(JsonElement e) => e.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Number
         || e.TryGetProperty("skipped", out var k) && k.ValueKind == JsonValueKind.True;
 
