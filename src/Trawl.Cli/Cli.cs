@@ -55,6 +55,8 @@ internal static class Cli
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
+            InventoryCommand.Create(terminal),
+            DownloadCommand.Create(terminal),
         };
         return root;
     }
