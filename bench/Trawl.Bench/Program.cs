@@ -16,6 +16,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
+        "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -36,6 +38,8 @@ internal static class Program
                     return Knn.KnnBench.Run(args[1..]);
                 case "ann":
                     return Ann.AnnBenchmark.Run(args[1..]);
+                case "web":
+                    return Web.WebBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });
