@@ -95,3 +95,26 @@ public sealed class WebCommandTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(run.Err));
     }
 }
+
+public sealed class WebProgressTextTests
+{
+    [Fact]
+    public void Download_progress_shows_rate_and_success_share()
+    {
+        var p = new Trawl.Web.Download.DownloadProgress(RowsTotal: 200, Done: 100, Successes: 75, FailedToDownload: 20, FailedToResize: 5, ShardsDone: 1, ShardsResumed: 2, CurrentShard: 3);
+        string line = Progress.WebProgressDisplay.DescribeDownload(p, TimeSpan.FromSeconds(10));
+        Assert.Contains("100 of 200 images", line);
+        Assert.Contains("75 ok (75%)", line);
+        Assert.Contains("10 images/s", line);
+        Assert.Contains("2 shards done earlier", line);
+    }
+
+    [Fact]
+    public void Inventory_progress_counts_only_this_runs_urls_in_the_rate()
+    {
+        var p = new Trawl.Web.Inventory.InventoryProgress(Total: 1000, Done: 600, Answered: 90, Failed: 10, Resumed: 500, Phase: "request");
+        string line = Progress.WebProgressDisplay.DescribeInventory(p, TimeSpan.FromSeconds(2));
+        Assert.Contains("600 of 1,000 URLs (500 from an earlier run)", line);
+        Assert.Contains("50 URLs/s", line);
+    }
+}
