@@ -28,6 +28,8 @@ internal static class Program
         "             " + ClickHouse.ClickHouseBench.Usage + "\n" +
         "  clip       CLIP texts/s and images/s (ViT-B/32 shape, random weights) against PyTorch CPU; text search latency over 1M\n" +
         "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
+        "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
+        "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -62,6 +64,8 @@ internal static class Program
                     return ClickHouse.ClickHouseBench.Run(args[1..]);
                 case "clip":
                     return Clip.ClipBench.Run(args[1..]);
+                case "web":
+                    return Web.WebBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

@@ -65,6 +65,8 @@ internal static class Cli
             IndexCommand.Create(terminal),
             PushCommand.Create(terminal),
             EncodeCommand.Create(terminal),
+            InventoryCommand.Create(terminal),
+            DownloadCommand.Create(terminal),
         };
         return root;
     }

@@ -88,6 +88,7 @@ public static class TrawlServer
         var query = new QueryEndpoint(state);
         var knn = new KnnEndpoint(state);
         var clipRetrieval = new ClipRetrievalEndpoint(state);
+        var image = new ImageEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
@@ -102,6 +103,7 @@ public static class TrawlServer
         app.MapPost("/{db}/-/knn", (HttpContext c, string db) => knn.Post(c, db));
         Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
         Get(app, "/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
+        Get(app, "/{db}/{table}/{rowid}/image", (HttpContext c, string db, string table, string rowid) => image.Handle(c, db, table, rowid));
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
         Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);

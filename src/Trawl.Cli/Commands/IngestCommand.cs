@@ -44,7 +44,7 @@ internal static class IngestCommand
         var vectors = new Option<string[]>("--vectors") { Description = "Load a vector set beside the rows: NAME=GLOB of .npy files (or FILE.npz[:MEMBER]), paired with the sources by the part number in the file names; rows dropped by --where/--dedupe are dropped from the vectors too. Repeatable.", HelpName = "NAME=GLOB" };
         var vectorType = new Option<string>("--vector-type") { Description = "How vector sets are stored: f16 (default; float32 input is converted) or f32.", HelpName = "f16|f32", DefaultValueFactory = _ => "f16" };
 
-        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet or WARC/WET/WAT files (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
+        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet, WARC/WET/WAT files or webdataset .tar shards (images kept by reference) (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
             dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, dedupe, index, append, replace, json, vectors, vectorType,
         };

@@ -9,7 +9,7 @@ namespace Trawl.Formats.Tables;
 public static class TableReaders
 {
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "warc"];
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "warc", "tar"];
 
     /// <summary>The format of a file from its extension (looking through .gz, .zst, .bz2, .xz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
@@ -26,6 +26,7 @@ public static class TableReaders
             "npy" => "npy",
             "npz" => "npz",
             "warc" or "wet" or "wat" => "warc",
+            "tar" => "tar",
             _ => null,
         };
     }
@@ -52,6 +53,7 @@ public static class TableReaders
             "parquet" => ParquetTableReader.Open(path, options),
             "npy" => NumPy.NpyReader.Open(path, options),
             "warc" => Warc.WarcReader.Open(path, options),
+            "tar" => WebDataset.WebDatasetReader.Open(path, options),
             null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
             _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
         };

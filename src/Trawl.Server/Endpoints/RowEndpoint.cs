@@ -44,7 +44,7 @@ internal sealed class RowEndpoint(ServerState state)
             });
         }
 
-        var cells = new CellRenderer(columns, table, int.MaxValue);
+        var cells = new CellRenderer(columns, table, int.MaxValue) { Local = LocalThumbnails.For(dataset.Name, table, columns) };
         var sb = new StringBuilder();
         sb.Append("<h1>").AppendEncoded(table.Name).Append(" · row ").Append(rowid).Append("</h1><p class=\"meta\">")
           .Append("<a href=\"").AppendEncoded(Links.Table(dataset.Name, table.Name)).Append("\">all rows</a><span class=\"sep\">·</span>")

@@ -28,6 +28,9 @@ internal sealed class CellRenderer
         _maxTextLength = maxTextLength;
     }
 
+    /// <summary>Links to rows' images in local shards, used for thumbnails instead of the original URL; null for none.</summary>
+    public LocalThumbnails? Local { get; init; }
+
     /// <summary>The CSS class of the cell's &lt;td&gt;: numbers are right-aligned.</summary>
     public static string CellClass(object? value) => value switch
     {
@@ -60,6 +63,9 @@ internal sealed class CellRenderer
                 return;
             case byte[] bytes:
                 sb.Append("<span class=\"binary\">&lt;").Append(bytes.Length).Append(" bytes&gt;</span>");
+                return;
+            case string when Local is { ThumbnailInShardColumn: true } local && column == local.ShardColumn && local.Link(row) is { } src:
+                AppendLocalImage(sb, src);
                 return;
             case string text:
                 AppendText(sb, text, role, row);
@@ -97,7 +103,7 @@ internal sealed class CellRenderer
             AppendYouTube(sb, fromUrl);
         }
         else if (role == ColumnRole.Image || (role != ColumnRole.Video && MediaUrl.IsImage(uri)))
-            AppendImage(sb, uri);
+            AppendImage(sb, uri, Local?.Link(row));
         else if (role == ColumnRole.Video || MediaUrl.IsVideo(uri))
             AppendVideo(sb, uri);
         else
@@ -122,14 +128,21 @@ internal sealed class CellRenderer
         sb.Append("<a href=\"").AppendEncoded(uri.AbsoluteUri).Append("\" rel=\"nofollow noopener noreferrer\">").AppendEncoded(text).Append("</a>");
     }
 
-    private static void AppendImage(StringBuilder sb, Uri uri)
+    /// <param name="localSrc">The row's image from a local shard, shown instead of fetching the URL; null for none.</param>
+    private static void AppendImage(StringBuilder sb, Uri uri, string? localSrc = null)
     {
         string url = Html.Encode(uri.AbsoluteUri);
         sb.Append("<a class=\"thumb\" href=\"").Append(url).Append("\" rel=\"nofollow noopener noreferrer\">")
           // The alt text names the file, so a page read offline (or with a dead link) still says what is there.
-          .Append("<img loading=\"lazy\" src=\"").Append(url).Append("\" referrerpolicy=\"no-referrer\" alt=\"")
+          .Append("<img loading=\"lazy\" src=\"").Append(localSrc is null ? url : Html.Encode(localSrc)).Append("\" referrerpolicy=\"no-referrer\" alt=\"")
           .AppendEncoded(uri.Host + uri.AbsolutePath).Append("\">")
           .Append("</a>");
+    }
+
+    private static void AppendLocalImage(StringBuilder sb, string src)
+    {
+        string url = Html.Encode(src);
+        sb.Append("<a class=\"thumb\" href=\"").Append(url).Append("\"><img loading=\"lazy\" src=\"").Append(url).Append("\" alt=\"image from a local shard\"></a>");
     }
 
     private static void AppendVideo(StringBuilder sb, Uri uri)

@@ -32,6 +32,7 @@ internal static class KnnGrid
         int caption = IndexOfRole(table, result.Columns, ColumnRole.Caption);
         if (caption < 0 && table.SearchColumns.Count > 0)
             caption = IndexOf(result.Columns, table.SearchColumns[0]);
+        var local = LocalThumbnails.For(database, table, result.Columns);
         sb.Append("<ul class=\"similar-grid\">");
         for (int i = 0; i < result.Rows.Count; i++)
         {
@@ -43,7 +44,11 @@ internal static class KnnGrid
             if (text is { Length: > MaxCaption })
                 text = text[..MaxCaption] + "…";
             sb.Append("<li>");
-            if (image >= 0 && MediaUrl.TryParseHttp(row[image] as string) is { } uri)
+            if (local?.Link(row) is { } localSrc)
+            {
+                sb.Append("<a class=\"thumb\" href=\"").Append(link).Append("\"><img loading=\"lazy\" src=\"").AppendEncoded(localSrc).Append("\" alt=\"\"></a>");
+            }
+            else if (image >= 0 && MediaUrl.TryParseHttp(row[image] as string) is { } uri)
             {
                 sb.Append("<a class=\"thumb\" href=\"").Append(link).Append("\"><img loading=\"lazy\" src=\"").AppendEncoded(uri.AbsoluteUri)
                   .Append("\" referrerpolicy=\"no-referrer\" alt=\"\"></a>");

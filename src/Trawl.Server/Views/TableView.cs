@@ -47,7 +47,7 @@ internal static class TableView
         }
         else
         {
-            var cells = new CellRenderer(page.Columns, table, MaxCellText);
+            var cells = new CellRenderer(page.Columns, table, MaxCellText) { Local = LocalThumbnails.For(r.Database, table, page.Columns) };
             sb.Append("<div class=\"table-wrap\"><table class=\"rows\"><thead><tr>");
             foreach (string column in page.Columns)
                 AppendHeader(sb, r, column);

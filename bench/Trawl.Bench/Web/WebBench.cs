@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SkiaSharp;
+using Trawl.Bench.Measurement;
+
+namespace Trawl.Bench.Web;
+
+/// <summary>
+/// <c>web [--urls 100000] [--images 20000] [--distinct 1000] [--dir /tmp/trawl-web]</c>: against a Kestrel server on
+/// loopback in this process, <c>trawl inventory</c> over --urls URLs and <c>trawl download</c> of --images 1024x768
+/// JPEGs to 256 px border mode, each run as a child process under /usr/bin/time (wall, user+system CPU, peak RSS);
+/// then a Python PIL loop (Debian python3-pil) doing the same decode-resize-encode on the same files. The server
+/// serves --distinct generated files cycled over the URLs (file i mod distinct), which the PIL loop reads in the
+/// same order. Prints JSON lines {bench, what, figure, unit, reference, reference_figure, ratio}.
+/// </summary>
+internal static class WebBench
+{
+    private const string Python = "/usr/bin/python3";
+
+    public static int Run(string[] args)
+    {
+        int urls = IntArg(args, "--urls", 100_000), images = IntArg(args, "--images", 20_000), distinct = IntArg(args, "--distinct", 1000);
+        string dir = StringArg(args, "--dir", "/tmp/trawl-web");
+        Directory.CreateDirectory(dir);
+        string files = Path.Combine(dir, "files");
+        byte[][] jpegs = Generate(files, distinct);
+        string trawl = TrawlExecutable.Locate();
+        Console.Error.WriteLine($"web bench: {urls:N0} URLs, {images:N0} images ({distinct} distinct 1024x768 JPEGs, {jpegs.Sum(j => (long)j.Length) / distinct / 1024} KB average), load {Load()}");
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        using var app = builder.Build();
+        app.MapMethods("/data/{i:int}.jsonl", [HttpMethods.Head], (HttpContext c, int i) =>
+        {
+            c.Response.ContentLength = 1000L + i;
+            c.Response.ContentType = "application/json";
+            return Task.CompletedTask;
+        });
+        app.MapGet("/img/{i:int}.jpg", (int i) => Results.Bytes(jpegs[i % distinct], "image/jpeg"));
+        app.StartAsync().GetAwaiter().GetResult();
+        string baseUrl = app.Urls.Single();
+
+        // Inventory.
+        string list = Path.Combine(dir, "urls.txt");
+        File.WriteAllLines(list, Enumerable.Range(0, urls).Select(i => $"{baseUrl}/data/{i}.jsonl"));
+        string sizes = Path.Combine(dir, "sizes.trawl");
+        DeleteDataset(sizes);
+        var inv = Timed(trawl, ["inventory", list, "--out", sizes, "--concurrency", "64", "--retries", "0", "--json"]);
+        var invReport = JsonDocument.Parse(inv.Output).RootElement;
+        if (invReport.GetProperty("answered").GetInt64() != urls)
+            throw new InvalidOperationException($"inventory answered {invReport.GetProperty("answered")} of {urls} URLs");
+        Emit("inventory URLs/s (HEAD, loopback, whole command incl. loading the dataset)", urls / inv.Wall, "URLs/s", "seed's httpx script over the internet (blog post)", 256, urls / inv.Wall / 256);
+        Emit("inventory CPU per URL (client process, user+system)", inv.Cpu / urls * 1e6, "µs", null, null, null);
+        Emit("inventory peak RSS", inv.PeakBytes / 1e6, "MB", null, null, null);
+
+        // Download + resize.
+        string csv = Path.Combine(dir, "images.csv");
+        File.WriteAllLines(csv, ["url", .. Enumerable.Range(0, images).Select(i => $"{baseUrl}/img/{i}.jpg")]);
+        string shards = Path.Combine(dir, "shards");
+        if (Directory.Exists(shards))
+            Directory.Delete(shards, true);
+        var dl = Timed(trawl, ["download", csv, "--url-column", "url", "--out", shards, "--image-size", "256", "--resize-mode", "border",
+            "--concurrency", "32", "--retries", "0", "--json"]);
+        var dlReport = JsonDocument.Parse(dl.Output).RootElement;
+        if (dlReport.GetProperty("successes").GetInt64() != images)
+            throw new InvalidOperationException($"download: {dlReport.GetProperty("successes")} of {images} images succeeded");
+
+        // PIL: the same decode, resize (longest side 256, draft mode for JPEG like our DCT scaling), white border, JPEG q95.
+        string script = Path.Combine(dir, "pil_loop.py");
+        File.WriteAllText(script, PilScript);
+        var pil = Timed(Python, [script, files, images.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+        double trawlRate = images / dl.Wall, pilRate = images / pil.Wall;
+        double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / images * 1e3;
+        Emit("download + resize images/s (1024x768 JPEG -> 256 border, HTTP on loopback, all cores)", trawlRate, "images/s", "Python PIL loop on the same files (1 core, no HTTP)", pilRate, trawlRate / pilRate);
+        Emit("download + resize CPU per image (client process, user+system)", trawlCpu, "ms", "Python PIL loop CPU per image", pilCpu, pilCpu / trawlCpu);
+        Emit("download peak RSS", dl.PeakBytes / 1e6, "MB", "Python PIL loop peak RSS", pil.PeakBytes / 1e6, null);
+        Console.Error.WriteLine($"web bench done, load {Load()}");
+        app.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+
+    private const string PilScript = """
+        import io, sys
+        from PIL import Image
+        folder, n, distinct, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+        total = 0
+        for i in range(n):
+            with open(f"{folder}/{i % distinct}.jpg", "rb") as f:
+                data = f.read()
+            img = Image.open(io.BytesIO(data))
+            img.draft("RGB", (size, size))
+            img = img.convert("RGB")
+            w, h = img.size
+            s = size / max(w, h)
+            img = img.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BICUBIC)
+            canvas = Image.new("RGB", (size, size), (255, 255, 255))
+            canvas.paste(img, ((size - img.width) // 2, (size - img.height) // 2))
+            out = io.BytesIO()
+            canvas.save(out, "JPEG", quality=95)
+            total += len(out.getvalue())
+        print(total)
+        """;
+
+    private sealed record TimedRun(double Wall, double Cpu, long PeakBytes, string Output);
+
+    /// <summary>Runs a command under /usr/bin/time: wall seconds, user+system CPU seconds, peak RSS, stdout.</summary>
+    private static TimedRun Timed(string exe, IEnumerable<string> args)
+    {
+        string timeFile = Path.GetTempFileName();
+        var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])["-f", "%e %U %S %M", "-o", timeFile, exe, .. args])
+            info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{exe} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr.Result}");
+        var parts = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
+        File.Delete(timeFile);
+        double P(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new TimedRun(P(0), P(1) + P(2), (long)P(3) * 1024, stdout);
+    }
+
+    private static byte[][] Generate(string folder, int distinct)
+    {
+        Directory.CreateDirectory(folder);
+        var result = new byte[distinct][];
+        Parallel.For(0, distinct, i =>
+        {
+            string path = Path.Combine(folder, i + ".jpg");
+            if (File.Exists(path))
+            {
+                result[i] = File.ReadAllBytes(path);
+                return;
+            }
+            var random = new Random(i);
+            using var surface = SKSurface.Create(new SKImageInfo(1024, 768));
+            var canvas = surface.Canvas;
+            using (var paint = new SKPaint())
+            {
+                paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(1024, 768),
+                    [new SKColor((byte)random.Next(256), (byte)random.Next(256), 90), new SKColor(30, (byte)random.Next(256), (byte)random.Next(256))], SKShaderTileMode.Clamp);
+                canvas.DrawRect(new SKRect(0, 0, 1024, 768), paint);
+            }
+            using (var paint = new SKPaint { IsAntialias = true })
+            {
+                for (int k = 0; k < 60; k++)
+                {
+                    paint.Color = new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256), 200);
+                    canvas.DrawCircle(random.Next(1024), random.Next(768), random.Next(5, 120), paint);
+                }
+            }
+            using var image = surface.Snapshot();
+            using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+            result[i] = data.ToArray();
+            File.WriteAllBytes(path, result[i]);
+        });
+        return result;
+    }
+
+    private static void DeleteDataset(string path)
+    {
+        if (Directory.Exists(path))
+            Directory.Delete(path, true);
+        string journal = path + ".inventory.jsonl";
+        if (File.Exists(journal))
+            File.Delete(journal);
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    private static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure, double? ratio)
+    {
+        var line = new Dictionary<string, object?>
+        {
+            ["bench"] = "web",
+            ["what"] = what,
+            ["figure"] = Math.Round(figure, 3),
+            ["unit"] = unit,
+            ["reference"] = reference,
+            ["reference_figure"] = referenceFigure is double r ? Math.Round(r, 3) : null,
+            ["ratio"] = ratio is double x ? Math.Round(x, 3) : null,
+            ["load"] = Load(),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(line, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string StringArg(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

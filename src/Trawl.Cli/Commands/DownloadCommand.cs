@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using Trawl.Cli.Input;
+using Trawl.Cli.Output;
+using Trawl.Cli.Progress;
+using Trawl.Web.Download;
+using Trawl.Web.Http;
+using Trawl.Web.Images;
+
+namespace Trawl.Cli.Commands;
+
+/// <summary><c>trawl download DATASET --url-column URL --out SHARDS/</c>: img2dataset's downloader.</summary>
+internal static class DownloadCommand
+{
+    public static Command Create(CliTerminal terminal)
+    {
+        var input = new Argument<string>("DATASET") { Description = "A dataset (sample keys are the rows' rowids, so shards join back to the table) or any file Trawl reads (keys are row positions)." };
+        var table = new Option<string?>("--table") { Description = "The dataset's table (default: its only table).", HelpName = "NAME" };
+        var urlColumn = new Option<string>("--url-column") { Description = "The column holding image URLs.", HelpName = "COL", Required = true };
+        var captionColumn = new Option<string?>("--caption-column") { Description = "A column of captions: written as KEY.txt and the JSON's caption.", HelpName = "COL" };
+        var output = new Option<string>("--out") { Description = "The folder for the shards: NNNNN.tar, NNNNN.parquet and NNNNN_stats.json (created).", HelpName = "FOLDER", Required = true };
+        var imageSize = new Option<int>("--image-size") { Description = "Target size in pixels (what it means depends on the resize mode).", HelpName = "PX", DefaultValueFactory = _ => 256 };
+        OptionRange.Require(imageSize, 1, 16384, "--image-size must be between 1 and 16384");
+        var resizeMode = new Option<string>("--resize-mode") { Description = "border: longer side to the size, padded white to a square; keep_ratio: shorter side to the size; keep_ratio_largest: longer side to the size; center_crop: shorter side to the size, centre square cut; no: original size.", HelpName = "MODE", DefaultValueFactory = _ => "border" };
+        resizeMode.AcceptOnlyFromAmong(ImageOptionNames.ResizeModes.ToArray());
+        var onlyIfBigger = new Option<bool>("--resize-only-if-bigger") { Description = "Never enlarge an image smaller than the target." };
+        var encodeFormat = new Option<string>("--encode-format") { Description = "Format of the stored images: jpg, png or webp.", HelpName = "FORMAT", DefaultValueFactory = _ => "jpg" };
+        encodeFormat.AcceptOnlyFromAmong(ImageOptionNames.EncodeFormats.ToArray());
+        var quality = new Option<int>("--encode-quality") { Description = "JPEG/WebP quality, 0-100 (PNG is lossless).", HelpName = "Q", DefaultValueFactory = _ => 95 };
+        OptionRange.Require(quality, 0, 100, "--encode-quality must be between 0 and 100");
+        var shardSize = new Option<int>("--shard-size") { Description = "Samples per shard.", HelpName = "N", DefaultValueFactory = _ => 10_000 };
+        OptionRange.Require(shardSize, 1, 10_000_000, "--shard-size must be between 1 and 10,000,000");
+        var concurrency = new Option<int>("--concurrency") { Description = "Downloads in flight at once.", HelpName = "N", DefaultValueFactory = _ => 32 };
+        OptionRange.Require(concurrency, 1, 4096, "--concurrency must be between 1 and 4096");
+        var perHost = new Option<int>("--per-host") { Description = "Downloads in flight to one host at most (politeness).", HelpName = "N", DefaultValueFactory = _ => 16 };
+        OptionRange.Require(perHost, 1, 4096, "--per-host must be between 1 and 4096");
+        var timeout = new Option<string>("--timeout") { Description = "Time limit of one download, body included (10s, 500ms).", HelpName = "DURATION", DefaultValueFactory = _ => "10s" };
+        var retries = new Option<int>("--retries") { Description = "Further attempts after a network error, a timeout, a 5xx or a 429.", HelpName = "N", DefaultValueFactory = _ => 2 };
+        OptionRange.Require(retries, 0, 20, "--retries must be between 0 and 20");
+        var maxBytes = new Option<long>("--max-bytes") { Description = "Refuse bodies larger than this many bytes.", HelpName = "N", DefaultValueFactory = _ => 16L << 20 };
+        OptionRange.Require(maxBytes, 1, 1L << 32, "--max-bytes must be between 1 and 4 GiB");
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images whose header declares more pixels than this, before decoding (decompression bombs).", HelpName = "N", DefaultValueFactory = _ => 89_478_485L };
+        OptionRange.Require(maxPixels, 1, 1L << 40, "--max-pixels must be positive");
+        var noOptOut = new Option<bool>("--ignore-opt-out") { Description = "Do not honour X-Robots-Tag noai, noimageai, noindex and noimageindex (honoured by default, as img2dataset does)." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+
+        var command = new Command("download", "Download the images of a table's URL column into webdataset shards, img2dataset's layout: NNNNN.tar with KEY.jpg, KEY.txt and KEY.json per image, NNNNN.parquet with every sample's status, NNNNN_stats.json. Resized with SkiaSharp, opt-outs honoured, retries and a per-host limit; an interrupted download resumes shard by shard.")
+        {
+            input, table, urlColumn, captionColumn, output, imageSize, resizeMode, onlyIfBigger, encodeFormat, quality, shardSize,
+            concurrency, perHost, timeout, retries, maxBytes, maxPixels, noOptOut, json,
+        };
+        command.SetAction(parse =>
+        {
+            var fetch = new FetchOptions
+            {
+                Timeout = DurationText.Parse(parse.GetValue(timeout)!, "--timeout"),
+                Retries = parse.GetValue(retries),
+                PerHostLimit = parse.GetValue(perHost),
+                MaxBodyBytes = parse.GetValue(maxBytes),
+            };
+            if (parse.GetValue(noOptOut))
+                fetch = fetch with { OptOutDirectives = [] };
+            var request = new DownloadRequest
+            {
+                Input = parse.GetValue(input)!,
+                Table = parse.GetValue(table),
+                UrlColumn = parse.GetValue(urlColumn)!,
+                CaptionColumn = parse.GetValue(captionColumn),
+                OutputFolder = parse.GetValue(output)!,
+                ShardSize = parse.GetValue(shardSize),
+                Concurrency = parse.GetValue(concurrency),
+                Resize = new ResizeOptions
+                {
+                    ImageSize = parse.GetValue(imageSize),
+                    Mode = ImageOptionNames.ParseResizeMode(parse.GetValue(resizeMode)!),
+                    Format = ImageOptionNames.ParseEncodeFormat(parse.GetValue(encodeFormat)!),
+                    Quality = parse.GetValue(quality),
+                    OnlyIfBigger = parse.GetValue(onlyIfBigger),
+                    MaxPixels = parse.GetValue(maxPixels),
+                },
+                Fetch = fetch,
+            };
+            var r = WorkProgress.Run(terminal, WebProgressDisplay.Download, (progress, cancel) => ImageDownload.Run(request, progress, cancel));
+            var c = CultureInfo.InvariantCulture;
+            if (parse.GetValue(json))
+            {
+                new JsonOutput(terminal.Out).WriteDocument(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("output", r.OutputFolder);
+                    w.WriteNumber("shards", r.Shards);
+                    w.WriteNumber("shards_resumed", r.ShardsResumed);
+                    w.WriteNumber("count", r.Count);
+                    w.WriteNumber("successes", r.Successes);
+                    w.WriteNumber("failed_to_download", r.FailedToDownload);
+                    w.WriteNumber("failed_to_resize", r.FailedToResize);
+                    w.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                double s = r.Elapsed.TotalSeconds;
+                terminal.Out.WriteLine($"{r.OutputFolder}: {r.Shards} shard{(r.Shards == 1 ? "" : "s")} written ({r.ShardsResumed} done earlier), {r.Count.ToString("N0", c)} samples: "
+                    + $"{r.Successes.ToString("N0", c)} ok, {r.FailedToDownload.ToString("N0", c)} failed to download, {r.FailedToResize.ToString("N0", c)} failed to resize, "
+                    + $"in {s.ToString("0.0", c)} s" + (s > 0 ? $" ({(r.Count / s).ToString("N0", c)} images/s)" : ""));
+            }
+            return CliExitCode.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SkiaSharp;
+
+namespace Trawl.Cli.Tests;
+
+/// <summary><c>trawl inventory</c>, <c>trawl download</c> and <c>trawl ingest SHARDS/*.tar</c> end to end, against a small
+/// HTTP server on a free loopback port.</summary>
+public sealed class WebCommandTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private string _base = "";
+    private readonly TempFolder _temp = new();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapGet("/img/{seed:int}.jpg", (int seed) => Results.Bytes(Jpeg(300, 200, seed), "image/jpeg"));
+        _app.MapMethods("/data/{**path}", [HttpMethods.Head], (HttpContext c) => { c.Response.ContentLength = 5000; return Task.CompletedTask; });
+        await _app.StartAsync();
+        _base = _app.Urls.Single();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private static byte[] Jpeg(int w, int h, int seed)
+    {
+        using var bitmap = new SKBitmap(w, h);
+        bitmap.Erase(new SKColor((byte)(seed * 40), 120, 200));
+        using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+
+    [Fact]
+    public void Download_then_ingest_the_shards_and_facet_them()
+    {
+        string csv = _temp.File("pairs.csv", "url,caption\n" + string.Join("\n", Enumerable.Range(0, 5).Select(i => $"{_base}/img/{i}.jpg,picture {i}")) + "\nftp://x/y.jpg,never fetched\n");
+        string ds = _temp.Combine("pairs.trawl");
+        CliRun.Of("ingest", ds, csv, "--table", "pairs").Ok();
+        string shards = _temp.Combine("shards");
+        var run = CliRun.Of("download", ds, "--url-column", "url", "--caption-column", "caption", "--out", shards, "--image-size", "32", "--shard-size", "4", "--json").Ok();
+        var report = run.Json();
+        Assert.Equal(2, report.GetProperty("shards").GetInt32());
+        Assert.Equal(5, report.GetProperty("successes").GetInt32());
+        Assert.Equal(1, report.GetProperty("failed_to_download").GetInt32());
+        // Run again: every shard is done, nothing is fetched.
+        Assert.Equal(2, CliRun.Of("download", ds, "--url-column", "url", "--out", shards, "--shard-size", "4", "--json").Ok().Json().GetProperty("shards_resumed").GetInt32());
+
+        string browse = _temp.Combine("browse.trawl");
+        CliRun.Of("ingest", browse, Path.Combine(shards, "*.tar"), "--table", "images").Ok();
+        var sql = CliRun.Of("sql", browse, "SELECT count(*) AS n, min(width) AS w, min(image_format) AS f FROM images", "--json").Ok();
+        var row = sql.Json().GetProperty("rows")[0];
+        Assert.Equal(5, row[0].GetInt32());
+        Assert.Equal(32, row[1].GetInt32());
+        Assert.Equal("jpg", row[2].GetString());
+    }
+
+    [Fact]
+    public void Inventory_writes_a_dataset_with_sizes()
+    {
+        string list = _temp.File("urls.txt", $"{_base}/data/a/1.jsonl\n{_base}/data/b/2.jsonl\nnot a url\n");
+        string ds = _temp.Combine("sizes.trawl");
+        var report = CliRun.Of("inventory", list, "--out", ds, "--json").Ok().Json();
+        Assert.Equal(3, report.GetProperty("urls").GetInt32());
+        Assert.Equal(2, report.GetProperty("answered").GetInt32());
+        Assert.Equal(10_000, report.GetProperty("total_bytes").GetInt64());
+        var facet = CliRun.Of("sql", ds, "SELECT top_folder, sum(size) AS s FROM inventory WHERE size IS NOT NULL GROUP BY top_folder ORDER BY 1", "--json").Ok();
+        Assert.Contains("\"a\"", facet.Out);
+        Assert.Contains("\"b\"", facet.Out);
+    }
+
+    [Theory]
+    [InlineData("download", "x.trawl", "--url-column", "url", "--out", "o", "--resize-mode", "stretch")]
+    [InlineData("download", "x.trawl", "--url-column", "url", "--out", "o", "--encode-format", "tiff")]
+    [InlineData("download", "x.trawl", "--url-column", "url", "--out", "o", "--image-size", "0")]
+    [InlineData("download", "x.trawl", "--url-column", "url", "--out", "o", "--bogus")]
+    [InlineData("download", "x.trawl", "--out", "o")]
+    [InlineData("inventory", "urls.txt")]
+    [InlineData("inventory", "urls.txt", "--out", "o.trawl", "--timeout", "soon")]
+    [InlineData("inventory", "missing-urls.txt", "--out", "o.trawl")]
+    public void Bad_options_are_user_errors(params string[] args)
+    {
+        var run = CliRun.Of(args);
+        Assert.Equal(1, run.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(run.Err));
+    }
+}
+
+public sealed class WebProgressTextTests
+{
+    [Fact]
+    public void Download_progress_shows_rate_and_success_share()
+    {
+        var p = new Trawl.Web.Download.DownloadProgress(RowsTotal: 200, Done: 100, Successes: 75, FailedToDownload: 20, FailedToResize: 5, ShardsDone: 1, ShardsResumed: 2, CurrentShard: 3);
+        string line = Progress.WebProgressDisplay.DescribeDownload(p, TimeSpan.FromSeconds(10));
+        Assert.Contains("100 of 200 images", line);
+        Assert.Contains("75 ok (75%)", line);
+        Assert.Contains("10 images/s", line);
+        Assert.Contains("2 shards done earlier", line);
+    }
+
+    [Fact]
+    public void Inventory_progress_counts_only_this_runs_urls_in_the_rate()
+    {
+        var p = new Trawl.Web.Inventory.InventoryProgress(Total: 1000, Done: 600, Answered: 90, Failed: 10, Resumed: 500, Phase: "request");
+        string line = Progress.WebProgressDisplay.DescribeInventory(p, TimeSpan.FromSeconds(2));
+        Assert.Contains("600 of 1,000 URLs (500 from an earlier run)", line);
+        Assert.Contains("50 URLs/s", line);
+    }
+}
