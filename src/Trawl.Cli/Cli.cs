@@ -55,6 +55,7 @@ internal static class Cli
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
+            DedupeCommand.Create(terminal),
         };
         return root;
     }

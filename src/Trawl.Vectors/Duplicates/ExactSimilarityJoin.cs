@@ -34,6 +34,9 @@ public sealed unsafe class ExactSimilarityJoin
         _kernels = KernelSet.For(level < SimdLevels.Current ? level : SimdLevels.Current);
     }
 
+    public int Dimension => _data.Dimension;
+    public float Threshold => _threshold;
+
     /// <summary>The kernels' level in use (tests compare levels).</summary>
     public SimdLevel Level => _kernels.Level;
 
