@@ -56,6 +56,7 @@ internal static class Cli
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
             DedupeCommand.Create(terminal),
+            ExportCommand.Create(terminal),
         };
         return root;
     }
