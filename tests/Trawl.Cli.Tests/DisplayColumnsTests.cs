@@ -9,8 +9,8 @@ public sealed class DisplayColumnsTests
     private static readonly TableInfo Table = new(
         "t", 1,
         [
-            new ColumnInfo("a", "TEXT", ColumnRole.None), new ColumnInfo("b", "TEXT", ColumnRole.None),
-            new ColumnInfo("url", "TEXT", ColumnRole.Image), new ColumnInfo("caption", "TEXT", ColumnRole.Caption),
+            new ColumnInfo("a", SqlType.Text, ColumnRole.None), new ColumnInfo("b", SqlType.Text, ColumnRole.None),
+            new ColumnInfo("url", SqlType.Text, ColumnRole.Image), new ColumnInfo("caption", SqlType.Text, ColumnRole.Caption),
         ],
         ["caption"], "t_fts", null);
 

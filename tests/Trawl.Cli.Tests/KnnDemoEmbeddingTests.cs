@@ -1,5 +1,5 @@
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Tests;
 
@@ -42,7 +42,7 @@ public sealed class KnnDemoEmbeddingTests(KnnDemoFixture demo) : IClassFixture<K
     {
         using var ds = Dataset.Open(demo.Dataset);
         var set = Assert.Single(ds.ListVectorSets());
-        Assert.Equal(("image", "laion_sample", "f16", 64), (set.Name, set.Table, set.ElementType, set.Dimension));
+        Assert.Equal(("image", "laion_sample", Trawl.Vectors.VectorElementType.Float16, 64), (set.Name, set.Table, set.ElementType, set.Dimension));
         Assert.Equal(ds.GetTable("laion_sample").RowCount, set.Count);
         Assert.Equal(set.Count, ds.OpenVectorSet("image").Header.Count);
     }

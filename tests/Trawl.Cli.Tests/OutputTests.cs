@@ -69,10 +69,10 @@ public sealed class OutputTests
     }
 
     [Fact]
-    public void Json_output_writes_non_finite_doubles_as_null_and_keeps_non_ascii()
+    public void Json_output_writes_values_by_the_store_rule_and_keeps_non_ascii()
     {
         var w = new StringWriter();
-        new JsonOutput(w).WriteLine(j => JsonOutput.WriteRowObject(j, ["a", "b", "c"], [double.NaN, "Zürich", null]));
-        Assert.Equal("{\"a\":null,\"b\":\"Zürich\",\"c\":null}\n", w.ToString());
+        new JsonOutput(w).WriteLine(j => JsonOutput.WriteRowObject(j, ["a", "b", "c", "d"], [double.PositiveInfinity, "Zürich", null, new byte[] { 1, 2 }]));
+        Assert.Equal("{\"a\":\"Infinity\",\"b\":\"Zürich\",\"c\":null,\"d\":{\"$base64\":true,\"encoded\":\"AQI=\"}}\n", w.ToString());
     }
 }

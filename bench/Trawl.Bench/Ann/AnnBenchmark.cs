@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Trawl.Formats.NumPy;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Vectors;
 using Trawl.Vectors.Indexes;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Trawl.Formats.NumPy;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Vectors;
 using Trawl.Vectors.Indexes;
 

@@ -5,7 +5,8 @@ using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store;
 using Trawl.Store.Datasets;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Commands;
 
@@ -32,7 +33,6 @@ internal static class IndexCommand
         OptionRange.Require(threads, 1, 4096, "--threads must be a number from 1 to 4096");
         var seed = new Option<int>("--seed") { Description = "Seed of every random choice; the same seed, data and options build the same index.", DefaultValueFactory = _ => 1, HelpName = "N" };
         var metric = new Option<string?>("--metric") { Description = "ip, cosine or l2 (default: the vector set's own; ip for --base).", HelpName = "METRIC" };
-        metric.AcceptOnlyFromAmong("ip", "cosine", "l2");
         var baseFile = new Option<string?>("--base") { Description = "Index a bare 2-D float32/float16 .npy file instead of a dataset's vector set (needs --out).", HelpName = "BASE.npy" };
         var outFile = new Option<string?>("--out") { Description = "With --base: the index file to write, e.g. base.hnsw.", HelpName = "FILE" };
         var recallQueries = new Option<int>("--recall-queries") { Description = "Rows of the set used as queries for the recall estimate (0 skips it).", DefaultValueFactory = _ => IndexRecall.DefaultQueries, HelpName = "N" };
@@ -74,7 +74,7 @@ internal static class IndexCommand
                 EfConstruction = parse.GetValue(efConstruction),
                 Threads = parse.GetValue(threads),
                 Seed = parse.GetValue(seed),
-                Metric = parse.GetValue(metric),
+                Metric = parse.GetValue(metric) is { } m ? VectorMetricNames.Parse(m, "--metric") : null,
             };
             int queries = parse.GetValue(recallQueries);
             IndexChoice? choice = null;
@@ -95,21 +95,22 @@ internal static class IndexCommand
                 }
                 string f = factory!;
                 report = IndexProgressDisplay.Run(terminal, (progress, cancel) =>
-                    BareIndexes.Build(basePath, f, outPath, parse.GetValue(metric) ?? "ip", options, progress, cancel));
+                    BareIndexes.Build(basePath, f, outPath, options.Metric ?? Trawl.Vectors.VectorMetric.InnerProduct, options, progress, cancel));
                 if (queries > 0) recall = BareIndexes.EstimateRecall(basePath, report.Path, queries);
             }
             else
             {
                 if (parse.GetValue(outFile) is not null) throw new UserErrorException("--out applies with --base; a dataset's index goes to NAME.trawl/indexes/");
-                setName = parse.GetValue(vectors) ?? ChooseSet(datasetPath!);
-                if (isAuto)
+                using (var ds = Dataset.Open(datasetPath!))
                 {
-                    using var ds = Dataset.Open(datasetPath!);
-                    var set = ds.ListVectorSets().FirstOrDefault(s => s.Name.Equals(setName, StringComparison.OrdinalIgnoreCase))
-                        ?? throw new UserErrorException($"dataset '{ds.Name}' has no vector set '{setName}'");
-                    budget = Budget(budgetText);
-                    choice = IndexChooser.Choose(set.Count, set.Dimension, set.ElementType == "f32" ? 4 : 2, budget);
-                    factory = choice.Factory;
+                    var set = ds.ChooseVectorSet(parse.GetValue(vectors));
+                    setName = set.Name;
+                    if (isAuto)
+                    {
+                        budget = Budget(budgetText);
+                        choice = IndexChooser.Choose(set.Count, set.Dimension, (int)(set.VectorBytes / set.Dimension), budget);
+                        factory = choice.Factory;
+                    }
                 }
                 string f = factory!, name = setName;
                 report = IndexProgressDisplay.Run(terminal, (progress, cancel) =>
@@ -134,19 +135,6 @@ internal static class IndexCommand
     private static long Budget(string? text) =>
         text is not null ? MemoryBudget.Parse(text) : Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
-    /// <summary>Without --vectors: the dataset's only vector set, else an error naming them.</summary>
-    private static string ChooseSet(string datasetPath)
-    {
-        using var ds = Dataset.Open(datasetPath);
-        var sets = ds.ListVectorSets();
-        return sets.Count switch
-        {
-            1 => sets[0].Name,
-            0 => throw new UserErrorException($"dataset '{ds.Name}' has no vector sets; ingest vectors with --vectors NAME=FILES"),
-            _ => throw new UserErrorException($"dataset '{ds.Name}' has several vector sets; say which with --vectors ({string.Join(", ", sets.Select(s => s.Name))})"),
-        };
-    }
-
     private static void WriteText(TextWriter output, string? datasetPath, string? basePath, string? setName, IndexBuildReport r,
         RecallEstimate? recall, IndexChoice? choice, long budget)
     {
@@ -154,7 +142,7 @@ internal static class IndexCommand
         if (choice is not null)
             output.WriteLine($"--auto with {MemoryBudget.Format(budget)}: {choice.Factory} ({choice.Reason})");
         string what = basePath is not null ? basePath : $"{datasetPath}: vector set {setName}";
-        output.WriteLine($"{what}: built {r.Factory} ({r.Metric}) over {r.Rows.ToString("N0", c)} × {r.Dimension} vectors in {r.Elapsed.TotalSeconds.ToString("0.00", c)} s");
+        output.WriteLine($"{what}: built {r.Factory} ({VectorMetricNames.Name(r.Metric)}) over {r.Rows.ToString("N0", c)} × {r.Dimension} vectors in {r.Elapsed.TotalSeconds.ToString("0.00", c)} s");
         output.WriteLine($"  index file: {r.Path}, {MemoryBudget.Format(r.SizeBytes)} on disk ({r.IndexBytesPerVector.ToString("0.0", c)} bytes per vector)");
         output.WriteLine($"  memory per vector when searching: {r.MemoryBytesPerVector.ToString("0.0", c)} bytes"
             + (r.MemoryBytesPerVector > r.IndexBytesPerVector ? $" (the index plus the {r.VectorBytes}-byte vector its walks read)" : " (the vectors are read only to re-rank candidates)"));
@@ -172,7 +160,7 @@ internal static class IndexCommand
             if (setName is not null) w.WriteString("vector_set", setName);
             if (basePath is not null) w.WriteString("base", basePath);
             w.WriteString("factory", r.Factory);
-            w.WriteString("metric", r.Metric);
+            w.WriteString("metric", VectorMetricNames.Name(r.Metric));
             w.WriteNumber("rows", r.Rows);
             w.WriteNumber("dimension", r.Dimension);
             w.WriteString("path", r.Path);
@@ -222,7 +210,7 @@ internal static class IndexCommand
                     w.WriteStartObject();
                     w.WriteString("vector_set", i.VectorSet);
                     w.WriteString("factory", i.Factory);
-                    w.WriteString("metric", i.Metric);
+                    w.WriteString("metric", VectorMetricNames.Name(i.Metric));
                     w.WriteString("file", i.File);
                     w.WriteNumber("size_bytes", i.SizeBytes);
                     w.WriteString("built_at", i.BuiltAt);
@@ -245,7 +233,7 @@ internal static class IndexCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumn("vector set").AddColumn("index").AddColumn("metric").AddColumn("file")
             .AddColumn(new TableColumn("size").RightAligned()).AddColumn("built").AddColumn("state");
         foreach (var i in indexes)
-            table.AddRow(new Text(CellText.Sanitize(i.VectorSet)), new Text(i.Factory), new Text(i.Metric), new Text(CellText.Sanitize(i.File)),
+            table.AddRow(new Text(CellText.Sanitize(i.VectorSet)), new Text(i.Factory), new Text(VectorMetricNames.Name(i.Metric)), new Text(CellText.Sanitize(i.File)),
                 new Text(MemoryBudget.Format(i.SizeBytes)), new Text($"{i.BuiltAt} ({i.BuildSeconds.ToString("0.0", c)} s)"), new Text(i.Stale ? "stale: rebuild" : "current"));
         console.Write(table);
     }

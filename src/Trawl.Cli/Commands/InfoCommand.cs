@@ -4,7 +4,7 @@ using Spectre.Console;
 using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Commands;
 
@@ -52,7 +52,7 @@ internal static class InfoCommand
                 bool searched = t.SearchColumns.Contains(col.Name, StringComparer.OrdinalIgnoreCase);
                 table.AddRow(
                     new Text(CellText.Sanitize(col.Name)),
-                    new Text(col.SqlType),
+                    new Text(col.SqlType.Name()),
                     new Text(col.Role == ColumnRole.None ? "" : RoleName(col.Role)),
                     new Text(searched ? "yes" : ""));
             }
@@ -66,8 +66,8 @@ internal static class InfoCommand
         foreach (VectorSetInfo v in sets)
         {
             vectors.AddRow(
-                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(v.ElementType),
-                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(v.Metric), new Text(CellText.Sanitize(v.File)));
+                new Text(CellText.Sanitize(v.Name)), new Text(CellText.Sanitize(v.Table)), new Text(VectorElementTypeNames.Name(v.ElementType)),
+                new Text(v.Dimension.ToString(c)), new Text(v.Count.ToString("N0", c)), new Text(VectorMetricNames.Name(v.Metric)), new Text(CellText.Sanitize(v.File)));
         }
         console.Write(vectors);
     }
@@ -93,7 +93,7 @@ internal static class InfoCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("name", col.Name);
-                    w.WriteString("type", col.SqlType);
+                    w.WriteString("type", col.SqlType.Name());
                     w.WriteString("role", RoleName(col.Role));
                     w.WriteEndObject();
                 }
@@ -107,10 +107,10 @@ internal static class InfoCommand
                 w.WriteStartObject();
                 w.WriteString("name", v.Name);
                 w.WriteString("table", v.Table);
-                w.WriteString("element_type", v.ElementType);
+                w.WriteString("element_type", VectorElementTypeNames.Name(v.ElementType));
                 w.WriteNumber("dimension", v.Dimension);
                 w.WriteNumber("count", v.Count);
-                w.WriteString("metric", v.Metric);
+                w.WriteString("metric", VectorMetricNames.Name(v.Metric));
                 w.WriteString("file", v.File);
                 w.WriteEndObject();
             }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Spectre.Console;
 using Trawl.Cli.Input;
@@ -9,10 +8,10 @@ using Trawl.Cli.Output;
 using Trawl.Formats.NumPy;
 using Trawl.Store;
 using Trawl.Store.Datasets;
+using Trawl.Store.AnnIndexes;
 using Trawl.Store.Queries;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 using Trawl.Vectors;
-using Trawl.Vectors.Search;
 
 namespace Trawl.Cli.Commands;
 
@@ -82,26 +81,24 @@ internal static class KnnCommand
             if (parse.GetValue(indexFile) is not null)
                 throw new UserErrorException("--index-file goes with --base; a dataset uses its set's own index (see trawl index)");
             using Dataset ds = Dataset.Open(path);
-            var set = ChooseSet(ds, parse.GetValue(vectors));
+            var set = ds.ChooseVectorSet(parse.GetValue(vectors));
             var filter = new TableQuery { Table = set.Table, Search = parse.GetValue(search), Where = parse.GetValue(where) };
             var template = new KnnQuery
             {
                 VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter,
                 Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe), Refine = parse.GetValue(refine),
             };
-            if (!template.Exact && Trawl.Store.Indexes.DatasetIndexes.Find(ds, set.Name) is { Stale: true } staleIndex)
-                terminal.Err.WriteLine($"trawl: warning: the index of vector set '{set.Name}' ({staleIndex.Factory}) is stale; searching exactly. Rebuild it with: trawl index {path} --vectors {set.Name} --index {staleIndex.Factory}");
             if (parse.GetValue(queryFile) is { } qf)
             {
-                float[][] many = ReadQueries(qf, set.Dimension);
+                var many = QueryVectors.FromNpy(qf, set.Dimension);
                 string? outPath = parse.GetValue(output);
-                if (many.Length != 1 || outPath is not null)
-                    return RunMany(terminal, ds, template, many, outPath ?? throw new UserErrorException($"{qf} holds {many.Length} queries; write them with --out KNNS.npy"),
+                if (many.Count != 1 || outPath is not null)
+                    return RunMany(terminal, ds, template, many.Values, many.Count, outPath ?? throw new UserErrorException($"{qf} holds {many.Count} queries; write them with --out KNNS.npy"),
                         parse.GetValue(outDists), parse.GetValue(json));
-                template = template with { Vector = many[0] };
+                template = template with { Vector = many.Values };
             }
             else if (parse.GetValue(vector) is { } text)
-                template = template with { Vector = ParseVector(text) };
+                template = template with { Vector = QueryVectors.FromJson(text, "--vector") };
             else
                 template = template with { Row = parse.GetValue(row), RowVectorSet = parse.GetValue(queryVectors) };
             if (parse.GetValue(queryVectors) is not null && template.Row is null)
@@ -109,6 +106,7 @@ internal static class KnnCommand
             if (parse.GetValue(output) is not null || parse.GetValue(outDists) is not null)
                 throw new UserErrorException("--out and --out-dists go with --query-file (or --base)");
             var result = ds.Knn(template);
+            Warn(terminal, result.Warning);
             if (parse.GetValue(json))
                 WriteJson(terminal, result, template);
             else
@@ -118,185 +116,38 @@ internal static class KnnCommand
         return command;
     }
 
-    private static VectorSetInfo ChooseSet(Dataset ds, string? name)
+    private static void Warn(CliTerminal terminal, string? warning)
     {
-        if (name is not null)
-            return ds.ListVectorSets().FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UserErrorException(ds.ListVectorSets().Count == 0
-                    ? $"dataset '{ds.Name}' has no vector sets; ingest vectors with --vectors"
-                    : $"dataset '{ds.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", ds.ListVectorSets().Select(s => s.Name))})");
-        var sets = ds.ListVectorSets();
-        return sets.Count switch
-        {
-            0 => throw new UserErrorException($"dataset '{ds.Name}' has no vector sets; ingest vectors with --vectors"),
-            1 => sets[0],
-            _ => throw new UserErrorException($"dataset '{ds.Name}' has several vector sets; choose one with --vectors NAME ({string.Join(", ", sets.Select(s => s.Name))})"),
-        };
+        if (warning is not null)
+            terminal.Err.WriteLine($"trawl: warning: {warning}");
     }
 
-    /// <summary>A JSON array of finite numbers.</summary>
-    internal static float[] ParseVector(string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-                throw new UserErrorException("--vector must be a JSON array of numbers, e.g. '[0.1, -0.2, 0.3]'");
-            var values = new List<float>();
-            foreach (var e in doc.RootElement.EnumerateArray())
-            {
-                if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
-                    throw new UserErrorException($"--vector: item {values.Count} ({e.GetRawText()}) is not a finite number");
-                values.Add((float)d);
-            }
-            if (values.Count == 0)
-                throw new UserErrorException("--vector: the array is empty");
-            return values.ToArray();
-        }
-        catch (JsonException e)
-        {
-            throw new UserErrorException($"--vector is not valid JSON: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Every row of a 1-d or 2-d float .npy file as a float array; the width must be <paramref name="dimension"/> when given.</summary>
-    internal static float[][] ReadQueries(string path, int? dimension)
-    {
-        using var npy = NpyFile.Open(path);
-        if (npy.Shape.Count is not (1 or 2))
-            throw new UserErrorException($"{path}: expected a 2-d array (queries × dimension), not shape ({string.Join(", ", npy.Shape)})");
-        long rows = npy.Shape.Count == 1 ? 1 : npy.Rows;
-        int width = (int)(npy.Shape.Count == 1 ? npy.Shape[0] : npy.Columns);
-        if (dimension is { } d && width != d)
-            throw new UserErrorException($"{path}: the queries have {width} components but the vectors have dimension {d}");
-        var result = new float[rows][];
-        for (long r = 0; r < rows; r++)
-        {
-            var q = new float[width];
-            var bytes = npy.Shape.Count == 1 ? AllBytes(npy) : npy.RowBytes(r);
-            ConvertRow(npy, bytes, q, path, r);
-            result[r] = q;
-        }
-        return result;
-    }
-
-    private static unsafe ReadOnlySpan<byte> AllBytes(NpyFile npy) => new((void*)npy.DataAddress, checked((int)npy.DataLength));
-
-    private static void ConvertRow(NpyFile npy, ReadOnlySpan<byte> bytes, Span<float> q, string path, long row)
-    {
-        switch (npy.Type)
-        {
-            case NpyFile.ElementType.Float32:
-                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(q);
-                break;
-            case NpyFile.ElementType.Float16:
-                var halves = MemoryMarshal.Cast<byte, Half>(bytes);
-                for (int i = 0; i < q.Length; i++) q[i] = (float)halves[i];
-                break;
-            case NpyFile.ElementType.Float64:
-                var doubles = MemoryMarshal.Cast<byte, double>(bytes);
-                for (int i = 0; i < q.Length; i++) q[i] = (float)doubles[i];
-                break;
-            default:
-                throw new UserErrorException($"{path}: queries must be float32, float16 or float64, not {npy.Type}");
-        }
-        for (int i = 0; i < q.Length; i++)
-        {
-            if (!float.IsFinite(q[i]))
-                throw new UserErrorException($"{path}: query {row} component {i} is {q[i]}; components must be finite numbers");
-        }
-    }
-
-    private static int RunMany(CliTerminal terminal, Dataset ds, KnnQuery template, float[][] many, string outPath, string? distsPath, bool json)
+    private static int RunMany(CliTerminal terminal, Dataset ds, KnnQuery template, float[] queries, int count, string outPath, string? distsPath, bool json)
     {
         var clock = Stopwatch.StartNew();
-        int k = template.K;
-        int dim = many.Length == 0 ? 0 : many[0].Length;
-        var flat = new float[many.Length * dim];
-        for (int q = 0; q < many.Length; q++)
-            many[q].CopyTo(flat, q * dim);
-        var results = ds.KnnBatch(template, flat);
-        var (ids, scores, dropped) = Flatten(results, k);
-        NpyFile.Write<int>(outPath, ids, many.Length, k);
+        var found = ds.KnnBatch(template, queries);
+        Warn(terminal, found.Warning);
+        var bare = new BareKnnResult(found.Results, ds.OpenVectorSet(template.VectorSet).Header.Count, template.K, found.Index ?? "exact", clock.Elapsed, TimeSpan.Zero);
+        NpyFile.Write<int>(outPath, bare.Ids(), count, template.K);
         if (distsPath is not null)
-            NpyFile.Write<float>(distsPath, scores, many.Length, k);
-        WriteSummary(terminal, json, many.Length, ds.OpenVectorSet(template.VectorSet).Header.Count, k, clock.Elapsed, outPath, distsPath, dropped);
+            NpyFile.Write<float>(distsPath, bare.Scores(), count, template.K);
+        WriteSummary(terminal, json, count, bare.BaseRows, template.K, clock.Elapsed, outPath, distsPath, bare.Dropped);
         return CliExitCode.Ok;
-    }
-
-    /// <summary>Ids (int32, -1 where fewer were found) and scores (NaN there), queries × k, and the duplicates dropped.</summary>
-    private static (int[] Ids, float[] Scores, long Dropped) Flatten(IReadOnlyList<SearchResult> results, int k)
-    {
-        var ids = new int[results.Count * k];
-        var scores = new float[results.Count * k];
-        Array.Fill(ids, -1);
-        Array.Fill(scores, float.NaN);
-        long dropped = 0;
-        for (int q = 0; q < results.Count; q++)
-        {
-            dropped += results[q].DuplicatesDropped;
-            for (int i = 0; i < results[q].Count; i++)
-            {
-                ids[q * k + i] = checked((int)results[q].Ids[i]);
-                scores[q * k + i] = results[q].Scores[i];
-            }
-        }
-        return (ids, scores, dropped);
     }
 
     private static int RunBare(CliTerminal terminal, string basePath, string queriesPath, int k, string? outPath, string? distsPath, string? metricName, bool dedupe, bool json,
         string? indexFile, Trawl.Vectors.Indexes.IndexSearchOptions indexOptions)
     {
-        if (k > KnnQuery.MaxK)
-            throw new UserErrorException($"--k must be at most {KnnQuery.MaxK:N0}");
         if (outPath is null && distsPath is null && !json)
             throw new UserErrorException("write the neighbours with --out KNNS.npy (and --out-dists D.npy), or print a --json summary");
-        var metric = (metricName ?? "ip").Trim().ToLowerInvariant() switch
-        {
-            "ip" => VectorMetric.InnerProduct,
-            "cosine" => VectorMetric.Cosine,
-            "l2" => VectorMetric.L2,
-            var other => throw new UserErrorException($"--metric must be ip, cosine or l2, not '{other}'"),
-        };
-        using var npy = NpyFile.Open(basePath);
-        var type = npy.Type switch
-        {
-            NpyFile.ElementType.Float32 => VectorElementType.Float32,
-            NpyFile.ElementType.Float16 => VectorElementType.Float16,
-            _ => throw new UserErrorException($"{basePath}: base vectors must be float32 or float16, not {npy.Type}"),
-        };
-        if (npy.Shape.Count != 2 || npy.Columns < 1 || npy.Columns > VectorMatrix.MaxDimension)
-            throw new UserErrorException($"{basePath}: expected a 2-d array (vectors × dimension up to {VectorMatrix.MaxDimension}), not shape ({string.Join(", ", npy.Shape)})");
-        int dim = (int)npy.Columns;
-        float[][] qs = ReadQueries(queriesPath, dim);
-        var flat = new float[qs.Length * dim];
-        for (int i = 0; i < qs.Length; i++)
-            qs[i].CopyTo(flat, i * dim);
-
-        var clock = Stopwatch.StartNew();
-        var matrix = VectorMatrix.FromAddress(npy.DataAddress, npy.Rows, dim, type, owner: npy);
-        var searcher = ExactSearch.Create(matrix, metric);
-        SearchResult[] results;
-        try
-        {
-            results = indexFile is not null
-                ? Trawl.Store.Indexes.BareIndexes.SearchIndexFile(matrix, indexFile, flat, k, indexOptions)
-                : searcher.SearchBatch(flat, k, dedupe ? new SearchOptions { DeduplicateAboveCosine = SearchOptions.DefaultDeduplicationCosine } : null);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserErrorException($"{queriesPath}: {e.Message}", e);
-        }
-        var elapsed = clock.Elapsed;
-        if (npy.Rows > int.MaxValue)
-            throw new UserErrorException($"{basePath}: {npy.Rows:N0} vectors do not fit int32 ids");
-        var (ids, scores, dropped) = Flatten(results, k);
+        var metric = metricName is null ? VectorMetric.InnerProduct : VectorMetricNames.Parse(metricName, "--metric");
+        var found = BareIndexes.Knn(basePath, indexFile, queriesPath, k, metric, dedupe, indexOptions);
+        int count = found.Results.Count;
         if (outPath is not null)
-            NpyFile.Write<int>(outPath, ids, qs.Length, k);
+            NpyFile.Write<int>(outPath, found.Ids(), count, k);
         if (distsPath is not null)
-            NpyFile.Write<float>(distsPath, scores, qs.Length, k);
-        WriteSummary(terminal, json, qs.Length, npy.Rows, k, elapsed, outPath, distsPath, dropped);
-        GC.KeepAlive(npy);
+            NpyFile.Write<float>(distsPath, found.Scores(), count, k);
+        WriteSummary(terminal, json, count, found.BaseRows, k, found.Elapsed, outPath, distsPath, found.Dropped);
         return CliExitCode.Ok;
     }
 

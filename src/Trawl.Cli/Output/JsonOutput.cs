@@ -43,24 +43,8 @@ internal sealed class JsonOutput
         _out.Write('\n');
     }
 
-    /// <summary>Writes a stored value: null, bool, integer, double (non-finite as null), string, or bytes as base64.</summary>
-    public static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null: writer.WriteNullValue(); break;
-            case string s: writer.WriteStringValue(s); break;
-            case long l: writer.WriteNumberValue(l); break;
-            case int i: writer.WriteNumberValue(i); break;
-            case double d when double.IsFinite(d): writer.WriteNumberValue(d); break;
-            case double: writer.WriteNullValue(); break;
-            case float f when float.IsFinite(f): writer.WriteNumberValue(f); break;
-            case float: writer.WriteNullValue(); break;
-            case bool b: writer.WriteBooleanValue(b); break;
-            case byte[] bytes: writer.WriteBase64StringValue(bytes); break;
-            default: writer.WriteStringValue(value.ToString()); break;
-        }
-    }
+    /// <summary>Writes a stored value by the Store's one rule (<see cref="Trawl.Store.Datasets.StoredValueJson"/>).</summary>
+    public static void WriteValue(Utf8JsonWriter writer, object? value) => Trawl.Store.Datasets.StoredValueJson.Write(writer, value);
 
     /// <summary>Writes an object whose properties are <paramref name="columns"/> with the row's values.</summary>
     public static void WriteRowObject(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 
 namespace Trawl.Cli.Progress;
 

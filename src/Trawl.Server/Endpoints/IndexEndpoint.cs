@@ -104,7 +104,7 @@ internal sealed class IndexEndpoint(ServerState state)
             {
                 w.WriteStartObject();
                 w.WriteString("name", c.Name);
-                w.WriteString("type", c.SqlType);
+                w.WriteString("type", c.SqlType.Name());
                 w.WriteString("role", c.Role.ToString().ToLowerInvariant());
                 w.WriteEndObject();
             }

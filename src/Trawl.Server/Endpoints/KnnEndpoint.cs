@@ -6,7 +6,7 @@ using Trawl.Server.Output;
 using Trawl.Server.Requests;
 using Trawl.Store;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Server.Endpoints;
 
@@ -87,7 +87,7 @@ internal sealed class KnnEndpoint(ServerState state)
             if (!string.IsNullOrEmpty(p.Get(key)))
                 throw new UserErrorException($"'{key}' needs an embedding model, which Trawl does not run; send the vector as embedding_input (or a row id as row)");
         }
-        var set = ChooseSet(dataset, p.Get("modality") ?? p.Get("vectors"));
+        var set = dataset.ChooseVectorSet(p.Get("modality") ?? p.Get("vectors"), null, "modality");
         var table = dataset.GetTable(set.Table);
         var filters = TableRequest.Parse(p.Without(KnnKeys), table).Query;
         var query = new KnnQuery
@@ -95,7 +95,7 @@ internal sealed class KnnEndpoint(ServerState state)
             VectorSet = set.Name,
             Row = ParseRow(p.Get("row")),
             RowVectorSet = NullIfEmpty(p.Get("row_vectors")),
-            Vector = ParseVector(p.Get("embedding_input")),
+            Vector = string.IsNullOrEmpty(p.Get("embedding_input")) ? null : QueryVectors.FromJson(p.Get("embedding_input")!, "embedding_input"),
             K = ParseK(p.Get("num_images") ?? p.Get("k")),
             Deduplicate = ParseBool(p.Get("deduplicate"), "deduplicate"),
             Exact = ParseBool(p.Get("exact"), "exact"),
@@ -134,24 +134,6 @@ internal sealed class KnnEndpoint(ServerState state)
         });
     }
 
-    private static VectorSetInfo ChooseSet(Dataset dataset, string? name)
-    {
-        var sets = dataset.ListVectorSets();
-        if (!string.IsNullOrEmpty(name))
-        {
-            return sets.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UserErrorException(sets.Count == 0
-                    ? $"dataset '{dataset.Name}' has no vector sets"
-                    : $"dataset '{dataset.Name}' has no vector set '{name}' (vector sets: {string.Join(", ", sets.Select(s => s.Name))})");
-        }
-        return sets.Count switch
-        {
-            0 => throw new UserErrorException($"dataset '{dataset.Name}' has no vector sets"),
-            1 => sets[0],
-            _ => throw new UserErrorException($"dataset '{dataset.Name}' has several vector sets; choose one with modality ({string.Join(", ", sets.Select(s => s.Name))})"),
-        };
-    }
-
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private static long? ParseRow(string? text)
@@ -188,29 +170,4 @@ internal sealed class KnnEndpoint(ServerState state)
         "1" or "true" or "yes" => true,
         _ => throw new UserErrorException($"{name} must be true or false, not '{text}'"),
     };
-
-    private static float[]? ParseVector(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-                throw new UserErrorException("embedding_input must be a JSON array of numbers");
-            var values = new float[doc.RootElement.GetArrayLength()];
-            int i = 0;
-            foreach (var e in doc.RootElement.EnumerateArray())
-            {
-                if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double d) || Math.Abs(d) > float.MaxValue)
-                    throw new UserErrorException($"embedding_input: item {i} ({e.GetRawText()}) is not a finite number");
-                values[i++] = (float)d;
-            }
-            return values;
-        }
-        catch (JsonException e)
-        {
-            throw new UserErrorException($"embedding_input is not a valid JSON array: {e.Message}");
-        }
-    }
 }

@@ -83,7 +83,7 @@ internal sealed class RowEndpoint(ServerState state)
         {
             try
             {
-                var result = dataset.Knn(new Store.Vectors.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK, Filter = filter.Query });
+                var result = dataset.Knn(new Store.VectorSets.KnnQuery { VectorSet = set.Name, Row = rowid, K = KnnGrid.RowPageK, Filter = filter.Query });
                 KnnGrid.Append(sb, dataset.Name, table, set, result, null);
             }
             catch (Store.UserErrorException e)

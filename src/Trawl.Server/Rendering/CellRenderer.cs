@@ -22,7 +22,7 @@ internal sealed class CellRenderer
     public CellRenderer(IReadOnlyList<string> columns, TableInfo? table, int maxTextLength)
     {
         _roles = columns.Select(c => table?.FindColumn(c)?.Role ?? ColumnRole.None).ToArray();
-        _numeric = columns.Select(c => table?.FindColumn(c)?.SqlType is "INTEGER" or "REAL").ToArray();
+        _numeric = columns.Select(c => table?.FindColumn(c)?.SqlType.IsNumeric() == true).ToArray();
         _startColumn = IndexOf(columns, "start_s");
         _endColumn = IndexOf(columns, "end_s");
         _maxTextLength = maxTextLength;

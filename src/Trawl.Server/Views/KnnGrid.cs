@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Trawl.Server.Rendering;
 using Trawl.Store.Datasets;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Server.Views;
 
@@ -16,8 +16,8 @@ internal static class KnnGrid
     public static void Append(StringBuilder sb, string database, TableInfo table, VectorSetInfo set, KnnResult? result, string? error)
     {
         sb.Append("<section class=\"similar\"><h2>Similar rows <span class=\"meta\">vector set ").AppendEncoded(set.Name)
-          .Append(" · ").Append(set.Dimension.ToString(CultureInfo.InvariantCulture)).Append("-dim ").AppendEncoded(set.ElementType)
-          .Append(" · ").AppendEncoded(set.Metric).Append("</span></h2>");
+          .Append(" · ").Append(set.Dimension.ToString(CultureInfo.InvariantCulture)).Append("-dim ").AppendEncoded(VectorElementTypeNames.Name(set.ElementType))
+          .Append(" · ").AppendEncoded(VectorMetricNames.Name(set.Metric)).Append("</span></h2>");
         if (error is not null)
         {
             sb.Append("<p class=\"error-message\">").AppendEncoded(error).Append("</p></section>");

@@ -186,7 +186,7 @@ internal static class TableView
     {
         var baseParams = r.FacetBase();
         var numeric = r.Table.Columns
-            .Where(c => c.SqlType is "INTEGER" or "REAL" && !r.Request.Histograms.Contains(c.Name))
+            .Where(c => c.SqlType.IsNumeric() && !r.Request.Histograms.Contains(c.Name))
             .Select(c => c.Name).ToList();
         if (r.SuggestedFacets.Count == 0 && numeric.Count == 0)
             return;
@@ -250,7 +250,7 @@ internal static class TableView
         var target = sorted && !q.SortDescending ? p.With("_sort_desc", column) : p.With("_sort", column);
         string arrow = sorted ? (q.SortDescending ? " ↓" : " ↑") : "";
         var role = r.Table.FindColumn(column)?.Role ?? ColumnRole.None;
-        bool numeric = column.Equals("rowid", StringComparison.OrdinalIgnoreCase) || r.Table.FindColumn(column)?.SqlType is "INTEGER" or "REAL";
+        bool numeric = column.Equals("rowid", StringComparison.OrdinalIgnoreCase) || r.Table.FindColumn(column)?.SqlType.IsNumeric() == true;
         string cls = (sorted ? "sorted " : "") + (numeric ? "num" : "");
         sb.Append("<th");
         if (cls.Trim().Length > 0)

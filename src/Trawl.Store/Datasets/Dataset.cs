@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 
 namespace Trawl.Store.Datasets;
 
@@ -180,8 +180,8 @@ public sealed class Dataset : IDisposable
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         string col = q.ColumnSql(column, out var info);
-        if (info is not null && info.SqlType is not ("INTEGER" or "REAL"))
-            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType} values; a histogram needs a numeric column");
+        if (info is not null && !info.SqlType.IsNumeric())
+            throw new UserErrorException($"column '{info.Name}' holds {info.SqlType.Name()} values; a histogram needs a numeric column");
         bins = Math.Clamp(bins, 1, 1000);
         string isNumber = $"typeof({col}) IN ('integer', 'real')";
         return WithConnection(conn =>
@@ -332,7 +332,11 @@ public sealed class Dataset : IDisposable
     /// <summary>Many queries at once (row-major, the set's dimension) as one blocked scan, with the template's set, k,
     /// deduplication and filter (its Row and Vector must be empty). Ids are rowids; scores are the metric's own
     /// (similarity for ip and cosine, squared distance for l2). No table rows are fetched.</summary>
-    public IReadOnlyList<Trawl.Vectors.Search.SearchResult> KnnBatch(KnnQuery template, ReadOnlySpan<float> queries) => _vectors.KnnBatch(template, queries);
+    public KnnBatchResult KnnBatch(KnnQuery template, ReadOnlySpan<float> queries) => _vectors.KnnBatch(template, queries);
+
+    /// <summary>The set named, or without a name the only set (of <paramref name="table"/> when given); else a
+    /// <see cref="UserErrorException"/> naming the sets there are and <paramref name="chooseWith"/> (how the caller names one).</summary>
+    public VectorSetInfo ChooseVectorSet(string? name, string? table = null, string chooseWith = "--vectors NAME") => _vectors.Choose(name, table, chooseWith);
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using SQLitePCL;
 using Trawl.Formats.Tables;
+using Trawl.Store.Datasets;
 using Trawl.Store.Storage;
 
 namespace Trawl.Store.Ingest;

@@ -133,7 +133,7 @@ internal sealed class TableLoader
 
         // Append: keep the table's columns, search settings and key.
         var types = ReadDeclaredTypes(_table);
-        _columns = existing.Columns.Select(c => new TargetColumn(c.Name, types.GetValueOrDefault(c.Name, SqlTypes.Parse(c.SqlType)), c.Role)).ToList();
+        _columns = existing.Columns.Select(c => new TargetColumn(c.Name, types.GetValueOrDefault(c.Name, c.SqlType), c.Role)).ToList();
         _searchColumns = existing.SearchColumns.ToList();
         _ftsTable = existing.FtsTable;
         _primaryKey = existing.PrimaryKey;

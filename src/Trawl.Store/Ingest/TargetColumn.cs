@@ -12,5 +12,5 @@ internal sealed class TargetColumn(string name, SqlType type, ColumnRole role)
     /// <summary>For a domain column: the source column whose URLs it is computed from.</summary>
     public string? DomainOf { get; set; }
 
-    public ColumnInfo ToInfo() => new(Name, SqlTypes.Name(Type), Role);
+    public ColumnInfo ToInfo() => new(Name, Type, Role);
 }

@@ -1,4 +1,5 @@
 using Trawl.Formats.Tables;
+using Trawl.Store.Datasets;
 
 namespace Trawl.Store.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using SQLitePCL;
 using Trawl.Formats.Tables;
+using Trawl.Store.Datasets;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
 

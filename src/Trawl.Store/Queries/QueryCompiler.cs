@@ -115,7 +115,7 @@ internal sealed class QueryCompiler
     private string Filter(ColumnFilter f)
     {
         string col = ColumnSql(f.Column, out var info);
-        bool numeric = info is null || info.SqlType is "INTEGER" or "REAL";
+        bool numeric = info is null || info.SqlType.IsNumeric();
         switch (f.Op)
         {
             case FilterOp.Exact: return $"{col} = {AddParameter(Typed(f.Value, numeric))}";

@@ -63,7 +63,7 @@ internal static class Bookkeeping
                 if (!columns.TryGetValue(t, out var list))
                     columns[t] = list = [];
                 ColumnRole role = Enum.TryParse<ColumnRole>(r.GetString(3), ignoreCase: true, out var parsed) ? parsed : ColumnRole.None;
-                list.Add(new ColumnInfo(r.GetString(1), r.GetString(2), role));
+                list.Add(new ColumnInfo(r.GetString(1), SqlTypes.Parse(r.GetString(2)), role));
             }
         }
         using (var cmd = conn.CreateCommand())
@@ -113,7 +113,7 @@ internal static class Bookkeeping
             pt.Value = table.Name;
             pc.Value = c.Name;
             pp.Value = i;
-            pty.Value = c.SqlType;
+            pty.Value = c.SqlType.Name();
             pr.Value = c.Role.ToString().ToLowerInvariant();
             cmd.ExecuteNonQuery();
         }

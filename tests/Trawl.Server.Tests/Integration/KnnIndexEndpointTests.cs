@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Trawl.Formats.NumPy;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Store.Ingest;
 
 namespace Trawl.Server.Tests.Integration;

@@ -37,10 +37,10 @@ public sealed class IngestTests : IDisposable
         var table = ds.GetTable("ITEMS");
         Assert.Equal(500, table.RowCount);
         Assert.Equal(["id", "caption", "category", "score", "rating", "url", "code"], table.Columns.Select(c => c.Name));
-        Assert.Equal("INTEGER", table.FindColumn("id")!.SqlType);
-        Assert.Equal("INTEGER", table.FindColumn("score")!.SqlType);
-        Assert.Equal("REAL", table.FindColumn("rating")!.SqlType);
-        Assert.Equal("TEXT", table.FindColumn("code")!.SqlType);
+        Assert.Equal(SqlType.Integer, table.FindColumn("id")!.SqlType);
+        Assert.Equal(SqlType.Integer, table.FindColumn("score")!.SqlType);
+        Assert.Equal(SqlType.Real, table.FindColumn("rating")!.SqlType);
+        Assert.Equal(SqlType.Text, table.FindColumn("code")!.SqlType);
         Assert.Equal(["caption"], table.SearchColumns);
         Assert.Equal(ColumnRole.Caption, table.FindColumn("caption")!.Role);
         Assert.Equal(ColumnRole.Image, table.FindColumn("url")!.Role);
@@ -67,7 +67,7 @@ public sealed class IngestTests : IDisposable
         string csv = Csv("t.csv", "n,s\n1,a\n2,b\nthree,c\n007,d\n");
         DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], BatchRows = 2 });
         using var ds = Dataset.Open(_temp.Dataset());
-        Assert.Equal("INTEGER", ds.GetTable("t").FindColumn("n")!.SqlType);
+        Assert.Equal(SqlType.Integer, ds.GetTable("t").FindColumn("n")!.SqlType);
         var values = AllRows(ds, "t").Select(r => r[1]).ToList();
         Assert.Equal([1L, 2L, "three", 7L], values);
     }
@@ -83,11 +83,11 @@ public sealed class IngestTests : IDisposable
         DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [path] });
         using var ds = Dataset.Open(_temp.Dataset());
         var t = ds.GetTable("docs");
-        Assert.Equal("INTEGER", t.FindColumn("n")!.SqlType);
-        Assert.Equal("REAL", t.FindColumn("f")!.SqlType);
-        Assert.Equal("INTEGER", t.FindColumn("ok")!.SqlType);
-        Assert.Equal("TEXT", t.FindColumn("code")!.SqlType); // a JSON string stays a string
-        Assert.Equal("TEXT", t.FindColumn("meta")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("n")!.SqlType);
+        Assert.Equal(SqlType.Real, t.FindColumn("f")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("ok")!.SqlType);
+        Assert.Equal(SqlType.Text, t.FindColumn("code")!.SqlType); // a JSON string stays a string
+        Assert.Equal(SqlType.Text, t.FindColumn("meta")!.SqlType);
         var rows = AllRows(ds, "docs");
         Assert.Equal(1L, rows[0][4]);
         Assert.Equal(0L, rows[1][4]);
@@ -102,7 +102,7 @@ public sealed class IngestTests : IDisposable
         File.WriteAllLines(path, ["{\"k\": 5}", "{\"k\": \"5\"}", "{\"k\": \"x\"}", "{\"k\": 7}", "{\"k\": null}"]);
         DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [path], DedupeColumns = ["k"] });
         using var ds = Dataset.Open(_temp.Dataset());
-        Assert.Equal("TEXT", ds.GetTable("mixed").FindColumn("k")!.SqlType);
+        Assert.Equal(SqlType.Text, ds.GetTable("mixed").FindColumn("k")!.SqlType);
         // 5 and "5" are the same text in a TEXT column: one is a duplicate.
         Assert.Equal(4, ds.GetTable("mixed").RowCount);
         var facet = ds.Facet(new TableQuery { Table = "mixed" }, "k");

@@ -1,5 +1,6 @@
 using System.Text;
 using Trawl.Formats.Tables;
+using Trawl.Store.Datasets;
 using Trawl.Store.Ingest;
 using Trawl.Store.Queries;
 using Trawl.Store.Storage;

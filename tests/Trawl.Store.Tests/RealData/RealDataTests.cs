@@ -61,7 +61,7 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         var t = ds.GetTable("musiccaps");
         Assert.Equal(["caption"], t.SearchColumns);
         Assert.Equal(ColumnRole.YouTube, t.FindColumn("ytid")!.Role);
-        Assert.Equal("INTEGER", t.FindColumn("start_s")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("start_s")!.SqlType);
 
         foreach (string word in new[] { "guitar", "piano", "sad", "female", "distorted" })
         {
@@ -100,7 +100,7 @@ public sealed class RealDataTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(annotations.Count, report.RowsKept);
         using var ds = Dataset.Open(_temp.Dataset());
         var t = ds.GetTable("captions");
-        Assert.Equal("INTEGER", t.FindColumn("image_id")!.SqlType);
+        Assert.Equal(SqlType.Integer, t.FindColumn("image_id")!.SqlType);
         Assert.Equal(["caption"], t.SearchColumns);
         foreach (string word in new[] { "motorcycle", "giraffe", "pizza" })
             Assert.Equal(annotations.Count(a => Words(a.Caption).Contains(word)), ds.CountRows(new TableQuery { Table = "captions", Search = word }));
