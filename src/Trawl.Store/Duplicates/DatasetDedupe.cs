@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Datasets;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Store.Ingest;
 using Trawl.Store.Sql;
-using Trawl.Store.Vectors;
+using Trawl.Store.VectorSets;
 using Trawl.Vectors;
 using Trawl.Vectors.Duplicates;
 using Trawl.Vectors.Indexes;
@@ -45,17 +45,13 @@ public static class DatasetDedupe
 
     private static DedupeReport RunVectors(Dataset dataset, DedupeRequest request, IProgress<DedupeProgress>? progress, Stopwatch clock, CancellationToken cancel)
     {
-        var sets = dataset.ListVectorSets();
-        VectorSetInfo set = request.VectorSet is { } name
-            ? sets.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UserErrorException($"dataset '{dataset.Name}' has no vector set '{name}'" + (sets.Count > 0 ? $" (it has: {string.Join(", ", sets.Select(s => s.Name))})" : ""))
-            : sets.Count == 1 ? sets[0]
-            : throw new UserErrorException(sets.Count == 0
-                ? $"dataset '{dataset.Name}' has no vector sets; use --text COLUMN --minhash for text, or ingest embeddings"
-                : $"dataset '{dataset.Name}' has several vector sets; say which with --vectors ({string.Join(", ", sets.Select(s => s.Name))})");
-        string metric = (request.Metric ?? set.Metric).ToLowerInvariant();
-        if (metric is not ("cosine" or "ip"))
-            throw new UserErrorException($"vector set '{set.Name}' is searched by {metric}; dedupe compares by similarity: give --metric cosine or --metric ip");
+        if (dataset.ListVectorSets().Count == 0)
+            throw new UserErrorException($"dataset '{dataset.Name}' has no vector sets; use --text COLUMN --minhash for text, or ingest embeddings");
+        VectorSetInfo set = dataset.ChooseVectorSet(request.VectorSet);
+        VectorMetric vectorMetric = request.Metric is { } m ? VectorMetricNames.Parse(m, "--metric") : set.Metric;
+        if (vectorMetric is not (VectorMetric.Cosine or VectorMetric.InnerProduct))
+            throw new UserErrorException($"vector set '{set.Name}' is searched by {VectorMetricNames.Name(vectorMetric)}; dedupe compares by similarity: give --metric cosine or --metric ip");
+        string metric = VectorMetricNames.Name(vectorMetric);
         var file = dataset.OpenVectorSet(set.Name);
         VectorMatrix data = file.Matrix;
         if (data.Rows > int.MaxValue) throw new UserErrorException($"vector set '{set.Name}' has {data.Rows:N0} rows; dedupe handles up to {int.MaxValue:N0}");

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Datasets;
 using Trawl.Store.Duplicates;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Store.Queries;
 
 namespace Trawl.Store.Tests.Duplicates;
@@ -83,7 +83,7 @@ public class DedupeTests
     public void With_an_HNSW_index_candidates_are_rechecked_and_the_recall_is_reported()
     {
         using var data = new DuplicateDataset(seed: 13);
-        DatasetIndexes.Build(data.Path, "emb", "HNSW16", new DatasetIndexBuildOptions { Metric = "cosine" });
+        DatasetIndexes.Build(data.Path, "emb", "HNSW16", new DatasetIndexBuildOptions { Metric = Trawl.Vectors.VectorMetric.Cosine });
         var report = DatasetDedupe.Run(data.Path, new DedupeRequest { Threshold = 0.9, Metric = "cosine", RecallSample = 1500 });
         Assert.Equal("HNSW16", report.Search);
         Assert.NotNull(report.Recall);
