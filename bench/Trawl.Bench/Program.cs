@@ -16,6 +16,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  curate     dedupe (exact, HNSW) vs faiss with planted near-duplicates; Parquet export vs DuckDB COPY TO and Parquet.Net; MinHash rows/s\n" +
+        "             [--n 200000] [--rows 1000000] [--dir DIR] [--skip-faiss] [--skip-vectors] [--skip-export]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -36,6 +38,8 @@ internal static class Program
                     return Knn.KnnBench.Run(args[1..]);
                 case "ann":
                     return Ann.AnnBenchmark.Run(args[1..]);
+                case "curate":
+                    return Curate.CurateBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });
