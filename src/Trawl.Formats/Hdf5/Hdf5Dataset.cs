@@ -65,6 +65,8 @@ public sealed unsafe class Hdf5Dataset
     public Hdf5ChunkIndexKind ChunkIndex { get; }
     public IReadOnlyList<Hdf5Filter> Filters => _pipeline.Select(p => p.Filter).ToList();
     public IReadOnlyList<Hdf5Attribute> Attributes { get; }
+    /// <summary>Set when the dataset uses a filter Trawl cannot apply: what it is (reads fail with this).</summary>
+    public string? UnsupportedFilter { get; private init; }
 
     /// <summary>Rows: the first dimension (1 for a scalar).</summary>
     public long Rows => Shape.Length == 0 ? 1 : Shape[0];
@@ -86,8 +88,9 @@ public sealed unsafe class Hdf5Dataset
         if (type.Class == Hdf5TypeClass.VariableString)
             throw src.Error("variable-length string datasets are not supported", typeMsg.FileOffset, path);
         var pipeline = new List<(Hdf5Filter, int[])>();
+        string? unsupported = null;
         if (header.First(Hdf5ObjectHeader.FilterPipeline) is { } fp)
-            ParseFilters(src, fp, path, pipeline);
+            unsupported = ParseFilters(src, fp, path, pipeline);
 
         var c = new Hdf5Cursor(layoutMsg.Body, src, layoutMsg.FileOffset, "layout", path);
         int version = c.U8();
@@ -196,7 +199,10 @@ public sealed unsafe class Hdf5Dataset
             if (elements * type.Size > MaxChunkBytes) throw c.Error($"chunks of {elements * type.Size} bytes exceed the {MaxChunkBytes}-byte limit");
         }
         if (layout != Hdf5Layout.Chunked && pipeline.Count > 0) pipeline.Clear();
-        var ds = new Hdf5Dataset(src, path, shape, maxShape, type, layout, chunk, index, address, indexAddress, storedSize, mask, pageBits, compact, pipeline.ToArray(), attributes);
+        var ds = new Hdf5Dataset(src, path, shape, maxShape, type, layout, chunk, index, address, indexAddress, storedSize, mask, pageBits, compact, pipeline.ToArray(), attributes)
+        {
+            UnsupportedFilter = unsupported,
+        };
         long total = checked(ds.Rows * ds.RowBytes);
         if (layout == Hdf5Layout.Compact && compact!.Length < total)
             throw c.Error($"compact data holds {compact.Length} bytes but shape ({string.Join(", ", shape)}) needs {total}");
@@ -234,7 +240,8 @@ public sealed unsafe class Hdf5Dataset
         return shape;
     }
 
-    private static void ParseFilters(Hdf5Source src, Hdf5ObjectHeader.Message m, string path, List<(Hdf5Filter, int[])> pipeline)
+    /// <summary>Reads the pipeline; returns a description of the first filter Trawl cannot apply (reading the dataset then fails with it).</summary>
+    private static string? ParseFilters(Hdf5Source src, Hdf5ObjectHeader.Message m, string path, List<(Hdf5Filter, int[])> pipeline)
     {
         var c = new Hdf5Cursor(m.Body, src, m.FileOffset, "filter pipeline", path);
         int version = c.U8();
@@ -261,10 +268,11 @@ public sealed unsafe class Hdf5Dataset
             {
                 bool optional = (flags & 1) != 0;
                 string what = id switch { 4 => "szip", 5 => "nbit", 6 => "scaleoffset", 32000 => "lzf", 32001 => "blosc", 32004 => "lz4", 32008 => "bitshuffle", 32015 => "zstd", _ => name.Length > 0 ? name : "unknown" };
-                throw src.Error($"uses the {what} filter (id {id}{(optional ? ", optional" : "")}), which Trawl does not read (deflate, shuffle and fletcher32 are supported)", m.FileOffset, path);
+                return $"uses the {what} filter (id {id}{(optional ? ", optional" : "")}), which Trawl does not read (deflate, shuffle and fletcher32 are supported)";
             }
             pipeline.Add(((Hdf5Filter)id, v));
         }
+        return null;
     }
 
     /// <summary>Reads rows [first, first + count) into <paramref name="destination"/> (count × RowBytes bytes), little-endian.</summary>
@@ -302,7 +310,14 @@ public sealed unsafe class Hdf5Dataset
                 break;
             }
             default:
-                ReadChunked(first, count, destination);
+                try
+                {
+                    ReadChunked(first, count, destination);
+                }
+                catch (OverflowException e)
+                {
+                    throw _src.Error("corrupt chunk index: " + e.Message, dataset: Path, inner: e);
+                }
                 return; // chunks are swapped as they are decoded
         }
         if (Type.BigEndian) SwapAll(destination, bytes);
@@ -385,6 +400,7 @@ public sealed unsafe class Hdf5Dataset
 
     private void ReadChunked(long first, long count, byte* destination)
     {
+        if (UnsupportedFilter is not null) throw _src.Error(UnsupportedFilter, dataset: Path);
         var chunks = ChunkTable();
         long[] grid = GridShape();
         long c0 = ChunkShape![0];
@@ -401,7 +417,16 @@ public sealed unsafe class Hdf5Dataset
             CopyChunk(linear, data, first, count, (byte*)dest);
         }
         if (jobs.Count >= 4 && Environment.ProcessorCount > 1)
-            Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Job);
+        {
+            try
+            {
+                Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Job);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
         else
             foreach (long j in jobs) Job(j);
     }
@@ -506,6 +531,10 @@ public sealed unsafe class Hdf5Dataset
                 throw _src.Error($"chunk {linear} inflates to {n} bytes, but its declared shape needs {expected}", at, Path);
             if (z.ReadByte() >= 0)
                 throw _src.Error($"chunk {linear} inflates to more than the {expected} bytes its declared shape needs", at, Path);
+        }
+        catch (IOException e)
+        {
+            throw _src.Error($"chunk {linear} is not valid deflate data: {e.Message}", at, Path, e);
         }
         catch (InvalidDataException e)
         {
