@@ -55,6 +55,10 @@ internal static class Cli
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
+            GoldCommand.Create(terminal),
+            RecallCommand.Create(terminal),
+            SearchH5Command.Create(terminal),
+            ProjectCommand.Create(terminal),
         };
         return root;
     }
