@@ -16,6 +16,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  sisap      HDF5 read, gold, PCA-96, Hamming sketches, search-h5 HNSW/IVF-PQ against h5py, faiss, numpy, hnswlib\n" +
+        "             [--n 1000000] [--nq 10000] [--dir DIR] [--skip-ann]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -36,6 +38,8 @@ internal static class Program
                     return Knn.KnnBench.Run(args[1..]);
                 case "ann":
                     return Ann.AnnBenchmark.Run(args[1..]);
+                case "sisap":
+                    return Sisap.SisapBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });
