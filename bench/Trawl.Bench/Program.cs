@@ -18,6 +18,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
         "  curate     dedupe (exact, HNSW) vs faiss with planted near-duplicates; Parquet export vs DuckDB COPY TO and Parquet.Net; MinHash rows/s\n" +
         "             [--n 200000] [--rows 1000000] [--dir DIR] [--skip-faiss] [--skip-vectors] [--skip-export]\n" +
+        "  sisap      HDF5 read, gold, PCA-96, Hamming sketches, search-h5 HNSW/IVF-PQ against h5py, faiss, numpy, hnswlib\n" +
+        "             [--n 1000000] [--nq 10000] [--dir DIR] [--skip-ann]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -40,6 +42,8 @@ internal static class Program
                     return Ann.AnnBenchmark.Run(args[1..]);
                 case "curate":
                     return Curate.CurateBench.Run(args[1..]);
+                case "sisap":
+                    return Sisap.SisapBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

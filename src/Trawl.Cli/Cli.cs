@@ -57,6 +57,10 @@ internal static class Cli
             IndexCommand.Create(terminal),
             DedupeCommand.Create(terminal),
             ExportCommand.Create(terminal),
+            GoldCommand.Create(terminal),
+            RecallCommand.Create(terminal),
+            SearchH5Command.Create(terminal),
+            ProjectCommand.Create(terminal),
         };
         return root;
     }
