@@ -20,8 +20,8 @@ internal static class ExportCommand
     {
         var dataset = CommonOptions.Dataset();
         var table = CommonOptions.Table("the only table, else the first");
-        var format = new Option<string>("--format") { Description = "parquet (part-00000.parquet …), csv, jsonl, laion (metadata/metadata_0000.parquet with img_emb/img_emb_0000.npy and every other vector set, row for row) or webdataset (shard-00000.tar with KEY.json and KEY.txt).", DefaultValueFactory = _ => "parquet", HelpName = "FORMAT" };
-        format.AcceptOnlyFromAmong("parquet", "csv", "jsonl", "laion", "webdataset");
+        var format = new Option<string>("--format") { Description = "parquet (part-00000.parquet …), csv, jsonl, laion (metadata/metadata_0000.parquet with img_emb/img_emb_0000.npy and every other vector set, row for row), webdataset (shard-00000.tar with KEY.json and KEY.txt) or sisap-h5 (emb-00000.h5 with dataset emb, and meta-00000.tsv).", DefaultValueFactory = _ => "parquet", HelpName = "FORMAT" };
+        format.AcceptOnlyFromAmong("parquet", "csv", "jsonl", "laion", "webdataset", "sisap-h5");
         var output = new Option<string>("--out") { Description = "The folder to write; it must not exist or be empty (see --overwrite).", Required = true, HelpName = "DIR" };
         var partSize = new Option<long>("--part-size") { Description = "Rows per part file (or tar shard).", DefaultValueFactory = _ => 1_000_000, HelpName = "ROWS" };
         OptionRange.Require(partSize, 1, long.MaxValue, "--part-size must be at least 1");
@@ -31,12 +31,12 @@ internal static class ExportCommand
         var where = new Option<string?>("--where") { Description = "Only rows where this SQLite expression holds, e.g. \"width >= 512\".", HelpName = "SQL" };
         var sort = new Option<string?>("--sort") { Description = "Write rows ordered by this column (default: rowid).", HelpName = "COLUMN" };
         var descending = new Option<bool>("--desc") { Description = "With --sort: largest first." };
-        var vectors = new Option<string[]>("--vectors") { Description = "laion: the vector sets to write (default: all of the table's).", HelpName = "NAME" };
+        var vectors = new Option<string[]>("--vectors") { Description = "laion: the vector sets to write (default: all of the table's); sisap-h5: the one set to write.", HelpName = "NAME" };
         var compression = new Option<string>("--compression") { Description = "Parquet compression: snappy, zstd or none.", DefaultValueFactory = _ => "snappy", HelpName = "CODEC" };
         compression.AcceptOnlyFromAmong("snappy", "zstd", "none");
         var json = CommonOptions.Json("the report");
 
-        var command = new Command("export", "Write the rows a search and filters select (e.g. the deduplicated view) as part files: Parquet, CSV, JSON Lines, the LAION/clip-retrieval layout with aligned .npy embeddings, or webdataset tar shards.")
+        var command = new Command("export", "Write the rows a search and filters select (e.g. the deduplicated view) as part files: Parquet, CSV, JSON Lines, the LAION/clip-retrieval layout with aligned .npy embeddings, webdataset tar shards, or the SISAP HDF5 layout.")
         {
             dataset, table, format, output, partSize, overwrite, search, filters, where, sort, descending, vectors, compression, json,
         };
@@ -63,6 +63,7 @@ internal static class ExportCommand
                     "jsonl" => ExportFormat.Jsonl,
                     "laion" => ExportFormat.Laion,
                     "webdataset" => ExportFormat.WebDataset,
+                    "sisap-h5" => ExportFormat.SisapH5,
                     _ => ExportFormat.Parquet,
                 },
                 OutputFolder = parse.GetValue(output)!,

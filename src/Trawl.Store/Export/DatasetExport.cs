@@ -27,6 +27,21 @@ public static class DatasetExport
             throw new UserErrorException($"{folder}: that is the dataset itself; choose another --out");
 
         var sets = new List<(string, VectorSetFile)>();
+        if (request.Format == ExportFormat.SisapH5)
+        {
+            var available = dataset.ListVectorSets().Where(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (request.VectorSets is { Count: > 1 })
+                throw new UserErrorException("sisap-h5 writes one vector set (dataset 'emb'); give one --vectors NAME");
+            string? wanted = request.VectorSets?.FirstOrDefault();
+            var set = wanted is not null
+                ? available.FirstOrDefault(s => s.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new UserErrorException($"table '{table.Name}' has no vector set '{wanted}'")
+                : available.Count == 1 ? available[0]
+                : throw new UserErrorException(available.Count == 0
+                    ? $"table '{table.Name}' has no vector set; sisap-h5 writes vectors"
+                    : $"table '{table.Name}' has several vector sets; say which with --vectors ({string.Join(", ", available.Select(s => s.Name))})");
+            sets.Add((set.Name, dataset.OpenVectorSet(set.Name)));
+        }
         if (request.Format == ExportFormat.Laion)
         {
             var available = dataset.ListVectorSets().Where(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -107,6 +122,7 @@ public static class DatasetExport
             ExportFormat.Jsonl => new TextExportPart(Path.Combine(folder, $"part-{number}.jsonl"), columns, csv: false),
             ExportFormat.Laion => new LaionExportPart(folder, part, columns, sets, request.Compression),
             ExportFormat.WebDataset => new WebDatasetExportPart(Path.Combine(folder, $"shard-{number}.tar"), columns),
+            ExportFormat.SisapH5 => new SisapExportPart(folder, part, columns, sets[0].Item1, sets[0].Item2),
             _ => throw new UserErrorException($"unknown export format {request.Format}"),
         };
     }

@@ -13,4 +13,6 @@ public enum ExportFormat
     Laion,
     /// <summary>Tar shards shard-00000.tar with KEY.json (the row) and KEY.txt (the caption) per row.</summary>
     WebDataset,
+    /// <summary>The SISAP indexing challenge's layout: emb-00000.h5 (dataset "emb") with meta-00000.tsv, row for row.</summary>
+    SisapH5,
 }

@@ -4,27 +4,29 @@ using System.Text.Json;
 
 namespace Trawl.Store.Export;
 
-/// <summary>A CSV part (header row, RFC 4180 quoting, blobs as base64) or a JSON Lines part (one object a row).</summary>
+/// <summary>A CSV or TSV part (header row, RFC 4180 quoting, blobs as base64) or a JSON Lines part (one object a row).</summary>
 internal sealed class TextExportPart : ExportPart
 {
     private readonly string _path;
     private readonly IReadOnlyList<ExportColumn> _columns;
     private readonly bool _csv;
+    private readonly char _delimiter;
     private readonly FileStream _stream;
     private readonly StreamWriter? _text;
     private readonly Utf8JsonWriter? _json;
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
-    public TextExportPart(string path, IReadOnlyList<ExportColumn> columns, bool csv)
+    public TextExportPart(string path, IReadOnlyList<ExportColumn> columns, bool csv, char delimiter = ',')
     {
         _path = path;
         _columns = columns;
         _csv = csv;
+        _delimiter = delimiter;
         _stream = new FileStream(ExportFolder.Partial(path), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         if (csv)
         {
             _text = new StreamWriter(_stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-            _text.WriteLine(string.Join(',', columns.Select(c => Quote(c.Name))));
+            _text.WriteLine(string.Join(delimiter, columns.Select(c => Quote(c.Name))));
         }
         else
         {
@@ -40,7 +42,7 @@ internal sealed class TextExportPart : ExportPart
         {
             for (int c = 0; c < _columns.Count; c++)
             {
-                if (c > 0) _text!.Write(',');
+                if (c > 0) _text!.Write(_delimiter);
                 _text!.Write(row[c + 1] switch
                 {
                     null => "",
@@ -75,7 +77,7 @@ internal sealed class TextExportPart : ExportPart
     }
 
     private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\n\r") >= 0 || s.Length == 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        s.AsSpan().IndexOfAny(",\t\"\n\r") >= 0 || s.Length == 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     public override void Complete()
     {

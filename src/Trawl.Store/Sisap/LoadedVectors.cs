@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Trawl.Formats.Hdf5;
 using Trawl.Formats.Tables;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Vectors;
 
 namespace Trawl.Store.Sisap;

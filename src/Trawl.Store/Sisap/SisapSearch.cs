@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Trawl.Store.Indexes;
+using Trawl.Store.AnnIndexes;
 using Trawl.Vectors;
 using Trawl.Vectors.Indexes;
 

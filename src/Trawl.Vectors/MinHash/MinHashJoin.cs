@@ -6,8 +6,9 @@ namespace Trawl.Vectors.MinHash;
 /// Near-duplicate text pairs from MinHash signatures: one band at a time, every row's band hash is sorted
 /// with its row number (12 bytes a row, so memory is bounded by one band), rows sharing a hash are
 /// candidates, and a candidate pair counts when the signatures agree in at least <c>threshold</c> of their
-/// places. Within a group each row is checked against the group's first rows only (up to <c>maxPerRow</c>),
-/// which keeps a group of thousands of identical captions linear and still joins them into one cluster.
+/// places. Within a group each row is checked against the group's first rows only (at most 8, and at most
+/// <c>maxPerRow</c>), skipping rows already joined to them by an earlier band, which keeps a bucket of thousands
+/// of captions linear and still joins identical ones into one cluster.
 /// </summary>
 public static class MinHashJoin
 {
@@ -23,6 +24,7 @@ public static class MinHashJoin
         var keys = new ulong[n];
         var rows = new int[n];
         var pairs = new List<SimilarPair>();
+        var joined = new UnionFind((int)n);
         for (int band = 0; band < banding.Bands; band++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -43,7 +45,7 @@ public static class MinHashJoin
                 int end = start + 1;
                 while (end < n && keys[end] == keys[start]) end++;
                 if (end - start > 1 && keys[start] != ulong.MaxValue)
-                    CheckGroup(signatures, rows.AsSpan(start, end - start), threshold, maxPerRow, pairs);
+                    CheckGroup(signatures, rows.AsSpan(start, end - start), threshold, maxPerRow, pairs, joined);
                 start = end;
             }
             bandDone?.Invoke(band);
@@ -52,18 +54,23 @@ public static class MinHashJoin
         return pairs;
     }
 
-    private static void CheckGroup(MinHashSignatureFile signatures, Span<int> group, double threshold, int maxPerRow, List<SimilarPair> pairs)
+    private const int MaxAnchors = 8;
+
+    private static void CheckGroup(MinHashSignatureFile signatures, Span<int> group, double threshold, int maxPerRow, List<SimilarPair> pairs, UnionFind joined)
     {
         group.Sort();
-        int anchors = Math.Min(group.Length - 1, maxPerRow);
+        int anchors = Math.Min(group.Length - 1, Math.Min(maxPerRow, MaxAnchors));
         for (int a = 0; a < anchors; a++)
         {
             var sa = signatures.Row(group[a]);
             for (int b = a + 1; b < group.Length; b++)
             {
-                // Rows beyond the first few anchors are only compared with the anchors.
+                // Rows beyond the first few anchors are only compared with the anchors; rows already in one cluster not at all.
+                if (joined.Find(group[a]) == joined.Find(group[b])) continue;
                 double s = MinHasher.Agreement(sa, signatures.Row(group[b]));
-                if (s >= threshold) pairs.Add(new SimilarPair(group[a], group[b], (float)s));
+                if (s < threshold) continue;
+                pairs.Add(new SimilarPair(group[a], group[b], (float)s));
+                joined.Union(group[a], group[b]);
             }
         }
     }

@@ -161,3 +161,47 @@ public class ExportTests
         public void Report(ExportProgress value) => report(value);
     }
 }
+
+public class SisapExportTests
+{
+    [SkippableFact]
+    public void Sisap_h5_holds_the_vectors_as_emb_and_the_rows_as_tsv_read_by_h5py()
+    {
+        string python = Trawl.Testing.Requirements.DebianPython("h5py", "numpy");
+        using var data = new DuplicateDataset(rows: 500, seed: 26);
+        string folder = data.Temp.File("sisap");
+        var report = DatasetExport.Run(data.Path, new ExportRequest
+        {
+            Query = new TableQuery { Table = "items", Where = "score >= 500" },
+            Format = ExportFormat.SisapH5,
+            OutputFolder = folder,
+            PartRows = 100,
+        });
+        Assert.Contains("emb-00000.h5", report.Files);
+        Assert.Contains("meta-00000.tsv", report.Files);
+        var keptIds = Enumerable.Range(0, 500).Where(i => data.Scores[i] >= 500).ToList();
+        Assert.Equal(keptIds.Count, report.Rows);
+        var psi = new System.Diagnostics.ProcessStartInfo(python, ["-c", """
+            import h5py, sys, glob, numpy as np
+            parts = sorted(glob.glob(sys.argv[1] + '/emb-*.h5'))
+            x = np.concatenate([h5py.File(p, 'r')['emb'][:] for p in parts])
+            print(x.dtype, x.shape[0], x.shape[1])
+            np.savetxt(sys.stdout, x.astype(np.float32), fmt='%.6g')
+            """, folder]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"float16 {keptIds.Count} {DuplicateDataset.Dim}", lines[0]);
+        for (int r = 0; r < keptIds.Count; r++)
+        {
+            var values = lines[r + 1].Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            for (int d = 0; d < DuplicateDataset.Dim; d++)
+                Assert.Equal((float)(Half)data.Vectors[keptIds[r] * DuplicateDataset.Dim + d], values[d], 1e-5f);
+        }
+        var tsv = Directory.GetFiles(folder, "meta-*.tsv").Order().SelectMany(f => File.ReadAllLines(f).Skip(1)).ToList();
+        Assert.Equal(keptIds.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), tsv.Select(l => l.Split('\t')[0]));
+    }
+}
