@@ -30,6 +30,10 @@ internal static class Program
         "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
         "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
         "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
+        "  curate     dedupe (exact, HNSW) vs faiss with planted near-duplicates; Parquet export vs DuckDB COPY TO and Parquet.Net; MinHash rows/s\n" +
+        "             [--n 200000] [--rows 1000000] [--dir DIR] [--skip-faiss] [--skip-vectors] [--skip-export]\n" +
+        "  sisap      HDF5 read, gold, PCA-96, Hamming sketches, search-h5 HNSW/IVF-PQ against h5py, faiss, numpy, hnswlib\n" +
+        "             [--n 1000000] [--nq 10000] [--dir DIR] [--skip-ann]\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -66,6 +70,10 @@ internal static class Program
                     return Clip.ClipBench.Run(args[1..]);
                 case "web":
                     return Web.WebBench.Run(args[1..]);
+                case "curate":
+                    return Curate.CurateBench.Run(args[1..]);
+                case "sisap":
+                    return Sisap.SisapBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

@@ -67,6 +67,12 @@ internal static class Cli
             EncodeCommand.Create(terminal),
             InventoryCommand.Create(terminal),
             DownloadCommand.Create(terminal),
+            DedupeCommand.Create(terminal),
+            ExportCommand.Create(terminal),
+            GoldCommand.Create(terminal),
+            RecallCommand.Create(terminal),
+            SearchH5Command.Create(terminal),
+            ProjectCommand.Create(terminal),
         };
         return root;
     }

@@ -28,15 +28,27 @@ internal static class CatCommand
         inputFormat.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
         var jsonPath = new Option<string?>("--json-path") { Description = "For a JSON document: the key (dotted for depth) of the array holding the rows, like COCO's 'annotations'.", HelpName = "KEY" };
         var flatten = new Option<bool>("--flatten") { Description = "Turn nested JSON objects into columns named parent_child." };
+        var dataset = new Option<string?>("--dataset") { Description = "For an HDF5 file (.h5): print this dataset's rows (one JSON array per row, or CSV); without it the datasets are listed.", HelpName = "NAME" };
 
         var htmlToText = new Option<bool>("--html-to-text") { Description = "For WARC sources: show readable text extracted from the HTML of HTTP responses instead of the HTML." };
 
-        var command = new Command("cat", "Print the rows of any file Trawl can read, as JSON Lines or CSV, or its schema: a quick look at a source before ingesting it.")
+        var command = new Command("cat", "Print the rows of any file Trawl can read, as JSON Lines or CSV, or its schema: a quick look at a source before ingesting it. For HDF5 (.h5): list the datasets, or print one with --dataset.")
         {
-            file, limit, format, columns, schema, json, inputFormat, jsonPath, flatten, htmlToText,
+            file, limit, format, columns, schema, json, inputFormat, jsonPath, flatten, htmlToText, dataset,
         };
         command.SetAction(parse =>
         {
+            string path = parse.GetValue(file)!;
+            if (Hdf5Cat.Handles(path) && parse.GetValue(inputFormat) is null)
+            {
+                if (parse.GetValue(dataset) is { } name)
+                    Hdf5Cat.Rows(terminal, path, name, parse.GetValue(limit) ?? long.MaxValue, parse.GetValue(format) == "csv", terminal.Cancel);
+                else
+                    Hdf5Cat.List(terminal, path, parse.GetValue(json));
+                return CliExitCode.Ok;
+            }
+            if (parse.GetValue(dataset) is not null)
+                throw new Trawl.Store.UserErrorException("--dataset applies to HDF5 files (.h5, .hdf5)");
             List<string> wanted = ColumnList.Parse(parse.GetValue(columns));
             var options = new TableReaderOptions
             {

@@ -24,6 +24,7 @@ internal sealed class RowEndpoint(ServerState state)
             throw new NotFoundException($"'{rowSegment}' is not a row id (rows are addressed by their integer rowid)");
         var row = dataset.GetRow(table.Name, rowid) ?? throw new NotFoundException($"table '{table.Name}' has no row {rowid}");
         var (columns, values) = row;
+        var duplicates = NearDuplicates.Find(dataset, table, columns, values, rowid);
 
         if (format == OutputFormat.Json)
         {
@@ -40,6 +41,12 @@ internal sealed class RowEndpoint(ServerState state)
                 w.WriteEndArray();
                 w.WritePropertyName("row");
                 JsonValues.WriteRow(w, columns, values, asArray: false);
+                if (duplicates is { } d)
+                {
+                    w.WriteStartArray("near_duplicates");
+                    foreach (var (id, _) in d.Rows) w.WriteNumberValue(id);
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             });
         }
@@ -62,6 +69,8 @@ internal sealed class RowEndpoint(ServerState state)
             sb.Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
+        if (duplicates is { } found)
+            NearDuplicates.Append(sb, dataset.Name, table.Name, found);
         AppendSimilar(sb, dataset, table, rowid, QueryParams.Parse(context.Request.QueryString.Value));
         return Responses.Html(context, PageLayout.Render($"{table.Name} {rowid}",
             [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb(table.Name, Links.Table(dataset.Name, table.Name)), new Crumb(rowid.ToString(CultureInfo.InvariantCulture), null)],

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Trawl.Formats.Hdf5;
+using Trawl.Store.Sisap;
+using Trawl.Vectors;
+using Trawl.Vectors.GroundTruth;
+using Trawl.Vectors.Indexes;
+using Trawl.Vectors.Pca;
+using Trawl.Vectors.Search;
+using Trawl.Vectors.Sketches;
+
+namespace Trawl.Bench.Sisap;
+
+/// <summary>
+/// <c>sisap [--n 1000000] [--nq 10000] [--dir /tmp/trawl-sisap] [--skip-ann]</c>: the SISAP toolkit on synthetic
+/// CLIP-like float16 vectors written by h5py, against h5py, faiss, numpy and hnswlib in the same run.
+/// Prints JSON lines {bench, what, figure, unit, reference, reference_figure, ratio}.
+/// </summary>
+internal static class SisapBench
+{
+    private const string Python = "/usr/bin/python3";
+
+    public static unsafe int Run(string[] args)
+    {
+        int n = IntArg(args, "--n", 1_000_000), nq = IntArg(args, "--nq", 10_000);
+        string dir = StringArg(args, "--dir", "/tmp/trawl-sisap");
+        bool skipAnn = args.Contains("--skip-ann");
+        Prepare(dir, n, nq);
+        string script = Path.Combine(AppContext.BaseDirectory, "Sisap", "sisap_peers.py");
+        Console.Error.WriteLine($"sisap bench: {n:N0} x 768 float16, {nq:N0} queries, {Environment.ProcessorCount} threads, load {Load()}");
+
+        // 1. Reading the whole emb dataset.
+        var peerRead = Peer(script, "read", dir);
+        foreach (string name in new[] { "base.h5", "base-gzip.h5" })
+        {
+            double best = double.MaxValue;
+            long bytes = 0;
+            for (int round = 0; round < 3; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                using var f = Hdf5File.Open(Path.Combine(dir, name));
+                var emb = f.Dataset("emb");
+                bytes = emb.Rows * emb.RowBytes;
+                void* memory = NativeMemory.AlignedAlloc((nuint)bytes, 64);
+                try
+                {
+                    emb.ReadRows(0, emb.Rows, (byte*)memory);
+                }
+                finally
+                {
+                    NativeMemory.AlignedFree(memory);
+                }
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+            double peer = peerRead.First(j => j.GetProperty("file").GetString() == name).GetProperty("seconds").GetDouble();
+            Emit($"read whole emb ({name}), seconds", best, "s", "h5py f['emb'][:]", peer, best / peer);
+            Emit($"read whole emb ({name}), GB/s", bytes / best / 1e9, "GB/s", "h5py", bytes / peer / 1e9, null);
+        }
+
+        using var base_ = LoadedVectors.Open(Path.Combine(dir, "base.h5"), "the base");
+        using var q = LoadedVectors.Open(Path.Combine(dir, "queries.h5"), "the queries");
+        float[] queries = q.ToFloats();
+
+        // 2. Gold standard, k = 100.
+        var peerGold = Peer(script, "gold", dir).Single();
+        var watch = Stopwatch.StartNew();
+        var (ids, dists) = GoldStandard.Compute(base_.Matrix, queries, 100);
+        double goldSeconds = watch.Elapsed.TotalSeconds;
+        NeighbourFile.Write(Path.Combine(dir, "gold.h5"), ids, dists, nq, 100, new Dictionary<string, object> { ["algo"] = "bruteforce" });
+        double fg = peerGold.GetProperty("seconds").GetDouble();
+        Emit($"gold {nq} queries k=100 (float16 base), seconds", goldSeconds, "s", "faiss IndexFlatIP (float32 base)", fg, goldSeconds / fg);
+        var faissIds = ReadNpyInts(Path.Combine(dir, "faiss_gold.npy"));
+        var (agree, _) = ChallengeRecall.Compute(faissIds, [], 100, ids, 100, 100);
+        Emit("gold agreement with faiss (recall@100 of ours vs faiss float32)", agree, "recall", null, null, null);
+
+        // 3. PCA-96 fit.
+        var peerPca = Peer(script, "pca", dir).Single();
+        watch.Restart();
+        PcaModel pca = PcaTrainer.Fit(base_.Matrix, 96);
+        double pcaSeconds = watch.Elapsed.TotalSeconds;
+        double np_ = peerPca.GetProperty("seconds").GetDouble();
+        Emit("PCA-96 fit on all rows, seconds", pcaSeconds, "s", "numpy float32 X.T@X + eigh", np_, pcaSeconds / np_);
+        Emit("PCA-96 top eigenvalue", pca.Variances[0], "variance", "numpy", peerPca.GetProperty("top_variance").GetDouble(), pca.Variances[0] / peerPca.GetProperty("top_variance").GetDouble());
+
+        // 4. Hamming over 1024-bit sketches against float16 exact search, single queries.
+        var sketcher = BinarySketcher.Create(base_.Matrix, 1024);
+        var words = new ulong[base_.Matrix.Rows * 16];
+        Parallel.For(0, Environment.ProcessorCount, t =>
+        {
+            long a = base_.Matrix.Rows * t / Environment.ProcessorCount, b = base_.Matrix.Rows * (t + 1) / Environment.ProcessorCount;
+            for (long r = a; r < b; r += 1024)
+                sketcher.Sketch(base_.Matrix, r, (int)Math.Min(1024, b - r), words.AsSpan((int)(r * 16)));
+        });
+        var bits = VectorMatrix.FromBits(words, 1024);
+        ulong[] qbits = sketcher.Sketch(queries);
+        var hamming = ExactSearch.Create(bits, VectorMetric.Hamming);
+        var exact16 = ExactSearch.Create(base_.Matrix, VectorMetric.InnerProduct);
+        int singles = Math.Min(200, nq);
+        for (int i = 0; i < 5; i++) { hamming.Search(qbits.AsSpan(0, 16), 10); exact16.Search(queries.AsSpan(0, 768), 10); }
+        watch.Restart();
+        var hamResults = new long[singles * 10];
+        for (int i = 0; i < singles; i++) hamming.Search(qbits.AsSpan(i * 16, 16), 10).Ids.CopyTo(hamResults, i * 10);
+        double hamMs = watch.Elapsed.TotalMilliseconds / singles;
+        watch.Restart();
+        for (int i = 0; i < singles; i++) exact16.Search(queries.AsSpan(i * 768, 768), 10);
+        double f16Ms = watch.Elapsed.TotalMilliseconds / singles;
+        Emit("Hamming 1024-bit single query, ms", hamMs, "ms", "float16 exact single query, same run", f16Ms, f16Ms / hamMs);
+        var goldTop10 = new long[singles * 10];
+        for (int i = 0; i < singles; i++) Array.Copy(ids, i * 100, goldTop10, i * 10, 10);
+        var (hamRecall, _) = ChallengeRecall.Compute(goldTop10, [], 10, hamResults, 10, 10);
+        Emit("Hamming 1024-bit recall@10 kept", hamRecall, "recall", null, null, null);
+        GC.KeepAlive(words);
+
+        // 5. search-h5: HNSW and IVF-PQ+Refine, QPS at recall@30 >= 0.8.
+        if (!skipAnn)
+        {
+            var gold = NeighbourFile.Read(Path.Combine(dir, "gold.h5"), "gold");
+            Ann("HNSW32", [30, 40, 64, 96, 128], ef => new IndexSearchOptions { Ef = ef }, base_.Matrix, queries, gold, Peer(script, "hnsw", dir), "hnswlib M=32 efC=100");
+            Ann("IVF1024,PQ64,Refine", [4, 8, 16, 32], p => new IndexSearchOptions { NProbe = p, RefineFactor = 4 }, base_.Matrix, queries, gold, Peer(script, "ivfpq", dir), "faiss IVF1024,PQ64,RFlat k_factor=4");
+        }
+        Console.Error.WriteLine($"sisap bench: done, load {Load()}");
+        return 0;
+    }
+
+    private static void Ann(string factory, int[] settings, Func<int, IndexSearchOptions> options, VectorMatrix data, float[] queries, NeighbourFile gold, List<JsonElement> peer, string peerName)
+    {
+        var clock = Stopwatch.StartNew();
+        using var index = VectorIndexFactory.Create(factory, data, VectorMetric.InnerProduct, new IndexBuildOptions { EfConstruction = 100 });
+        index.Build();
+        double build = clock.Elapsed.TotalSeconds;
+        int nq = queries.Length / data.Dimension;
+        var ids = new long[nq * 30];
+        var scores = new float[ids.Length];
+        double? ours = null;
+        foreach (int s in settings)
+        {
+            var o = options(s);
+            index.Search(queries.AsSpan(0, Math.Min(queries.Length, 100 * data.Dimension)), 30, ids, scores, o);
+            clock.Restart();
+            index.Search(queries, 30, ids, scores, o);
+            double qps = nq / clock.Elapsed.TotalSeconds;
+            var (recall, _) = ChallengeRecall.Compute(gold.Ids, gold.Distances, gold.K, ids, 30, 30);
+            Emit($"{factory} setting {s}: recall@30 {recall:0.000}, QPS", qps, "queries/s", null, null, null);
+            if (recall >= 0.8 && ours is null) ours = qps;
+        }
+        double? theirs = null;
+        foreach (var j in peer)
+        {
+            Emit($"{peerName} {j.GetProperty("params")}: recall@30 {j.GetProperty("recall30").GetDouble():0.000}, QPS", j.GetProperty("qps").GetDouble(), "queries/s", null, null, null);
+            if (theirs is null && j.GetProperty("recall30").GetDouble() >= 0.8) theirs = j.GetProperty("qps").GetDouble();
+        }
+        Emit($"{factory} build, seconds", build, "s", peerName, peer.FirstOrDefault().ValueKind == JsonValueKind.Object ? peer[0].GetProperty("build_s").GetDouble() : null, null);
+        Emit($"{factory} best QPS at recall@30 >= 0.8 (first setting reaching it)", ours ?? 0, "queries/s", peerName, theirs, ours is { } a && theirs is { } b ? a / b : null);
+    }
+
+    private static void Prepare(string dir, int n, int nq)
+    {
+        Directory.CreateDirectory(dir);
+        string marker = Path.Combine(dir, $"ready-{n}-{nq}");
+        if (File.Exists(marker)) return;
+        Console.Error.WriteLine($"sisap bench: generating {n:N0} + {nq:N0} vectors and writing them with h5py in {dir}...");
+        Exec(Path.Combine(FindShared(), "gen_clip_like.py"), dir, "--n", n.ToString(CultureInfo.InvariantCulture), "--nq", nq.ToString(CultureInfo.InvariantCulture), "--float16");
+        Exec("-c", """
+import sys, numpy as np, h5py
+d = sys.argv[1]
+b = np.load(d + "/base.npy"); q = np.load(d + "/queries.npy")
+with h5py.File(d + "/base.h5", "w") as f: f.create_dataset("emb", data=b)
+with h5py.File(d + "/base-gzip.h5", "w") as f: f.create_dataset("emb", data=b, chunks=(4096, b.shape[1]), compression="gzip", compression_opts=1)
+with h5py.File(d + "/queries.h5", "w") as f: f.create_dataset("emb", data=q)
+""", dir);
+        File.WriteAllText(marker, "");
+    }
+
+    private static long[] ReadNpyInts(string path)
+    {
+        using var npy = Trawl.Formats.NumPy.NpyFile.Open(path);
+        unsafe
+        {
+            var span = new ReadOnlySpan<int>((void*)npy.DataAddress, checked((int)npy.ElementCount));
+            var result = new long[span.Length];
+            for (int i = 0; i < span.Length; i++) result[i] = span[i];
+            return result;
+        }
+    }
+
+    private static List<JsonElement> Peer(string script, string what, string dir)
+    {
+        string output = Exec(script, what, dir);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    private static string Exec(params string[] args)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + Python);
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', args.Take(2))} failed with exit code {process.ExitCode}");
+        return output;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+
+    private static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure, double? ratio)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("bench", "sisap");
+            w.WriteString("what", what);
+            w.WriteNumber("figure", Math.Round(figure, 4));
+            w.WriteString("unit", unit);
+            if (reference is null) w.WriteNull("reference"); else w.WriteString("reference", reference);
+            if (referenceFigure is { } rf) w.WriteNumber("reference_figure", Math.Round(rf, 4)); else w.WriteNull("reference_figure");
+            if (ratio is { } r) w.WriteNumber("ratio", Math.Round(r, 3)); else w.WriteNull("ratio");
+            w.WriteEndObject();
+        }
+        Console.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static string FindShared()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "..", "shared", "bench");
+            if (File.Exists(Path.Combine(d.FullName, "Trawl.slnx")) && Directory.Exists(candidate)) return candidate;
+        }
+        return "/work/shared/bench";
+    }
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string StringArg(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Trawl.Formats.Parquet.Metadata;
+using Trawl.Formats.Tables;
+
+namespace Trawl.Formats.Parquet.Writing;
+
+/// <summary>
+/// One column's values of the row group being written, then encoded into pages: a dictionary page plus
+/// RLE_DICTIONARY data pages for text with few enough distinct values, PLAIN pages otherwise; definition
+/// levels as RLE runs; min/max/null-count statistics. Buffers are reused from one row group to the next.
+/// </summary>
+internal sealed class ColumnChunkBuffer
+{
+    private readonly ParquetWriteColumn _column;
+    private byte[] _defined = new byte[1024];
+    private long[] _ints = new long[1024];
+    private double[] _doubles = new double[1024];
+    private byte[] _bytes = new byte[1 << 16];
+    private int[] _offsets = new int[1025];
+    private int[] _ids = new int[1024];
+    private int _byteLength;
+    private readonly ByteStringDictionary _dictionary = new();
+    private bool _dictionaryOn;
+    private long _intMin, _intMax;
+    private double _doubleMin, _doubleMax;
+    private bool _hasDoubleStat;
+    private byte[]? _minBytes, _maxBytes;
+    private const int MaxStatBytes = 64;
+
+    public ColumnChunkBuffer(ParquetWriteColumn column, bool dictionary)
+    {
+        _column = column;
+        DictionaryAllowed = dictionary && IsBytes;
+        Reset();
+    }
+
+    public ParquetWriteColumn Column => _column;
+    public int Rows { get; private set; }
+    public int Values { get; private set; }
+    private bool DictionaryAllowed { get; }
+    private bool IsBytes => _column.Type is ColumnType.Text or ColumnType.Json or ColumnType.Binary;
+    private bool IsInt => _column.Type is ColumnType.Int64 or ColumnType.Timestamp or ColumnType.Boolean;
+
+    public ParquetPhysicalType PhysicalType => _column.Type switch
+    {
+        ColumnType.Boolean => ParquetPhysicalType.Boolean,
+        ColumnType.Int64 or ColumnType.Timestamp => ParquetPhysicalType.Int64,
+        ColumnType.Double => ParquetPhysicalType.Double,
+        _ => ParquetPhysicalType.ByteArray,
+    };
+
+    public void Reset()
+    {
+        Rows = 0;
+        Values = 0;
+        _byteLength = 0;
+        _offsets[0] = 0;
+        _dictionary.Clear();
+        _dictionaryOn = DictionaryAllowed;
+        _intMin = long.MaxValue;
+        _intMax = long.MinValue;
+        _hasDoubleStat = false;
+        _minBytes = _maxBytes = null;
+    }
+
+    private void Define(byte present)
+    {
+        if (Rows == _defined.Length) Array.Resize(ref _defined, _defined.Length * 2);
+        _defined[Rows++] = present;
+    }
+
+    public void AddNull() => Define(0);
+
+    public void AddInt64(long v)
+    {
+        if (!IsInt) throw new InvalidOperationException($"column '{_column.Name}' holds {_column.Type}, not integers");
+        Define(1);
+        if (Values == _ints.Length) Array.Resize(ref _ints, _ints.Length * 2);
+        _ints[Values++] = v;
+        if (v < _intMin) _intMin = v;
+        if (v > _intMax) _intMax = v;
+    }
+
+    public void AddDouble(double v)
+    {
+        if (_column.Type != ColumnType.Double) throw new InvalidOperationException($"column '{_column.Name}' holds {_column.Type}, not doubles");
+        Define(1);
+        if (Values == _doubles.Length) Array.Resize(ref _doubles, _doubles.Length * 2);
+        _doubles[Values++] = v;
+        if (double.IsNaN(v)) return;
+        if (!_hasDoubleStat) { _doubleMin = _doubleMax = v; _hasDoubleStat = true; }
+        else if (v < _doubleMin) _doubleMin = v;
+        else if (v > _doubleMax) _doubleMax = v;
+    }
+
+    public void AddBytes(ReadOnlySpan<byte> v)
+    {
+        if (!IsBytes) throw new InvalidOperationException($"column '{_column.Name}' holds {_column.Type}, not text");
+        Define(1);
+        if (_byteLength + v.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLength + v.Length));
+        if (Values + 2 > _offsets.Length) Array.Resize(ref _offsets, _offsets.Length * 2);
+        v.CopyTo(_bytes.AsSpan(_byteLength));
+        _byteLength += v.Length;
+        if (_dictionaryOn)
+        {
+            if (Values == _ids.Length) Array.Resize(ref _ids, _ids.Length * 2);
+            _ids[Values] = _dictionary.GetOrAdd(v);
+            if (_dictionary.ByteCount > MaxDictionaryBytes) _dictionaryOn = false;
+        }
+        _offsets[++Values] = _byteLength;
+        if (v.Length <= MaxStatBytes)
+        {
+            if (_minBytes is null || v.SequenceCompareTo(_minBytes) < 0) _minBytes = v.ToArray();
+            if (_maxBytes is null || v.SequenceCompareTo(_maxBytes) > 0) _maxBytes = v.ToArray();
+        }
+    }
+
+    public int MaxDictionaryBytes { get; init; } = 4 << 20;
+
+    private ReadOnlySpan<byte> BytesAt(int i) => _bytes.AsSpan(_offsets[i], _offsets[i + 1] - _offsets[i]);
+
+    /// <summary>What the footer needs to know about a written chunk.</summary>
+    public sealed record Written(long FirstPageOffset, long? DictionaryOffset, long DataOffset, long CompressedBytes, long UncompressedBytes,
+        int[] Encodings, long NullCount, byte[]? Min, byte[]? Max);
+
+    /// <summary>Writes the chunk's pages to <paramref name="output"/> at its current position.</summary>
+    public Written Write(Stream output, PageCompressor compressor, int pageRows)
+    {
+        long start = output.Position;
+        long compressed = 0, uncompressed = 0;
+        // A dictionary pays when values repeat; a chunk of mostly distinct strings is smaller plain.
+        bool useDictionary = _dictionaryOn && Values > 0 && _dictionary.Count <= Math.Max(1, Values * 3 / 4);
+        long? dictionaryOffset = null;
+        var page = new ArrayBufferWriter<byte>(1 << 16);
+        if (useDictionary)
+        {
+            for (int id = 0; id < _dictionary.Count; id++) PlainBytes(page, _dictionary[id]);
+            dictionaryOffset = output.Position;
+            var (c, u) = WritePage(output, compressor, page.WrittenSpan, (header, size) =>
+            {
+                header.I32(1, 2); // DICTIONARY_PAGE
+                header.I32(2, page.WrittenCount);
+                header.I32(3, size);
+                header.BeginStruct(7);
+                header.I32(1, _dictionary.Count);
+                header.I32(2, (int)ParquetEncoding.Plain);
+                header.EndStruct();
+            });
+            compressed += c;
+            uncompressed += u;
+        }
+        long dataOffset = output.Position;
+        int bitWidth = useDictionary ? RleHybridEncoder.BitWidth(_dictionary.Count - 1) : 0;
+        int value = 0;
+        var levels = new ArrayBufferWriter<byte>(4096);
+        for (int row = 0; row < Rows || row == 0; row += pageRows)
+        {
+            int end = Math.Min(Rows, row + pageRows);
+            int present = 0;
+            for (int r = row; r < end; r++) present += _defined[r];
+            page.Clear();
+            levels.Clear();
+            RleHybridEncoder.WriteLevels(_defined.AsSpan(row, end - row), levels);
+            BinaryPrimitives.WriteInt32LittleEndian(page.GetSpan(4), levels.WrittenCount);
+            page.Advance(4);
+            page.Write(levels.WrittenSpan);
+            if (useDictionary)
+            {
+                page.Write([(byte)bitWidth]);
+                RleHybridEncoder.WriteBitPacked(_ids.AsSpan(value, present), bitWidth, page);
+            }
+            else
+            {
+                EncodePlain(page, value, present);
+            }
+            value += present;
+            int rows = end - row;
+            var (c, u) = WritePage(output, compressor, page.WrittenSpan, (header, size) =>
+            {
+                header.I32(1, 0); // DATA_PAGE
+                header.I32(2, page.WrittenCount);
+                header.I32(3, size);
+                header.BeginStruct(5);
+                header.I32(1, rows);
+                header.I32(2, (int)(useDictionary ? ParquetEncoding.RleDictionary : ParquetEncoding.Plain));
+                header.I32(3, (int)ParquetEncoding.Rle);
+                header.I32(4, (int)ParquetEncoding.Rle);
+                header.EndStruct();
+            });
+            compressed += c;
+            uncompressed += u;
+            if (Rows == 0) break;
+        }
+        var (min, max) = Statistics();
+        int[] encodings = useDictionary
+            ? [(int)ParquetEncoding.Plain, (int)ParquetEncoding.Rle, (int)ParquetEncoding.RleDictionary]
+            : [(int)ParquetEncoding.Plain, (int)ParquetEncoding.Rle];
+        return new Written(start, dictionaryOffset, dataOffset, compressed, uncompressed, encodings, Rows - Values, min, max);
+    }
+
+    private void EncodePlain(ArrayBufferWriter<byte> page, int first, int count)
+    {
+        switch (PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean:
+            {
+                int bytes = (count + 7) / 8;
+                var span = page.GetSpan(bytes)[..bytes];
+                span.Clear();
+                for (int i = 0; i < count; i++)
+                    if (_ints[first + i] != 0) span[i >> 3] |= (byte)(1 << (i & 7));
+                page.Advance(bytes);
+                break;
+            }
+            case ParquetPhysicalType.Int64:
+            {
+                var span = page.GetSpan(count * 8);
+                for (int i = 0; i < count; i++) BinaryPrimitives.WriteInt64LittleEndian(span[(i * 8)..], _ints[first + i]);
+                page.Advance(count * 8);
+                break;
+            }
+            case ParquetPhysicalType.Double:
+            {
+                var span = page.GetSpan(count * 8);
+                for (int i = 0; i < count; i++) BinaryPrimitives.WriteDoubleLittleEndian(span[(i * 8)..], _doubles[first + i]);
+                page.Advance(count * 8);
+                break;
+            }
+            default:
+                for (int i = 0; i < count; i++) PlainBytes(page, BytesAt(first + i));
+                break;
+        }
+    }
+
+    private static void PlainBytes(ArrayBufferWriter<byte> page, ReadOnlySpan<byte> v)
+    {
+        var span = page.GetSpan(4 + v.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span, v.Length);
+        v.CopyTo(span[4..]);
+        page.Advance(4 + v.Length);
+    }
+
+    private (byte[]? Min, byte[]? Max) Statistics()
+    {
+        if (Values == 0) return (null, null);
+        switch (PhysicalType)
+        {
+            case ParquetPhysicalType.Boolean:
+                return ([(byte)(_intMin != 0 ? 1 : 0)], [(byte)(_intMax != 0 ? 1 : 0)]);
+            case ParquetPhysicalType.Int64:
+            {
+                var min = new byte[8];
+                var max = new byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(min, _intMin);
+                BinaryPrimitives.WriteInt64LittleEndian(max, _intMax);
+                return (min, max);
+            }
+            case ParquetPhysicalType.Double:
+            {
+                if (!_hasDoubleStat) return (null, null);
+                var min = new byte[8];
+                var max = new byte[8];
+                BinaryPrimitives.WriteDoubleLittleEndian(min, _doubleMin);
+                BinaryPrimitives.WriteDoubleLittleEndian(max, _doubleMax);
+                return (min, max);
+            }
+            default:
+                // Min/max are only exact when every value was short enough to be considered.
+                bool complete = true;
+                for (int i = 0; i < Values && complete; i++) complete = _offsets[i + 1] - _offsets[i] <= MaxStatBytes;
+                return complete ? (_minBytes, _maxBytes) : (null, null);
+        }
+    }
+
+    /// <summary>Compresses a page body and writes its header then the body; returns (compressed, uncompressed) sizes with headers.</summary>
+    /// <param name="header">Writes the header fields given the compressed body size.</param>
+    private static (long, long) WritePage(Stream output, PageCompressor compressor, ReadOnlySpan<byte> body, Action<ThriftCompactWriter, int> header)
+    {
+        ReadOnlySpan<byte> stored = compressor.Compress(body);
+        var headerBytes = new ArrayBufferWriter<byte>(64);
+        var thrift = new ThriftCompactWriter(headerBytes);
+        thrift.PushStruct();
+        header(thrift, stored.Length);
+        thrift.EndStruct();
+        output.Write(headerBytes.WrittenSpan);
+        output.Write(stored);
+        return (headerBytes.WrittenCount + stored.Length, headerBytes.WrittenCount + body.Length);
+    }
+}
