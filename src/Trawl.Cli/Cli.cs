@@ -73,6 +73,7 @@ internal static class Cli
             RecallCommand.Create(terminal),
             SearchH5Command.Create(terminal),
             ProjectCommand.Create(terminal),
+            SisapCommand.Create(terminal),
         };
         return root;
     }

@@ -53,7 +53,8 @@ elif what in ("hnsw", "ivfpq"):
         import faiss
         idx = faiss.index_factory(b.shape[1], "IVF1024,PQ64,RFlat", faiss.METRIC_INNER_PRODUCT)
         t = time.time(); idx.train(b[np.random.default_rng(1).choice(len(b), min(len(b), 102400), replace=False)]); idx.add(b); build = time.time() - t
-        ivf = faiss.extract_index_ivf(idx)
+        # faiss 1.7.3 does not look through IndexRefineFlat: take its base index first.
+        ivf = faiss.extract_index_ivf(faiss.downcast_index(idx).base_index)
         for nprobe in (4, 8, 16, 32):
             ivf.nprobe = nprobe; idx.k_factor = 4
             t = time.time(); _, I = idx.search(q, k); dt = time.time() - t

@@ -52,7 +52,7 @@ public sealed record Hdf5DataType(Hdf5TypeClass Class, int Size, bool Signed = f
                 c.Skip(8); // exponent/mantissa locations and sizes, bias: IEEE is assumed and checked by size
                 if (size is not (2 or 4 or 8) || precision != size * 8)
                     throw c.Error($"floats of {size} bytes with {precision} bits of precision are not supported (IEEE float16, float32, float64)");
-                return new Hdf5DataType(Hdf5TypeClass.Float, (int)size, true, (b0 & 0x01) != 0);
+                return new Hdf5DataType(Hdf5TypeClass.Float, (int)size, false, (b0 & 0x01) != 0);
             }
             case 3: // string
                 if (size is 0 or > 1 << 20) throw c.Error($"fixed-length string of {size} bytes is not supported");
