@@ -236,22 +236,11 @@ internal static class CurateBench
     private static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure, double? ratio = null, long? rowsNote = null)
     {
         ratio ??= referenceFigure is > 0 ? figure / referenceFigure : null;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        Reporting.FigureLine.Write("curate", what, figure, unit, reference, referenceFigure, ratio, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("bench", "curate");
-            w.WriteString("what", what);
-            w.WriteNumber("figure", Math.Round(figure, 4));
-            w.WriteString("unit", unit);
-            if (reference is null) w.WriteNull("reference"); else w.WriteString("reference", reference);
-            if (referenceFigure is { } rf) w.WriteNumber("reference_figure", Math.Round(rf, 4)); else w.WriteNull("reference_figure");
-            if (ratio is { } r) w.WriteNumber("ratio", Math.Round(r, 3)); else w.WriteNull("ratio");
             if (rowsNote is { } rn) w.WriteNumber("rows", rn);
             w.WriteString("load", Load());
-            w.WriteEndObject();
-        }
-        Console.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 
     private static int IntArg(string[] args, string name, int fallback)

@@ -205,22 +205,8 @@ with h5py.File(d + "/queries.h5", "w") as f: f.create_dataset("emb", data=q)
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
 
     private static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure, double? ratio)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("bench", "sisap");
-            w.WriteString("what", what);
-            w.WriteNumber("figure", Math.Round(figure, 4));
-            w.WriteString("unit", unit);
-            if (reference is null) w.WriteNull("reference"); else w.WriteString("reference", reference);
-            if (referenceFigure is { } rf) w.WriteNumber("reference_figure", Math.Round(rf, 4)); else w.WriteNull("reference_figure");
-            if (ratio is { } r) w.WriteNumber("ratio", Math.Round(r, 3)); else w.WriteNull("ratio");
-            w.WriteEndObject();
-        }
-        Console.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+    =>
+        Reporting.FigureLine.Write("sisap", what, figure, unit, reference, referenceFigure, ratio);
 
     private static string FindShared()
     {
