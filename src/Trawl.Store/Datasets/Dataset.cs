@@ -414,7 +414,8 @@ public sealed class Dataset : IDatasetSource
     /// <see cref="UserErrorException"/> naming the sets there are and <paramref name="chooseWith"/> (how the caller names one).</summary>
     public VectorSetInfo ChooseVectorSet(string? name, string? table = null, string chooseWith = "--vectors NAME") => _vectors.Choose(name, table, chooseWith);
 
-    /// <summary>The rows the query's search, filters and where match, as a bitmap from <c>SELECT rowid</c>; null when it matches every row.</summary>
+    /// <summary>The rows the query's search, filters and where match, as a bitmap from the column files' row sets (or from
+    /// <c>SELECT rowid</c> when they cannot answer); null when it matches every row.</summary>
     public RowSet? MatchingRows(TableQuery query, long rowCount, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -426,6 +427,16 @@ public sealed class Dataset : IDatasetSource
         var bits = new ulong[(rowCount + 63) / 64];
         WithConnection(conn =>
         {
+            // The column files' row set when they can answer (search, filters): no row is read.
+            if (MatchColumnar(conn, table, query, cancel) is { } match)
+            {
+                ReadOnlySpan<ulong> words = match.Rows.Words;
+                int n = Math.Min(words.Length, bits.Length);
+                words[..n].CopyTo(bits);
+                if (rowCount % 64 != 0 && bits.Length > 0)
+                    bits[^1] &= (1UL << (int)(rowCount % 64)) - 1;
+                return 0;
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT t.\"rowid\" FROM {compiler.TableSql}{compiler.WhereSql()}";
             compiler.Bind(cmd);

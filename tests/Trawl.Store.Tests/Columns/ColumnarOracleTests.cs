@@ -100,6 +100,34 @@ public sealed class ColumnarOracleTests : IClassFixture<ColumnarOracleTests.Mixe
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public void Matching_rows_for_knn_allow_sets_equal_the_SQL_path(string query)
+    {
+        var ds = _data.Dataset;
+        var q = Parse(query);
+        long rows = ds.GetTable("mixed").RowCount;
+        long before = ds.ColumnarAnswers;
+        var fast = ds.MatchingRows(q, rows);
+        ds.UseColumnFiles = false;
+        try
+        {
+            var slow = ds.MatchingRows(q, rows);
+            Assert.Equal(slow is null, fast is null);
+            if (slow is not null)
+            {
+                Assert.True(ds.ColumnarAnswers > before, "the column files should answer this row set");
+                Assert.Equal(slow.Count, fast!.Count);
+                for (long r = 0; r < rows; r++)
+                    Assert.Equal(slow.Contains(r), fast.Contains(r));
+            }
+        }
+        finally
+        {
+            ds.UseColumnFiles = true;
+        }
+    }
+
     [Fact]
     public void An_append_extends_the_column_files_without_rebuilding_them()
     {
