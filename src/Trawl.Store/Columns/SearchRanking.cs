@@ -83,6 +83,10 @@ internal sealed class SearchRanking : IDisposable
         double avgdl = _entry.Tokens / nRow;
         var lengths = _lengths.Elements<uint>(0, _rows);
         var heap = new TopRows(k);
+        // Most rows hold each term once: their score depends on the length alone, so it is computed once per length
+        // (the same operations in the same order, so the same double) and most rows cost a lookup and a compare.
+        var onceScores = new double[Math.Min(1 << 16, (int)Math.Min(int.MaxValue, _rows + 1))];
+        Array.Fill(onceScores, double.NaN);
         ReadOnlySpan<ulong> words = matches.Words;
         for (int w = 0; w < words.Length; w++)
         {
@@ -95,28 +99,50 @@ internal sealed class SearchRanking : IDisposable
             {
                 long row = ((long)w << 6) + BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                double d = lengths[(int)row];
-                double score = 0.0;
+                uint length = lengths[(int)row];
+                bool repeated = false;
                 for (int i = 0; i < n; i++)
                 {
-                    double f = 1.0;
                     var di = docs[i];
-                    if (di.Length > 0)
-                    {
-                        int c = cursor[i];
-                        while (c < di.Length && di[c] < row)
-                            c++;
-                        cursor[i] = c;
-                        if (c < di.Length && di[c] == row)
-                            f = counts[i][c];
-                    }
-                    // As fts5Bm25Function writes it, so the doubles are equal.
-                    score += idf[i] * (f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl));
+                    if (di.Length == 0)
+                        continue;
+                    int c = cursor[i];
+                    while (c < di.Length && di[c] < row)
+                        c++;
+                    cursor[i] = c;
+                    repeated |= c < di.Length && di[c] == row;
+                }
+                double score;
+                if (!repeated && length < onceScores.Length)
+                {
+                    score = onceScores[length];
+                    if (double.IsNaN(score))
+                        score = onceScores[length] = Score(idf, docs, counts, cursor, row, length, avgdl);
+                }
+                else
+                {
+                    score = Score(idf, docs, counts, cursor, row, length, avgdl);
                 }
                 heap.Offer(score, row);
             }
         }
         return heap.Drain();
+    }
+
+    /// <summary>bm25 of one row, as fts5Bm25Function computes it (same operations, same order, so the doubles are equal).</summary>
+    private static double Score(double[] idf, long[][] docs, uint[][] counts, int[] cursor, long row, uint length, double avgdl)
+    {
+        double d = length;
+        double score = 0.0;
+        for (int i = 0; i < idf.Length; i++)
+        {
+            double f = 1.0;
+            int c = cursor[i];
+            if (c < docs[i].Length && docs[i][c] == row)
+                f = counts[i][c];
+            score += idf[i] * (f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl));
+        }
+        return score;
     }
 
     public void Dispose()
@@ -135,6 +161,7 @@ internal sealed class SearchRanking : IDisposable
         private static bool Worse((double Score, long Row) a, (double Score, long Row) b) =>
             a.Score < b.Score || (a.Score == b.Score && a.Row > b.Row);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Offer(double score, long row)
         {
             if (_count < _heap.Length)

@@ -476,7 +476,8 @@ public sealed class Dataset : IDatasetSource
             order = PageOrder.Rank;
             offset = cursor?.Offset ?? 0;
             var ranking = match.Columns.Ranking!;
-            var frequencies = FtsVocabulary.DocumentFrequencies(conn, ranking.FtsTable, terms);
+            // One word: its rows are the search's matches, already counted (fts5vocab would walk its whole doclist).
+            var frequencies = terms.Count == 1 ? [match.SearchMatches!.Value] : FtsVocabulary.DocumentFrequencies(conn, ranking.FtsTable, terms);
             positions = ranking.Top(match.Rows, terms, frequencies, (int)Math.Min(int.MaxValue, offset + size + 1)).Skip((int)Math.Min(offset, int.MaxValue)).ToArray();
         }
         else if (order.IsRank || (cursor is not null && !order.Accepts(cursor)))
