@@ -192,30 +192,14 @@ public sealed class ColumnarOracleTests : IClassFixture<ColumnarOracleTests.Mixe
         }
     }
 
-    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar)
-    {
-        ds.UseColumnFiles = columnar;
-        try
-        {
-            var all = new List<string>();
-            string? next = null;
-            for (int page = 0; page < 200; page++)
+    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar) =>
+        PagedRows.Collect(ds, q, columnar,
+            r => string.Join("|", r.Select(v => v is byte[] b ? Convert.ToHexString(b) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))),
+            (page, rows, all) =>
             {
-                var rows = ds.QueryRows(q with { Next = next }, count: page == 0);
                 if (page == 0)
                     all.Add("count " + rows.Count);
-                all.AddRange(rows.Rows.Select(r => string.Join("|", r.Select(v => v is byte[] b ? Convert.ToHexString(b) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))));
-                next = rows.Next;
-                if (next is null)
-                    break;
-            }
-            return all;
-        }
-        finally
-        {
-            ds.UseColumnFiles = true;
-        }
-    }
+            });
 
     private static string Describe(FacetResult f) =>
         string.Join(";", f.Values.Select(v => $"{Kind(v.Value)}:{Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)}={v.Count}")) + (f.Truncated ? " +" : "");

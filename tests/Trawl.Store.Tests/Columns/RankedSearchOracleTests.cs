@@ -168,27 +168,7 @@ public sealed class RankedSearchOracleTests
         Assert.Equal(slow, fast);
     }
 
-    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar)
-    {
-        ds.UseColumnFiles = columnar;
-        try
-        {
-            var all = new List<string>();
-            string? next = null;
-            for (int page = 0; page < 500; page++)
-            {
-                var rows = ds.QueryRows(q with { Next = next }, count: false);
-                Assert.Equal(PageOrdering.Relevance, rows.Ordering);
-                all.AddRange(rows.Rows.Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)!));
-                next = rows.Next;
-                if (next is null)
-                    break;
-            }
-            return all;
-        }
-        finally
-        {
-            ds.UseColumnFiles = true;
-        }
-    }
+    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar) =>
+        PagedRows.Collect(ds, q, columnar, r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)!,
+            (_, rows, _) => Assert.Equal(PageOrdering.Relevance, rows.Ordering));
 }
