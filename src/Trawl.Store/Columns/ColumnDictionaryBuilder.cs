@@ -14,11 +14,19 @@ internal sealed class ColumnDictionaryBuilder
     private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private readonly List<byte[]> _entries = [];
     private readonly int _maxEntries;
+    private readonly long _maxPayloadBytes;
+    private long _payloadBytes;
     private byte[] _scratch = new byte[256];
 
-    public ColumnDictionaryBuilder(int maxEntries)
+    /// <summary>Most bytes of distinct values kept by default: a column of long, mostly distinct text (captions,
+    /// URLs) gives up its dictionary early instead of holding a million of them in memory; facet-worthy columns
+    /// (domains, tags, sizes) stay far below it.</summary>
+    public const long DefaultMaxPayloadBytes = 32L << 20;
+
+    public ColumnDictionaryBuilder(int maxEntries, long maxPayloadBytes = DefaultMaxPayloadBytes)
     {
         _maxEntries = maxEntries;
+        _maxPayloadBytes = maxPayloadBytes;
         _codes = new Dictionary<byte[], int>(ByteKeyComparer.Instance);
         _lookup = _codes.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
@@ -28,7 +36,10 @@ internal sealed class ColumnDictionaryBuilder
     /// <summary>A builder holding an existing dictionary's entries under their codes, to continue it.</summary>
     public static ColumnDictionaryBuilder From(ColumnDictionary existing, int maxEntries)
     {
-        var builder = new ColumnDictionaryBuilder(maxEntries);
+        long payload = 0;
+        for (int c = 0; c < existing.Count; c++)
+            payload += existing.Payload(c).Length + 1;
+        var builder = new ColumnDictionaryBuilder(maxEntries, Math.Max(DefaultMaxPayloadBytes, payload));
         for (int c = 0; c < existing.Count; c++)
         {
             if (builder.Code(existing.Kind(c), existing.Payload(c)) != c)
@@ -48,8 +59,9 @@ internal sealed class ColumnDictionaryBuilder
         ReadOnlySpan<byte> key = _scratch.AsSpan(0, length);
         if (_lookup.TryGetValue(key, out int code))
             return code;
-        if (_entries.Count >= _maxEntries)
+        if (_entries.Count >= _maxEntries || _payloadBytes + length > _maxPayloadBytes)
             return -1;
+        _payloadBytes += length;
         byte[] stored = key.ToArray();
         code = _entries.Count;
         _entries.Add(stored);
