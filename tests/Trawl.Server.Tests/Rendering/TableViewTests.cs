@@ -12,7 +12,7 @@ public sealed class TableViewTests
         string[] columns = ["rowid", "url", "caption", "width", "score", "a__b"];
         object?[][] rows = [[0L, "javascript:alert(1)", "<b>bold</b>", 10L, 0.5, null]];
         var page = new RowPage(columns, rows, "CURSOR", countTimedOut ? null : 1, TimeSpan.Zero);
-        return new TableResult("db", TestTables.Captions, request, page, [], [], ["width"], 1.0)
+        return new TableResult("db", TestTables.Captions, request, page, [], [], [new SuggestedFacet("width", FacetKind.Value)], 1.0)
         {
             CountTimedOut = countTimedOut,
             FacetsTimedOut = facetsTimedOut ?? [],
