@@ -61,32 +61,14 @@ internal static class ColumnarFacet
     }
 
     /// <summary>List-element or date counts (<see cref="ListFacet"/>'s rules) from the code counts, each distinct cell
-    /// read once; null without a dictionary, or for dates when a cell's date is SQLite's to decide (<see cref="IsoDate"/>).</summary>
+    /// read once per column file (<see cref="CodeGroups"/>); null without a dictionary, or for dates when a cell's date is
+    /// SQLite's to decide (<see cref="IsoDate"/>).</summary>
     public static (List<FacetValue> Values, bool Truncated)? CountBy(ColumnData data, RowSet rows, FacetKind kind, int limit)
     {
         if (kind == FacetKind.Value)
             return Count(data, rows, limit);
-        if (CodeCounts(data, rows) is not { } counts)
+        if (data.Groups(kind) is not { } groups || CodeCounts(data, rows) is not { } counts)
             return null;
-        var dict = data.Dictionary!;
-        var facet = new ListFacet();
-        for (int c = 0; c < counts.Length; c++)
-        {
-            if (counts[c] == 0)
-                continue;
-            var k = dict.Kind(c);
-            if (k == StoredValueKind.Null)
-                continue;
-            if (kind == FacetKind.Array)
-            {
-                if (k == StoredValueKind.Text)
-                    facet.AddList(System.Text.Encoding.UTF8.GetString(dict.Payload(c)), counts[c]);
-                continue;
-            }
-            if (k != StoredValueKind.Text || !IsoDate.TryDate(System.Text.Encoding.UTF8.GetString(dict.Payload(c)), out string date))
-                return null;
-            facet.Add(date, counts[c]);
-        }
-        return facet.Top(limit);
+        return groups.Top(counts, limit);
     }
 }
