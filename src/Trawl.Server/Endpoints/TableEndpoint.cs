@@ -62,6 +62,11 @@ internal sealed class TableEndpoint(ServerState state)
         var (table, format) = Resolve.Table(dataset, tableSegment);
         var request = TableRequest.Parse(QueryParams.Parse(context.Request.QueryString.Value), table);
 
+        if (request.Query.Where is not null || request.TimeLimit is not null)
+        {
+            // User SQL (or a caller's own limit) runs under the time limit: rows, count and facets, and exports too.
+            request = request with { Query = request.Query with { TimeLimit = Min(request.TimeLimit, state.Options.SqlTimeLimit) } };
+        }
         if (format is OutputFormat.Csv or OutputFormat.JsonLines)
         {
             await Exports.Write(context, dataset, table, request, format);
@@ -73,11 +78,6 @@ internal sealed class TableEndpoint(ServerState state)
             return;
         }
 
-        if (request.Query.Where is not null || request.TimeLimit is not null)
-        {
-            // User SQL (or a caller's own limit) runs under the time limit, rows and count included.
-            request = request with { Query = request.Query with { TimeLimit = Min(request.TimeLimit, state.Options.SqlTimeLimit) } };
-        }
         // Rows first: they validate the query (columns, FTS syntax, cursor) before anything runs beside them.
         var page = Project(dataset.QueryRows(request.Query, count: false), request.ShownColumns);
         var facetQuery = request.Query with { Next = null };

@@ -519,6 +519,13 @@ public sealed class Dataset : IDatasetSource
         var (pool, conn) = Rent();
         try
         {
+            // A query with a time limit (the web's _where) is interrupted when it runs out, even mid-stream.
+            using var timer = query.TimeLimit is { } limit ? new CancellationTokenSource(limit) : null;
+            using var stopper = timer is null ? default : timer.Token.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), conn);
+            Exception Fail(SqliteException e) =>
+                timer is { IsCancellationRequested: true } && e.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT
+                    ? new SqlTimeoutException(query.TimeLimit!.Value)
+                    : Translate(e, query);
             PageOrder order;
             try
             {
@@ -526,7 +533,7 @@ public sealed class Dataset : IDatasetSource
             }
             catch (SqliteException e)
             {
-                throw Translate(e, query);
+                throw Fail(e);
             }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
@@ -538,7 +545,7 @@ public sealed class Dataset : IDatasetSource
             }
             catch (SqliteException e)
             {
-                throw Translate(e, query);
+                throw Fail(e);
             }
             using (reader)
             {
@@ -552,7 +559,7 @@ public sealed class Dataset : IDatasetSource
                     }
                     catch (SqliteException e)
                     {
-                        throw Translate(e, query);
+                        throw Fail(e);
                     }
                     if (!more)
                         yield break;

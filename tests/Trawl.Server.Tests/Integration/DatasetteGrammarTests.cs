@@ -49,6 +49,17 @@ public sealed class DatasetteGrammarTests(DatasetteFixture server) : IClassFixtu
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Exports_with_where_filter_and_stop_at_the_time_limit()
+    {
+        string csv = await Client.GetStringAsync(Table + ".csv?_where=author_id%3D4");
+        Assert.Equal(server.Rows.Count(r => r.AuthorId == 4) + 1, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        string slow = Uri.EscapeDataString("(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c) > 0");
+        var (status, body) = await Get(Client, Table + ".jsonl?_timelimit=300&_where=" + slow);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("time limit", body);
+    }
+
     [Theory]
     [InlineData("_bogus=1", "unknown parameter '_bogus'")]
     [InlineData("_labels=on", "unsupported parameter '_labels'")]
