@@ -94,6 +94,9 @@ public static class TrawlServer
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
         Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
+        app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
+        app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));
         // Datasette's instance pages; "-" is never a dataset, so nothing under /-/ falls through to a table.
         foreach (string suffix in new[] { "", ".json" })
         {
@@ -103,9 +106,6 @@ public static class TrawlServer
             Get(app, "/-/metadata" + suffix, (HttpContext c) => instance.Metadata(c));
         }
         Get(app, "/-/{**rest}", (HttpContext c) => InstanceEndpoint.NotFound(c));
-        Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
-        app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
-        app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));
         Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
         Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
         Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
