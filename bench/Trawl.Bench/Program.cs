@@ -34,6 +34,8 @@ internal static class Program
         "             [--n 200000] [--rows 1000000] [--dir DIR] [--skip-faiss] [--skip-vectors] [--skip-export]\n" +
         "  sisap      HDF5 read, gold, PCA-96, Hamming sketches, search-h5 HNSW/IVF-PQ against h5py, faiss, numpy, hnswlib\n" +
         "             [--n 1000000] [--nq 10000] [--dir DIR] [--skip-ann]\n" +
+        "  facets     array and date facets (column files and SQL path) against sqlite3 json_each / date() GROUP BY\n" +
+        "             " + Facets.FacetsBench.Usage + "\n" +
         "  ingest-in-process DATASET CSV   (used by captions when asked) DatasetIngest.Run with --search caption";
 
     private static async Task<int> Main(string[] args)
@@ -74,6 +76,8 @@ internal static class Program
                     return Curate.CurateBench.Run(args[1..]);
                 case "sisap":
                     return Sisap.SisapBench.Run(args[1..]);
+                case "facets":
+                    return Facets.FacetsBench.Run(args[1..]);
                 case "ingest-in-process" when args.Length == 3:
                 {
                     var result = DatasetIngest.Run(args[1], new IngestRequest { Sources = [args[2]], SearchColumns = ["caption"] });

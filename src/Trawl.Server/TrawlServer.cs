@@ -89,6 +89,7 @@ public static class TrawlServer
         var knn = new KnnEndpoint(state);
         var clipRetrieval = new ClipRetrievalEndpoint(state);
         var image = new ImageEndpoint(state);
+        var instance = new InstanceEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
@@ -96,9 +97,20 @@ public static class TrawlServer
         Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
         app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
         app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));
+        // Datasette's instance pages; "-" is never a dataset, so nothing under /-/ falls through to a table.
+        foreach (string suffix in new[] { "", ".json" })
+        {
+            Get(app, "/-/versions" + suffix, (HttpContext c) => instance.Versions(c));
+            Get(app, "/-/databases" + suffix, (HttpContext c) => instance.Databases(c));
+            Get(app, "/-/settings" + suffix, (HttpContext c) => instance.Settings(c));
+            Get(app, "/-/metadata" + suffix, (HttpContext c) => instance.Metadata(c));
+        }
+        Get(app, "/-/{**rest}", (HttpContext c) => InstanceEndpoint.NotFound(c));
         Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
         Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
         Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
+        Get(app, "/{db}/-/query.csv", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Csv));
+        Get(app, "/{db}/-/query.jsonl", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.JsonLines));
         Get(app, "/{db}/-/knn", (HttpContext c, string db) => knn.Get(c, db));
         app.MapPost("/{db}/-/knn", (HttpContext c, string db) => knn.Post(c, db));
         Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));

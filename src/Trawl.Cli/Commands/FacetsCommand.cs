@@ -23,11 +23,18 @@ internal static class FacetsCommand
         var where = new Option<string?>("--where") { Description = "Count only rows where this SQL expression is true, e.g. \"WIDTH >= 512\".", HelpName = "EXPR" };
         var limit = CommonOptions.PositiveInt("--limit", 30, "Show at most this many values, most common first.");
         var json = CommonOptions.Json("the values and counts");
+        var array = new Option<bool>("--array") { Description = "Count the elements of list cells (JSON arrays or Python lists such as MusicCaps' aspect_list), not whole cells." };
+        var date = new Option<bool>("--date") { Description = "Count the dates (YYYY-MM-DD) of date or date-time cells." };
 
         var command = new Command("facets", "Count the most common values of a column (for example which domains, licenses or NSFW tags), with a bar chart; narrow the rows with --search and --where.")
         {
-            dataset, column, table, search, where, limit, json,
+            dataset, column, table, search, where, limit, array, date, json,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(array) && result.GetValue(date))
+                result.AddError("--array and --date cannot be combined; give one");
+        });
         command.SetAction(parse =>
         {
             using IDatasetSource ds = DatasetOpeners.Open(parse.GetValue(dataset)!);
@@ -35,7 +42,8 @@ internal static class FacetsCommand
             TableInfo info = TableChoice.Resolve(ds, parse.GetValue(table), wantSearch: !string.IsNullOrEmpty(searchText));
             var tq = new TableQuery { Table = info.Name, Search = searchText, Where = parse.GetValue(where) };
             string col = parse.GetValue(column)!;
-            FacetResult facet = ds.Facet(tq, col, parse.GetValue(limit));
+            var kind = parse.GetValue(array) ? FacetKind.Array : parse.GetValue(date) ? FacetKind.Date : FacetKind.Value;
+            FacetResult facet = ds.Facet(tq, col, kind, parse.GetValue(limit));
 
             if (parse.GetValue(json))
             {
@@ -44,6 +52,7 @@ internal static class FacetsCommand
                     w.WriteStartObject();
                     w.WriteString("table", info.Name);
                     w.WriteString("column", facet.Column);
+                    w.WriteString("kind", kind.ToString().ToLowerInvariant());
                     w.WriteBoolean("truncated", facet.Truncated);
                     w.WriteStartArray("values");
                     foreach (FacetValue v in facet.Values)

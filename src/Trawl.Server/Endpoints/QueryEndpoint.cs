@@ -19,6 +19,12 @@ internal sealed class QueryEndpoint(ServerState state)
     {
         var dataset = state.Catalog.Get(db);
         var query = QueryParams.Parse(context.Request.QueryString.Value);
+        SpecialParameters.Check(query, SpecialParameters.Query);
+        var shape = TableRequest.ParseShape(query.Get("_shape"), table: false);
+        var jsonColumns = query.GetAll("_json").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var timeLimit = TableRequest.ParseTimeLimit(query.Get("_timelimit")) is { } asked && asked < state.Options.SqlTimeLimit ? asked : state.Options.SqlTimeLimit;
+        if (TableRequest.ParseTtl(query.Get("_ttl")) is int ttl)
+            context.Response.Headers.CacheControl = ttl == 0 ? "no-cache" : $"max-age={ttl}";
         string sql = query.Get("sql") ?? "";
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, value) in query.Pairs)
@@ -31,7 +37,7 @@ internal sealed class QueryEndpoint(ServerState state)
         string? error = null;
         if (!string.IsNullOrWhiteSpace(sql))
         {
-            var options = new SqlOptions { TimeLimit = state.Options.SqlTimeLimit, MaxRows = state.Options.SqlMaxRows, Parameters = parameters };
+            var options = new SqlOptions { TimeLimit = timeLimit, MaxRows = state.Options.SqlMaxRows, Parameters = parameters };
             using var slot = await state.HeavyWork.EnterAsync(state.Options.SqlTimeLimit, context.RequestAborted);
             try
             {
@@ -43,9 +49,22 @@ internal sealed class QueryEndpoint(ServerState state)
                 error = ex.Message;
             }
         }
-        else if (format == OutputFormat.Json)
+        else if (format != OutputFormat.Html)
             throw new UserErrorException("give the SQL to run in the 'sql' parameter");
 
+        if (format is OutputFormat.Csv or OutputFormat.JsonLines)
+        {
+            await WriteExport(context, result!, format, query.Get("_dl") is "1" or "true", jsonColumns);
+            return;
+        }
+        if (format == OutputFormat.Json && shape is not (JsonShape.Objects or JsonShape.Arrays))
+        {
+            if (shape == JsonShape.Array && query.Get("_nl")?.ToLowerInvariant() is "1" or "on" or "true")
+                await Responses.JsonLines(context, result!.Rows, (w, row) => JsonValues.WriteRow(w, result.Columns, row, false, jsonColumns));
+            else
+                await Responses.Json(context, w => TableJson.WriteRows(w, result!.Columns, result.Rows, shape, jsonColumns));
+            return;
+        }
         if (format == OutputFormat.Json)
         {
             await Responses.Json(context, w =>
@@ -58,10 +77,9 @@ internal sealed class QueryEndpoint(ServerState state)
                 foreach (string c in result!.Columns)
                     w.WriteStringValue(c);
                 w.WriteEndArray();
-                bool arrays = query.Get("_shape") == "arrays";
                 w.WriteStartArray("rows");
                 foreach (var row in result.Rows)
-                    JsonValues.WriteRow(w, result.Columns, row, arrays);
+                    JsonValues.WriteRow(w, result.Columns, row, shape == JsonShape.Arrays, jsonColumns);
                 w.WriteEndArray();
                 w.WriteBoolean("truncated", result.Truncated);
                 w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
@@ -82,7 +100,9 @@ internal sealed class QueryEndpoint(ServerState state)
         {
             sb.Append("<p class=\"meta\">").Append(result.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(result.Rows.Count == 1 ? " row" : " rows")
               .Append("<span class=\"sep\">·</span>").Append(result.Elapsed.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)).Append(" ms")
-              .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Query(dataset.Name, OutputFormat.Json) + query).Append("\">.json</a></p>");
+              .Append("<span class=\"sep\">·</span><span class=\"exports\"><a href=\"").AppendEncoded(Links.Query(dataset.Name, OutputFormat.Json) + query).Append("\">.json</a>")
+              .Append("<a href=\"").AppendEncoded(Links.Query(dataset.Name, OutputFormat.Csv) + query.Set("_dl", "1")).Append("\">.csv</a>")
+              .Append("<a href=\"").AppendEncoded(Links.Query(dataset.Name, OutputFormat.JsonLines) + query.Set("_dl", "1")).Append("\">.jsonl</a></span></p>");
             if (result.Truncated)
                 sb.Append("<p class=\"notice truncated\">Results truncated at ").Append(state.Options.SqlMaxRows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows.</p>");
             var cells = new CellRenderer(result.Columns, null, TableView.MaxCellText);
@@ -102,5 +122,24 @@ internal sealed class QueryEndpoint(ServerState state)
         await Responses.Html(context, PageLayout.Render("SQL · " + dataset.Name,
             [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb("query", null)], sb.ToString()),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The result as CSV or JSON Lines (at most the server's row limit, as on the page).</summary>
+    private static async Task WriteExport(HttpContext context, SqlResult result, OutputFormat format, bool download, IReadOnlySet<string> jsonColumns)
+    {
+        string extension = format == OutputFormat.Csv ? "csv" : "jsonl";
+        if (download)
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"query.{extension}\"";
+        if (format == OutputFormat.JsonLines)
+        {
+            await Responses.JsonLines(context, result.Rows, (w, row) => JsonValues.WriteRow(w, result.Columns, row, false, jsonColumns));
+            return;
+        }
+        var sb = new StringBuilder();
+        CsvFormat.AppendRow(sb, result.Columns.ToArray<object?>());
+        foreach (var row in result.Rows)
+            CsvFormat.AppendRow(sb, row);
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        await context.Response.WriteAsync(sb.ToString(), Encoding.UTF8, context.RequestAborted);
     }
 }

@@ -16,7 +16,9 @@ internal static class Resolve
         var (name, format) = OutputFormats.Split(segment);
         if (format is OutputFormat.Json && catalog.Contains(name))
             return (catalog.Get(name), format);
-        throw new NotFoundException($"no dataset named '{segment}'");
+        // "/nodb.json" asks for the dataset "nodb" as JSON: name that, not the file-like segment.
+        string asked = format is OutputFormat.Json ? name : segment;
+        throw new NotFoundException($"no dataset named '{asked}' (datasets: {string.Join(", ", catalog.Datasets.Select(d => d.Name))})");
     }
 
     public static (TableInfo Table, OutputFormat Format) Table(IDatasetSource dataset, string segment)

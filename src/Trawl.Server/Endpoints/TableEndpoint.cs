@@ -16,7 +16,12 @@ internal sealed class TableEndpoint(ServerState state)
     /// <summary>Facets shown before the user asks for any: the first suggested ones, from the cache, only on an
     /// unfiltered page so they never cost a query per request.</summary>
     public const int DefaultFacets = 3;
-    public const int FacetLimit = 30;
+    public const int FacetLimit = TableRequest.DefaultFacetSize;
+
+    /// <summary>Most time spent looking for facet suggestions on one page.</summary>
+    public static readonly TimeSpan SuggestionBudget = TimeSpan.FromMilliseconds(200);
+
+    private static TimeSpan Min(TimeSpan? a, TimeSpan b) => a is { } x && x < b ? x : b;
 
     /// <summary>The columns a plain table page shows as facets before any _facet is given.</summary>
     public static IEnumerable<string> DefaultFacetColumns(TableInfo table, IReadOnlyList<string> suggested) =>
@@ -57,6 +62,11 @@ internal sealed class TableEndpoint(ServerState state)
         var (table, format) = Resolve.Table(dataset, tableSegment);
         var request = TableRequest.Parse(QueryParams.Parse(context.Request.QueryString.Value), table);
 
+        if (request.Query.Where is not null || request.TimeLimit is not null)
+        {
+            // User SQL (or a caller's own limit) runs under the time limit: rows, count and facets, and exports too.
+            request = request with { Query = request.Query with { TimeLimit = Min(request.TimeLimit, state.Options.SqlTimeLimit) } };
+        }
         if (format is OutputFormat.Csv or OutputFormat.JsonLines)
         {
             await Exports.Write(context, dataset, table, request, format);
@@ -69,15 +79,15 @@ internal sealed class TableEndpoint(ServerState state)
         }
 
         // Rows first: they validate the query (columns, FTS syntax, cursor) before anything runs beside them.
-        var page = dataset.QueryRows(request.Query, count: false);
+        var page = Project(dataset.QueryRows(request.Query, count: false), request.ShownColumns);
         var facetQuery = request.Query with { Next = null };
 
-        var suggested = state.Facets.Suggestions(dataset, table);
-        var facetColumns = request.Facets.Select(c => (Column: c, Explicit: true)).ToList();
-        if (facetColumns.Count == 0 && format == OutputFormat.Html && !request.HasSearchOrFilters)
-            facetColumns.AddRange(DefaultFacetColumns(table, suggested).Select(c => (Column: c, Explicit: false)));
+        var suggestedColumns = state.Facets.Suggestions(dataset, table);
+        var facetColumns = request.NoFacets ? [] : request.Facets.Select(f => (f.Column, f.Kind, Explicit: true)).ToList();
+        if (facetColumns.Count == 0 && !request.NoFacets && format == OutputFormat.Html && !request.HasSearchOrFilters)
+            facetColumns.AddRange(DefaultFacetColumns(table, suggestedColumns).Select(c => (Column: c, Kind: FacetKind.Value, Explicit: false)));
 
-        var limit = state.Options.SqlTimeLimit;
+        var limit = Min(request.TimeLimit, state.Options.SqlTimeLimit);
         var cancel = context.RequestAborted;
         // Facets and histograms over a search or filters are the heavy part of a page; they wait for a slot (or
         // the page is a 503) so that plain pages stay fast under load.
@@ -90,20 +100,29 @@ internal sealed class TableEndpoint(ServerState state)
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         work.CancelAfter(limit);
         var stop = work.Token;
-        var countTask = TimeLimit.Start(t => dataset.CountRows(facetQuery, t), stop);
-        var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: request.HasSearchOrFilters
-            ? TimeLimit.Start(t => dataset.Facet(facetQuery, f.Column, FacetLimit, t), stop)
-            : state.Facets.Get(dataset, table, f.Column, FacetLimit))).ToList();
+        var countTask = request.NoCount ? null : TimeLimit.Start(t => dataset.CountRows(facetQuery, t), stop);
+        int facetSize = request.FacetSize;
+        var facetTasks = facetColumns.Select(f => (f.Column, f.Kind, f.Explicit, Task: request.HasSearchOrFilters
+            ? TimeLimit.Start(t => dataset.Facet(facetQuery, f.Column, f.Kind, facetSize, t), stop)
+            : state.Facets.Get(dataset, table, f.Column, facetSize, f.Kind))).ToList();
         var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(t => dataset.Histogram(facetQuery, c, cancel: t), stop))).ToList();
+        // Suggestions get a small share of the budget: they are a hint, never worth a slow page.
+        var suggestionBudget = TimeSpan.FromTicks(Math.Min(limit.Ticks / 4, SuggestionBudget.Ticks));
+        var suggestTask = request.NoFacets || request.NoSuggestions ? null : request.HasSearchOrFilters
+            ? TimeLimit.Start(t => dataset.SuggestFacets(facetQuery, suggestionBudget, t), stop)
+            : Task.Run(() => state.Facets.TableSuggestions(dataset, table, suggestionBudget), stop);
 
-        var (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
+        bool counted = false;
+        long count = 0;
+        if (countTask is not null)
+            (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
         var facets = new List<ShownFacet>();
         var timedOut = new List<string>();
         foreach (var f in facetTasks)
         {
             var (done, facet) = await TimeLimit.WaitAsync(f.Task, limit - budget.Elapsed, cancel);
             if (done)
-                facets.Add(new ShownFacet(f.Column, facet!, f.Explicit));
+                facets.Add(new ShownFacet(f.Column, facet!, f.Explicit, f.Kind));
             else
                 timedOut.Add(f.Column);
         }
@@ -117,23 +136,50 @@ internal sealed class TableEndpoint(ServerState state)
             else
                 histogramsTimedOut.Add(h.Column);
         }
+        IReadOnlyList<SuggestedFacet> suggested = [];
+        if (suggestTask is not null)
+        {
+            var (done, found) = await TimeLimit.WaitAsync(suggestTask, limit - budget.Elapsed, cancel);
+            if (done)
+                suggested = found!;
+        }
 
         work.Cancel();
 
-        var shown = facetColumns.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var shown = facetColumns.Select(f => (f.Column.ToLowerInvariant(), f.Kind)).ToHashSet();
+        var snippets = format == OutputFormat.Html && page.Rows.Count > 0 && (request.Query.Search is not null || request.Query.ColumnSearches.Count > 0)
+            ? dataset.SearchSnippets(request.Query, page.Rows.Select(r => r[0] is long id ? id : -1).Where(id => id >= 0).ToList())
+            : new Dictionary<long, IReadOnlyList<string?>>();
         var result = new TableResult(dataset.Name, table, request, page with { Count = counted ? count : null }, facets, histograms,
-            suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds)
+            suggested.Where(s => !shown.Contains((s.Column.ToLowerInvariant(), s.Kind))).ToList(), clock.Elapsed.TotalMilliseconds)
         {
-            CountTimedOut = !counted,
+            CountTimedOut = countTask is not null && !counted,
             FacetsTimedOut = timedOut,
             HistogramsTimedOut = histogramsTimedOut,
             TimeLimitMs = limit.TotalMilliseconds,
             HasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)),
+            Snippets = snippets,
+            Sql = format == OutputFormat.Html ? dataset.DescribeSql(request.Query with { Next = null }) : null,
         };
+        if (request.CacheSeconds is int ttl)
+            context.Response.Headers.CacheControl = ttl == 0 ? "no-cache" : $"max-age={ttl}";
 
         if (format == OutputFormat.Json)
-            await Responses.Json(context, w => TableJson.Write(w, result, TableJson.Origin(context.Request)));
+            await TableJson.Respond(context, result);
         else
             await Responses.Html(context, TableView.Render(result));
+    }
+
+    /// <summary>The page with only the columns _col/_nocol keep (rowid stays first).</summary>
+    private static RowPage Project(RowPage page, IReadOnlySet<string>? shown)
+    {
+        if (shown is null)
+            return page;
+        var keep = Enumerable.Range(0, page.Columns.Count).Where(i => shown.Contains(page.Columns[i])).ToArray();
+        return page with
+        {
+            Columns = keep.Select(i => page.Columns[i]).ToArray(),
+            Rows = page.Rows.Select(r => keep.Select(i => r[i]).ToArray()).ToList(),
+        };
     }
 }

@@ -12,7 +12,8 @@ namespace Trawl.Server.Facets;
 internal sealed class FacetCache
 {
     private const int MaxEntries = 4096;
-    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version, string Column, int Limit), Lazy<Task<FacetResult>>> _results = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version, string Column, FacetKind Kind, int Limit), Lazy<Task<FacetResult>>> _results = new();
+    private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version), IReadOnlyList<SuggestedFacet>> _tableSuggestions = new();
     private readonly ConcurrentDictionary<(string Dataset, string Table, long Rows, string Version), IReadOnlyList<string>> _suggestions = new();
 
     /// <summary>The store's suggested facet columns for a table.</summary>
@@ -23,19 +24,29 @@ internal sealed class FacetCache
         return _suggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount, dataset.DataVersion), _ => dataset.SuggestFacets(table.Name));
     }
 
-    /// <summary>The top values of a column over the whole table: at once when known, otherwise the one
-    /// computation in progress (started on the thread pool if there is none).</summary>
-    public Task<FacetResult> Get(IDatasetSource dataset, TableInfo table, string column, int limit)
+    /// <summary>The store's suggestions (values, lists, dates) for a whole table, looked for within
+    /// <paramref name="budget"/> once and then kept.</summary>
+    public IReadOnlyList<SuggestedFacet> TableSuggestions(IDatasetSource dataset, TableInfo table, TimeSpan budget)
     {
-        var key = (dataset.Name, table.Name, table.RowCount, dataset.DataVersion, column, limit);
+        if (_tableSuggestions.Count >= MaxEntries)
+            _tableSuggestions.Clear();
+        return _tableSuggestions.GetOrAdd((dataset.Name, table.Name, table.RowCount, dataset.DataVersion),
+            _ => dataset.SuggestFacets(new TableQuery { Table = table.Name }, budget));
+    }
+
+    /// <summary>The top values (or list elements, or dates) of a column over the whole table: at once when known,
+    /// otherwise the one computation in progress (started on the thread pool if there is none).</summary>
+    public Task<FacetResult> Get(IDatasetSource dataset, TableInfo table, string column, int limit, FacetKind kind = FacetKind.Value)
+    {
+        var key = (dataset.Name, table.Name, table.RowCount, dataset.DataVersion, column, kind, limit);
         if (_results.Count >= MaxEntries)
             _results.Clear();
         var entry = _results.GetOrAdd(key, _ => new Lazy<Task<FacetResult>>(
-            () => Task.Run(() => dataset.Facet(new TableQuery { Table = table.Name }, column, limit))));
+            () => Task.Run(() => dataset.Facet(new TableQuery { Table = table.Name }, column, kind, limit))));
         var task = entry.Value;
         // A failure is not remembered: the next request tries again.
         if (task.IsFaulted || task.IsCanceled)
-            _results.TryRemove(new KeyValuePair<(string, string, long, string, string, int), Lazy<Task<FacetResult>>>(key, entry));
+            _results.TryRemove(new KeyValuePair<(string, string, long, string, string, FacetKind, int), Lazy<Task<FacetResult>>>(key, entry));
         return task;
     }
 }

@@ -17,23 +17,41 @@ internal static class JsonValues
     /// <summary>A stored value by the Store's one rule (<see cref="StoredValueJson"/>).</summary>
     public static void Write(Utf8JsonWriter writer, object? value) => StoredValueJson.Write(writer, value);
 
-    /// <summary>A row as an object (column → value) or an array of values.</summary>
-    public static void WriteRow(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row, bool asArray)
+    /// <summary>A row as an object (column → value) or an array of values; text in <paramref name="jsonColumns"/>
+    /// (Datasette's _json) is written as the JSON it holds when it is valid JSON, else as text.</summary>
+    public static void WriteRow(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row, bool asArray, IReadOnlySet<string>? jsonColumns = null)
     {
         if (asArray)
-        {
             writer.WriteStartArray();
-            foreach (object? v in row)
-                Write(writer, v);
-            writer.WriteEndArray();
-            return;
-        }
-        writer.WriteStartObject();
+        else
+            writer.WriteStartObject();
         for (int i = 0; i < columns.Count && i < row.Length; i++)
         {
-            writer.WritePropertyName(columns[i]);
-            Write(writer, row[i]);
+            if (!asArray)
+                writer.WritePropertyName(columns[i]);
+            if (jsonColumns is { Count: > 0 } && jsonColumns.Contains(columns[i]) && row[i] is string text && ParsedJson(text) is { } doc)
+            {
+                using (doc)
+                    doc.RootElement.WriteTo(writer);
+            }
+            else
+                Write(writer, row[i]);
         }
-        writer.WriteEndObject();
+        if (asArray)
+            writer.WriteEndArray();
+        else
+            writer.WriteEndObject();
+    }
+
+    private static JsonDocument? ParsedJson(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -26,6 +26,25 @@ internal static class Responses
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
+    /// <summary>Newline-delimited JSON: one value per item, each on its own line.</summary>
+    public static async Task JsonLines<T>(HttpContext context, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, JsonValues.WriterOptions))
+        {
+            foreach (var item in items)
+            {
+                writer.Reset(buffer);
+                write(writer, item);
+                writer.Flush();
+                buffer.Write("\n"u8);
+            }
+        }
+        context.Response.ContentType = "application/x-ndjson; charset=utf-8";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
     /// <summary>The one JSON error shape: {"ok": false, "error": "...", "status": N}.</summary>
     public static Task JsonError(HttpContext context, string message, int status) => Json(context, w =>
     {

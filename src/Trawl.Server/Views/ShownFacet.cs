@@ -3,4 +3,4 @@ using Trawl.Store.Queries;
 namespace Trawl.Server.Views;
 
 /// <summary>A facet shown on a table page; <see cref="Explicit"/> is false for the default ones shown before any _facet.</summary>
-internal sealed record ShownFacet(string Column, FacetResult Result, bool Explicit);
+internal sealed record ShownFacet(string Column, FacetResult Result, bool Explicit, FacetKind Kind = FacetKind.Value);

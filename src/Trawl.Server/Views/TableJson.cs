@@ -8,6 +8,50 @@ namespace Trawl.Server.Views;
 /// <summary>The table page's JSON twin.</summary>
 internal static class TableJson
 {
+    /// <summary>The page in the shape _shape asks for: the page object (rows as objects or arrays), a bare array of
+    /// rows (one per line with _nl), an array of first values, or an object keyed by rowid.</summary>
+    public static Task Respond(Microsoft.AspNetCore.Http.HttpContext context, TableResult r)
+    {
+        var request = r.Request;
+        var page = r.Page;
+        if (request.Shape is JsonShape.Objects or JsonShape.Arrays)
+            return Responses.Json(context, w => Write(w, r, Origin(context.Request)));
+        if (page.Next is not null)
+        {
+            // Bare shapes have no "next_url" key; Datasette puts it in a Link header.
+            string next = Origin(context.Request) + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, request.Params.Set("_next", page.Next));
+            context.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+        }
+        if (request.Shape == JsonShape.Array && request.NewlineDelimited)
+            return Responses.JsonLines(context, page.Rows, (w, row) => JsonValues.WriteRow(w, page.Columns, row, false, request.JsonColumns));
+        return Responses.Json(context, w => WriteRows(w, page.Columns, page.Rows, request.Shape, request.JsonColumns));
+    }
+
+    /// <summary>Rows in a bare shape (array, arrayfirst, object keyed by the first column, rowid).</summary>
+    public static void WriteRows(Utf8JsonWriter w, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, JsonShape shape, IReadOnlySet<string> jsonColumns)
+    {
+        if (shape == JsonShape.Object)
+        {
+            w.WriteStartObject();
+            foreach (var row in rows)
+            {
+                w.WritePropertyName(Convert.ToString(row[0], System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                JsonValues.WriteRow(w, columns, row, false, jsonColumns);
+            }
+            w.WriteEndObject();
+            return;
+        }
+        w.WriteStartArray();
+        foreach (var row in rows)
+        {
+            if (shape == JsonShape.ArrayFirst)
+                JsonValues.Write(w, row.Length > 0 ? row[0] : null);
+            else
+                JsonValues.WriteRow(w, columns, row, shape == JsonShape.Arrays, jsonColumns);
+        }
+        w.WriteEndArray();
+    }
+
     public static void Write(Utf8JsonWriter w, TableResult r, string origin)
     {
         var request = r.Request;
@@ -23,7 +67,7 @@ internal static class TableJson
         w.WriteEndArray();
         w.WriteStartArray("rows");
         foreach (var row in page.Rows)
-            JsonValues.WriteRow(w, page.Columns, row, request.RowsAsArrays);
+            JsonValues.WriteRow(w, page.Columns, row, request.RowsAsArrays, request.JsonColumns);
         w.WriteEndArray();
         if (page.Count is long count)
             w.WriteNumber("count", count);
@@ -60,24 +104,36 @@ internal static class TableJson
         w.WriteString("sort", q.Sort);
         w.WriteBoolean("sort_desc", q.SortDescending);
         w.WriteNumber("size", q.Size);
+        w.WriteString("where", q.Where);
+        w.WriteStartObject("column_searches");
+        foreach (var c in q.ColumnSearches)
+            w.WriteString(c.Column, c.Text);
+        w.WriteEndObject();
+        w.WriteNumber("facet_size", request.FacetSize);
         w.WriteEndObject();
 
         var facetBase = r.FacetBase();
         w.WriteStartObject("facets");
         foreach (var facet in r.Facets)
         {
-            w.WriteStartObject(facet.Column);
+            // Value facets are keyed by column (as before); array and date facets by "column (kind)" as well, so
+            // _facet=x&_facet_array=x can both be shown.
+            w.WriteStartObject(facet.Kind == FacetKind.Value ? facet.Column : $"{facet.Column} ({facet.Kind.ToString().ToLowerInvariant()})");
+            w.WriteString("name", facet.Column);
+            w.WriteString("type", facet.Kind switch { FacetKind.Array => "array", FacetKind.Date => "date", _ => "column" });
             w.WriteBoolean("truncated", facet.Result.Truncated);
+            if (facet.Result.Truncated)
+                w.WriteString("more_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, FacetLinks.More(facetBase, request)));
             w.WriteStartArray("values");
             foreach (var v in facet.Result.Values)
             {
-                bool selected = FacetLinks.IsSelected(request, facet.Column, v.Value);
+                bool selected = FacetLinks.IsSelected(request, facet.Column, v.Value, facet.Kind);
                 w.WriteStartObject();
                 w.WritePropertyName("value");
                 JsonValues.Write(w, v.Value);
                 w.WriteNumber("count", v.Count);
                 w.WriteBoolean("selected", selected);
-                w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, FacetLinks.Toggle(facetBase, facet.Column, v.Value, selected)));
+                w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, FacetLinks.Toggle(facetBase, facet.Column, v.Value, selected, facet.Kind)));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -86,11 +142,12 @@ internal static class TableJson
         w.WriteEndObject();
 
         w.WriteStartArray("suggested_facets");
-        foreach (string c in r.SuggestedFacets)
+        foreach (var s in r.SuggestedFacets)
         {
             w.WriteStartObject();
-            w.WriteString("name", c);
-            w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, facetBase.WithDistinct("_facet", c)));
+            w.WriteString("name", s.Column);
+            w.WriteString("type", s.Kind switch { FacetKind.Array => "array", FacetKind.Date => "date", _ => "column" });
+            w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, facetBase.WithDistinct(FacetRequest.ParameterOf(s.Kind), s.Column)));
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -12,7 +12,7 @@ internal sealed record TableResult(
     RowPage Page,
     IReadOnlyList<ShownFacet> Facets,
     IReadOnlyList<Histogram> Histograms,
-    IReadOnlyList<string> SuggestedFacets,
+    IReadOnlyList<SuggestedFacet> SuggestedFacets,
     double ElapsedMs)
 {
     /// <summary>Counting the matches took longer than the time limit; <see cref="RowPage.Count"/> is then null.</summary>
@@ -25,6 +25,12 @@ internal sealed record TableResult(
 
     public double TimeLimitMs { get; init; }
 
+    /// <summary>Per row of the page, the search columns' excerpts with the matches marked (search pages only).</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<string?>> Snippets { get; init; } = new Dictionary<long, IReadOnlyList<string?>>();
+
+    /// <summary>The page's query as SQL (search, filters and sort written in), for the "SQL" link; null without SQL.</summary>
+    public string? Sql { get; init; }
+
     /// <summary>The table has a vector set: each row gets a "similar" link to its row page's neighbours.</summary>
     public bool HasVectors { get; init; }
 
@@ -34,7 +40,7 @@ internal sealed record TableResult(
     {
         var p = Request.Params.Without("_next");
         foreach (var f in Facets.Where(f => !f.Explicit))
-            p = p.WithDistinct("_facet", f.Column);
+            p = p.WithDistinct(Requests.FacetRequest.ParameterOf(f.Kind), f.Column);
         return p;
     }
 }

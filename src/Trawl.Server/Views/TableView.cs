@@ -67,6 +67,8 @@ internal static class TableView
                             sb.Append(" <a class=\"similar-link\" href=\"").AppendEncoded(Links.Row(r.Database, table.Name, rowid) + similarQuery).Append("#similar\">similar</a>");
                         sb.Append("</td>");
                     }
+                    else if (SnippetFor(r, row, page.Columns[c], rowidColumn) is { } snippet)
+                        sb.Append("<td class=\"snippet\">").Append(Highlight(snippet)).Append("</td>");
                     else
                         cells.AppendCell(sb, row, c);
                 }
@@ -83,6 +85,49 @@ internal static class TableView
         sb.Append("</nav>");
 
         return PageLayout.Render(table.Name, [new Crumb(r.Database, Links.Dataset(r.Database)), new Crumb(table.Name, null)], sb.ToString());
+    }
+
+    /// <summary>The search excerpt for this cell when the page searches and the column is a search column.</summary>
+    private static string? SnippetFor(TableResult r, object?[] row, string column, int rowidColumn)
+    {
+        if (r.Snippets.Count == 0 || rowidColumn < 0 || row[rowidColumn] is not long rowid || !r.Snippets.TryGetValue(rowid, out var texts))
+            return null;
+        for (int i = 0; i < r.Table.SearchColumns.Count && i < texts.Count; i++)
+        {
+            if (r.Table.SearchColumns[i].Equals(column, StringComparison.OrdinalIgnoreCase))
+                return texts[i];
+        }
+        return null;
+    }
+
+    /// <summary>The excerpt HTML-encoded, with only the store's match markers turned into &lt;mark&gt; (unpaired
+    /// markers, say from the data itself, are closed or dropped so the markup stays balanced).</summary>
+    internal static string Highlight(string snippet)
+    {
+        var sb = new StringBuilder(snippet.Length + 32);
+        bool open = false;
+        int start = 0;
+        for (int i = 0; i <= snippet.Length; i++)
+        {
+            char c = i < snippet.Length ? snippet[i] : '\0';
+            if (i < snippet.Length && c != Snippets.MatchStart && c != Snippets.MatchEnd)
+                continue;
+            sb.AppendEncoded(snippet[start..i]);
+            start = i + 1;
+            if (c == Snippets.MatchStart && !open)
+            {
+                sb.Append("<mark>");
+                open = true;
+            }
+            else if (c == Snippets.MatchEnd && open)
+            {
+                sb.Append("</mark>");
+                open = false;
+            }
+        }
+        if (open)
+            sb.Append("</mark>");
+        return sb.ToString();
     }
 
     private static void AppendSummary(StringBuilder sb, TableResult r)
@@ -112,7 +157,7 @@ internal static class TableView
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Json, p)).Append("\">.json</a>")
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Csv, exportParams.Set("_dl", "1"))).Append("\">.csv</a>")
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.JsonLines, exportParams.Set("_dl", "1"))).Append("\">.jsonl</a>")
-          .Append("<a href=\"").AppendEncoded(Links.Query(r.Database, OutputFormat.Html, $"select * from \"{r.Table.Name.Replace("\"", "\"\"")}\" limit 100")).Append("\">SQL</a>")
+          .Append("<a class=\"sql-link\" href=\"").AppendEncoded(Links.Query(r.Database, OutputFormat.Html, r.Sql ?? $"select * from \"{r.Table.Name.Replace("\"", "\"\"")}\" limit 100")).Append("\">SQL</a>")
           .Append("</span></p>");
     }
 
@@ -134,7 +179,7 @@ internal static class TableView
     {
         var q = r.Request.Query;
         var p = r.Request.Params.Without("_next");
-        if (string.IsNullOrEmpty(q.Search) && q.Filters.Count == 0 && q.Sort is null)
+        if (string.IsNullOrEmpty(q.Search) && q.Filters.Count == 0 && q.Sort is null && q.Where is null && q.ColumnSearches.Count == 0)
             return;
         sb.Append("<div class=\"chips\">");
         if (!string.IsNullOrEmpty(q.Search))
@@ -152,11 +197,23 @@ internal static class TableView
             int seen = 0;
             var without = new QueryParams(p.Pairs.Where(pair => pair.Key.StartsWith('_') || seen++ != mine));
             sb.Append("<span class=\"chip filter\">").AppendEncoded(f.Column).Append(" <span class=\"op\">").AppendEncoded(OpLabel(f.Op)).Append("</span> ");
-            if (f.Op != FilterOp.IsNull)
+            if (f.Op is not (FilterOp.IsNull or FilterOp.NotNull or FilterOp.IsBlank or FilterOp.NotBlank))
                 sb.AppendEncoded(f.Value);
             else
-                sb.Append(f.Value is "1" or "true" ? "yes" : "no");
+                sb.Append(f.Value is "1" or "true" or "" ? "yes" : "no");
             AppendRemove(sb, r, without, "Remove this filter");
+            sb.Append("</span>");
+        }
+        foreach (var c in q.ColumnSearches)
+        {
+            sb.Append("<span class=\"chip\"><span class=\"op\">search ").AppendEncoded(c.Column).Append("</span> ").AppendEncoded(c.Text);
+            AppendRemove(sb, r, p.Without("_search_" + c.Column), "Remove this search");
+            sb.Append("</span>");
+        }
+        if (q.Where is not null)
+        {
+            sb.Append("<span class=\"chip where\"><span class=\"op\">where</span> ").AppendEncoded(string.Join(" AND ", r.Request.Params.GetAll("_where")));
+            AppendRemove(sb, r, p.Without("_where"), "Remove the where clause");
             sb.Append("</span>");
         }
         if (q.Sort is not null)
@@ -199,8 +256,12 @@ internal static class TableView
         if (r.SuggestedFacets.Count > 0)
         {
             sb.Append("Facet by: ");
-            foreach (string c in r.SuggestedFacets)
-                sb.Append("<a class=\"suggested-facet\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.WithDistinct("_facet", c))).Append("\">").AppendEncoded(c).Append("</a>");
+            foreach (var f in r.SuggestedFacets)
+            {
+                sb.Append("<a class=\"suggested-facet\" data-kind=\"").Append(KindName(f.Kind)).Append("\" href=\"")
+                  .AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.WithDistinct(FacetRequest.ParameterOf(f.Kind), f.Column)))
+                  .Append("\">").AppendEncoded(f.Column).Append(f.Kind == FacetKind.Value ? "" : $" ({KindName(f.Kind)})").Append("</a>");
+            }
         }
         if (numeric.Count > 0)
         {
@@ -216,22 +277,32 @@ internal static class TableView
         var baseParams = r.FacetBase();
         foreach (var facet in r.Facets)
         {
-            sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\"><h3><span>").AppendEncoded(facet.Column).Append("</span>");
-            sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.Without("_facet", facet.Column)))
+            string parameter = FacetRequest.ParameterOf(facet.Kind);
+            sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\" data-kind=\"").Append(KindName(facet.Kind))
+              .Append("\"><h3><span>").AppendEncoded(facet.Column).Append(facet.Kind == FacetKind.Value ? "" : $" <span class=\"op\">({KindName(facet.Kind)})</span>").Append("</span>");
+            sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.Without(parameter, facet.Column)))
               .Append("\" title=\"Hide this facet\" aria-label=\"Hide this facet\">×</a></h3>");
             var bars = facet.Result.Values.Select(v =>
             {
-                bool selected = FacetLinks.IsSelected(r.Request, facet.Column, v.Value);
-                var target = FacetLinks.Toggle(baseParams, facet.Column, v.Value, selected);
+                bool selected = FacetLinks.IsSelected(r.Request, facet.Column, v.Value, facet.Kind);
+                var target = FacetLinks.Toggle(baseParams, facet.Column, v.Value, selected, facet.Kind);
                 string label = v.Value is null ? "(null)" : Html.Format(v.Value);
                 return new Bar(label.Length == 0 ? "(empty)" : label, v.Count, Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target), selected);
             }).ToList();
             sb.Append(BarChart.Render(bars, "Values of " + facet.Column));
             if (facet.Result.Truncated)
-                sb.Append("<p class=\"truncated\">more values not shown</p>");
+            {
+                sb.Append("<p class=\"truncated\">more values not shown");
+                if (r.Request.FacetSize < TableRequest.MaxFacetSize)
+                    sb.Append(" · <a class=\"facet-more\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, FacetLinks.More(baseParams, r.Request)))
+                      .Append("\">show up to ").Append(TableRequest.MaxFacetSize.ToString("N0", CultureInfo.InvariantCulture)).Append("</a>");
+                sb.Append("</p>");
+            }
             sb.Append("</section>");
         }
     }
+
+    private static string KindName(FacetKind kind) => kind switch { FacetKind.Array => "array", FacetKind.Date => "date", _ => "value" };
 
     private static void AppendHistograms(StringBuilder sb, TableResult r)
     {
@@ -264,7 +335,32 @@ internal static class TableView
         if (role != ColumnRole.None)
             sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
         sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
-          .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a></th>");
+          .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a>");
+        AppendColumnMenu(sb, r, column);
+        sb.Append("</th>");
+    }
+
+    /// <summary>Datasette's cog: sort either way, facet by the column (values, list elements, dates), hide it.</summary>
+    private static void AppendColumnMenu(StringBuilder sb, TableResult r, string column)
+    {
+        var p = r.Request.Params.Without("_next");
+        var facetBase = r.FacetBase();
+        string Link(QueryParams q) => Links.Table(r.Database, r.Table.Name, OutputFormat.Html, q);
+        sb.Append("<details class=\"col-menu\"><summary title=\"Column options\" aria-label=\"Options for ").AppendEncoded(column).Append("\">⚙</summary><ul>");
+        var sortBase = p.Without("_sort", "_sort_desc");
+        sb.Append("<li><a data-action=\"sort\" href=\"").AppendEncoded(Link(sortBase.With("_sort", column))).Append("\">Sort ascending</a></li>")
+          .Append("<li><a data-action=\"sort-desc\" href=\"").AppendEncoded(Link(sortBase.With("_sort_desc", column))).Append("\">Sort descending</a></li>");
+        if (!column.Equals("rowid", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var kind in new[] { FacetKind.Value, FacetKind.Array, FacetKind.Date })
+            {
+                string label = kind switch { FacetKind.Array => "Facet by list elements", FacetKind.Date => "Facet by date", _ => "Facet by this" };
+                sb.Append("<li><a data-action=\"facet-").Append(KindName(kind)).Append("\" href=\"")
+                  .AppendEncoded(Link(facetBase.WithDistinct(FacetRequest.ParameterOf(kind), column))).Append("\">").Append(label).Append("</a></li>");
+            }
+            sb.Append("<li><a data-action=\"hide\" href=\"").AppendEncoded(Link(p.Without("_col", column).WithDistinct("_nocol", column))).Append("\">Hide this column</a></li>");
+        }
+        sb.Append("</ul></details>");
     }
 
     private static void AppendHidden(StringBuilder sb, QueryParams p)
@@ -287,6 +383,16 @@ internal static class TableView
         "lte" => "≤",
         "in" => "in",
         "isnull" => "is null",
+        "notcontains" => "does not contain",
+        "endswith" => "ends with",
+        "notlike" => "not like",
+        "notin" => "not in",
+        "arraycontains" => "array contains",
+        "arraynotcontains" => "array does not contain",
+        "date" => "date is",
+        "notnull" => "is not null",
+        "isblank" => "is blank",
+        "notblank" => "is not blank",
         _ => op,
     };
 

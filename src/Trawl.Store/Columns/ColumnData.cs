@@ -5,6 +5,7 @@ internal sealed class ColumnData : IDisposable
 {
     private readonly MappedColumnFile? _int64, _float64, _codes;
     private int[]? _codesByRank;
+    private Lazy<CodeGroups?>? _arrays, _dates;
 
     public ColumnData(string name, long rows, MappedColumnFile? int64, MappedColumnFile? float64, MappedColumnFile? codes, ColumnDictionary? dictionary)
     {
@@ -59,6 +60,16 @@ internal sealed class ColumnData : IDisposable
             Array.Sort(keys, order);
             return _codesByRank = order;
         }
+    }
+
+    /// <summary>The codes' list elements or dates, built once (null without a dictionary, or when a date is SQLite's to decide).</summary>
+    public CodeGroups? Groups(Trawl.Store.Queries.FacetKind kind)
+    {
+        if (!HasDictionary)
+            return null;
+        if (kind == Trawl.Store.Queries.FacetKind.Array)
+            return LazyInitializer.EnsureInitialized(ref _arrays, () => new Lazy<CodeGroups?>(() => CodeGroups.Build(Dictionary!, kind))).Value;
+        return LazyInitializer.EnsureInitialized(ref _dates, () => new Lazy<CodeGroups?>(() => CodeGroups.Build(Dictionary!, kind))).Value;
     }
 
     public void Dispose()

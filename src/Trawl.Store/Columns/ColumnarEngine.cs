@@ -62,11 +62,9 @@ internal sealed class ColumnarEngine : IDisposable
             return null;
         RowSet? set = null;
         long? searchMatches = null;
-        if (!string.IsNullOrWhiteSpace(query.Search))
+        var (searching, match) = FtsQuery.For(table, query);
+        if (searching)
         {
-            if (table.FtsTable is null)
-                return null;
-            string? match = query.SearchMode == SearchMode.Raw ? query.Search : FtsQuery.EscapePlain(query.Search);
             var (searched, count) = match is null ? (RowSet.Empty(columns.Rows), 0L) : _searches.GetOrAdd(table.Name, match, () => SearchRows(conn, table, match, columns.Rows, cancel));
             set = searched.Clone();
             searchMatches = count;

@@ -13,10 +13,32 @@ internal static class ColumnarFacet
     /// <summary>Null when the column has no dictionary (the caller asks SQLite).</summary>
     public static (List<FacetValue> Values, bool Truncated)? Count(ColumnData data, RowSet rows, int limit)
     {
-        if (!data.HasDictionary)
+        if (CodeCounts(data, rows) is not { } counts)
             return null;
         var dict = data.Dictionary!;
-        var counts = new long[dict.Count];
+        var ranks = dict.Ranks;
+        // Codes of equal value (rank) count as one group, reported with the first code's value.
+        var byRank = new Dictionary<uint, (int Code, long Count)>();
+        for (int c = 0; c < counts.Length; c++)
+        {
+            if (counts[c] == 0)
+                continue;
+            uint r = ranks[c];
+            byRank[r] = byRank.TryGetValue(r, out var g) ? (g.Code, g.Count + counts[c]) : (c, counts[c]);
+        }
+        var groups = byRank.Select(kv => (Rank: kv.Key, kv.Value.Code, kv.Value.Count)).ToList();
+        groups.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Rank.CompareTo(b.Rank));
+        bool truncated = groups.Count > limit;
+        var values = groups.Take(limit).Select(g => new FacetValue(dict.Value(g.Code), g.Count)).ToList();
+        return (values, truncated);
+    }
+
+    /// <summary>How many of the rows hold each dictionary code; null without a dictionary.</summary>
+    public static long[]? CodeCounts(ColumnData data, RowSet rows)
+    {
+        if (!data.HasDictionary)
+            return null;
+        var counts = new long[data.Dictionary!.Count];
         var codes = data.Codes;
         var words = rows.Words;
         for (int w = 0; w < words.Length; w++)
@@ -35,20 +57,18 @@ internal static class ColumnarFacet
                 bits &= bits - 1;
             }
         }
-        var ranks = dict.Ranks;
-        // Codes of equal value (rank) count as one group, reported with the first code's value.
-        var byRank = new Dictionary<uint, (int Code, long Count)>();
-        for (int c = 0; c < counts.Length; c++)
-        {
-            if (counts[c] == 0)
-                continue;
-            uint r = ranks[c];
-            byRank[r] = byRank.TryGetValue(r, out var g) ? (g.Code, g.Count + counts[c]) : (c, counts[c]);
-        }
-        var groups = byRank.Select(kv => (Rank: kv.Key, kv.Value.Code, kv.Value.Count)).ToList();
-        groups.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Rank.CompareTo(b.Rank));
-        bool truncated = groups.Count > limit;
-        var values = groups.Take(limit).Select(g => new FacetValue(dict.Value(g.Code), g.Count)).ToList();
-        return (values, truncated);
+        return counts;
+    }
+
+    /// <summary>List-element or date counts (<see cref="ListFacet"/>'s rules) from the code counts, each distinct cell
+    /// read once per column file (<see cref="CodeGroups"/>); null without a dictionary, or for dates when a cell's date is
+    /// SQLite's to decide (<see cref="IsoDate"/>).</summary>
+    public static (List<FacetValue> Values, bool Truncated)? CountBy(ColumnData data, RowSet rows, FacetKind kind, int limit)
+    {
+        if (kind == FacetKind.Value)
+            return Count(data, rows, limit);
+        if (data.Groups(kind) is not { } groups || CodeCounts(data, rows) is not { } counts)
+            return null;
+        return groups.Top(counts, limit);
     }
 }

@@ -18,21 +18,23 @@ internal static class ColumnarFilter
         if (data is null)
             return null;
         bool numeric = info.SqlType.IsNumeric();
-        if (filter.Op == FilterOp.IsNull)
+        if (filter.Op is FilterOp.IsNull or FilterOp.NotNull)
         {
-            bool wantNull = filter.Value.Trim().ToLowerInvariant() switch
-            {
-                "1" or "true" or "yes" or "" => true,
-                "0" or "false" or "no" => false,
-                _ => throw new UserErrorException($"{filter.Key}: expected 1/true or 0/false, got '{filter.Value}'"),
-            };
+            bool wantNull = filter.Flag == (filter.Op == FilterOp.IsNull);
             return ByCode(data, (kind, _) => (kind == StoredValueKind.Null) == wantNull)
                 ?? ByNumber(data, isNull => isNull == wantNull, (_, _) => !wantNull);
         }
-        if (filter.Op is FilterOp.Contains or FilterOp.StartsWith)
+        if (filter.Op is FilterOp.IsBlank or FilterOp.NotBlank)
+        {
+            bool wantBlank = filter.Flag == (filter.Op == FilterOp.IsBlank);
+            return ByCode(data, (kind, payload) => (kind == StoredValueKind.Null || (kind == StoredValueKind.Text && payload.IsEmpty)) == wantBlank)
+                ?? ByNumber(data, isNull => isNull == wantBlank, (_, _) => !wantBlank);
+        }
+        if (filter.Op is FilterOp.Like or FilterOp.NotLike or FilterOp.Glob)
+            return null; // general patterns: SQLite
+        if (filter.Op is FilterOp.Contains or FilterOp.NotContains or FilterOp.StartsWith or FilterOp.EndsWith)
         {
             byte[] needle = Encoding.UTF8.GetBytes(filter.Value);
-            bool contains = filter.Op == FilterOp.Contains;
             if (!data.HasDictionary)
                 return null;
             // LIKE sees numbers as their text; only text entries are compared here, so columns holding numbers or blobs go to SQLite.
@@ -41,16 +43,50 @@ internal static class ColumnarFilter
                 if (data.Dictionary.Kind(c) is not (StoredValueKind.Text or StoredValueKind.Null))
                     return null;
             }
-            return ByCode(data, (kind, payload) => kind == StoredValueKind.Text &&
-                (contains ? LikePattern.Contains(payload, needle) : LikePattern.StartsWith(payload, needle)));
+            var op = filter.Op;
+            return ByCode(data, (kind, payload) => kind == StoredValueKind.Text && op switch
+            {
+                FilterOp.Contains => LikePattern.Contains(payload, needle),
+                FilterOp.NotContains => !LikePattern.Contains(payload, needle),
+                FilterOp.StartsWith => LikePattern.StartsWith(payload, needle),
+                _ => LikePattern.EndsWith(payload, needle),
+            });
         }
-        if (filter.Op == FilterOp.In)
+        if (filter.Op is FilterOp.ArrayContains or FilterOp.ArrayNotContains)
+        {
+            // Decided once per distinct cell with the same reader the SQL function uses; a cell that is not a list
+            // contains nothing (so "not contains" takes it, as NOT trawl_array_contains does).
+            bool want = filter.Op == FilterOp.ArrayContains;
+            string value = filter.Value;
+            return ByCode(data, (kind, payload) =>
+                (kind == StoredValueKind.Text && ArrayText.Contains(Encoding.UTF8.GetString(payload), value)) == want);
+        }
+        if (filter.Op == FilterOp.Date)
+        {
+            if (!data.HasDictionary)
+                return null;
+            var dict = data.Dictionary!;
+            var dates = new string?[dict.Count];
+            for (int c = 0; c < dict.Count; c++)
+            {
+                var kind = dict.Kind(c);
+                if (kind == StoredValueKind.Null)
+                    continue;
+                if (kind != StoredValueKind.Text || !IsoDate.TryDate(Encoding.UTF8.GetString(dict.Payload(c)), out string d))
+                    return null; // numbers (Julian days), zones, odd text: SQLite's date() decides
+                dates[c] = d;
+            }
+            string wanted = filter.Value;
+            return ByCode(data, (kind, payload) => false, code => dates[code] == wanted);
+        }
+        if (filter.Op is FilterOp.In or FilterOp.NotIn)
         {
             var values = QueryCompiler.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
-            if (values.Length == 0)
+            bool inList = filter.Op == FilterOp.In;
+            if (values.Length == 0 && inList)
                 return RowSet.Empty(columns.Rows);
-            return ByCode(data, (kind, payload) => kind != StoredValueKind.Null && EqualsAny(kind, payload, values))
-                ?? ByNumber(data, _ => false, (isInt, n) => values.Any(v => CompareNumber(isInt, n, v) == 0));
+            return ByCode(data, (kind, payload) => kind != StoredValueKind.Null && EqualsAny(kind, payload, values) == inList)
+                ?? ByNumber(data, _ => false, (isInt, n) => values.Any(v => CompareNumber(isInt, n, v) == 0) == inList);
         }
         object bound = QueryCompiler.Typed(filter.Value, numeric);
         Func<int, bool> accept = filter.Op switch
@@ -159,8 +195,9 @@ internal static class ColumnarFilter
         };
     }
 
-    /// <summary>Rows whose dictionary entry passes <paramref name="test"/> (decided once per distinct value).</summary>
-    private static RowSet? ByCode(ColumnData data, Func<StoredValueKind, ReadOnlySpan<byte>, bool> test)
+    /// <summary>Rows whose dictionary entry passes <paramref name="test"/> (decided once per distinct value), or
+    /// <paramref name="byCode"/> when given (a decision made beforehand per code).</summary>
+    private static RowSet? ByCode(ColumnData data, Func<StoredValueKind, ReadOnlySpan<byte>, bool> test, Func<int, bool>? byCode = null)
     {
         if (!data.HasDictionary)
             return null;
@@ -168,7 +205,7 @@ internal static class ColumnarFilter
         var pass = new bool[dict.Count];
         bool any = false;
         for (int c = 0; c < pass.Length; c++)
-            any |= pass[c] = test(dict.Kind(c), dict.Payload(c));
+            any |= pass[c] = byCode is null ? test(dict.Kind(c), dict.Payload(c)) : byCode(c);
         var set = RowSet.Empty(data.Rows);
         if (!any)
             return set;

@@ -1,6 +1,6 @@
 namespace Trawl.Store.Columns;
 
-/// <summary>SQLite's LIKE for the two shapes Trawl's filters make ('%text%' and 'text%'): ASCII letters match
+/// <summary>SQLite's LIKE for the two shapes Trawl's filters make ('%text%', 'text%' and '%text'): ASCII letters match
 /// either case, every other byte only itself, as SQLite's default LIKE does over UTF-8.</summary>
 internal static class LikePattern
 {
@@ -27,6 +27,9 @@ internal static class LikePattern
         }
         return true;
     }
+
+    public static bool EndsWith(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle) =>
+        haystack.Length >= needle.Length && StartsWith(haystack[^needle.Length..], needle);
 
     private static byte Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
 }

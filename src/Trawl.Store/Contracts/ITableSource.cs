@@ -12,7 +12,7 @@ namespace Trawl.Store.Contracts;
 /// </summary>
 public interface ITableSource
 {
-    /// <summary>Tables (not the backend's own bookkeeping), by name.</summary>
+    /// <summary>Tables (not the backend's own bookkeeping), in the order they were first ingested where the backend knows it, else by name.</summary>
     IReadOnlyList<TableInfo> ListTables();
 
     /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
@@ -28,6 +28,30 @@ public interface ITableSource
 
     /// <summary>Top values of <paramref name="column"/> among the matching rows, by count descending then value.</summary>
     FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default);
+
+    /// <summary>Top list elements (<see cref="FacetKind.Array"/>) or dates (<see cref="FacetKind.Date"/>) of
+    /// <paramref name="column"/> among the matching rows, or its values (<see cref="FacetKind.Value"/>, the same as
+    /// <see cref="Facet(TableQuery, string, int, CancellationToken)"/>). A backend without the kind refuses it with a
+    /// <see cref="UserErrorException"/>.</summary>
+    FacetResult Facet(TableQuery query, string column, FacetKind kind, int limit, CancellationToken cancel = default) =>
+        kind == FacetKind.Value ? Facet(query, column, limit, cancel)
+            : throw new UserErrorException($"this backend has no {kind.ToString().ToLowerInvariant()} facets");
+
+    /// <summary>Columns worth faceting among the rows <paramref name="query"/> matches (values, list elements or
+    /// dates), found within <paramref name="budget"/>: what was found by then. A backend without per-query
+    /// suggestions gives its whole-table ones.</summary>
+    IReadOnlyList<SuggestedFacet> SuggestFacets(TableQuery query, TimeSpan budget, CancellationToken cancel = default) =>
+        SuggestFacets(query.Table).Select(c => new SuggestedFacet(c, FacetKind.Value)).ToList();
+
+    /// <summary>For each given row that the query's search matches, one excerpt per search column (in
+    /// <see cref="TableInfo.SearchColumns"/> order) with the matched words between <see cref="Snippets.MatchStart"/>
+    /// and <see cref="Snippets.MatchEnd"/>; empty when not searching or when the backend cannot say.</summary>
+    IReadOnlyDictionary<long, IReadOnlyList<string?>> SearchSnippets(TableQuery query, IReadOnlyList<long> rowids) =>
+        new Dictionary<long, IReadOnlyList<string?>>();
+
+    /// <summary>The query (search, filters, where, sort, size) as one statement in the backend's SQL dialect with the
+    /// values written in, for a person to read and edit; null when the backend has no SQL.</summary>
+    string? DescribeSql(TableQuery query) => null;
 
     /// <summary>Columns worth faceting: between 2 and <paramref name="maxDistinct"/> distinct values, in table order.</summary>
     IReadOnlyList<string> SuggestFacets(string table, int maxDistinct = 30);

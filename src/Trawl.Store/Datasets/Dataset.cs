@@ -118,7 +118,7 @@ public sealed class Dataset : IDatasetSource
         }
     }
 
-    /// <summary>Tables in the dataset (not the FTS or _trawl_ tables), by name.</summary>
+    /// <summary>Tables in the dataset (not the FTS or _trawl_ tables), in the order they were first ingested.</summary>
     public IReadOnlyList<TableInfo> ListTables() => Current().Tables;
 
     /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
@@ -221,6 +221,190 @@ public sealed class Dataset : IDatasetSource
                 values.RemoveAt(values.Count - 1);
             return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
         }, query, cancel);
+    }
+
+    /// <summary>Top list elements or dates of <paramref name="column"/> among the matching rows (values: <see cref="Facet(TableQuery, string, int, CancellationToken)"/>).
+    /// From the column files when they can say; else one GROUP BY over the matching rows, grouped again here.</summary>
+    public FacetResult Facet(TableQuery query, string column, FacetKind kind, int limit, CancellationToken cancel = default)
+    {
+        if (kind == FacetKind.Value)
+            return Facet(query, column, limit, cancel);
+        ArgumentNullException.ThrowIfNull(query);
+        var clock = Stopwatch.StartNew();
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        string col = q.ColumnSql(column, out var info);
+        limit = Math.Clamp(limit, 1, 10_000);
+        string name = info?.Name ?? "rowid";
+        return WithConnection(conn =>
+        {
+            if (info is not null && MatchColumnar(conn, table, query, cancel) is { } match && match.Columns.Find(info.Name) is { } data
+                && ColumnarFacet.CountBy(data, match.Rows, kind, limit) is var (counted, cut))
+                return new FacetResult(name, counted, cut, clock.Elapsed);
+            var facet = new ListFacet();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = kind == FacetKind.Array
+                ? $"SELECT {col}, count(*) FROM {q.TableSql}{q.WhereSql($"typeof({col}) = 'text'")} GROUP BY {col}"
+                : $"SELECT date({col}) AS d, count(*) FROM {q.TableSql}{q.WhereSql($"date({col}) IS NOT NULL")} GROUP BY d";
+            q.Bind(cmd);
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                {
+                    if (kind == FacetKind.Array)
+                        facet.AddList(r.GetString(0), r.GetInt64(1));
+                    else
+                        facet.Add(r.GetString(0), r.GetInt64(1));
+                }
+            });
+            var (values, truncated) = facet.Top(limit);
+            return new FacetResult(name, values, truncated, clock.Elapsed);
+        }, query, cancel);
+    }
+
+    /// <summary>How many cells a suggestion looks at to decide that a column holds lists or dates.</summary>
+    private const int SuggestionSample = 200;
+
+    /// <summary>Columns worth faceting among the matching rows: values when 2 to 30 distinct ones
+    /// are there, list elements when the sampled cells are all lists, dates when they are all ISO dates or times.
+    /// Stops looking when <paramref name="budget"/> has passed and gives what it found.</summary>
+    public IReadOnlyList<SuggestedFacet> SuggestFacets(TableQuery query, TimeSpan budget, CancellationToken cancel = default) =>
+        SuggestFacets(query, budget, 30, cancel);
+
+    internal IReadOnlyList<SuggestedFacet> SuggestFacets(TableQuery query, TimeSpan budget, int maxDistinct, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var clock = Stopwatch.StartNew();
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query with { Next = null });
+        var candidates = table.Columns
+            .Where(c => c.Role != ColumnRole.Caption && !table.SearchColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var found = new List<SuggestedFacet>();
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timer.CancelAfter(budget);
+        var stop = timer.Token;
+        try
+        {
+            WithConnection(conn =>
+            {
+                var match = MatchColumnar(conn, table, query, stop);
+                var cachedValues = q.MatchesAll ? SuggestFacets(table.Name, maxDistinct).ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+                foreach (var column in candidates)
+                {
+                    if (clock.Elapsed > budget)
+                        break;
+                    stop.ThrowIfCancellationRequested();
+                    var sample = SampleCells(conn, q, match, column, stop);
+                    if (sample.Count > 0 && sample.All(v => v is string s && ArrayText.Elements(s) is not null) && sample.Any(v => ArrayText.Elements((string)v!)!.Count > 0))
+                    {
+                        found.Add(new SuggestedFacet(column.Name, FacetKind.Array));
+                        continue;
+                    }
+                    if (sample.Count > 0 && sample.All(v => v is string s && IsoDate.TryDate(s, out _)))
+                        found.Add(new SuggestedFacet(column.Name, FacetKind.Date));
+                    bool values = cachedValues?.Contains(column.Name)
+                        ?? DistinctCount(conn, q, match, column, maxDistinct + 1, stop) is >= 2 and var n && n <= maxDistinct;
+                    if (values)
+                        found.Add(new SuggestedFacet(column.Name, FacetKind.Value));
+                }
+                return 0;
+            }, query, stop);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // The budget ran out: what was found so far is the answer.
+        }
+        return found;
+    }
+
+    private static List<object?> SampleCells(SqliteConnection conn, QueryCompiler q, ColumnarMatch? match, ColumnInfo column, CancellationToken cancel)
+    {
+        var cells = new List<object?>();
+        if (match?.Columns.Find(column.Name) is { HasDictionary: true } data)
+        {
+            // The most common distinct cells among the rows stand for the column.
+            var counts = ColumnarFacet.CodeCounts(data, match.Rows)!;
+            var dict = data.Dictionary!;
+            for (int c = 0; c < counts.Length && cells.Count < SuggestionSample; c++)
+            {
+                if (counts[c] > 0 && dict.Kind(c) != StoredValueKind.Null)
+                    cells.Add(dict.Value(c));
+            }
+            return cells;
+        }
+        cancel.ThrowIfCancellationRequested();
+        string col = q.ColumnSql(column.Name, out _);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT {col} FROM {q.TableSql}{q.WhereSql($"{col} IS NOT NULL")} LIMIT {SuggestionSample}";
+        q.Bind(cmd);
+        RunReader(cmd, r =>
+        {
+            while (r.Read())
+                cells.Add(ReadValue(r, 0));
+        });
+        return cells;
+    }
+
+    /// <summary>Distinct values of the column among the matching rows, counted up to <paramref name="cap"/>.</summary>
+    private static long DistinctCount(SqliteConnection conn, QueryCompiler q, ColumnarMatch? match, ColumnInfo column, int cap, CancellationToken cancel)
+    {
+        if (match?.Columns.Find(column.Name) is { HasDictionary: true } data && ColumnarFacet.Count(data, match.Rows, cap) is var (values, _))
+            return values.Count;
+        cancel.ThrowIfCancellationRequested();
+        string col = q.ColumnSql(column.Name, out _);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT count(*) FROM (SELECT DISTINCT {col} FROM {q.TableSql}{q.WhereSql()} LIMIT {cap})";
+        q.Bind(cmd);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Excerpts of the given rows' search columns with the matched words marked (FTS5 snippet()).</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<string?>> SearchSnippets(TableQuery query, IReadOnlyList<long> rowids)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(rowids);
+        var result = new Dictionary<long, IReadOnlyList<string?>>();
+        var table = GetTable(query.Table);
+        var (searching, match) = FtsQuery.For(table, query);
+        if (!searching || match is null || rowids.Count == 0 || table.FtsTable is null)
+            return result;
+        string fts = SqlNames.Quote(table.FtsTable);
+        string open = SqlNames.Literal(Snippets.MatchStart.ToString()), close = SqlNames.Literal(Snippets.MatchEnd.ToString());
+        var columns = Enumerable.Range(0, table.SearchColumns.Count)
+            .Select(i => $", snippet({fts}, {i}, {open}, {close}, {SqlNames.Literal(Snippets.Ellipsis)}, 32)");
+        return WithConnection(conn =>
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT rowid{string.Concat(columns)} FROM {fts} WHERE {fts} MATCH $m AND rowid IN ({string.Join(",", rowids.Distinct())})";
+            cmd.Parameters.AddWithValue("$m", match);
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                {
+                    var texts = new string?[table.SearchColumns.Count];
+                    for (int i = 0; i < texts.Length; i++)
+                        texts[i] = r.IsDBNull(i + 1) ? null : r.GetString(i + 1);
+                    result[r.GetInt64(0)] = texts;
+                }
+            });
+            return result;
+        }, query);
+    }
+
+    /// <summary>The query as one SELECT with its values written in (the table page's "SQL" link).</summary>
+    public string? DescribeSql(TableQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        string where = q.WhereSql();
+        string order = query.Sort is { } sort
+            ? $" ORDER BY {q.ColumnSql(sort, out _)}{(query.SortDescending ? " DESC" : "")}, t.\"rowid\"{(query.SortDescending ? " DESC" : "")}"
+            : " ORDER BY t.\"rowid\"";
+        string sql = $"SELECT t.\"rowid\", t.* FROM {q.TableSql}{where}{order} LIMIT {Math.Clamp(query.Size, 1, MaxPageSize)}";
+        return q.Inline(sql).Replace(" WHERE ", "\nWHERE ", StringComparison.Ordinal).Replace(" AND ", "\n  AND ", StringComparison.Ordinal)
+            .Replace(" ORDER BY ", "\nORDER BY ", StringComparison.Ordinal).Replace(" LIMIT ", "\nLIMIT ", StringComparison.Ordinal);
     }
 
     /// <summary>Columns worth faceting: 2 to 30 distinct values over the table, cached at ingest.</summary>
@@ -335,6 +519,13 @@ public sealed class Dataset : IDatasetSource
         var (pool, conn) = Rent();
         try
         {
+            // A query with a time limit (the web's _where) is interrupted when it runs out, even mid-stream.
+            using var timer = query.TimeLimit is { } limit ? new CancellationTokenSource(limit) : null;
+            using var stopper = timer is null ? default : timer.Token.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), conn);
+            Exception Fail(SqliteException e) =>
+                timer is { IsCancellationRequested: true } && e.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT
+                    ? new SqlTimeoutException(query.TimeLimit!.Value)
+                    : Translate(e, query);
             PageOrder order;
             try
             {
@@ -342,7 +533,7 @@ public sealed class Dataset : IDatasetSource
             }
             catch (SqliteException e)
             {
-                throw Translate(e, query);
+                throw Fail(e);
             }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = order.PageSql(q, null, -1);
@@ -354,7 +545,7 @@ public sealed class Dataset : IDatasetSource
             }
             catch (SqliteException e)
             {
-                throw Translate(e, query);
+                throw Fail(e);
             }
             using (reader)
             {
@@ -368,7 +559,7 @@ public sealed class Dataset : IDatasetSource
                     }
                     catch (SqliteException e)
                     {
-                        throw Translate(e, query);
+                        throw Fail(e);
                     }
                     if (!more)
                         yield break;
@@ -622,6 +813,22 @@ public sealed class Dataset : IDatasetSource
     }
 
     private T WithConnection<T>(Func<SqliteConnection, T> work, TableQuery? query = null, CancellationToken cancel = default)
+    {
+        if (query?.TimeLimit is not { } limit)
+            return WithConnectionUntil(work, query, cancel);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timer.CancelAfter(limit);
+        try
+        {
+            return WithConnectionUntil(work, query, timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new SqlTimeoutException(limit);
+        }
+    }
+
+    private T WithConnectionUntil<T>(Func<SqliteConnection, T> work, TableQuery? query, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
         var (pool, conn) = Rent();

@@ -9,6 +9,40 @@ namespace Trawl.Store.Queries;
 /// </summary>
 internal static class FtsQuery
 {
+    /// <summary>The FTS5 MATCH expression for a query's search and column searches (all must match).
+    /// Searching is false when the query has none; Match is null when nothing can match (only punctuation).
+    /// A column search on a column that is not searchable is a <see cref="UserErrorException"/>.</summary>
+    public static (bool Searching, string? Match) For(Datasets.TableInfo table, TableQuery query)
+    {
+        bool plain = !string.IsNullOrWhiteSpace(query.Search);
+        var columns = query.ColumnSearches.Where(c => !string.IsNullOrWhiteSpace(c.Text)).ToList();
+        if (!plain && columns.Count == 0)
+            return (false, null);
+        if (table.FtsTable is null)
+            throw new UserErrorException($"table '{table.Name}' has no full-text index; ingest it with --search COLUMN to search it");
+        bool raw = query.SearchMode == SearchMode.Raw;
+        var parts = new List<string>();
+        if (plain)
+        {
+            string? m = raw ? query.Search : EscapePlain(query.Search!);
+            if (m is null)
+                return (true, null);
+            if (columns.Count == 0)
+                return (true, m);
+            parts.Add("(" + m + ")");
+        }
+        foreach (var c in columns)
+        {
+            string column = table.SearchColumns.FirstOrDefault(s => s.Equals(c.Column, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UserErrorException($"_search_{c.Column}: '{c.Column}' is not a search column of table '{table.Name}' (search columns: {string.Join(", ", table.SearchColumns)})");
+            string? m = raw ? c.Text : EscapePlain(c.Text);
+            if (m is null)
+                return (true, null);
+            parts.Add("\"" + column.Replace("\"", "\"\"") + "\" : (" + m + ")");
+        }
+        return (true, string.Join(" AND ", parts));
+    }
+
     /// <summary>The FTS5 query for plain text, or null when the text holds no searchable word.</summary>
     public static string? EscapePlain(string text)
     {

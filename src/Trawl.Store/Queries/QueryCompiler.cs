@@ -59,6 +59,22 @@ internal sealed class QueryCompiler
         return all.Count == 0 ? "" : " WHERE " + string.Join(" AND ", all);
     }
 
+    /// <summary><paramref name="sql"/> with every bound parameter written in as an SQL literal, for a person to read.</summary>
+    public string Inline(string sql)
+    {
+        // Highest index first, so $p1 does not eat the start of $p12.
+        for (int i = _parameters.Count - 1; i >= 0; i--)
+            sql = sql.Replace(_parameters[i].Name, Literal(_parameters[i].Value), StringComparison.Ordinal);
+        return sql;
+    }
+
+    private static string Literal(object value) => value switch
+    {
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => "'" + Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''") + "'",
+    };
+
     public void Bind(SqliteCommand cmd)
     {
         foreach (var (name, value) in _parameters)
@@ -87,11 +103,10 @@ internal sealed class QueryCompiler
 
     private void Compile()
     {
-        if (!string.IsNullOrWhiteSpace(_query.Search))
+        var (searching, match) = FtsQuery.For(_table, _query);
+        if (searching)
         {
-            if (_table.FtsTable is null)
-                throw new UserErrorException($"table '{_table.Name}' has no full-text index; ingest it with --search COLUMN to search it");
-            Match = _query.SearchMode == SearchMode.Raw ? _query.Search : FtsQuery.EscapePlain(_query.Search);
+            Match = match;
             if (Match is null)
             {
                 // Only punctuation: nothing can match.
@@ -101,7 +116,7 @@ internal sealed class QueryCompiler
             {
                 string p = AddParameter(Match);
                 MatchParameter = p;
-                string fts = SqlNames.Quote(_table.FtsTable);
+                string fts = SqlNames.Quote(_table.FtsTable!);
                 _searchCondition = $"t.\"rowid\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {p})";
                 _conditions.Add(_searchCondition);
             }
@@ -125,19 +140,25 @@ internal sealed class QueryCompiler
             case FilterOp.Lt: return $"{col} < {AddParameter(Typed(f.Value, numeric))}";
             case FilterOp.Lte: return $"{col} <= {AddParameter(Typed(f.Value, numeric))}";
             case FilterOp.Contains: return $"{col} LIKE {AddParameter("%" + EscapeLike(f.Value) + "%")} ESCAPE '\\'";
+            case FilterOp.NotContains: return $"{col} NOT LIKE {AddParameter("%" + EscapeLike(f.Value) + "%")} ESCAPE '\\'";
             case FilterOp.StartsWith: return $"{col} LIKE {AddParameter(EscapeLike(f.Value) + "%")} ESCAPE '\\'";
+            case FilterOp.EndsWith: return $"{col} LIKE {AddParameter("%" + EscapeLike(f.Value))} ESCAPE '\\'";
+            case FilterOp.Like: return $"{col} LIKE {AddParameter(f.Value)}";
+            case FilterOp.NotLike: return $"{col} NOT LIKE {AddParameter(f.Value)}";
+            case FilterOp.Glob: return $"{col} GLOB {AddParameter(f.Value)}";
             case FilterOp.In:
+            case FilterOp.NotIn:
                 var values = InList(f.Value);
                 if (values.Count == 0)
-                    return "0";
-                return $"{col} IN ({string.Join(", ", values.Select(v => AddParameter(Typed(v, numeric))))})";
-            case FilterOp.IsNull:
-                return f.Value.Trim().ToLowerInvariant() switch
-                {
-                    "1" or "true" or "yes" or "" => $"{col} IS NULL",
-                    "0" or "false" or "no" => $"{col} IS NOT NULL",
-                    _ => throw new UserErrorException($"{f.Key}: expected 1/true or 0/false, got '{f.Value}'"),
-                };
+                    return f.Op == FilterOp.In ? "0" : $"{col} IS NOT NULL";
+                return $"{col} {(f.Op == FilterOp.In ? "IN" : "NOT IN")} ({string.Join(", ", values.Select(v => AddParameter(Typed(v, numeric))))})";
+            case FilterOp.ArrayContains: return $"{ArrayFunctions.Contains}({col}, {AddParameter(f.Value)})";
+            case FilterOp.ArrayNotContains: return $"NOT {ArrayFunctions.Contains}({col}, {AddParameter(f.Value)})";
+            case FilterOp.Date: return $"date({col}) = {AddParameter(f.Value)}";
+            case FilterOp.IsNull: return f.Flag ? $"{col} IS NULL" : $"{col} IS NOT NULL";
+            case FilterOp.NotNull: return f.Flag ? $"{col} IS NOT NULL" : $"{col} IS NULL";
+            case FilterOp.IsBlank: return f.Flag ? $"({col} IS NULL OR {col} = '')" : $"({col} IS NOT NULL AND {col} != '')";
+            case FilterOp.NotBlank: return f.Flag ? $"({col} IS NOT NULL AND {col} != '')" : $"({col} IS NULL OR {col} = '')";
             default:
                 throw new UserErrorException($"unknown filter {f.Op}");
         }

@@ -10,9 +10,13 @@ public sealed record TableQuery
 
     public SearchMode SearchMode { get; init; } = SearchMode.Plain;
 
+    /// <summary>Searches restricted to one search column each (all must match, with <see cref="Search"/>).</summary>
+    public IReadOnlyList<ColumnSearch> ColumnSearches { get; init; } = [];
+
     public IReadOnlyList<ColumnFilter> Filters { get; init; } = [];
 
-    /// <summary>A trusted SQL boolean expression (from the CLI's --where, never from the web); null for none.</summary>
+    /// <summary>An SQL boolean expression (the CLI's --where, or the web's _where after <see cref="Sql.WhereClause.Check"/>),
+    /// run on read-only connections; null for none.</summary>
     public string? Where { get; init; }
 
     /// <summary>Column to sort by; null sorts by rowid (or by search rank when searching and no sort is given).</summary>
@@ -22,6 +26,10 @@ public sealed record TableQuery
 
     /// <summary>Rows per page.</summary>
     public int Size { get; init; } = 100;
+
+    /// <summary>Stops the rows, count and facet queries after this long (a <see cref="Sql.SqlTimeoutException"/>);
+    /// null for no limit. The web sets it whenever the query holds user SQL (_where).</summary>
+    public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>Opaque keyset cursor from a previous <see cref="RowPage.Next"/>; null for the first page.</summary>
     public string? Next { get; init; }

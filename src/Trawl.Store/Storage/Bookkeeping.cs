@@ -68,7 +68,11 @@ internal static class Bookkeeping
         }
         using (var cmd = conn.CreateCommand())
         {
-            cmd.CommandText = """SELECT "table", row_count, search_columns, pk, fts_table FROM _trawl_tables ORDER BY "table" """;
+            // In the order the tables were first ingested (their first source), so the first is the one a user started with.
+            cmd.CommandText = """
+                SELECT t."table", t.row_count, t.search_columns, t.pk, t.fts_table FROM _trawl_tables AS t
+                ORDER BY coalesce((SELECT min(s.id) FROM _trawl_sources AS s WHERE s."table" = t."table"), 9223372036854775807), t.rowid
+                """;
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {

@@ -37,6 +37,7 @@ internal sealed class ReadConnectionPool : IDisposable
         conn.Open();
         // Belt and braces on top of the read-only open mode: no ATTACH of other files from any connection.
         SQLitePCL.raw.sqlite3_limit(conn.Handle, SQLitePCL.raw.SQLITE_LIMIT_ATTACHED, 0);
+        Sql.ArrayFunctions.Register(conn);
         return conn;
     }
 

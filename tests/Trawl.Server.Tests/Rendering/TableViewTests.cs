@@ -12,7 +12,7 @@ public sealed class TableViewTests
         string[] columns = ["rowid", "url", "caption", "width", "score", "a__b"];
         object?[][] rows = [[0L, "javascript:alert(1)", "<b>bold</b>", 10L, 0.5, null]];
         var page = new RowPage(columns, rows, "CURSOR", countTimedOut ? null : 1, TimeSpan.Zero);
-        return new TableResult("db", TestTables.Captions, request, page, [], [], ["width"], 1.0)
+        return new TableResult("db", TestTables.Captions, request, page, [], [], [new SuggestedFacet("width", FacetKind.Value)], 1.0)
         {
             CountTimedOut = countTimedOut,
             FacetsTimedOut = facetsTimedOut ?? [],
@@ -52,4 +52,12 @@ public sealed class TableViewTests
         Assert.Contains("href=\"/db/captions?score__lt=2\" title=\"Remove this filter\"", html);
         Assert.Contains("href=\"/db/captions?width__gt=5\" title=\"Remove this filter\"", html);
     }
+
+    [Theory]
+    [InlineData("a \uE000piano\uE001 <b>tune</b>", "a <mark>piano</mark> &lt;b&gt;tune&lt;/b&gt;")]
+    [InlineData("\uE001stray end \uE000open", "stray end <mark>open</mark>")]
+    [InlineData("\uE000a\uE000b\uE001", "<mark>ab</mark>")]
+    [InlineData("plain & simple", "plain &amp; simple")]
+    public void Snippets_become_marks_and_everything_else_is_encoded(string snippet, string html) =>
+        Assert.Equal(html, TableView.Highlight(snippet));
 }

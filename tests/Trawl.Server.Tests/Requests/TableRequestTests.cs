@@ -85,7 +85,7 @@ public sealed class TableRequestTests
         Assert.Equal(7, r.Query.Size);
         Assert.Equal("abc", r.Query.Next);
         Assert.True(r.RowsAsArrays);
-        Assert.Equal(["width"], r.Facets);
+        Assert.Equal([new FacetRequest("width", FacetKind.Value)], r.Facets);
         Assert.Equal(["score"], r.Histograms);
         Assert.True(r.Download);
     }

@@ -64,6 +64,9 @@ public sealed class ColumnarOracleTests : IClassFixture<ColumnarOracleTests.Mixe
         "mixed__isnull=1", "big__gt=0", "big=9223372036854775807", "category__contains=A", "category__startswith=na",
         "name__contains=%", "category__in=[\"cat\",\"\"]", "_search=cat&score__gt=0&category__not=dog",
         "score__in=", "mixed__gte=1.5",
+        "category__notcontains=a", "category__endswith=T", "category__notin=cat,dog", "category__notnull=1",
+        "category__isblank=1", "category__notblank=1", "score__notin=1,2,3", "score__notnull=0", "rating__isblank=1",
+        "mixed__notin=3,x1", "category__notin=",
     ];
 
     [Theory]

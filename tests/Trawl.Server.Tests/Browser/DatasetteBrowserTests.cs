@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Trawl.Server.Tests.Integration;
+using Trawl.Testing;
+
+namespace Trawl.Server.Tests.Browser;
+
+/// <summary>Chromium against the MusicCaps-shaped dataset: the column menu, array facets and search highlighting.</summary>
+public sealed class DatasetteBrowserTests(DatasetteBrowserTests.Fixture fixture) : IClassFixture<DatasetteBrowserTests.Fixture>
+{
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private IPlaywright? _playwright;
+
+        public DatasetteFixture Server { get; } = new();
+        public IBrowser? Browser { get; private set; }
+        public string? Unavailable { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            if (!File.Exists(BrowserFixture.ChromiumPath))
+            {
+                Unavailable = $"{BrowserFixture.ChromiumPath} is missing (apt-get install chromium)";
+                if (Environment.GetEnvironmentVariable("CI") == "true")
+                    throw new InvalidOperationException("browser tests must run in CI: " + Unavailable);
+                return;
+            }
+            await Server.InitializeAsync();
+            _playwright = await Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = BrowserFixture.ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-quic"],
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Browser is not null)
+                await Browser.DisposeAsync();
+            _playwright?.Dispose();
+            await Server.DisposeAsync();
+        }
+    }
+
+    private const string Table = "/caps/zz_musiccaps";
+
+    private async Task<(IPage Page, List<string> Errors)> OpenPage()
+    {
+        Requirements.Require(fixture.Browser is not null, fixture.Unavailable ?? "the browser did not start");
+        var context = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.Server.BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+                errors.Add(m.Text);
+        };
+        page.PageError += (_, e) => errors.Add("page error: " + e);
+        return (page, errors);
+    }
+
+    private static long RowCount(string text) => long.Parse(text.Replace(",", ""), CultureInfo.InvariantCulture);
+
+    /// <summary>Clicks the bar of a facet whose label is <paramref name="label"/>.</summary>
+    private static async Task ClickBar(IPage page, string facet, string label)
+    {
+        var bars = page.Locator($".facet[data-column={facet}] svg a");
+        var titles = await bars.Locator("title").AllTextContentsAsync();
+        int index = titles.ToList().FindIndex(t => t[..t.LastIndexOf(':')] == label);
+        Assert.True(index >= 0, $"no bar '{label}' among: {string.Join(" | ", titles)}");
+        await bars.Nth(index).ClickAsync();
+    }
+
+    [SkippableFact]
+    public async Task Column_menu_facets_by_any_column()
+    {
+        var (page, errors) = await OpenPage();
+        // A search page shows no facets until asked.
+        await page.GotoAsync(Table + "?_search=guitar&_size=5");
+        Assert.Equal(0, await page.Locator(".facet[data-column=author_id]").CountAsync());
+        await page.Locator("summary[aria-label='Options for author_id']").ClickAsync();
+        var item = page.Locator("th:has(summary[aria-label='Options for author_id']) a[data-action=facet-value]");
+        Assert.True(await item.IsVisibleAsync());
+        await item.ClickAsync();
+        await page.WaitForURLAsync(new Regex("_facet=author_id"));
+        Assert.Equal(5, await page.Locator(".facet[data-column=author_id] svg a").CountAsync());
+        await ClickBar(page, "author_id", "3");
+        await page.WaitForURLAsync(new Regex("author_id__exact=3"));
+        Assert.Equal(fixture.Server.Rows.Count(r => r.AuthorId == 3 && r.Caption.Contains("guitar")), RowCount(await page.InnerTextAsync(".row-count")));
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task Array_facet_from_the_menu_filters_by_a_list_element_with_an_apostrophe()
+    {
+        var (page, errors) = await OpenPage();
+        await page.GotoAsync(Table + "?_size=5");
+        await page.Locator("summary[aria-label='Options for aspect_list']").ClickAsync();
+        await page.Locator("th:has(summary[aria-label='Options for aspect_list']) a[data-action=facet-array]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("_facet_array=aspect_list"));
+        var facet = page.Locator(".facet[data-column=aspect_list][data-kind=array]");
+        Assert.Equal(DatasetteFixture.Aspects.Length, await facet.Locator("svg a").CountAsync());
+        await ClickBar(page, "aspect_list", "men's voice");
+        await page.WaitForURLAsync(new Regex("aspect_list__arraycontains="));
+        Assert.Equal(fixture.Server.Rows.Count(r => r.Aspects.Contains("men's voice")), RowCount(await page.InnerTextAsync(".row-count")));
+        Assert.Equal(1, await facet.Locator("rect.bar.selected").CountAsync());
+        Assert.Contains("array contains", await page.InnerTextAsync(".chip.filter"));
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task Search_highlights_the_matched_word_and_shows_markup_as_text()
+    {
+        var (page, errors) = await OpenPage();
+        await page.GotoAsync(Table + "?_size=5");
+        await page.FillAsync("input[name=_search]", "piano");
+        await page.PressAsync("input[name=_search]", "Enter");
+        await page.WaitForURLAsync(new Regex("_search=piano"));
+        var marks = await page.Locator("td.snippet mark").AllInnerTextsAsync();
+        Assert.NotEmpty(marks);
+        Assert.All(marks, m => Assert.Equal("piano", m, ignoreCase: true));
+        // The caption with a script tag in it: the tag is text, and no script ran (no console error, no alert).
+        await page.GotoAsync(Table + "?_search=piano&ytid=id0007");
+        Assert.Contains("<script>alert(1)</script>", await page.InnerTextAsync("td.snippet"));
+        Assert.Equal(1, await page.Locator("td.snippet mark").CountAsync());
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+}
