@@ -20,7 +20,7 @@ internal static class IngestCommand
         };
         var sources = new Argument<string[]>("SOURCE")
         {
-            Description = "Files to load, in order, into one table. Wildcards in the file name (data/part-*.csv) are expanded by trawl itself. A clip-retrieval output folder loads its metadata parts with their image and text embeddings.",
+            Description = "Files to load, in order, into one table; - (or /dev/stdin) reads standard input (buffered to a temporary file; table 'stdin' unless --table). Wildcards in the file name (data/part-*.csv) are expanded by trawl itself. A clip-retrieval output folder loads its metadata parts with their image and text embeddings.",
             Arity = ArgumentArity.OneOrMore,
         };
         var table = new Option<string?>("--table") { Description = "Name of the table to load into (default: the first source's file name without extensions).", HelpName = "NAME" };
@@ -75,7 +75,12 @@ internal static class IngestCommand
                     throw new UserErrorException($"--attributes-of joins attribute files to an existing table; {string.Join(", ", rowOptions)} cannot be used with it");
                 return AttributesIngest.Run(terminal, datasetPath, SourceGlob.Expand(parse.GetValue(sources) ?? []), documents, parse.GetValue(key) ?? "id", parse.GetValue(textColumn), parse.GetValue(json));
             }
-            var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
+            string[] sourceArgs = parse.GetValue(sources) ?? [];
+            using var stdin = sourceArgs.Length == 1 && StandardInputFile.IsStandardInput(sourceArgs[0])
+                ? StandardInputFile.Buffer(terminal.OpenInput, parse.GetValue(format), terminal.Cancel) : null;
+            if (stdin is null && sourceArgs.Any(StandardInputFile.IsStandardInput))
+                throw new UserErrorException("standard input ('-') must be the only source");
+            var (sourceFiles, vectorFiles) = ExpandSources(stdin is null ? sourceArgs : [stdin.Path], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
             {
                 Sources = sourceFiles,
