@@ -308,16 +308,30 @@ internal sealed class TableTarget
             if (i < 0 || c.Type != SqlType.Text || c.Role is ColumnRole.Url or ColumnRole.Image or ColumnRole.Video or ColumnRole.YouTube)
                 continue;
             var values = first[i];
-            long total = 0;
+            long total = 0, letters = 0, visible = 0;
             int count = 0;
             for (int r = 0; r < first.RowCount; r++)
             {
                 if (values.KindAt(r) == ValueKind.Text)
                 {
-                    total += values.BytesAt(r).Length;
+                    var bytes = values.BytesAt(r);
+                    total += bytes.Length;
                     count++;
+                    foreach (byte b in bytes)
+                    {
+                        if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+                            continue;
+                        visible++;
+                        // Non-ASCII bytes count as letters: captions in other scripts are prose too.
+                        if (b >= 0x80 || char.IsAsciiLetter((char)b))
+                            letters++;
+                    }
                 }
             }
+            // Prose is mostly letters; dates ("2013-11-14 16:28:13", COCO's date_captured), ids, numbers and file
+            // names are not, and are no one's search column however long they are.
+            if (visible == 0 || letters * 2 < visible)
+                continue;
             double avg = count == 0 ? 0 : (double)total / count;
             if (avg > bestLength)
             {
