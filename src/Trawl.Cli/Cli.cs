@@ -78,6 +78,9 @@ internal static class Cli
             SearchH5Command.Create(terminal),
             ProjectCommand.Create(terminal),
             SisapCommand.Create(terminal),
+            RelatedTableCommands.Extract(terminal),
+            RelatedTableCommands.View(terminal),
+            RelatedTableCommands.CountNames(terminal),
         };
         return root;
     }

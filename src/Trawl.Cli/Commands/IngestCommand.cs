@@ -37,6 +37,7 @@ internal static class IngestCommand
         var textColumn = new Option<string?>("--text-column") { Description = "With --attributes-of: the column the spans point into (default: the table's search column).", HelpName = "COL" };
         var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words, NAME=byte_count(TEXTCOL) UTF-8 bytes; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
         var convert = new Option<string[]>("--convert") { Description = "Clean a source column as it is loaded: COL=python-list-to-json turns Python-list text such as ['rock', \"men's voice\"] into a JSON array (NULL where the text is not a list), so array facets and json_each work. Repeatable.", HelpName = "COL=CONVERSION" };
+        var fk = new Option<string[]>("--fk") { Description = "Record a foreign key: COL=TABLE.COLUMN says this table's COL holds TABLE's COLUMN values (COCO's image_id=images.id); pages show it as a link to that row. Repeatable.", HelpName = "COL=TABLE.COLUMN" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
@@ -47,7 +48,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet, WARC/WET/WAT files or webdataset .tar shards (images kept by reference) (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, convert, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, convert, fk, dedupe, index, append, replace, json, vectors, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -96,6 +97,7 @@ internal static class IngestCommand
                 HtmlToText = parse.GetValue(htmlToText),
                 Derive = parse.GetValue(derive) ?? [],
                 Convert = parse.GetValue(convert) ?? [],
+                ForeignKeys = parse.GetValue(fk) ?? [],
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),
                 IndexColumns = ColumnList.Parse(parse.GetValue(index)),
                 Mode = parse.GetValue(append) ? IngestMode.Append : parse.GetValue(replace) ? IngestMode.Replace : IngestMode.Create,

@@ -62,6 +62,8 @@ public static class DatasetIngest
                 try
                 {
                     pipeline.Run();
+                    foreach (var key in plan.ForeignKeys)
+                        Related.ForeignKeys.Write(conn, key with { Table = pipeline.Report().Table });
                     cancel.ThrowIfCancellationRequested();
                     RawSql.Execute(conn.Handle!, "COMMIT");
                 }

@@ -39,6 +39,7 @@ internal sealed class IngestPlan
     public string? PrimaryKey { get; }
     public string? Where { get; }
     public IReadOnlyList<DerivedColumnSpec> Derived { get; private init; } = [];
+    public IReadOnlyList<Related.ForeignKey> ForeignKeys { get; private init; } = [];
     /// <summary>Columns computed while reading (token/word/byte counts, the source's folder or file).</summary>
     public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> Computed { get; private init; } = [];
     public IReadOnlyList<string> DedupeColumns { get; }
@@ -99,6 +100,7 @@ internal sealed class IngestPlan
             Table = table,
             Derived = derived,
             Computed = computed,
+            ForeignKeys = request.ForeignKeys.Select(f => Related.ForeignKey.Parse(table, f)).ToList(),
             SourcesRoot = computed.Count > 0 ? Trawl.Formats.Derived.DerivedColumnsReader.CommonFolder(request.Sources) : null,
             VectorType = type,
             BatchRows = request.BatchRows,

@@ -38,6 +38,9 @@ public sealed class IngestRequest
     /// <summary><c>--convert</c> specs (COL=python-list-to-json): source columns replaced by a conversion of themselves.</summary>
     public IReadOnlyList<string> Convert { get; init; } = [];
 
+    /// <summary><c>--fk</c> specs (COL=TABLE.COLUMN): columns of this table that hold another table's keys.</summary>
+    public IReadOnlyList<string> ForeignKeys { get; init; } = [];
+
     /// <summary>Columns computed while reading each source: token and word counts, the source's folder or file.</summary>
     public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> DerivedColumns { get; init; } = [];
 
