@@ -69,6 +69,8 @@ public static class TrawlServer
                 Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
             app.Use(SecurityHeaders.Apply);
+            if (options.Cors)
+                app.Use(CorsHeaders.Apply);
             app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
             MapRoutes(app, state);
             return app;
@@ -93,6 +95,7 @@ public static class TrawlServer
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
         Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/robots.txt", (HttpContext c) => RobotsEndpoint.Handle(c, state.Options.AllowRobots));
         Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
         app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
         app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));

@@ -26,10 +26,13 @@ internal static class ServeCommand
         model.Description = "A CLIP model folder (ONNX): the knn endpoints and /knn-service then take text, image (base64) and, with --allow-fetch, image_url.";
         var clipExtras = new Option<string?>("--clip-extras") { Description = "A folder of clip-retrieval's extra embeddings: rating0.npy … rating9.npy (aesthetic_score) and violence_detection*.npy (use_violence_detector).", HelpName = "DIR" };
         var allowFetch = new Option<bool>("--allow-fetch") { Description = "Let queries name an image_url that the server downloads (off by default: no requests to arbitrary hosts)." };
+        var cors = new Option<bool>("--cors") { Description = "Send CORS headers (Access-Control-Allow-Origin: *), as Datasette's --cors: pages on other sites may read the JSON API." };
+        var allowRobots = new Option<bool>("--allow-robots") { Description = "Let /robots.txt allow crawlers (by default it asks them to stay away, as datasette-block-robots)." };
+        var setting = new Option<string[]>("--setting") { Description = $"A Datasette setting as NAME=VALUE, repeatable: {string.Join(", ", Trawl.Server.Hosting.DatasetteSettings.Names)} (sql_time_limit_ms overrides --sql-time-limit).", HelpName = "NAME=VALUE" };
 
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
-            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch,
+            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, cors, allowRobots, setting,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +44,16 @@ internal static class ServeCommand
                 ClipModel = parse.GetValue(model),
                 ClipExtras = parse.GetValue(clipExtras),
                 AllowFetch = parse.GetValue(allowFetch),
+                Cors = parse.GetValue(cors),
+                AllowRobots = parse.GetValue(allowRobots),
             };
+            foreach (string spec in parse.GetValue(setting) ?? [])
+            {
+                int eq = spec.IndexOf('=');
+                if (eq <= 0)
+                    throw new UserErrorException($"--setting '{spec}': give NAME=VALUE, e.g. sql_time_limit_ms=3500");
+                options = Trawl.Server.Hosting.DatasetteSettings.Apply(options, spec[..eq].Trim(), spec[(eq + 1)..].Trim());
+            }
             Serve(terminal, parse.GetValue(datasets)!, options);
             return CliExitCode.Ok;
         });
