@@ -81,6 +81,7 @@ internal static class Cli
             RelatedTableCommands.Extract(terminal),
             RelatedTableCommands.View(terminal),
             RelatedTableCommands.CountNames(terminal),
+            PackageCommand.Create(terminal),
         };
         return root;
     }
