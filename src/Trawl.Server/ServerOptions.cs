@@ -34,4 +34,8 @@ public sealed class ServerOptions
 
     /// <summary>/robots.txt allows crawlers (<c>--allow-robots</c>); by default it blocks them.</summary>
     public bool AllowRobots { get; init; }
+
+    /// <summary>Datasette-style metadata (<c>--metadata</c>): titles, descriptions, license and source, hidden tables,
+    /// canned queries.</summary>
+    public Metadata.SiteMetadata Metadata { get; init; } = Trawl.Server.Metadata.SiteMetadata.Empty;
 }

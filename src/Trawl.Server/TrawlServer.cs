@@ -109,7 +109,8 @@ public static class TrawlServer
         Get(app, "/{db}/{table}/{rowid}/image", (HttpContext c, string db, string table, string rowid) => image.Handle(c, db, table, rowid));
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
-        Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
+        Task TableHandler(string name, HttpContext c, string db) =>
+            CannedQueries.Find(state, db, name) is { } canned ? CannedQueries.Run(c, query, db, canned) : table.Handle(c, db, name);
     }
 
     /// <summary>The CLIP model and extras of --model / --clip-extras, checked against the served vector sets' dimension.</summary>

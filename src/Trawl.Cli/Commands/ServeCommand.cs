@@ -28,11 +28,12 @@ internal static class ServeCommand
         var allowFetch = new Option<bool>("--allow-fetch") { Description = "Let queries name an image_url that the server downloads (off by default: no requests to arbitrary hosts)." };
         var cors = new Option<bool>("--cors") { Description = "Send CORS headers (Access-Control-Allow-Origin: *), as Datasette's --cors: pages on other sites may read the JSON API." };
         var allowRobots = new Option<bool>("--allow-robots") { Description = "Let /robots.txt allow crawlers (by default it asks them to stay away, as datasette-block-robots)." };
+        var metadata = new Option<string?>("--metadata") { Description = "A Datasette metadata file (metadata.yml or metadata.json): site and database title, description, license and source; per-table descriptions; hidden tables; canned queries at /DB/NAME with :name parameters.", HelpName = "FILE" };
         var setting = new Option<string[]>("--setting") { Description = $"A Datasette setting as NAME=VALUE, repeatable: {string.Join(", ", Trawl.Server.Hosting.DatasetteSettings.Names)} (sql_time_limit_ms overrides --sql-time-limit).", HelpName = "NAME=VALUE" };
 
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
-            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, cors, allowRobots, setting,
+            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, cors, allowRobots, setting, metadata,
         };
         command.SetAction(parse =>
         {
@@ -46,6 +47,7 @@ internal static class ServeCommand
                 AllowFetch = parse.GetValue(allowFetch),
                 Cors = parse.GetValue(cors),
                 AllowRobots = parse.GetValue(allowRobots),
+                Metadata = parse.GetValue(metadata) is { } file ? Trawl.Server.Metadata.MetadataFile.Load(file) : Trawl.Server.Metadata.SiteMetadata.Empty,
             };
             foreach (string spec in parse.GetValue(setting) ?? [])
             {

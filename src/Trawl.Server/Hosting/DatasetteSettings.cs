@@ -39,5 +39,6 @@ public static class DatasetteSettings
         AllowFetch = o.AllowFetch,
         Cors = o.Cors,
         AllowRobots = o.AllowRobots,
+        Metadata = o.Metadata,
     };
 }
