@@ -16,6 +16,10 @@ internal static class Cli
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
         Run(args, new CliTerminal(output, error, OutIsTerminal: false, ErrIsTerminal: false, CancellationToken.None));
 
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, with <paramref name="input"/> as standard input.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Stream input) =>
+        Run(args, new CliTerminal(output, error, OutIsTerminal: false, ErrIsTerminal: false, CancellationToken.None) { OpenInput = () => input });
+
     public static int Run(string[] args, CliTerminal terminal)
     {
         RootCommand root = BuildRootCommand(terminal);
@@ -75,6 +79,10 @@ internal static class Cli
             SearchH5Command.Create(terminal),
             ProjectCommand.Create(terminal),
             SisapCommand.Create(terminal),
+            RelatedTableCommands.Extract(terminal),
+            RelatedTableCommands.View(terminal),
+            RelatedTableCommands.CountNames(terminal),
+            PackageCommand.Create(terminal),
         };
         return root;
     }

@@ -28,4 +28,14 @@ public sealed class ServerOptions
 
     /// <summary>Whether a query's image_url may be fetched by the server (off: no requests to arbitrary hosts).</summary>
     public bool AllowFetch { get; init; }
+
+    /// <summary>Send Datasette's CORS headers (<c>--cors</c>): any origin may read the site.</summary>
+    public bool Cors { get; init; }
+
+    /// <summary>/robots.txt allows crawlers (<c>--allow-robots</c>); by default it blocks them.</summary>
+    public bool AllowRobots { get; init; }
+
+    /// <summary>Datasette-style metadata (<c>--metadata</c>): titles, descriptions, license and source, hidden tables,
+    /// canned queries.</summary>
+    public Metadata.SiteMetadata Metadata { get; init; } = Trawl.Server.Metadata.SiteMetadata.Empty;
 }

@@ -69,6 +69,8 @@ public static class TrawlServer
                 Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
             app.Use(SecurityHeaders.Apply);
+            if (options.Cors)
+                app.Use(CorsHeaders.Apply);
             app.Use((context, next) => ErrorHandling.Handle(context, next, logger));
             MapRoutes(app, state);
             return app;
@@ -94,6 +96,7 @@ public static class TrawlServer
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
         Get(app, "/-/static/{name}", (HttpContext c, string name) => AssetEndpoint.Handle(c, name));
+        Get(app, "/robots.txt", (HttpContext c) => RobotsEndpoint.Handle(c, state.Options.AllowRobots));
         Get(app, "/indices-list", (HttpContext c) => clipRetrieval.IndicesList(c));
         app.MapPost("/knn-service", (HttpContext c) => clipRetrieval.KnnService(c));
         app.MapPost("/metadata", (HttpContext c) => clipRetrieval.Metadata(c));
@@ -118,7 +121,8 @@ public static class TrawlServer
         Get(app, "/{db}/{table}/{rowid}/image", (HttpContext c, string db, string table, string rowid) => image.Handle(c, db, table, rowid));
         app.MapFallback("{**path}", (HttpContext c) => ErrorHandling.WriteError(c, $"no page at {c.Request.Path}", StatusCodes.Status404NotFound));
 
-        Task TableHandler(string name, HttpContext c, string db) => table.Handle(c, db, name);
+        Task TableHandler(string name, HttpContext c, string db) =>
+            CannedQueries.Find(state, db, name) is { } canned ? CannedQueries.Run(c, query, db, canned) : table.Handle(c, db, name);
     }
 
     /// <summary>The CLIP model and extras of --model / --clip-extras, checked against the served vector sets' dimension.</summary>

@@ -95,7 +95,6 @@ public sealed class IngestCommandTests
     [Theory]
     [InlineData("--append", "--replace")]
     [InlineData("--search", "text", "--no-search")]
-    [InlineData("--derive", "host=url")]
     [InlineData("--format", "xml")]
     [InlineData("--no-such-option")]
     public void Ingest_rejects_contradictory_or_unknown_options_with_exit_code_1(params string[] options)

@@ -30,33 +30,6 @@ public sealed class InputParsingTests
         Assert.Contains("--time-limit", e.Message);
     }
 
-    [Theory]
-    [InlineData("domain=URL", "domain", "URL")]
-    [InlineData("host=domain(url)", "host", "url")]
-    [InlineData(" domain = link ", "domain", "link")]
-    public void Derive_specs_name_the_new_column_and_the_url_column(string spec, string name, string column)
-    {
-        Assert.Equal((name, column), DeriveSpec.Parse(spec));
-    }
-
-    [Theory]
-    [InlineData("domain")]
-    [InlineData("=URL")]
-    [InlineData("domain=")]
-    [InlineData("host=URL")]
-    [InlineData("x=upper(URL)")]
-    [InlineData("x=domain()")]
-    public void Bad_derive_specs_are_user_errors(string spec)
-    {
-        Assert.Throws<UserErrorException>(() => DeriveSpec.Parse(spec));
-    }
-
-    [Fact]
-    public void Deriving_the_same_column_twice_is_a_user_error()
-    {
-        Assert.Throws<UserErrorException>(() => DeriveSpec.ParseAll(["domain=a", "domain=b"]));
-    }
-
     [Fact]
     public void Column_lists_accept_commas_and_repeats_without_duplicates()
     {

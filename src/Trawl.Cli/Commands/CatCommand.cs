@@ -11,7 +11,7 @@ internal static class CatCommand
 {
     public static Command Create(CliTerminal terminal)
     {
-        var file = new Argument<string>("FILE") { Description = $"The file to read ({string.Join(", ", TableReaders.Formats)}; .gz too)." };
+        var file = new Argument<string>("FILE") { Description = $"The file to read ({string.Join(", ", TableReaders.Formats)}; .gz too); - (or /dev/stdin) reads standard input, buffered to a temporary file." };
         var limit = new Option<long?>("--limit") { Description = "Print at most this many rows (default: all).", HelpName = "N" };
         OptionRange.Require(limit, 1, long.MaxValue, "--limit must be a positive number");
         var format = new Option<string>("--format")
@@ -58,7 +58,8 @@ internal static class CatCommand
                 HtmlToText = parse.GetValue(htmlToText),
                 Columns = wanted.Count > 0 ? wanted : null,
             };
-            using ITableReader reader = TableReaders.Open(parse.GetValue(file)!, options);
+            using var stdin = StandardInputFile.IsStandardInput(path) ? StandardInputFile.Buffer(terminal.OpenInput, options.Format, terminal.Cancel) : null;
+            using ITableReader reader = TableReaders.Open(stdin?.Path ?? path, options);
             using var output = new TextWriterStream(terminal.Out);
             if (parse.GetValue(schema))
             {

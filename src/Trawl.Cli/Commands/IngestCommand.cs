@@ -20,7 +20,7 @@ internal static class IngestCommand
         };
         var sources = new Argument<string[]>("SOURCE")
         {
-            Description = "Files to load, in order, into one table. Wildcards in the file name (data/part-*.csv) are expanded by trawl itself. A clip-retrieval output folder loads its metadata parts with their image and text embeddings.",
+            Description = "Files to load, in order, into one table; - (or /dev/stdin) reads standard input (buffered to a temporary file; table 'stdin' unless --table). Wildcards in the file name (data/part-*.csv) are expanded by trawl itself. A clip-retrieval output folder loads its metadata parts with their image and text embeddings.",
             Arity = ArgumentArity.OneOrMore,
         };
         var table = new Option<string?>("--table") { Description = "Name of the table to load into (default: the first source's file name without extensions).", HelpName = "NAME" };
@@ -36,6 +36,8 @@ internal static class IngestCommand
         var key = new Option<string>("--key") { Description = "With --attributes-of: the field of the attribute records and the column of the documents that join them (default: id).", HelpName = "COL", DefaultValueFactory = _ => "id" };
         var textColumn = new Option<string?>("--text-column") { Description = "With --attributes-of: the column the spans point into (default: the table's search column).", HelpName = "COL" };
         var derive = new Option<string[]>("--derive") { Description = "Add a derived column: domain=URLCOL adds 'domain' holding the host name of URLCOL (NAME=domain(URLCOL) names it NAME); NAME=token_count(TEXTCOL, 'cl100k_base') counts BPE tokens (o200k_base, gpt2 too); NAME=word_count(TEXTCOL) counts whitespace-separated words, NAME=byte_count(TEXTCOL) UTF-8 bytes; NAME=folder() holds each source's top folder under the sources' common folder (RedPajama's arxiv, c4...), NAME=file() its path there. Repeatable.", HelpName = "SPEC" };
+        var convert = new Option<string[]>("--convert") { Description = "Clean a source column as it is loaded: COL=python-list-to-json turns Python-list text such as ['rock', \"men's voice\"] into a JSON array (NULL where the text is not a list), so array facets and json_each work. Repeatable.", HelpName = "COL=CONVERSION" };
+        var fk = new Option<string[]>("--fk") { Description = "Record a foreign key: COL=TABLE.COLUMN says this table's COL holds TABLE's COLUMN values (COCO's image_id=images.id); pages show it as a link to that row. Repeatable.", HelpName = "COL=TABLE.COLUMN" };
         var dedupe = new Option<string?>("--dedupe") { Description = "Drop rows whose values in these columns (comma-separated) repeat an earlier row's, e.g. URL,TEXT.", HelpName = "COL[,COL]" };
         var index = new Option<string[]>("--index") { Description = "Columns to index for fast filters, sorts and facets over filtered rows (comma-separated or repeated). Whole-table facets need no index.", HelpName = "COL" };
         var append = new Option<bool>("--append") { Description = "Add rows to an existing table (new columns in the source are added)." };
@@ -46,7 +48,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet, WARC/WET/WAT files or webdataset .tar shards (images kept by reference) (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, convert, fk, dedupe, index, append, replace, json, vectors, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -66,7 +68,7 @@ internal static class IngestCommand
                 // Attribute files update existing documents; the options that shape a row ingest do not apply.
                 string[] rowOptions = [.. new (string Name, bool Given)[]
                 {
-                    ("--where", parse.GetValue(where) is not null), ("--derive", (parse.GetValue(derive) ?? []).Length > 0),
+                    ("--where", parse.GetValue(where) is not null), ("--derive", (parse.GetValue(derive) ?? []).Length > 0), ("--convert", (parse.GetValue(convert) ?? []).Length > 0),
                     ("--append", parse.GetValue(append)), ("--replace", parse.GetValue(replace)), ("--vectors", (parse.GetValue(vectors) ?? []).Length > 0),
                     ("--dedupe", parse.GetValue(dedupe) is not null), ("--table", parse.GetValue(table) is not null), ("--pk", parse.GetValue(pk) is not null),
                 }.Where(o => o.Given).Select(o => o.Name)];
@@ -74,8 +76,12 @@ internal static class IngestCommand
                     throw new UserErrorException($"--attributes-of joins attribute files to an existing table; {string.Join(", ", rowOptions)} cannot be used with it");
                 return AttributesIngest.Run(terminal, datasetPath, SourceGlob.Expand(parse.GetValue(sources) ?? []), documents, parse.GetValue(key) ?? "id", parse.GetValue(textColumn), parse.GetValue(json));
             }
-            var domains = DeriveSpec.ParseAll(parse.GetValue(derive) ?? []);
-            var (sourceFiles, vectorFiles) = ExpandSources(parse.GetValue(sources) ?? [], parse.GetValue(vectors) ?? []);
+            string[] sourceArgs = parse.GetValue(sources) ?? [];
+            using var stdin = sourceArgs.Length == 1 && StandardInputFile.IsStandardInput(sourceArgs[0])
+                ? StandardInputFile.Buffer(terminal.OpenInput, parse.GetValue(format), terminal.Cancel) : null;
+            if (stdin is null && sourceArgs.Any(StandardInputFile.IsStandardInput))
+                throw new UserErrorException("standard input ('-') must be the only source");
+            var (sourceFiles, vectorFiles) = ExpandSources(stdin is null ? sourceArgs : [stdin.Path], parse.GetValue(vectors) ?? []);
             var request = new IngestRequest
             {
                 Sources = sourceFiles,
@@ -89,8 +95,9 @@ internal static class IngestCommand
                 Flatten = parse.GetValue(flatten),
                 JsonPath = parse.GetValue(jsonPath),
                 HtmlToText = parse.GetValue(htmlToText),
-                DeriveDomain = domains,
-                DerivedColumns = DeriveSpec.ParseComputed(parse.GetValue(derive) ?? [], domains),
+                Derive = parse.GetValue(derive) ?? [],
+                Convert = parse.GetValue(convert) ?? [],
+                ForeignKeys = parse.GetValue(fk) ?? [],
                 DedupeColumns = ColumnList.Parse(parse.GetValue(dedupe) is { } d ? [d] : []),
                 IndexColumns = ColumnList.Parse(parse.GetValue(index)),
                 Mode = parse.GetValue(append) ? IngestMode.Append : parse.GetValue(replace) ? IngestMode.Replace : IngestMode.Create,

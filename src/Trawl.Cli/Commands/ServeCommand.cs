@@ -36,9 +36,14 @@ internal static class ServeCommand
         };
         OptionRange.Require(heavyQueue, 0, 100_000, "--heavy-queue must be between 0 and 100000");
 
+        var cors = new Option<bool>("--cors") { Description = "Send CORS headers (Access-Control-Allow-Origin: *), as Datasette's --cors: pages on other sites may read the JSON API." };
+        var allowRobots = new Option<bool>("--allow-robots") { Description = "Let /robots.txt allow crawlers (by default it asks them to stay away, as datasette-block-robots)." };
+        var metadata = new Option<string?>("--metadata") { Description = "A Datasette metadata file (metadata.yml or metadata.json): site and database title, description, license and source; per-table descriptions; hidden tables; canned queries at /DB/NAME with :name parameters.", HelpName = "FILE" };
+        var setting = new Option<string[]>("--setting") { Description = $"A Datasette setting as NAME=VALUE, repeatable: {string.Join(", ", Trawl.Server.Hosting.DatasetteSettings.Names)} (sql_time_limit_ms overrides --sql-time-limit).", HelpName = "NAME=VALUE" };
+
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
-            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, heavySlots, heavyQueue,
+            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, heavySlots, heavyQueue, cors, allowRobots, setting, metadata,
         };
         command.SetAction(parse =>
         {
@@ -52,7 +57,17 @@ internal static class ServeCommand
                 AllowFetch = parse.GetValue(allowFetch),
                 HeavyWorkSlots = parse.GetValue(heavySlots),
                 HeavyWorkQueue = parse.GetValue(heavyQueue),
+                Cors = parse.GetValue(cors),
+                AllowRobots = parse.GetValue(allowRobots),
+                Metadata = parse.GetValue(metadata) is { } file ? Trawl.Server.Metadata.MetadataFile.Load(file) : Trawl.Server.Metadata.SiteMetadata.Empty,
             };
+            foreach (string spec in parse.GetValue(setting) ?? [])
+            {
+                int eq = spec.IndexOf('=');
+                if (eq <= 0)
+                    throw new UserErrorException($"--setting '{spec}': give NAME=VALUE, e.g. sql_time_limit_ms=3500");
+                options = Trawl.Server.Hosting.DatasetteSettings.Apply(options, spec[..eq].Trim(), spec[(eq + 1)..].Trim());
+            }
             Serve(terminal, parse.GetValue(datasets)!, options);
             return CliExitCode.Ok;
         });

@@ -26,19 +26,21 @@ internal sealed class IndexEndpoint(ServerState state)
                 w.WriteBoolean("ok", true);
                 w.WriteStartArray("datasets");
                 foreach (var d in datasets)
-                    WriteDataset(w, d, d.ListTables());
+                    WriteDataset(w, d, Visible(d));
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
         }
         var sb = new StringBuilder();
-        sb.Append("<h1>Datasets</h1>");
+        var site = state.Options.Metadata;
+        sb.Append("<h1>").AppendEncoded(site.Title ?? "Datasets").Append("</h1>");
+        AboutLine.Append(sb, site.Description, site.License, site.LicenseUrl, site.Source, site.SourceUrl);
         if (datasets.Count == 0)
             sb.Append("<p class=\"notice\">No datasets are being served.</p>");
         sb.Append("<ul class=\"listing\">");
         foreach (var d in datasets)
         {
-            var tables = d.ListTables();
+            var tables = Visible(d);
             sb.Append("<li><a class=\"name\" href=\"").AppendEncoded(Links.Dataset(d.Name)).Append("\">").AppendEncoded(d.Name).Append("</a>")
               .Append(" <span class=\"detail\">").Append(Plural(tables.Count, "table")).Append(" · ")
               .Append(Plural(tables.Sum(t => t.RowCount), "row")).Append(" · ").Append(Size(d.SizeOnDisk())).Append("</span>")
@@ -51,13 +53,14 @@ internal sealed class IndexEndpoint(ServerState state)
             sb.Append("</div></li>");
         }
         sb.Append("</ul><p class=\"meta\"><a href=\"/.json\">.json</a></p>");
-        return Responses.Html(context, PageLayout.Render("Datasets", [], sb.ToString()));
+        return Responses.Html(context, PageLayout.Render(site.Title ?? "Datasets", [], sb.ToString()));
     }
 
     public Task Dataset(HttpContext context, string segment)
     {
         var (dataset, format) = Resolve.Dataset(state.Catalog, segment);
-        var tables = dataset.ListTables();
+        var tables = Visible(dataset);
+        var about = state.Options.Metadata.Database(dataset.Name);
         if (format == OutputFormat.Json)
         {
             return Responses.Json(context, w =>
@@ -73,19 +76,36 @@ internal sealed class IndexEndpoint(ServerState state)
         sb.Append("<h1>").AppendEncoded(dataset.Name).Append("</h1><p class=\"meta\">")
           .Append(Plural(tables.Count, "table")).Append("<span class=\"sep\">·</span>").Append(Size(dataset.SizeOnDisk()))
           .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Query(dataset.Name)).Append("\">SQL query</a>")
-          .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Dataset(dataset.Name, OutputFormat.Json)).Append("\">.json</a></p>")
-          .Append("<ul class=\"listing\">");
+          .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Dataset(dataset.Name, OutputFormat.Json)).Append("\">.json</a></p>");
+        if (about is not null)
+            AboutLine.Append(sb, about.Description, about.License, about.LicenseUrl, about.Source, about.SourceUrl);
+        if (about is { Queries.Count: > 0 })
+        {
+            // Canned queries from the metadata, each at /DB/NAME.
+            sb.Append("<h2>Queries</h2><ul class=\"listing\">");
+            foreach (var (name, q) in about.Queries)
+                sb.Append("<li><a class=\"name\" href=\"").AppendEncoded(Links.Table(dataset.Name, name)).Append("\">").AppendEncoded(q.Title ?? name).Append("</a></li>");
+            sb.Append("</ul>");
+        }
+        sb.Append("<ul class=\"listing\">");
         foreach (var t in tables)
         {
             sb.Append("<li><a class=\"name\" href=\"").AppendEncoded(Links.Table(dataset.Name, t.Name)).Append("\">").AppendEncoded(t.Name).Append("</a>")
               .Append(" <span class=\"detail\">").Append(Plural(t.RowCount, "row"));
             if (t.SearchColumns.Count > 0)
                 sb.Append(" · search: ").AppendEncoded(string.Join(", ", t.SearchColumns));
-            sb.Append("</span><div class=\"columns\">").AppendEncoded(string.Join(", ", t.Columns.Select(c => c.Name))).Append("</div></li>");
+            sb.Append("</span>");
+            if (about?.Tables.GetValueOrDefault(t.Name)?.Description is { } tableDescription)
+                sb.Append("<div class=\"description\">").AppendEncoded(tableDescription).Append("</div>");
+            sb.Append("<div class=\"columns\">").AppendEncoded(string.Join(", ", t.Columns.Select(c => c.Name))).Append("</div></li>");
         }
         sb.Append("</ul>");
         return Responses.Html(context, PageLayout.Render(dataset.Name, [new Crumb(dataset.Name, null)], sb.ToString()));
     }
+
+    /// <summary>The dataset's tables without those the metadata hides.</summary>
+    private IReadOnlyList<TableInfo> Visible(IDatasetSource d) =>
+        d.ListTables().Where(t => !state.Options.Metadata.IsHidden(d.Name, t.Name)).ToList();
 
     private static void WriteDataset(Utf8JsonWriter w, IDatasetSource d, IReadOnlyList<TableInfo> tables)
     {

@@ -25,7 +25,8 @@ public static class DatasetColumns
             Pooling = false,
         }.ToString());
         conn.Open();
-        var tables = Bookkeeping.ReadTables(conn);
+        // Views (trawl view) are answered by SQLite: they have no column files.
+        var tables = Bookkeeping.ReadTables(conn).Where(t => RawSql.ScalarInt64(conn, $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = {Sql.SqlNames.Literal(t.Name)}") > 0).ToList();
         if (table is not null)
         {
             tables = tables.Where(t => t.Name.Equals(table, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -18,6 +18,31 @@ public static class DatasetIngest
     {
         var plan = IngestPlan.From(request);
         string directory = DatasetPaths.ForIngest(datasetPath);
+        bool created = !System.IO.Directory.Exists(directory);
+        try
+        {
+            return RunIn(directory, plan, progress, cancel);
+        }
+        catch when (created)
+        {
+            // A failed ingest leaves no dataset folder it created (the lock is released by now).
+            try
+            {
+                if (!File.Exists(DatasetPaths.MetaDb(directory)))
+                    System.IO.Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            throw;
+        }
+    }
+
+    private static IngestReport RunIn(string directory, IngestPlan plan, IProgress<IngestProgress>? progress, CancellationToken cancel)
+    {
         System.IO.Directory.CreateDirectory(directory);
         using var datasetLock = IngestLock.Acquire(directory);
         DatasetRecovery.Run(directory);
@@ -37,6 +62,8 @@ public static class DatasetIngest
                 try
                 {
                     pipeline.Run();
+                    foreach (var key in plan.ForeignKeys)
+                        Related.ForeignKeys.Write(conn, key with { Table = pipeline.Report().Table });
                     cancel.ThrowIfCancellationRequested();
                     RawSql.Execute(conn.Handle!, "COMMIT");
                 }
@@ -92,6 +119,7 @@ public static class DatasetIngest
     {
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         conn.Open();
+        Sql.TrawlFunctions.Register(conn);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
             PRAGMA busy_timeout=10000;
@@ -111,6 +139,7 @@ public static class DatasetIngest
     {
         var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         conn.Open();
+        Sql.TrawlFunctions.Register(conn);
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
             PRAGMA journal_mode=OFF;

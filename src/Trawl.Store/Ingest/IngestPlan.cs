@@ -19,7 +19,6 @@ internal sealed class IngestPlan
         Request = request;
         Sources = request.Sources;
         ReaderOptions = new TableReaderOptions { Format = request.Format, JsonPath = request.JsonPath, Flatten = request.Flatten, HtmlToText = request.HtmlToText };
-        SourcesRoot = request.DerivedColumns.Count > 0 ? Trawl.Formats.Derived.DerivedColumnsReader.CommonFolder(request.Sources) : null;
         Vectors = request.Vectors;
         Mode = request.Mode;
         Where = string.IsNullOrWhiteSpace(request.Where) ? null : request.Where;
@@ -33,13 +32,16 @@ internal sealed class IngestPlan
     public IReadOnlyList<string> Sources { get; }
     public TableReaderOptions ReaderOptions { get; }
     /// <summary>The common folder of the sources, for --derive folder()/file(); null when nothing is computed while reading.</summary>
-    public string? SourcesRoot { get; }
+    public string? SourcesRoot { get; private init; }
     /// <summary>The table: --table as given, else from the first source's name (its part number stripped in a part ingest).</summary>
     public string Table { get; private init; } = "";
     public IReadOnlyList<string>? SearchColumns { get; }
     public string? PrimaryKey { get; }
     public string? Where { get; }
     public IReadOnlyList<DerivedColumnSpec> Derived { get; private init; } = [];
+    public IReadOnlyList<Related.ForeignKey> ForeignKeys { get; private init; } = [];
+    /// <summary>Columns computed while reading (token/word/byte counts, the source's folder or file).</summary>
+    public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> Computed { get; private init; } = [];
     public IReadOnlyList<string> DedupeColumns { get; }
     public IngestMode Mode { get; }
     public IReadOnlyList<string> IndexColumns { get; }
@@ -74,9 +76,19 @@ internal sealed class IngestPlan
                 throw new UserErrorException($"--vectors '{name}': a vector set name is letters, digits, '_' and '-'");
         }
         var derived = request.DeriveDomain.Select(d => DerivedColumnSpec.ParseDomain(d.Key, d.Value)).ToList();
-        var twice = derived.GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        var (rows, computed) = DeriveSpecs.Parse(request.Derive);
+        derived.AddRange(rows);
+        computed = [.. request.DerivedColumns, .. computed];
+        var twice = derived.Select(d => d.Name).Concat(computed.Select(c => c.Name)).GroupBy(d => d, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
-            throw new UserErrorException($"--derive-domain {twice.Key}: given twice");
+            throw new UserErrorException($"--derive: column '{twice.Key}' is derived twice");
+        foreach (string spec in request.Convert)
+        {
+            var convert = DerivedColumnSpec.ParseConvert(spec);
+            if (derived.Any(d => d.Name.Equals(convert.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new UserErrorException($"--convert: column '{convert.Name}' is converted twice or also derived");
+            derived.Add(convert);
+        }
         var dedupeTwice = request.DedupeColumns.GroupBy(d => d, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (dedupeTwice is not null)
             throw new UserErrorException($"--dedupe: column '{dedupeTwice.Key}' named twice");
@@ -87,6 +99,9 @@ internal sealed class IngestPlan
         {
             Table = table,
             Derived = derived,
+            Computed = computed,
+            ForeignKeys = request.ForeignKeys.Select(f => Related.ForeignKey.Parse(table, f)).ToList(),
+            SourcesRoot = computed.Count > 0 ? Trawl.Formats.Derived.DerivedColumnsReader.CommonFolder(request.Sources) : null,
             VectorType = type,
             BatchRows = request.BatchRows,
         };

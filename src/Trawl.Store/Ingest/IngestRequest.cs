@@ -31,6 +31,16 @@ public sealed class IngestRequest
     /// <summary>Derived columns: new column name → "domain(URLCOL)"-style spec; for now the source column of a host name.</summary>
     public IReadOnlyDictionary<string, string> DeriveDomain { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>--derive</c> specs as the user wrote them (NAME=domain(URL), NAME=token_count(COL), NAME=SQL
+    /// expression...), parsed by <see cref="DeriveSpecs"/> when the plan is made.</summary>
+    public IReadOnlyList<string> Derive { get; init; } = [];
+
+    /// <summary><c>--convert</c> specs (COL=python-list-to-json): source columns replaced by a conversion of themselves.</summary>
+    public IReadOnlyList<string> Convert { get; init; } = [];
+
+    /// <summary><c>--fk</c> specs (COL=TABLE.COLUMN): columns of this table that hold another table's keys.</summary>
+    public IReadOnlyList<string> ForeignKeys { get; init; } = [];
+
     /// <summary>Columns computed while reading each source: token and word counts, the source's folder or file.</summary>
     public IReadOnlyList<Trawl.Formats.Derived.DerivedColumn> DerivedColumns { get; init; } = [];
 

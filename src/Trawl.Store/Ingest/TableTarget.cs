@@ -99,14 +99,24 @@ internal sealed class TableTarget
     }
 
     /// <summary>For each table column, the lane of this source's batches that fills it; derived columns get lanes after
-    /// the source's own (<paramref name="derivedSources"/>[k] is the source lane derived lane k is computed from).</summary>
-    public List<BoundColumn> Bind(TableSchema schema, out int[] derivedSources)
+    /// the source's own (<paramref name="derivedSources"/>[k] is the source lane derived lane k is computed from).
+    /// Lanes computed by SQL have -1 there, in the order of <paramref name="expressions"/>.</summary>
+    public List<BoundColumn> Bind(TableSchema schema, out int[] derivedSources, out List<DerivedColumnSpec> expressions)
     {
         var bound = new List<BoundColumn>();
         var derived = new List<int>();
+        expressions = [];
         foreach (var c in Columns)
         {
-            if (c.DomainOf is not null)
+            if (c.Expression is { } spec)
+            {
+                if (spec.Kind == DerivedColumnKind.Convert && SourceIndex(schema, c.Name) < 0)
+                    continue;
+                bound.Add(new BoundColumn(c, schema.Count + derived.Count));
+                derived.Add(-1);
+                expressions.Add(spec);
+            }
+            else if (c.DomainOf is not null)
             {
                 int s = schema.IndexOf(c.DomainOf);
                 if (s < 0)
@@ -148,7 +158,7 @@ internal sealed class TableTarget
             var type = TypeInference.Infer(c.Type, first[i], n);
             Columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, first[i], n)));
         }
-        AddDerivedColumns(schema);
+        AddDerivedColumns(schema, first);
 
         SearchColumns = ChooseSearchColumns(schema, first);
         if (SearchColumns.Count > 0)
@@ -172,28 +182,71 @@ internal sealed class TableTarget
         FirstNewRowid = 0;
     }
 
-    private void AddDerivedColumns(TableSchema schema)
+    private void AddDerivedColumns(TableSchema schema, ColumnBatch first)
     {
+        var sqlColumns = new List<(DerivedColumnSpec Spec, TargetColumn? Known)>();
         foreach (var spec in _plan.Derived)
         {
-            if (schema.IndexOf(spec.SourceColumn) < 0)
-                throw new UserErrorException($"--derive-domain {spec.Name}: no column '{spec.SourceColumn}' in the source (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})");
-            if (FindColumn(spec.Name) is { } known)
+            if (spec.Kind == DerivedColumnKind.Domain && schema.IndexOf(spec.SourceColumn) < 0)
+                throw new UserErrorException($"--derive {spec.Name}=domain({spec.SourceColumn}): no column '{spec.SourceColumn}' in the source (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})");
+            if (spec.Kind == DerivedColumnKind.Convert)
             {
-                if (!Ready)
-                    throw new UserErrorException($"--derive-domain {spec.Name}: the source already has a column named '{spec.Name}'");
+                if (SourceIndex(schema, spec.SourceColumn) < 0)
+                {
+                    // A later source may lack the column; the first must have it.
+                    if (!Ready)
+                        throw new UserErrorException($"--convert {spec.Name}: no column '{spec.SourceColumn}' in the source (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})");
+                    continue;
+                }
+                sqlColumns.Add((spec, FindColumn(spec.SourceColumn)));
+                continue;
+            }
+            var known = FindColumn(spec.Name);
+            if (known is not null && !known.IsDerived && !Ready)
+                throw new UserErrorException($"--derive {spec.Name}: the source already has a column named '{spec.Name}'");
+            if (spec.Kind == DerivedColumnKind.Expression)
+            {
+                sqlColumns.Add((spec, known));
+                continue;
+            }
+            if (known is not null)
+            {
                 // An existing table's domain column is filled again from this source's URLs.
                 known.DomainOf = spec.SourceColumn;
+                known.Expression = null;
                 continue;
             }
             var col = new TargetColumn(TargetName(spec.Name), SqlType.Text, ColumnRole.None) { DomainOf = spec.SourceColumn };
             Columns.Add(col);
-            if (Ready)
-            {
-                RawSql.Execute(_db, $"ALTER TABLE {SqlNames.Quote(Name)} ADD COLUMN {SqlNames.Quote(col.Name)} TEXT");
-                ColumnsAdded.Add(col.Name);
-            }
+            AddToTable(col);
         }
+        if (sqlColumns.Count == 0)
+            return;
+        // The expressions are checked (and their types taken) on the first batch, before any row is written.
+        SqlType[] types;
+        using (var expressions = new DerivedExpressions(_db, schema, Columns, sqlColumns.Select(c => c.Spec).ToList(), TargetName))
+            types = expressions.InferTypes(first);
+        for (int k = 0; k < sqlColumns.Count; k++)
+        {
+            var (spec, known) = sqlColumns[k];
+            if (known is not null)
+            {
+                known.Expression = spec;
+                known.DomainOf = null;
+                continue;
+            }
+            var col = new TargetColumn(TargetName(spec.Name), types[k], ColumnRole.None) { Expression = spec };
+            Columns.Add(col);
+            AddToTable(col);
+        }
+    }
+
+    private void AddToTable(TargetColumn col)
+    {
+        if (!Ready)
+            return;
+        RawSql.Execute(_db, $"ALTER TABLE {SqlNames.Quote(Name)} ADD COLUMN {SqlNames.Quote(col.Name)} {SqlTypes.Name(col.Type)}");
+        ColumnsAdded.Add(col.Name);
     }
 
     private void AddNewColumns(TableSchema schema, ColumnBatch first)
@@ -209,7 +262,7 @@ internal sealed class TableTarget
             Columns.Add(col);
             ColumnsAdded.Add(col.Name);
         }
-        AddDerivedColumns(schema);
+        AddDerivedColumns(schema, first);
         CheckNamedColumns();
     }
 
@@ -242,7 +295,7 @@ internal sealed class TableTarget
         }
         foreach (string name in CaptionNames)
         {
-            var col = Columns.FirstOrDefault(c => c.DomainOf is null && c.Type == SqlType.Text && c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var col = Columns.FirstOrDefault(c => !c.IsDerived && c.Type == SqlType.Text && c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (col is not null)
                 return [col.Name];
         }
@@ -251,20 +304,34 @@ internal sealed class TableTarget
         double bestLength = 0;
         foreach (var c in Columns)
         {
-            int i = c.DomainOf is null ? SourceIndex(schema, c.Name) : -1;
+            int i = !c.IsDerived ? SourceIndex(schema, c.Name) : -1;
             if (i < 0 || c.Type != SqlType.Text || c.Role is ColumnRole.Url or ColumnRole.Image or ColumnRole.Video or ColumnRole.YouTube)
                 continue;
             var values = first[i];
-            long total = 0;
+            long total = 0, letters = 0, visible = 0;
             int count = 0;
             for (int r = 0; r < first.RowCount; r++)
             {
                 if (values.KindAt(r) == ValueKind.Text)
                 {
-                    total += values.BytesAt(r).Length;
+                    var bytes = values.BytesAt(r);
+                    total += bytes.Length;
                     count++;
+                    foreach (byte b in bytes)
+                    {
+                        if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+                            continue;
+                        visible++;
+                        // Non-ASCII bytes count as letters: captions in other scripts are prose too.
+                        if (b >= 0x80 || char.IsAsciiLetter((char)b))
+                            letters++;
+                    }
                 }
             }
+            // Prose is mostly letters; dates ("2013-11-14 16:28:13", COCO's date_captured), ids, numbers and file
+            // names are not, and are no one's search column however long they are.
+            if (visible == 0 || letters * 2 < visible)
+                continue;
             double avg = count == 0 ? 0 : (double)total / count;
             if (avg > bestLength)
             {

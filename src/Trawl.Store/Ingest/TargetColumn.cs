@@ -12,5 +12,11 @@ internal sealed class TargetColumn(string name, SqlType type, ColumnRole role)
     /// <summary>For a domain column: the source column whose URLs it is computed from.</summary>
     public string? DomainOf { get; set; }
 
+    /// <summary>For a column computed by SQL (<c>--derive NAME=EXPR</c>, <c>--convert COL=...</c>): its spec.</summary>
+    public DerivedColumnSpec? Expression { get; set; }
+
+    /// <summary>Its values are computed, not read from a source column of the same name.</summary>
+    public bool IsDerived => DomainOf is not null || Expression is not null;
+
     public ColumnInfo ToInfo() => new(Name, Type, Role);
 }

@@ -81,13 +81,33 @@ internal static class Bookkeeping
                 tables.Add(new TableInfo(
                     name,
                     r.GetInt64(1),
-                    columns.TryGetValue(name, out var cols) ? cols : [],
+                    WithUnrecordedColumns(conn, name, columns.TryGetValue(name, out var cols) ? cols : []),
                     search,
                     r.IsDBNull(4) ? null : r.GetString(4),
                     r.IsDBNull(3) ? null : r.GetString(3)));
             }
         }
         return tables;
+    }
+
+    /// <summary>The recorded columns plus any the table has that Trawl did not record (added with sqlite-utils or
+    /// sqlite3 after the ingest), so pages show them too.</summary>
+    private static List<ColumnInfo> WithUnrecordedColumns(SqliteConnection conn, string table, List<ColumnInfo> recorded)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT name, type FROM pragma_table_info($t)";
+        cmd.Parameters.AddWithValue("$t", table);
+        List<ColumnInfo>? all = null;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            string name = r.GetString(0);
+            if (name.Equals("rowid", StringComparison.OrdinalIgnoreCase) || recorded.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+                continue;
+            all ??= [.. recorded];
+            all.Add(new ColumnInfo(name, SqlTypes.Parse(r.IsDBNull(1) ? "" : r.GetString(1)), ColumnRole.None));
+        }
+        return all ?? recorded;
     }
 
     public static void WriteTable(SqliteConnection conn, TableInfo table)

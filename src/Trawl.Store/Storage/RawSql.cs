@@ -37,6 +37,13 @@ internal static class RawSql
         _ => null,
     };
 
+    public static string? ScalarText(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar() as string;
+    }
+
     public static long ScalarInt64(SqliteConnection conn, string sql)
     {
         using var cmd = conn.CreateCommand();

@@ -35,6 +35,8 @@ internal sealed class ReadConnectionPool : IDisposable
         }
         conn = new SqliteConnection(_connectionString);
         conn.Open();
+        // Views and user SQL may call Trawl's functions (domain, json_list...).
+        Sql.TrawlFunctions.Register(conn);
         // Belt and braces on top of the read-only open mode: no ATTACH of other files from any connection.
         SQLitePCL.raw.sqlite3_limit(conn.Handle, SQLitePCL.raw.SQLITE_LIMIT_ATTACHED, 0);
         Sql.ArrayFunctions.Register(conn);

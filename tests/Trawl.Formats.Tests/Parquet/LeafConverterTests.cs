@@ -131,4 +131,47 @@ public sealed class LeafConverterTests
         var c = Converter(ParquetPhysicalType.Int96);
         Assert.Equal((ValueKind.Text, "2009-03-01T00:01:00"), Convert(c, Bytes(b)));
     }
+
+    private static byte[] Int96(long nanos, int julianDay)
+    {
+        byte[] b = new byte[12];
+        BitConverter.GetBytes(nanos).CopyTo(b, 0);
+        BitConverter.GetBytes(julianDay).CopyTo(b, 8);
+        return b;
+    }
+
+    /// <summary>The bug: INT96 values outside .NET's DateTime range (year 226414 BC, year 52951) printed
+    /// "out of range" where DuckDB prints the date.</summary>
+    [Theory]
+    [InlineData(0L, -80_974_439, "226414-06-01T00:00:00 (BC)")]
+    [InlineData(0L, 21_061_167, "52951-06-01T00:00:00")]
+    [InlineData(0L, 1_721_426, "0001-01-01T00:00:00")]
+    [InlineData(0L, 1_721_425, "0001-12-31T00:00:00 (BC)")]
+    [InlineData(-1_000_000_000L, 2_440_588, "1969-12-31T23:59:59")]
+    [InlineData(86_400_000_000_000L + 1_000_000_000L, 2_440_588, "1970-01-02T00:00:01")]
+    public void Int96_timestamps_outside_dotnet_range_print_the_date_as_duckdb_does(long nanos, int julianDay, string start)
+    {
+        var c = Converter(ParquetPhysicalType.Int96);
+        var (kind, value) = Convert(c, Bytes(Int96(nanos, julianDay)));
+        Assert.Equal(ValueKind.Text, kind);
+        Assert.True(((string)value!).StartsWith(start, StringComparison.Ordinal), (string)value!);
+        Assert.DoesNotContain("out of range", (string)value!);
+    }
+
+    [Fact]
+    public void Int96_timestamps_in_years_before_christ_say_bc()
+    {
+        var c = Converter(ParquetPhysicalType.Int96);
+        var (_, value) = Convert(c, Bytes(Int96(0, -80_974_439)));
+        Assert.EndsWith(" (BC)", (string)value!);
+        // Every day is a real date: month and day in range, checked on a sweep of far days against the formula's inverse.
+        for (long days = -3_000_000_000; days <= 3_000_000_000; days += 7_777_777)
+        {
+            var (_, text) = Convert(c, Bytes(Int96(0, (int)Math.Clamp(days, int.MinValue, int.MaxValue))));
+            string s = (string)text!;
+            string[] parts = s.Split('T')[0].Split('-');
+            Assert.InRange(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), 1, 12);
+            Assert.InRange(int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), 1, 31);
+        }
+    }
 }

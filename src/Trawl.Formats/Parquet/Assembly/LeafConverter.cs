@@ -375,23 +375,34 @@ internal sealed class LeafConverter
         return d + 1;
     }
 
-    private static int FormatDate(long days, Span<byte> dst)
-    {
-        long dn = days + DaysToUnixEpoch;
-        if (dn < 0 || dn > DateOnly.MaxValue.DayNumber)
-            return Format(days, dst);
-        var date = DateOnly.FromDayNumber((int)dn);
-        return WriteDate(date, dst);
-    }
+    private static int FormatDate(long days, Span<byte> dst) => WriteDate(days, dst, out _);
 
-    private static int WriteDate(DateOnly date, Span<byte> dst)
+    /// <summary>Writes the proleptic Gregorian date <paramref name="daysSinceEpoch"/> days after 1970-01-01 as
+    /// YYYY-MM-DD, for any day count: years past 9999 get more digits, and years before 1 are written as DuckDB
+    /// writes them, the year counted back from 1 BC and <c> (BC)</c> appended (by the caller, after the time).</summary>
+    private static int WriteDate(long daysSinceEpoch, Span<byte> dst, out bool beforeChrist)
     {
-        Digits(dst, 0, date.Year, 4);
-        dst[4] = (byte)'-';
-        Digits(dst, 5, date.Month, 2);
-        dst[7] = (byte)'-';
-        Digits(dst, 8, date.Day, 2);
-        return 10;
+        // Howard Hinnant's civil_from_days, in 64-bit arithmetic so every Int64 day count has its date.
+        long z = daysSinceEpoch + 719468;
+        long era = (z >= 0 ? z : z - 146096) / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long day = doy - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        beforeChrist = year <= 0;
+        if (beforeChrist)
+            year = 1 - year;
+        int width = Math.Max(4, (int)Math.Floor(Math.Log10(Math.Max(1, year))) + 1);
+        Digits(dst, 0, year, width);
+        int n = width;
+        dst[n] = (byte)'-';
+        Digits(dst, n + 1, month, 2);
+        dst[n + 3] = (byte)'-';
+        Digits(dst, n + 4, day, 2);
+        return n + 6;
     }
 
     private static void Digits(Span<byte> dst, int at, long value, int width)
@@ -413,16 +424,22 @@ internal sealed class LeafConverter
 
     private static int FormatDateTime(long daysSinceEpoch, long nanosOfDay, int fractionDigits, bool utc, Span<byte> dst)
     {
-        long dn = daysSinceEpoch + DaysToUnixEpoch;
-        if (dn < 0 || dn > DateOnly.MaxValue.DayNumber || nanosOfDay < 0 || nanosOfDay >= NanosPerDay)
+        // INT96 values may carry more (or negative) nanoseconds than a day holds: they roll into the days.
+        daysSinceEpoch += Math.DivRem(nanosOfDay, NanosPerDay, out nanosOfDay);
+        if (nanosOfDay < 0)
         {
-            "out of range"u8.CopyTo(dst);
-            return 12;
+            nanosOfDay += NanosPerDay;
+            daysSinceEpoch--;
         }
-        int n = WriteDate(DateOnly.FromDayNumber((int)dn), dst);
+        int n = WriteDate(daysSinceEpoch, dst, out bool beforeChrist);
         dst[n++] = (byte)'T';
         n += FormatTime(nanosOfDay, fractionDigits, dst[n..]);
         if (utc) dst[n++] = (byte)'Z';
+        if (beforeChrist)
+        {
+            " (BC)"u8.CopyTo(dst[n..]);
+            n += 5;
+        }
         return n;
     }
 

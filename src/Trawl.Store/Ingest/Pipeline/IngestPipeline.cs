@@ -80,6 +80,7 @@ internal sealed class IngestPipeline : IDisposable
                 throw new UserErrorException("no sources to ingest");
             // The filter's statements belong to this connection, which closes before the pipeline is disposed.
             _where?.Dispose();
+            _derive.Dispose();
             Complete();
         }
         catch (SqliteException e) when (_cancel.IsCancellationRequested)
@@ -91,6 +92,7 @@ internal sealed class IngestPipeline : IDisposable
             raw.sqlite3_progress_handler(_db, 0, null, null);
             // Statements on the connection go before the caller closes it.
             _where?.Dispose();
+            _derive.Dispose();
             _table.Dispose();
         }
     }
@@ -99,17 +101,17 @@ internal sealed class IngestPipeline : IDisposable
     {
         _cancel.ThrowIfCancellationRequested();
         _lastSource = path;
-        using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, _plan.ReaderOptions), _plan.Request.DerivedColumns, _plan.SourcesRoot);
+        using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, _plan.ReaderOptions), _plan.Computed, _plan.SourcesRoot);
         var schema = reader.Schema;
         int batchRows = _plan.BatchRows;
         var first = new ColumnBatch(schema.Count, batchRows);
         bool has = reader.ReadBatch(first, batchRows);
         _target.Extend(schema, first);
 
-        var bound = _target.Bind(schema, out int[] derivedSources);
+        var bound = _target.Bind(schema, out int[] derivedSources, out var expressions);
         var source = new IngestSource(index, path, schema, bound, reader.RowCount);
         _where?.BeginSource(_db, schema, _target.Columns);
-        _derive.BeginSource(derivedSources);
+        _derive.BeginSource(_db, schema, _target.Columns, derivedSources, expressions);
         if (_dedupe is not null)
         {
             var lanes = _plan.DedupeColumns.Select(d => bound.FindIndex(b => b.Column.Name.Equals(d, StringComparison.OrdinalIgnoreCase))).ToArray();
@@ -197,5 +199,6 @@ internal sealed class IngestPipeline : IDisposable
         foreach (var sink in _sinks)
             sink.Dispose();
         _where?.Dispose();
+        _derive.Dispose();
     }
 }
