@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Trawl.Formats.Tables;
 using Trawl.Store.Datasets;
 using Trawl.Vectors.Storage;
 
@@ -69,9 +68,8 @@ public static class DatasetExport
         long inPart = 0;
         try
         {
-            using var reader = dataset.ReadBatches(request.Query);
-            var batch = new ColumnBatch(reader.ColumnCount, BatchRows);
-            while (reader.Read(batch, BatchRows))
+            using var batches = new PrefetchedBatches(dataset.ReadBatches(request.Query), BatchRows);
+            while (batches.Next() is { } batch)
             {
                 for (int r = 0; r < batch.RowCount; r++)
                 {
