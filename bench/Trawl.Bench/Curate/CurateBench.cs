@@ -17,7 +17,7 @@ using Trawl.Vectors.Duplicates;
 namespace Trawl.Bench.Curate;
 
 /// <summary>
-/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss]</c>: near-duplicate detection on
+/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss] [--skip-vectors] [--skip-export] [--skip-minhash]</c>: near-duplicate detection on
 /// CLIP-like vectors (gen_clip_like.py) with 5% planted near-duplicates (cosine 0.96–0.995) — trawl dedupe exact and
 /// through HNSW32, against faiss range_search on IndexFlatIP and an HNSW32 search, recall/precision of the planted
 /// pairs for each; Parquet export of a LAION-like table against DuckDB's COPY TO and Parquet.Net 6.1.0, with sizes;
@@ -36,7 +36,7 @@ internal static class CurateBench
         Directory.CreateDirectory(dir);
         Console.Error.WriteLine($"curate bench: {n:N0} vectors, {rows:N0} table rows, {Environment.ProcessorCount} threads, load {Load()}");
         if (!skipVectors) Vectors(dir, n, skipFaiss);
-        if (!skipExport) ExportAndMinHash(dir, rows);
+        if (!skipExport) ExportAndMinHash(dir, rows, args.Contains("--skip-minhash"));
         return 0;
     }
 
@@ -102,7 +102,7 @@ internal static class CurateBench
         Emit("dedupe HNSW32: candidate recall reported by trawl (sample of 200 rows)", viaIndex.Recall ?? double.NaN, "", null, null);
     }
 
-    private static void ExportAndMinHash(string dir, int rows)
+    private static void ExportAndMinHash(string dir, int rows, bool skipMinHash)
     {
         string tdir = Path.Combine(dir, $"table{rows}");
         Directory.CreateDirectory(tdir);
@@ -114,9 +114,13 @@ internal static class CurateBench
 
         // trawl export: SQLite rows → Parquet (Snappy), whole command.
         string outDir = Path.Combine(tdir, "export");
+        var self = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var report = DatasetExport.Run(dataset, new ExportRequest { Query = new TableQuery { Table = "items" }, OutputFolder = outDir, Overwrite = true, PartRows = long.MaxValue });
         double oursS = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        double oursCpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
         string ours = Path.Combine(outDir, report.Files[0]);
 
         // DuckDB: the same rows loaded from the same CSV (not timed), then COPY TO Parquet (Snappy, its default).
@@ -128,7 +132,7 @@ internal static class CurateBench
             $"SELECT count(*) AS n, sum(width) AS w, sum(length(caption)) AS c FROM {DuckDb.Literal(ours)}",
             "SELECT count(*) AS n, sum(width) AS w, sum(length(caption)) AS c FROM t");
         double duckS = duck[1].Ms / 1000;
-        Emit($"export {rows} LAION-like rows to Parquet (snappy), s", oursS, "s", "DuckDB COPY t TO parquet (table in memory)", duckS, oursS / duckS);
+        Emit($"export {rows} LAION-like rows to Parquet (snappy), s (cpu {oursCpu:0.00} s)", oursS, "s", "DuckDB COPY t TO parquet (table in memory)", duckS, oursS / duckS);
         Emit("Parquet file size (ours, trawl export)", new FileInfo(ours).Length / 1048576.0, "MB", "DuckDB COPY TO file size", new FileInfo(duckFile).Length / 1048576.0);
         Emit("DuckDB reads our file: count/sum(width)/sum(length(caption)) equal to its own table", duck[2].Rows.GetRawText() == duck[3].Rows.GetRawText() ? 1 : 0, "bool", null, null);
 
@@ -145,11 +149,16 @@ internal static class CurateBench
         Emit("our Parquet writer alone (rows in memory, snappy), s", writerS, "s", "Parquet.Net 6.1.0 (same columns, snappy)", netS, writerS / netS);
         Emit("our writer's file size", new FileInfo(writerFile).Length / 1048576.0, "MB", "Parquet.Net file size", new FileInfo(netFile).Length / 1048576.0);
 
+        if (skipMinHash) return;
         // MinHash dedupe of the captions, whole command.
+        self.Refresh();
+        cpuBefore = self.TotalProcessorTime;
         clock.Restart();
         var minhash = DatasetDedupe.Run(dataset, new DedupeRequest { Method = DedupeMethod.MinHash, TextColumn = "caption", Threshold = 0.8 });
         double mhS = clock.Elapsed.TotalSeconds;
-        Emit($"MinHash dedupe of {rows} captions (128 permutations, 3-word shingles, {minhash.Search}), rows/s", rows / mhS, "rows/s", null, null);
+        self.Refresh();
+        double mhCpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
+        Emit($"MinHash dedupe of {rows} captions (128 permutations, 3-word shingles, {minhash.Search}, cpu {mhCpu:0.0} s), rows/s", rows / mhS, "rows/s", null, null);
         Emit("MinHash dedupe: clusters / rows in clusters", minhash.Clusters, "clusters", null, null, rowsNote: minhash.RowsInClusters);
     }
 

@@ -38,7 +38,7 @@ internal static class DedupeCommand
         OptionRange.Require(shingle, 1, 16, "--shingle must be a number from 1 to 16");
         var json = CommonOptions.Json("the report");
 
-        var command = new Command("dedupe", "Find near-duplicate rows by their vectors (ANN candidates re-checked exactly, or an exact scan) or by MinHash over a text column; join them into clusters and record dup_cluster and dup_of on every row (filter dup_of__isnull=1 for the deduplicated view).")
+        var command = new Command("dedupe", "Find near-duplicate rows by their vectors (ANN candidates re-checked exactly, or an exact scan) or by MinHash over a text column; join them into clusters and record dup_cluster and dup_of on every row (filter dup_of__isnull=1 for the deduplicated view). An interrupted run resumes where it stopped.")
         {
             dataset, vectors, text, minhash, table, threshold, metric, keep, exact, candidates, ef, maxPairs, recallSample, restart, permutations, shingle, json,
         };

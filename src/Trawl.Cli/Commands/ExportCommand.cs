@@ -20,7 +20,7 @@ internal static class ExportCommand
     {
         var dataset = CommonOptions.Dataset();
         var table = CommonOptions.Table("the only table, else the first");
-        var format = new Option<string>("--format") { Description = "parquet (part-00000.parquet …), csv, jsonl, laion (metadata/metadata_0000.parquet with img_emb/img_emb_0000.npy and every other vector set, row for row), webdataset (shard-00000.tar with KEY.json and KEY.txt) or sisap-h5 (emb-00000.h5 with dataset emb, and meta-00000.tsv).", DefaultValueFactory = _ => "parquet", HelpName = "FORMAT" };
+        var format = new Option<string>("--format") { Description = "parquet (part-00000.parquet …), csv, jsonl, laion (metadata/metadata_0000.parquet with img_emb/img_emb_0000.npy and every other vector set, row for row), webdataset (shard-00000.tar with KEY.json, KEY.txt and, when the table keeps images in local shards, KEY.jpg/.png/… with the image bytes) or sisap-h5 (emb-00000.h5 with dataset emb, and meta-00000.tsv).", DefaultValueFactory = _ => "parquet", HelpName = "FORMAT" };
         format.AcceptOnlyFromAmong("parquet", "csv", "jsonl", "laion", "webdataset", "sisap-h5");
         var output = new Option<string>("--out") { Description = "The folder to write; it must not exist or be empty (see --overwrite).", Required = true, HelpName = "DIR" };
         var partSize = new Option<long>("--part-size") { Description = "Rows per part file (or tar shard).", DefaultValueFactory = _ => 1_000_000, HelpName = "ROWS" };

@@ -573,6 +573,40 @@ public sealed class Dataset : IDatasetSource
         }
     }
 
+    /// <summary>Every matching row in order (ignores Size and Next) as typed column batches, for exports: see <see cref="RowBatchReader"/>.</summary>
+    internal RowBatchReader ReadBatches(TableQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        var (pool, conn) = Rent();
+        try
+        {
+            var order = PageOrder.For(q, query, RankLimit, limit => CappedMatchCount(conn, q, limit));
+            var stmt = RawSql.Prepare(conn.Handle!, order.PageSql(q, null, -1));
+            try
+            {
+                q.Bind(stmt);
+            }
+            catch
+            {
+                stmt.Dispose();
+                throw;
+            }
+            return new RowBatchReader(pool, conn, stmt, q.ColumnNames.Count, e => Translate(e, query));
+        }
+        catch (SqliteException e)
+        {
+            pool.Return(conn);
+            throw Translate(e, query);
+        }
+        catch
+        {
+            pool.Return(conn);
+            throw;
+        }
+    }
+
     /// <summary>Runs one read-only statement: writes, ATTACH and state-changing PRAGMAs are refused
     /// (<see cref="UserErrorException"/>); stops at the time limit (<see cref="SqlTimeoutException"/>).</summary>
     public SqlResult ExecuteSql(string sql, SqlOptions? options = null)

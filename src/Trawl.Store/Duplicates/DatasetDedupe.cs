@@ -178,26 +178,53 @@ public static class DatasetDedupe
 
         var hasher = new MinHasher(request.Permutations, request.ShingleWords);
         string folder = DedupeWork.FolderFor(dataset.Directory, table.Name);
-        Directory.CreateDirectory(folder);
-        var rowids = new List<long>();
-        using var signatures = new MinHashSignatureFile(Path.Combine(folder, "minhash.sig"), request.Permutations);
-        var sig = new uint[request.Permutations];
+        string key = string.Join('|', "minhash", table.Name, column.Name, table.RowCount, dataset.DataVersion, request.Permutations, request.ShingleWords,
+            request.Threshold.ToString("R", CultureInfo.InvariantCulture), request.MaxPairsPerRow);
+        var banding = LshBanding.For(request.Permutations, request.Threshold);
         long total = table.RowCount;
+        long[] ids;
+        List<SimilarPair> found;
+        long? resumedAt;
+        using (var work = MinHashWork.Open(folder, key, request.Permutations, request.Restart))
+        {
+            resumedAt = work.Resumed ? work.Signed : null;
+            if (!work.SignaturesComplete)
+                Sign(dataset, table, column, work, hasher, request, total, progress, cancel);
+            work.Signatures.Seal();
+            ids = work.ReadRowIds();
+            found = MinHashJoin.Run(work.Signatures, banding, request.Threshold, request.MaxPairsPerRow, work.NextBand, work.ReadPairs(), (band, pairs) =>
+            {
+                work.CommitBand(band, pairs);
+                progress?.Report(new DedupeProgress(DedupePhase.Pairs, band + 1, banding.Bands));
+            }, cancel);
+        }
+        var clusters = new UnionFind(ids.Length);
+        foreach (var p in found) clusters.Union((int)p.First, (int)p.Second);
+        var report = Finish(dataset, table.Name, clusters, position => ids[position], request, $"minhash {banding.Bands}x{banding.Rows}",
+            ids.Length, found.Count, null, 0, 0, resumedAt, progress, clock, cancel);
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return report;
+    }
+
+    /// <summary>Signs the rows after the last one saved, in rowid order, saving every chunk of rows.</summary>
+    private static void Sign(Dataset dataset, TableInfo table, ColumnInfo column, MinHashWork work, MinHasher hasher, DedupeRequest request, long total,
+        IProgress<DedupeProgress>? progress, CancellationToken cancel)
+    {
+        int chunk = request.RowsPerChunk > 0 ? request.RowsPerChunk : 65_536;
+        var sig = new uint[request.Permutations];
+        long signed = work.Signed;
         using (var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Storage.DatasetPaths.MetaDb(dataset.Directory), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
         {
             conn.Open();
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"SELECT rowid, {SqlNames.Quote(column.Name)} FROM {SqlNames.Quote(table.Name)} ORDER BY rowid";
+            cmd.CommandText = $"SELECT rowid, {SqlNames.Quote(column.Name)} FROM {SqlNames.Quote(table.Name)} WHERE rowid > $last ORDER BY rowid";
+            cmd.Parameters.AddWithValue("$last", work.LastRowid);
             using var r = cmd.ExecuteReader();
             char[] text = new char[256];
+            progress?.Report(new DedupeProgress(DedupePhase.Preparing, signed, total));
             while (r.Read())
             {
-                if ((rowids.Count & 0x3FFF) == 0)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    progress?.Report(new DedupeProgress(DedupePhase.Preparing, rowids.Count, total));
-                }
-                rowids.Add(r.GetInt64(0));
+                long rowid = r.GetInt64(0);
                 int length = 0;
                 if (!r.IsDBNull(1))
                 {
@@ -206,21 +233,16 @@ public static class DatasetDedupe
                     length = (int)r.GetChars(1, 0, text, 0, (int)n);
                 }
                 hasher.Sign(text.AsSpan(0, length), sig);
-                signatures.Append(sig);
+                work.Append(rowid, sig);
+                if (++signed % chunk == 0)
+                {
+                    work.CommitSignatures(complete: false);
+                    progress?.Report(new DedupeProgress(DedupePhase.Preparing, signed, total));
+                    cancel.ThrowIfCancellationRequested();
+                }
             }
         }
-        signatures.Seal();
-        var banding = LshBanding.For(request.Permutations, request.Threshold);
-        var found = MinHashJoin.Run(signatures, banding, request.Threshold, request.MaxPairsPerRow,
-            band => progress?.Report(new DedupeProgress(DedupePhase.Pairs, band + 1, banding.Bands)), cancel);
-        var clusters = new UnionFind(rowids.Count);
-        foreach (var p in found) clusters.Union((int)p.First, (int)p.Second);
-        long[] ids = rowids.ToArray();
-        var report = Finish(dataset, table.Name, clusters, position => ids[position], request, $"minhash {banding.Bands}x{banding.Rows}",
-            ids.Length, found.Count, null, 0, 0, null, progress, clock, cancel);
-        signatures.Dispose();
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-        return report;
+        work.CommitSignatures(complete: true);
     }
 
     /// <summary>Chooses each cluster's kept row, writes the columns and builds the report.</summary>

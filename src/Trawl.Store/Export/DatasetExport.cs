@@ -13,6 +13,9 @@ namespace Trawl.Store.Export;
 /// </summary>
 public static class DatasetExport
 {
+    /// <summary>Rows read from the dataset at a time (the batch is reused, so memory stays bounded).</summary>
+    private const int BatchRows = 4096;
+
     public static ExportReport Run(string datasetPath, ExportRequest request, IProgress<ExportProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -65,26 +68,27 @@ public static class DatasetExport
         long inPart = 0;
         try
         {
-            foreach (var row in dataset.StreamRows(request.Query, out _))
+            using var batches = new PrefetchedBatches(dataset.ReadBatches(request.Query), BatchRows);
+            while (batches.Next() is { } batch)
             {
-                if (part is null)
+                for (int r = 0; r < batch.RowCount; r++)
                 {
-                    part = Open(request, folder, parts, columns, sets);
-                    inPart = 0;
+                    if (part is null)
+                    {
+                        part = Open(request, folder, parts, columns, sets);
+                        inPart = 0;
+                    }
+                    part.Write(batch, r);
+                    rows++;
+                    if (++inPart >= request.PartRows)
+                    {
+                        Publish(part, folder, files);
+                        part = null;
+                        parts++;
+                    }
                 }
-                part.Write(row);
-                rows++;
-                if (++inPart >= request.PartRows)
-                {
-                    Publish(part, folder, files);
-                    part = null;
-                    parts++;
-                }
-                if ((rows & 0x3FFF) == 0)
-                {
-                    progress?.Report(new ExportProgress(rows, total));
-                    cancel.ThrowIfCancellationRequested();
-                }
+                progress?.Report(new ExportProgress(rows, total));
+                cancel.ThrowIfCancellationRequested();
             }
             // A selection that ends on a part boundary needs no empty part, but an empty selection still gets one (the schema).
             if (part is not null || parts == 0)

@@ -1,3 +1,5 @@
+using Trawl.Formats.Tables;
+
 namespace Trawl.Store.Export;
 
 /// <summary>
@@ -8,11 +10,20 @@ internal abstract class ExportPart : IDisposable
 {
     public abstract IReadOnlyList<string> FinalPaths { get; }
 
-    /// <summary>One row: <paramref name="row"/>[0] is the rowid, then the columns in order.</summary>
-    public abstract void Write(object?[] row);
+    /// <summary>Row <paramref name="row"/> of <paramref name="batch"/>: column 0 is the rowid, then the table's columns in order.</summary>
+    public abstract void Write(ColumnBatch batch, int row);
 
     /// <summary>Finishes and closes every file (still under its temporary name).</summary>
     public abstract void Complete();
 
     public abstract void Dispose();
+
+    /// <summary>A row's values as .NET objects into <paramref name="into"/> (for the text formats, which format each value anyway).</summary>
+    protected static object?[] Values(ColumnBatch batch, int row, object?[] into)
+    {
+        for (int c = 0; c < into.Length; c++) into[c] = batch.Columns[c].ValueAt(row);
+        return into;
+    }
+
+    protected static long RowId(ColumnBatch batch, int row) => batch.Columns[0].Int64At(row);
 }

@@ -1,5 +1,6 @@
 using Trawl.Formats.NumPy;
 using Trawl.Formats.Parquet.Writing;
+using Trawl.Formats.Tables;
 using Trawl.Vectors;
 using Trawl.Vectors.Storage;
 
@@ -56,16 +57,16 @@ internal sealed class LaionExportPart : ExportPart
 
     public override IReadOnlyList<string> FinalPaths => [.. _vectors.Select(v => v.Path), .. _metadata.FinalPaths];
 
-    public override void Write(object?[] row)
+    public override void Write(ColumnBatch batch, int row)
     {
-        long rowid = (long)row[0]!;
+        long rowid = RowId(batch, row);
         foreach (var (set, writer, _) in _vectors)
         {
             if (rowid < 0 || rowid >= set.Matrix.Rows)
                 throw new UserErrorException($"row {rowid} has no vector in {set.Path} ({set.Matrix.Rows:N0} vectors); ingest the vectors again");
             writer.WriteRow(set.Matrix.RowBytesOf(rowid));
         }
-        _metadata.Write(row);
+        _metadata.Write(batch, row);
     }
 
     public override void Complete()

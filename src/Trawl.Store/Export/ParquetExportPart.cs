@@ -23,41 +23,40 @@ internal sealed class ParquetExportPart : ExportPart
 
     public override IReadOnlyList<string> FinalPaths => [_path];
 
-    public override void Write(object?[] row)
+    public override void Write(ColumnBatch batch, int row)
     {
         for (int c = 0; c < _columns.Count; c++)
         {
-            object? v = row[c + 1];
-            var column = _columns[c];
-            switch (v)
+            var lane = batch.Columns[c + 1];
+            var type = _columns[c].Type;
+            switch (lane.KindAt(row))
             {
-                case null:
+                case ValueKind.Null:
                     _writer.WriteNull(c);
                     break;
-                case long l when column.Type == ColumnType.Int64:
-                    _writer.WriteInt64(c, l);
+                case ValueKind.Int64 or ValueKind.Boolean when type == ColumnType.Int64:
+                    _writer.WriteInt64(c, lane.Int64At(row));
                     break;
-                case long l when column.Type == ColumnType.Double:
-                    _writer.WriteDouble(c, l);
+                case ValueKind.Int64 or ValueKind.Boolean when type == ColumnType.Double:
+                    _writer.WriteDouble(c, lane.Int64At(row));
                     break;
-                case double d when column.Type == ColumnType.Double:
-                    _writer.WriteDouble(c, d);
+                case ValueKind.Double when type == ColumnType.Double:
+                    _writer.WriteDouble(c, lane.DoubleAt(row));
                     break;
-                case double d when column.Type == ColumnType.Int64 && d == Math.Floor(d) && Math.Abs(d) < 9e18:
+                case ValueKind.Double when type == ColumnType.Int64 && lane.DoubleAt(row) is var d && d == Math.Floor(d) && Math.Abs(d) < 9e18:
                     _writer.WriteInt64(c, (long)d);
                     break;
-                case string s when column.Type == ColumnType.Text:
-                    _writer.WriteString(c, s);
+                case ValueKind.Text or ValueKind.Json when type == ColumnType.Text:
+                case ValueKind.Text or ValueKind.Json or ValueKind.Binary when type == ColumnType.Binary:
+                case ValueKind.Binary when type == ColumnType.Text:
+                    _writer.WriteBytes(c, lane.BytesAt(row));
                     break;
-                case byte[] b when column.Type is ColumnType.Binary or ColumnType.Text:
-                    _writer.WriteBytes(c, b);
-                    break;
-                case long or double when column.Type == ColumnType.Text:
-                    _writer.WriteString(c, Convert.ToString(v, CultureInfo.InvariantCulture)!);
+                case ValueKind.Int64 or ValueKind.Double when type == ColumnType.Text:
+                    _writer.WriteString(c, Convert.ToString(lane.ValueAt(row), CultureInfo.InvariantCulture)!);
                     break;
                 default:
                     // SQLite lets a column hold any type; a value Parquet's column type cannot carry is an error, not a silent null.
-                    throw new UserErrorException($"row {row[0]}, column '{column.Name}': the value {Preview(v)} does not fit the column's type ({column.Type}); export as csv or jsonl, or fix the value");
+                    throw new UserErrorException($"row {RowId(batch, row)}, column '{_columns[c].Name}': the value {Preview(lane.ValueAt(row)!)} does not fit the column's type ({type}); export as csv or jsonl, or fix the value");
             }
         }
         _writer.EndRow();

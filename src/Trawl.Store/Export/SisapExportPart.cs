@@ -1,4 +1,5 @@
 using Trawl.Formats.Hdf5;
+using Trawl.Formats.Tables;
 using Trawl.Vectors;
 using Trawl.Vectors.Storage;
 
@@ -35,13 +36,13 @@ internal sealed class SisapExportPart : ExportPart
 
     public override IReadOnlyList<string> FinalPaths => [_h5Path, .. _meta.FinalPaths];
 
-    public override void Write(object?[] row)
+    public override void Write(ColumnBatch batch, int row)
     {
-        long rowid = (long)row[0]!;
+        long rowid = RowId(batch, row);
         if (rowid < 0 || rowid >= _set.Matrix.Rows)
             throw new UserErrorException($"row {rowid} has no vector in {_set.Path} ({_set.Matrix.Rows:N0} vectors); ingest the vectors again");
         _emb.AppendBytes(_set.Matrix.RowBytesOf(rowid));
-        _meta.Write(row);
+        _meta.Write(batch, row);
     }
 
     public override void Complete()

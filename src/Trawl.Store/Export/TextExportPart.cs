@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Trawl.Formats.Tables;
 
 namespace Trawl.Store.Export;
 
@@ -9,6 +10,7 @@ internal sealed class TextExportPart : ExportPart
 {
     private readonly string _path;
     private readonly IReadOnlyList<ExportColumn> _columns;
+    private readonly object?[] _values;
     private readonly bool _csv;
     private readonly char _delimiter;
     private readonly FileStream _stream;
@@ -20,6 +22,7 @@ internal sealed class TextExportPart : ExportPart
     {
         _path = path;
         _columns = columns;
+        _values = new object?[columns.Count + 1];
         _csv = csv;
         _delimiter = delimiter;
         _stream = new FileStream(ExportFolder.Partial(path), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
@@ -36,7 +39,12 @@ internal sealed class TextExportPart : ExportPart
 
     public override IReadOnlyList<string> FinalPaths => [_path];
 
-    public override void Write(object?[] row)
+    public override void Write(ColumnBatch batch, int row)
+    {
+        WriteValues(Values(batch, row, _values));
+    }
+
+    private void WriteValues(object?[] row)
     {
         if (_csv)
         {

@@ -43,28 +43,41 @@ public static class ShardImages
         if (Get(WebDatasetColumns.ImageShard) is not string shard || Get(WebDatasetColumns.ImageOffset) is not long offset
             || Get(WebDatasetColumns.ImageLength) is not long length)
             throw new UserErrorException($"row {rowid} of '{info.Name}' has no local image");
-        if (!shard.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || !Path.IsPathFullyQualified(shard))
-            throw new UserErrorException($"row {rowid}: '{shard}' is not the full path of a .tar shard");
-        if (length <= 0 || length > MaxImageBytes || offset < 0)
-            throw new UserErrorException($"row {rowid}: image range (offset {offset}, length {length}) is not valid");
-        var file = new FileInfo(shard);
-        if (!file.Exists)
-            throw new UserErrorException($"row {rowid}: shard {shard} is missing");
-        if (offset + length > file.Length)
-            throw new UserErrorException($"row {rowid}: image range runs past the end of {shard} ({file.Length} bytes)");
-        var bytes = new byte[length];
-        using (var handle = File.OpenHandle(shard, FileMode.Open, FileAccess.Read, FileShare.Read))
-        {
-            if (RandomAccess.Read(handle, bytes, offset) != length)
-                throw new UserErrorException($"row {rowid}: could not read the image from {shard}");
-        }
+        using var handle = Open(shard, rowid);
+        var bytes = ReadRange(handle, shard, offset, length, rowid);
         var format = ImageSniffer.Detect(bytes);
-        if (format == ImageFormat.Unknown)
-            throw new UserErrorException($"row {rowid}: the bytes at offset {offset} of {shard} are not an image");
+        var file = new FileInfo(shard);
         // The shard's identity and the range: a changed shard (re-download) gets a new validator.
         string etag = "\"" + string.Join("-", file.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture),
             file.Length.ToString("x", CultureInfo.InvariantCulture), offset.ToString("x", CultureInfo.InvariantCulture),
             length.ToString("x", CultureInfo.InvariantCulture)) + "\"";
         return new LocalImage(bytes, format, etag);
+    }
+
+    /// <summary>Opens a shard for <see cref="ReadRange"/>; a path that is not a full .tar path, or a missing shard, is a <see cref="UserErrorException"/>.</summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string shard, long rowid)
+    {
+        if (!shard.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || !Path.IsPathFullyQualified(shard))
+            throw new UserErrorException($"row {rowid}: '{shard}' is not the full path of a .tar shard");
+        if (!File.Exists(shard))
+            throw new UserErrorException($"row {rowid}: shard {shard} is missing");
+        return File.OpenHandle(shard, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    /// <summary>The bytes of one image in an open shard, checked: a range outside the file or over <see cref="MaxImageBytes"/>,
+    /// or bytes that are not an image, are a <see cref="UserErrorException"/> naming the row and the shard.</summary>
+    public static byte[] ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string shard, long offset, long length, long rowid)
+    {
+        if (length <= 0 || length > MaxImageBytes || offset < 0)
+            throw new UserErrorException($"row {rowid}: image range (offset {offset}, length {length}) is not valid");
+        long fileLength = RandomAccess.GetLength(handle);
+        if (offset + length > fileLength)
+            throw new UserErrorException($"row {rowid}: image range runs past the end of {shard} ({fileLength} bytes)");
+        var bytes = new byte[length];
+        if (RandomAccess.Read(handle, bytes, offset) != length)
+            throw new UserErrorException($"row {rowid}: could not read the image from {shard}");
+        if (ImageSniffer.Detect(bytes) == ImageFormat.Unknown)
+            throw new UserErrorException($"row {rowid}: the bytes at offset {offset} of {shard} are not an image");
+        return bytes;
     }
 }

@@ -81,6 +81,26 @@ internal sealed class QueryCompiler
             cmd.Parameters.AddWithValue(name, value);
     }
 
+    /// <summary>Binds the parameters to a statement prepared through the raw API (by name; unknown names are skipped).</summary>
+    public void Bind(SQLitePCL.sqlite3_stmt stmt)
+    {
+        foreach (var (name, value) in _parameters)
+        {
+            int i = SQLitePCL.raw.sqlite3_bind_parameter_index(stmt, name);
+            if (i <= 0) continue;
+            int rc = value switch
+            {
+                long l => SQLitePCL.raw.sqlite3_bind_int64(stmt, i, l),
+                int n => SQLitePCL.raw.sqlite3_bind_int64(stmt, i, n),
+                double d => SQLitePCL.raw.sqlite3_bind_double(stmt, i, d),
+                byte[] b => SQLitePCL.raw.sqlite3_bind_blob(stmt, i, b),
+                bool f => SQLitePCL.raw.sqlite3_bind_int64(stmt, i, f ? 1 : 0),
+                _ => SQLitePCL.raw.sqlite3_bind_text(stmt, i, Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+            };
+            if (rc != SQLitePCL.raw.SQLITE_OK) throw new SqliteException($"SQLite error {rc} binding {name}", rc);
+        }
+    }
+
     public string AddParameter(object value)
     {
         string name = "$p" + _parameters.Count.ToString(CultureInfo.InvariantCulture);

@@ -13,8 +13,19 @@ namespace Trawl.Vectors.MinHash;
 public static class MinHashJoin
 {
     public static List<SimilarPair> Run(MinHashSignatureFile signatures, LshBanding banding, double threshold, int maxPerRow,
-        Action<int>? bandDone = null, CancellationToken cancel = default)
+        Action<int>? bandDone = null, CancellationToken cancel = default) =>
+        Run(signatures, banding, threshold, maxPerRow, 0, [], bandDone is null ? null : (band, _) => bandDone(band), cancel);
+
+    /// <summary>
+    /// Continues a join from <paramref name="firstBand"/> given the pairs the earlier bands found (<paramref name="earlier"/>, which
+    /// rebuild which rows are already joined, so the result equals an uninterrupted run's); <paramref name="bandDone"/> gets each
+    /// band's new pairs, to save them before the next band starts. Returns every pair, earlier ones included, sorted and unique.
+    /// </summary>
+    public static List<SimilarPair> Run(MinHashSignatureFile signatures, LshBanding banding, double threshold, int maxPerRow,
+        int firstBand, IEnumerable<SimilarPair> earlier, Action<int, IReadOnlyList<SimilarPair>>? bandDone, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(earlier);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBand);
         ArgumentNullException.ThrowIfNull(signatures);
         if (banding.Bands * banding.Rows > signatures.Permutations)
             throw new ArgumentException($"{banding.Bands} bands × {banding.Rows} rows exceed {signatures.Permutations} permutations", nameof(banding));
@@ -25,8 +36,16 @@ public static class MinHashJoin
         var rows = new int[n];
         var pairs = new List<SimilarPair>();
         var joined = new UnionFind((int)n);
-        for (int band = 0; band < banding.Bands; band++)
+        foreach (var p in earlier)
         {
+            if (p.First < 0 || p.First >= n || p.Second < 0 || p.Second >= n)
+                throw new ArgumentException($"an earlier pair ({p.First}, {p.Second}) lies outside the {n} rows", nameof(earlier));
+            pairs.Add(p);
+            joined.Union((int)p.First, (int)p.Second);
+        }
+        for (int band = firstBand; band < banding.Bands; band++)
+        {
+            int before = pairs.Count;
             cancel.ThrowIfCancellationRequested();
             int from = band * banding.Rows;
             for (int r = 0; r < n; r++)
@@ -48,7 +67,7 @@ public static class MinHashJoin
                     CheckGroup(signatures, rows.AsSpan(start, end - start), threshold, maxPerRow, pairs, joined);
                 start = end;
             }
-            bandDone?.Invoke(band);
+            bandDone?.Invoke(band, pairs.GetRange(before, pairs.Count - before));
         }
         Duplicates.IndexCandidateJoin.SortUnique(pairs);
         return pairs;

@@ -23,6 +23,47 @@ public sealed unsafe class MinHashSignatureFile : IDisposable
         _writer = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
     }
 
+    private MinHashSignatureFile(string path, int permutations, long rows)
+    {
+        Path = path;
+        Permutations = permutations;
+        _writer = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        try
+        {
+            if (_writer.Length < rows * permutations * 4L)
+                throw new InvalidDataException($"{path} holds {_writer.Length / (permutations * 4L)} signatures, fewer than the {rows} saved");
+            // Signatures appended after the last save are cut off: they are signed again.
+            _writer.SetLength(rows * permutations * 4L);
+            _writer.Position = _writer.Length;
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+        Rows = rows;
+        DeleteOnDispose = false;
+    }
+
+    /// <summary>Continues a file saved by an earlier run: its first <paramref name="rows"/> signatures are kept, anything after them
+    /// is cut off, and the file stays when disposed (the caller's saved work owns it). Fewer rows than that is an <see cref="InvalidDataException"/>.</summary>
+    public static MinHashSignatureFile Resume(string path, int permutations, long rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(permutations, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        return new MinHashSignatureFile(path, permutations, rows);
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> deletes the file (true for a scratch file; false for one opened by <see cref="Resume"/>).</summary>
+    public bool DeleteOnDispose { get; init; } = true;
+
+    /// <summary>Writes the signatures appended so far through to the disk, so a saved count can refer to them.</summary>
+    public void Flush()
+    {
+        if (_writer is null) throw new InvalidOperationException("the file is sealed");
+        _writer.Flush(flushToDisk: true);
+    }
+
     public string Path { get; }
     public int Permutations { get; }
     public long Rows { get; private set; }
@@ -74,6 +115,9 @@ public sealed unsafe class MinHashSignatureFile : IDisposable
         _map = null;
         _writer = null;
         _sealedStream = null;
-        try { File.Delete(Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (DeleteOnDispose)
+        {
+            try { File.Delete(Path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

@@ -150,6 +150,58 @@ public class DedupeTests
         Assert.Throws<UserErrorException>(() => DatasetDedupe.Run(data.Path, new DedupeRequest { Method = DedupeMethod.MinHash, TextColumn = "nope" }));
     }
 
+    [Fact]
+    public void An_interrupted_minhash_dedupe_resumes_in_the_signatures_and_in_the_bands_and_gives_the_same_columns()
+    {
+        using var data = new DuplicateDataset(seed: 17);
+        var request = new DedupeRequest { Method = DedupeMethod.MinHash, TextColumn = "caption", Threshold = 0.7, RowsPerChunk = 100 };
+        string folder = DedupeWork.FolderFor(data.Path, "items");
+
+        // Stopped while signing: 700 rows are saved; then bytes of a half-written chunk, as a kill would leave them.
+        using (var cancel = new CancellationTokenSource())
+        {
+            var stop = new Progress(p => { if (p.Phase == DedupePhase.Preparing && p.Done >= 700) cancel.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => DatasetDedupe.Run(data.Path, request, stop, cancel.Token));
+        }
+        Assert.True(File.Exists(System.IO.Path.Combine(folder, "minhash.json")));
+        File.AppendAllText(System.IO.Path.Combine(folder, "minhash.sig"), new string('x', 1000));
+        File.AppendAllText(System.IO.Path.Combine(folder, "minhash.rows"), new string('y', 24));
+
+        // Resumed, then stopped again after three bands.
+        using (var cancel = new CancellationTokenSource())
+        {
+            var stop = new Progress(p => { if (p.Phase == DedupePhase.Pairs && p.Done >= 3) cancel.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => DatasetDedupe.Run(data.Path, request, stop, cancel.Token));
+        }
+        Assert.True(File.Exists(System.IO.Path.Combine(folder, "minhash.json")));
+        var resumed = DatasetDedupe.Run(data.Path, request);
+        Assert.Equal(data.Rows, resumed.ResumedAtRow);
+        var afterResume = ReadColumns(data.Path, data.Rows);
+        Assert.False(Directory.Exists(folder));
+
+        var fresh = DatasetDedupe.Run(data.Path, request with { Restart = true });
+        Assert.Null(fresh.ResumedAtRow);
+        Assert.Equal(fresh.Pairs, resumed.Pairs);
+        Assert.True(fresh.Clusters > 20);
+        Assert.Equal(ReadColumns(data.Path, data.Rows), afterResume);
+    }
+
+    [Fact]
+    public void Saved_minhash_work_for_another_request_is_not_reused()
+    {
+        using var data = new DuplicateDataset(seed: 18);
+        var request = new DedupeRequest { Method = DedupeMethod.MinHash, TextColumn = "caption", Threshold = 0.7, RowsPerChunk = 100 };
+        using (var cancel = new CancellationTokenSource())
+        {
+            var stop = new Progress(p => { if (p.Phase == DedupePhase.Preparing && p.Done >= 500) cancel.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => DatasetDedupe.Run(data.Path, request, stop, cancel.Token));
+        }
+        var other = DatasetDedupe.Run(data.Path, request with { Threshold = 0.8 });
+        Assert.Null(other.ResumedAtRow);
+        var fresh = DatasetDedupe.Run(data.Path, request with { Threshold = 0.8, Restart = true });
+        Assert.Equal(fresh.Pairs, other.Pairs);
+    }
+
     private sealed class Progress(Action<DedupeProgress> report) : IProgress<DedupeProgress>
     {
         public void Report(DedupeProgress value) => report(value);

@@ -111,6 +111,67 @@ public class ExportTests
         Assert.Equal("000000007.json", names[2 * 7]);
     }
 
+    private static byte[] FakeImage(byte[] magic, int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        magic.CopyTo(bytes, 0);
+        return bytes;
+    }
+
+    [Fact]
+    public void Webdataset_export_of_a_table_from_shards_carries_each_rows_image_bytes_and_reingests_to_the_same_images()
+    {
+        using var temp = new Support.TempDir();
+        byte[] png = FakeImage([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], 700, 1);
+        byte[] jpeg = FakeImage([0xFF, 0xD8, 0xFF, 0xE0], 1300, 2);
+        string shard = temp.File("00000.tar");
+        using (var tar = new Trawl.Formats.WebDataset.TarShardWriter(File.Create(shard)))
+        {
+            tar.Write("a0.png", png);
+            tar.Write("a0.json", """{"caption": "a red square", "key": "a0"}"""u8);
+            tar.Write("a1.json", """{"caption": "no image here", "key": "a1"}"""u8);
+            tar.Write("a2.jpg", jpeg);
+            tar.Write("a2.json", """{"caption": "a blue circle", "key": "a2"}"""u8);
+        }
+        string dataset = temp.Dataset("shots");
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [shard], Table = "items" });
+
+        string folder = temp.File("wds");
+        var report = DatasetExport.Run(dataset, Request(folder, ExportFormat.WebDataset, partRows: 2));
+        Assert.Equal(["shard-00000.tar", "shard-00001.tar"], report.Files);
+        var members = new Dictionary<string, byte[]>();
+        foreach (string part in report.Files)
+        {
+            using var reader = new TarReader(File.OpenRead(Path.Combine(folder, part)));
+            while (reader.GetNextEntry() is { } entry)
+            {
+                using var copy = new MemoryStream();
+                entry.DataStream!.CopyTo(copy);
+                members[entry.Name] = copy.ToArray();
+            }
+        }
+        Assert.Equal(png, members["000000000.png"]);
+        Assert.Equal(jpeg, members["000000002.jpg"]);
+        Assert.DoesNotContain(members.Keys, k => k.StartsWith("000000001.", StringComparison.Ordinal) && !k.EndsWith(".json", StringComparison.Ordinal) && !k.EndsWith(".txt", StringComparison.Ordinal));
+
+        // Re-ingesting the exported shards gives the same captions and the same image bytes.
+        string again = temp.Dataset("again");
+        DatasetIngest.Run(again, new IngestRequest { Sources = report.Files.Select(f => Path.Combine(folder, f)).ToList(), Table = "items" });
+        using var ds = Trawl.Store.Datasets.Dataset.Open(again);
+        Assert.Equal(png, Trawl.Store.Images.ShardImages.Read(ds, "items", 0).Bytes);
+        Assert.Equal(jpeg, Trawl.Store.Images.ShardImages.Read(ds, "items", 2).Bytes);
+        Assert.Equal(Rows(dataset, "caption"), Rows(again, "caption"));
+
+        // A shard gone since ingest is an error naming the row, and no part is left under a final name.
+        File.Delete(shard);
+        string broken = temp.File("broken");
+        var e = Assert.Throws<UserErrorException>(() => DatasetExport.Run(dataset, Request(broken, ExportFormat.WebDataset, partRows: 2)));
+        Assert.Contains("row 0", e.Message);
+        Assert.Contains("missing", e.Message);
+        Assert.Empty(Directory.EnumerateFiles(broken, "*.tar"));
+    }
+
     [Fact]
     public void A_non_empty_folder_is_refused_without_overwrite_and_only_an_earlier_export_is_replaced()
     {

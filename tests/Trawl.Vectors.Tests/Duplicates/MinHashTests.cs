@@ -89,6 +89,20 @@ public class MinHashTests
         var clusters = new Trawl.Vectors.Duplicates.UnionFind(texts.Count);
         foreach (var (a, b) in copies) clusters.Union(a, b);
         Assert.All(pairs, p => Assert.Equal(clusters.Find((int)p.First), clusters.Find((int)p.Second)));
+
+        // Continuing from band k with the pairs of the bands before it gives the uninterrupted run's pairs.
+        var banding = LshBanding.For(128, 0.7);
+        var firstBands = new List<Trawl.Vectors.Duplicates.SimilarPair>();
+        using (var stop = new CancellationTokenSource())
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => MinHashJoin.Run(file, banding, 0.7, 64, 0, [], (band, found) =>
+            {
+                firstBands.AddRange(found);
+                if (band == 4) stop.Cancel();
+            }, stop.Token));
+        }
+        var continued = MinHashJoin.Run(file, banding, 0.7, 64, 5, firstBands, null);
+        Assert.Equal(pairs, continued);
         Assert.True(File.Exists(path));
         file.Dispose();
         Assert.False(File.Exists(path));

@@ -27,6 +27,8 @@ internal sealed class ColumnChunkBuffer
     private bool _hasDoubleStat;
     private byte[]? _minBytes, _maxBytes;
     private const int MaxStatBytes = 64;
+    /// <summary>Values after which a chunk whose values are still more than 3/4 distinct gives up its dictionary.</summary>
+    private const int DictionarySample = 16_384;
 
     public ColumnChunkBuffer(ParquetWriteColumn column, bool dictionary)
     {
@@ -106,7 +108,9 @@ internal sealed class ColumnChunkBuffer
         {
             if (Values == _ids.Length) Array.Resize(ref _ids, _ids.Length * 2);
             _ids[Values] = _dictionary.GetOrAdd(v);
-            if (_dictionary.ByteCount > MaxDictionaryBytes) _dictionaryOn = false;
+            // Mostly distinct values (captions, URLs) will be written plain anyway: stop hashing them early.
+            if (_dictionary.ByteCount > MaxDictionaryBytes || (Values + 1 == DictionarySample && _dictionary.Count > DictionarySample * 3 / 4))
+                _dictionaryOn = false;
         }
         _offsets[++Values] = _byteLength;
         if (v.Length <= MaxStatBytes)

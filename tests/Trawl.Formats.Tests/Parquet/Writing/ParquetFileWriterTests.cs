@@ -129,6 +129,25 @@ public class ParquetFileWriterTests
     }
 
     [Fact]
+    public void A_chunk_that_starts_distinct_and_then_repeats_reads_back_and_a_repetitive_one_keeps_its_dictionary()
+    {
+        using var temp = new TempDirectory();
+        string path = Path.Combine(temp.Path, "switch.parquet");
+        // 20,000 distinct values, then 30,000 repeats: past the 16,384-value sample the chunk gives up its dictionary.
+        var rows = Enumerable.Range(0, 50_000).Select(i => new object?[] { (long)i, i < 20_000 ? $"caption {i}" : "cat" + (i % 7), "cat" + (i % 3), null, null, null, null }).ToList();
+        Write(path, rows, new ParquetWriterOptions { RowGroupRows = 60_000 });
+        var back = ParquetTestData.ReadAll(path);
+        Assert.Equal(rows.Select(r => (string)r[1]!), back.Select(r => Ours(r[1])));
+        Assert.Equal(rows.Select(r => (string)r[2]!), back.Select(r => Ours(r[2])));
+        byte[] file = File.ReadAllBytes(path);
+        int footer = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8));
+        var meta = Trawl.Formats.Parquet.Metadata.ParquetMetadataParser.ParseFileMetadata(file.AsSpan(file.Length - 8 - footer, footer));
+        var chunks = meta.RowGroups[0].Columns;
+        Assert.DoesNotContain(Trawl.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary, chunks[1].Encodings);
+        Assert.Contains(Trawl.Formats.Parquet.Metadata.ParquetEncoding.RleDictionary, chunks[2].Encodings);
+    }
+
+    [Fact]
     public void A_row_missing_a_value_and_bad_columns_are_refused()
     {
         using var stream = new MemoryStream();
