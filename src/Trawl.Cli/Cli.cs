@@ -65,6 +65,7 @@ internal static class Cli
             IndexCommand.Create(terminal),
             PushCommand.Create(terminal),
             EncodeCommand.Create(terminal),
+            EmbedCommand.Create(terminal),
             InventoryCommand.Create(terminal),
             DownloadCommand.Create(terminal),
             DedupeCommand.Create(terminal),

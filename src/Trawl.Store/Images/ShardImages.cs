@@ -43,24 +43,31 @@ public static class ShardImages
         if (Get(WebDatasetColumns.ImageShard) is not string shard || Get(WebDatasetColumns.ImageOffset) is not long offset
             || Get(WebDatasetColumns.ImageLength) is not long length)
             throw new UserErrorException($"row {rowid} of '{info.Name}' has no local image");
+        return ReadRange(shard, offset, length, $"row {rowid}");
+    }
+
+    /// <summary>The image at <paramref name="offset"/> (<paramref name="length"/> bytes) of a shard, as a row's
+    /// image_shard/image_offset/image_length columns give it; <paramref name="where"/> names the row in errors.</summary>
+    public static LocalImage ReadRange(string shard, long offset, long length, string where)
+    {
         if (!shard.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || !Path.IsPathFullyQualified(shard))
-            throw new UserErrorException($"row {rowid}: '{shard}' is not the full path of a .tar shard");
+            throw new UserErrorException($"{where}: '{shard}' is not the full path of a .tar shard");
         if (length <= 0 || length > MaxImageBytes || offset < 0)
-            throw new UserErrorException($"row {rowid}: image range (offset {offset}, length {length}) is not valid");
+            throw new UserErrorException($"{where}: image range (offset {offset}, length {length}) is not valid");
         var file = new FileInfo(shard);
         if (!file.Exists)
-            throw new UserErrorException($"row {rowid}: shard {shard} is missing");
+            throw new UserErrorException($"{where}: shard {shard} is missing");
         if (offset + length > file.Length)
-            throw new UserErrorException($"row {rowid}: image range runs past the end of {shard} ({file.Length} bytes)");
+            throw new UserErrorException($"{where}: image range runs past the end of {shard} ({file.Length} bytes)");
         var bytes = new byte[length];
         using (var handle = File.OpenHandle(shard, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             if (RandomAccess.Read(handle, bytes, offset) != length)
-                throw new UserErrorException($"row {rowid}: could not read the image from {shard}");
+                throw new UserErrorException($"{where}: could not read the image from {shard}");
         }
         var format = ImageSniffer.Detect(bytes);
         if (format == ImageFormat.Unknown)
-            throw new UserErrorException($"row {rowid}: the bytes at offset {offset} of {shard} are not an image");
+            throw new UserErrorException($"{where}: the bytes at offset {offset} of {shard} are not an image");
         // The shard's identity and the range: a changed shard (re-download) gets a new validator.
         string etag = "\"" + string.Join("-", file.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture),
             file.Length.ToString("x", CultureInfo.InvariantCulture), offset.ToString("x", CultureInfo.InvariantCulture),
