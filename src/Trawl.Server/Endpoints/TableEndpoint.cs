@@ -120,6 +120,8 @@ internal sealed class TableEndpoint(ServerState state)
 
         work.Cancel();
 
+        bool hasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase));
+        var encoder = state.ClipQueries.Encoder;
         var shown = facetColumns.Select(f => f.Column).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var result = new TableResult(dataset.Name, table, request, page with { Count = counted ? count : null }, facets, histograms,
             suggested.Where(c => !shown.Contains(c)).ToList(), clock.Elapsed.TotalMilliseconds)
@@ -128,7 +130,8 @@ internal sealed class TableEndpoint(ServerState state)
             FacetsTimedOut = timedOut,
             HistogramsTimedOut = histogramsTimedOut,
             TimeLimitMs = limit.TotalMilliseconds,
-            HasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)),
+            HasVectors = hasVectors,
+            Meaning = hasVectors && encoder is not null ? new MeaningForms.Abilities(encoder.CanEncodeText, encoder.CanEncodeImages) : MeaningForms.Abilities.None,
         };
 
         if (format == OutputFormat.Json)
