@@ -51,7 +51,9 @@ public static class DatasetEmbedder
         }
 
         using var work = EmbedWork.Open(directory, table, request, model, request.Restart);
-        long resumed = Math.Min(work.Done, rows);
+        if (work.Done > rows)
+            throw new UserErrorException($"vector set '{request.VectorSet}': an earlier run embedded {work.Done:N0} rows but table '{table}' now has {rows:N0} (it was replaced); give --restart");
+        long resumed = work.Done;
         int dim = model.Dimension;
         long missing = work.Missing, failed = work.Failed, encoded = 0;
         progress?.Report(new EmbedProgress(work.Done, rows, resumed, missing, failed));
@@ -88,12 +90,12 @@ public static class DatasetEmbedder
                 failed += failures.Count;
                 batch.Clear();
                 IngestPausePoint.Reach(IngestPausePoint.EmbedBatch);
-                progress?.Report(new EmbedProgress(work.Done, Math.Max(rows, work.Done), resumed, missing, failed));
+                progress?.Report(new EmbedProgress(work.Done, rows, resumed, missing, failed));
             }
         }
 
         cancel.ThrowIfCancellationRequested();
-        progress?.Report(new EmbedProgress(work.Done, Math.Max(rows, work.Done), resumed, missing, failed, Publishing: true));
+        progress?.Report(new EmbedProgress(work.Done, rows, resumed, missing, failed, Publishing: true));
         long count = VectorSetRegistration.Add(directory, table, request.VectorSet, request.ElementType, dim, VectorMetric.InnerProduct,
             writer => work.CopyRows(chunk => writer.Append(chunk)));
         var listed = work.Failures.Take(EmbedReport.MaxListedFailures).ToList();

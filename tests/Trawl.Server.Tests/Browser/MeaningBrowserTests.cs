@@ -16,6 +16,9 @@ public sealed class MeaningBrowserTests(ClipBrowserFixture fixture) : IClassFixt
             BaseURL = fixture.Server.Client.BaseAddress!.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
+        // The machine running the tests may be heavily loaded: encoding and the first page can be slow.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -40,10 +43,10 @@ public sealed class MeaningBrowserTests(ClipBrowserFixture fixture) : IClassFixt
     public async Task Typing_in_the_meaning_box_shows_the_nearest_rows_as_thumbnails()
     {
         var (page, errors) = await OpenPage();
-        await page.GotoAsync("/clipds/pics");
+        await page.GotoAsync("/clipds/pics", new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.FillAsync("input[name=q]", "a cat on a red sofa");
         await page.PressAsync("input[name=q]", "Enter");
-        await page.WaitForURLAsync(new Regex("/clipds/-/meaning\\?q=a\\+cat"));
+        await page.WaitForURLAsync(new Regex("/clipds/-/meaning\\?q=a\\+cat"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Equal(6, await FirstGridRow(page));
         Assert.Equal(ClipServerFixture.Captions.Length, await page.Locator(".similar-grid li").CountAsync());
         Assert.Equal(ClipServerFixture.Captions.Length, await page.Locator(".similar-grid li img").CountAsync());
@@ -57,10 +60,10 @@ public sealed class MeaningBrowserTests(ClipBrowserFixture fixture) : IClassFixt
     public async Task Uploading_an_image_shows_its_neighbours()
     {
         var (page, errors) = await OpenPage();
-        await page.GotoAsync("/clipds/pics");
+        await page.GotoAsync("/clipds/pics", new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.SetInputFilesAsync("input[name=image]", ClipServerFixture.WidePng);
         await page.ClickAsync("form.by-image button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/clipds/-/meaning\\?table=pics"));
+        await page.WaitForURLAsync(new Regex("/clipds/-/meaning\\?table=pics"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.Locator(".similar-grid").WaitForAsync();
         Assert.Equal(ClipServerFixture.WideRow, await FirstGridRow(page));
         Assert.Contains("By image", await page.InnerTextAsync("section.similar h2"));
