@@ -27,6 +27,7 @@ internal static class Program
         "             chDB vector_similarity recall; a search+facet page\n" +
         "             " + ClickHouse.ClickHouseBench.Usage + "\n" +
         "  clip       CLIP texts/s and images/s (ViT-B/32 shape, random weights) against PyTorch CPU; text search latency over 1M\n" +
+            "  clip-embed trawl embed rows/s against the bare encoder on the same captions (tiny CLIP), same run\n" +
         "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
         "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
         "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
@@ -70,6 +71,8 @@ internal static class Program
                     return ClickHouse.ClickHouseBench.Run(args[1..]);
                 case "clip":
                     return Clip.ClipBench.Run(args[1..]);
+                case "clip-embed":
+                    return Clip.EmbedBench.Run(args[1..]);
                 case "web":
                     return Web.WebBench.Run(args[1..]);
                 case "curate":

@@ -70,6 +70,7 @@ internal static class Cli
             ColumnsCommand.Create(terminal),
             PushCommand.Create(terminal),
             EncodeCommand.Create(terminal),
+            EmbedCommand.Create(terminal),
             InventoryCommand.Create(terminal),
             DownloadCommand.Create(terminal),
             DedupeCommand.Create(terminal),

@@ -92,6 +92,7 @@ public static class TrawlServer
         var clipRetrieval = new ClipRetrievalEndpoint(state);
         var image = new ImageEndpoint(state);
         var instance = new InstanceEndpoint(state);
+        var meaning = new MeaningEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
@@ -116,6 +117,8 @@ public static class TrawlServer
         Get(app, "/{db}/-/query.jsonl", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.JsonLines));
         Get(app, "/{db}/-/knn", (HttpContext c, string db) => knn.Get(c, db));
         app.MapPost("/{db}/-/knn", (HttpContext c, string db) => knn.Post(c, db));
+        Get(app, "/{db}/-/meaning", (HttpContext c, string db) => meaning.Get(c, db));
+        app.MapPost("/{db}/-/meaning", (HttpContext c, string db) => meaning.Post(c, db));
         Get(app, "/{db}/{table}", (HttpContext c, string db, string table) => TableHandler(table, c, db));
         Get(app, "/{db}/{table}/{rowid}", (HttpContext c, string db, string table, string rowid) => row.Handle(c, db, table, rowid));
         Get(app, "/{db}/{table}/{rowid}/image", (HttpContext c, string db, string table, string rowid) => image.Handle(c, db, table, rowid));

@@ -105,7 +105,7 @@ internal static class ClipBench
         return VectorMatrix.FromFloat16(data, dim);
     }
 
-    private static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure)
+    internal static void Emit(string what, double figure, string unit, string? reference, double? referenceFigure)
     {
         var line = new Dictionary<string, object?>
         {
@@ -116,9 +116,9 @@ internal static class ClipBench
         Console.WriteLine(JsonSerializer.Serialize(line));
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+    internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
 
-    private static string FindFixtures()
+    internal static string FindFixtures()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {

@@ -69,6 +69,7 @@ public sealed class ClipEncoder : IDisposable
     }
 
     public ClipModelFiles Files { get; }
+    public ClipEncoderOptions Options => _options;
     public ClipTokenizer? Tokenizer { get; }
     public ClipImagePreprocessor Preprocessor { get; }
     public bool CanEncodeText => _text is not null;

@@ -52,6 +52,9 @@ internal sealed class ClipQueries : IDisposable
         return null;
     }
 
+    /// <summary>The query vector of an uploaded image (decoded within the encoder's image limits; a bad image is a user error).</summary>
+    public float[] EncodeImage(byte[] bytes, string name) => Encode(Require("image"), bytes, name);
+
     private static float[] Encode(ClipEncoder encoder, byte[] bytes, string name)
     {
         try

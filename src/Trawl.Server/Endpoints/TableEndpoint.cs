@@ -146,6 +146,8 @@ internal sealed class TableEndpoint(ServerState state)
 
         work.Cancel();
 
+        bool hasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase));
+        var encoder = state.ClipQueries.Encoder;
         var shown = facetColumns.Select(f => (f.Column.ToLowerInvariant(), f.Kind)).ToHashSet();
         var snippets = format == OutputFormat.Html && page.Rows.Count > 0 && (request.Query.Search is not null || request.Query.ColumnSearches.Count > 0)
             ? dataset.SearchSnippets(request.Query, page.Rows.Select(r => r[0] is long id ? id : -1).Where(id => id >= 0).ToList())
@@ -157,7 +159,8 @@ internal sealed class TableEndpoint(ServerState state)
             FacetsTimedOut = timedOut,
             HistogramsTimedOut = histogramsTimedOut,
             TimeLimitMs = limit.TotalMilliseconds,
-            HasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)),
+            HasVectors = hasVectors,
+            Meaning = hasVectors && encoder is not null ? new MeaningForms.Abilities(encoder.CanEncodeText, encoder.CanEncodeImages) : MeaningForms.Abilities.None,
             Snippets = snippets,
             Sql = format == OutputFormat.Html ? dataset.DescribeSql(request.Query with { Next = null }) : null,
         };

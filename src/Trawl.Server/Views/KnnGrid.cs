@@ -13,9 +13,9 @@ internal static class KnnGrid
     public const int RowPageK = 12;
     private const int MaxCaption = 160;
 
-    public static void Append(StringBuilder sb, string database, TableInfo table, VectorSetInfo set, KnnResult? result, string? error)
+    public static void Append(StringBuilder sb, string database, TableInfo table, VectorSetInfo set, KnnResult? result, string? error, string heading = "Similar rows")
     {
-        sb.Append("<section class=\"similar\"><h2>Similar rows <span class=\"meta\">vector set ").AppendEncoded(set.Name)
+        sb.Append("<section class=\"similar\"><h2>").AppendEncoded(heading).Append(" <span class=\"meta\">vector set ").AppendEncoded(set.Name)
           .Append(" · ").Append(set.Dimension.ToString(CultureInfo.InvariantCulture)).Append("-dim ").AppendEncoded(VectorElementTypeNames.Name(set.ElementType))
           .Append(" · ").AppendEncoded(VectorMetricNames.Name(set.Metric)).Append("</span></h2>");
         if (error is not null)

@@ -15,6 +15,9 @@ internal static class Links
     public static string Row(string db, string table, long rowid, OutputFormat format = OutputFormat.Html) =>
         "/" + Html.Segment(db) + "/" + Html.Segment(table) + "/" + rowid + OutputFormats.Extension(format);
 
+    /// <summary>The "by meaning" results page (GET with q=TEXT, POST with an uploaded image).</summary>
+    public static string Meaning(string db) => "/" + Html.Segment(db) + "/-/meaning";
+
     public static string Query(string db, OutputFormat format = OutputFormat.Html, string? sql = null) =>
         "/" + Html.Segment(db) + "/-/query" + OutputFormats.Extension(format) + (sql is null ? "" : "?sql=" + Uri.EscapeDataString(sql));
 }

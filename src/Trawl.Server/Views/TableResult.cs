@@ -34,6 +34,9 @@ internal sealed record TableResult(
     /// <summary>The table has a vector set: each row gets a "similar" link to its row page's neighbours.</summary>
     public bool HasVectors { get; init; }
 
+    /// <summary>What the "by meaning" forms offer (serve --model over a table with vectors).</summary>
+    public MeaningForms.Abilities Meaning { get; init; } = MeaningForms.Abilities.None;
+
     /// <summary>The query string the facet links start from: no cursor, and the default facets made explicit so
     /// they stay on screen after a click.</summary>
     public QueryParams FacetBase()

@@ -24,6 +24,7 @@ internal static class TableView
         sb.Append("<h1>").AppendEncoded(table.Name).Append("</h1>");
         AppendSummary(sb, r);
         AppendSearch(sb, r);
+        MeaningForms.Append(sb, r.Database, table, r.Meaning, null, MeaningForms.Carried(p, table));
         AppendActiveFilters(sb, r);
         AppendAddFilter(sb, r);
         AppendSuggestions(sb, r);

@@ -81,10 +81,10 @@ internal sealed class WebDatasetExportPart : ExportPart
             {
                 _shardHandle?.Dispose();
                 _shardHandle = null;
-                _shardHandle = ShardImages.Open(shard, rowid);
+                _shardHandle = ShardImages.Open(shard, $"row {rowid}");
                 _openShard = shard;
             }
-            byte[] image = ShardImages.ReadRange(_shardHandle!, shard, offset, length, rowid);
+            byte[] image = ShardImages.ReadRange(_shardHandle!, shard, offset, length, $"row {rowid}");
             Add(key + "." + Extension(ImageSniffer.Detect(image)), image);
         }
     }

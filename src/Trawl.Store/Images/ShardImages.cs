@@ -43,8 +43,16 @@ public static class ShardImages
         if (Get(WebDatasetColumns.ImageShard) is not string shard || Get(WebDatasetColumns.ImageOffset) is not long offset
             || Get(WebDatasetColumns.ImageLength) is not long length)
             throw new UserErrorException($"row {rowid} of '{info.Name}' has no local image");
-        using var handle = Open(shard, rowid);
-        var bytes = ReadRange(handle, shard, offset, length, rowid);
+        return ReadRange(shard, offset, length, $"row {rowid}");
+    }
+
+    /// <summary>The image at <paramref name="offset"/> (<paramref name="length"/> bytes) of a shard, as a row's
+    /// image_shard/image_offset/image_length columns give it; <paramref name="where"/> names the row in errors.</summary>
+    public static LocalImage ReadRange(string shard, long offset, long length, string where)
+    {
+        byte[] bytes;
+        using (var handle = Open(shard, where))
+            bytes = ReadRange(handle, shard, offset, length, where);
         var format = ImageSniffer.Detect(bytes);
         var file = new FileInfo(shard);
         // The shard's identity and the range: a changed shard (re-download) gets a new validator.
@@ -55,29 +63,29 @@ public static class ShardImages
     }
 
     /// <summary>Opens a shard for <see cref="ReadRange"/>; a path that is not a full .tar path, or a missing shard, is a <see cref="UserErrorException"/>.</summary>
-    public static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string shard, long rowid)
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string shard, string where)
     {
         if (!shard.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || !Path.IsPathFullyQualified(shard))
-            throw new UserErrorException($"row {rowid}: '{shard}' is not the full path of a .tar shard");
+            throw new UserErrorException($"{where}: '{shard}' is not the full path of a .tar shard");
         if (!File.Exists(shard))
-            throw new UserErrorException($"row {rowid}: shard {shard} is missing");
+            throw new UserErrorException($"{where}: shard {shard} is missing");
         return File.OpenHandle(shard, FileMode.Open, FileAccess.Read, FileShare.Read);
     }
 
     /// <summary>The bytes of one image in an open shard, checked: a range outside the file or over <see cref="MaxImageBytes"/>,
-    /// or bytes that are not an image, are a <see cref="UserErrorException"/> naming the row and the shard.</summary>
-    public static byte[] ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string shard, long offset, long length, long rowid)
+    /// or bytes that are not an image, are a <see cref="UserErrorException"/> naming <paramref name="where"/> (the row) and the shard.</summary>
+    public static byte[] ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string shard, long offset, long length, string where)
     {
         if (length <= 0 || length > MaxImageBytes || offset < 0)
-            throw new UserErrorException($"row {rowid}: image range (offset {offset}, length {length}) is not valid");
+            throw new UserErrorException($"{where}: image range (offset {offset}, length {length}) is not valid");
         long fileLength = RandomAccess.GetLength(handle);
         if (offset + length > fileLength)
-            throw new UserErrorException($"row {rowid}: image range runs past the end of {shard} ({fileLength} bytes)");
+            throw new UserErrorException($"{where}: image range runs past the end of {shard} ({fileLength} bytes)");
         var bytes = new byte[length];
         if (RandomAccess.Read(handle, bytes, offset) != length)
-            throw new UserErrorException($"row {rowid}: could not read the image from {shard}");
+            throw new UserErrorException($"{where}: could not read the image from {shard}");
         if (ImageSniffer.Detect(bytes) == ImageFormat.Unknown)
-            throw new UserErrorException($"row {rowid}: the bytes at offset {offset} of {shard} are not an image");
+            throw new UserErrorException($"{where}: the bytes at offset {offset} of {shard} are not an image");
         return bytes;
     }
 }

@@ -22,6 +22,9 @@ internal static class IngestPausePoint
     /// <summary>SQLite has committed; vector headers are not published or pending files not renamed yet.</summary>
     public const string Commit = "commit";
 
+    /// <summary><c>trawl embed</c> has made a batch durable in its work folder (reached after every batch).</summary>
+    public const string EmbedBatch = "embed-batch";
+
     private static readonly string[] Chosen = (Environment.GetEnvironmentVariable(Variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     private static int _reachedRows;
 
