@@ -57,8 +57,42 @@ internal sealed class Hdf5ChunkIndexReader(Hdf5Source src, string dataset, long[
         }
     }
 
-    public void ReadFixedArray(ulong headerAddress, long chunks, Dictionary<long, Hdf5ChunkRef> table)
+    /// <summary>The grid of chunks at the maximum extents (HDF5 numbers fixed- and extensible-array entries over it);
+    /// the first dimension's current grid stands for an unlimited one.</summary>
+    private long[] MaxGrid(long[]? maxShape, bool unlimitedFirst)
     {
+        var maxGrid = new long[grid.Length];
+        for (int i = 0; i < grid.Length; i++)
+        {
+            long max = maxShape is null || i >= maxShape.Length ? grid[i] * chunkShape[i] : maxShape[i];
+            if (max < 0 && !(unlimitedFirst && i == 0))
+                throw src.Error("its chunk index has an unlimited dimension other than the first, which Trawl does not read", dataset: dataset);
+            maxGrid[i] = unlimitedFirst && i == 0 ? grid[0] : Math.Max(grid[i], (max + chunkShape[i] - 1) / chunkShape[i]);
+        }
+        return maxGrid;
+    }
+
+    /// <summary>An entry number over the maximum grid as the linear chunk number over the current grid; false when
+    /// the chunk lies beyond the current extent.</summary>
+    private bool ToLinear(long index, long[] maxGrid, out long linear)
+    {
+        long rest = index, place = 1;
+        linear = 0;
+        for (int i = grid.Length - 1; i >= 0; i--)
+        {
+            long scaled = rest % maxGrid[i];
+            rest /= maxGrid[i];
+            if (scaled >= grid[i]) return false;
+            linear += scaled * place;
+            place *= grid[i];
+        }
+        return true;
+    }
+
+    public void ReadFixedArray(ulong headerAddress, long chunks, long[]? maxShape, Dictionary<long, Hdf5ChunkRef> table)
+    {
+        long[] maxGrid = MaxGrid(maxShape, unlimitedFirst: false);
+        long maxChunks = maxGrid.Aggregate(1L, (a, b) => checked(a * b));
         string what = "fixed-array chunk index";
         byte[] head = src.ReadBlock(headerAddress, 12 + src.LengthSize + src.OffsetSize, what, dataset);
         var c = new Hdf5Cursor(head, src, src.Check(headerAddress, head.Length, what, dataset), what, dataset);
@@ -69,7 +103,7 @@ internal sealed class Hdf5ChunkIndexReader(Hdf5Source src, string dataset, long[
         int pageBits = c.U8();
         long max = (long)c.Length();
         ulong block = c.Address();
-        if (max != chunks) throw c.Error($"holds {max} entries, the dataset has {chunks} chunks");
+        if (max != chunks && max != maxChunks) throw c.Error($"holds {max} entries, the dataset has {chunks} chunks ({maxChunks} at its maximum shape)");
         int expectedEntry = client == 0 ? src.OffsetSize : entrySize;
         if (entrySize != expectedEntry || entrySize < src.OffsetSize || (client == 1 && entrySize < src.OffsetSize + 5) || pageBits > 32)
             throw c.Error($"entry size {entrySize} / client {client} / page bits {pageBits} are not valid");
@@ -101,10 +135,14 @@ internal sealed class Hdf5ChunkIndexReader(Hdf5Source src, string dataset, long[
                 stored = (long)c.Sized(entrySize - src.OffsetSize - 4);
                 mask = c.U32();
             }
-            if (!Hdf5Source.IsUndefined(address) && address != 0) table[i] = new Hdf5ChunkRef(address, stored, mask);
+            if (Hdf5Source.IsUndefined(address) || address == 0) continue;
+            // Entries are numbered over the grid at the maximum shape (the same grid unless maxshape exceeds the shape).
+            if (max == maxChunks ? ToLinear(i, maxGrid, out long linear) : (linear = i) >= 0)
+                table[linear] = new Hdf5ChunkRef(address, stored, mask);
         }
         _ = filtered;
     }
+
     /// <summary>A version-2 B-tree chunk index (datasets with more than one unlimited dimension): records hold the
     /// chunk's address, for filtered data its stored size and filter mask, then its scaled offsets.</summary>
     public void ReadBTreeV2(ulong header, Dictionary<long, Hdf5ChunkRef> table)
@@ -137,15 +175,7 @@ internal sealed class Hdf5ChunkIndexReader(Hdf5Source src, string dataset, long[
     public void ReadExtensibleArray(ulong headerAddress, long[]? maxShape, Dictionary<long, Hdf5ChunkRef> table)
     {
         string what = "extensible-array chunk index";
-        int rank = grid.Length;
-        // The array numbers chunks over the maximum grid: unlimited in the first dimension, fixed in the others.
-        var maxGrid = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            long max = maxShape is null || i >= maxShape.Length ? grid[i] * chunkShape[i] : maxShape[i];
-            if (i > 0 && max < 0) throw src.Error("its chunks are indexed by an extensible array with an unlimited dimension other than the first, which Trawl does not read", dataset: dataset);
-            maxGrid[i] = i == 0 ? grid[0] : Math.Max(grid[i], (max + chunkShape[i] - 1) / chunkShape[i]);
-        }
+        long[] maxGrid = MaxGrid(maxShape, unlimitedFirst: true);
         int headSize = 4 + 1 + 1 + 1 + 5 + 6 * src.LengthSize + src.OffsetSize + 4;
         byte[] head = src.ReadBlock(headerAddress, headSize, what, dataset);
         var c = new Hdf5Cursor(head, src, src.Check(headerAddress, headSize, what, dataset), what, dataset);
@@ -207,16 +237,7 @@ internal sealed class Hdf5ChunkIndexReader(Hdf5Source src, string dataset, long[
             }
             else e.Skip(entrySize - src.OffsetSize);
             if (Hdf5Source.IsUndefined(address) || address == 0 || index >= wanted) return;
-            // The array's index over the maximum grid, back to the linear number over the current grid.
-            long rest = index, linear = 0, place = 1;
-            for (int i = rank - 1; i >= 0; i--)
-            {
-                long scaled = rest % maxGrid[i];
-                rest /= maxGrid[i];
-                if (scaled >= grid[i]) return;
-                linear += scaled * place;
-                place *= grid[i];
-            }
+            if (!ToLinear(index, maxGrid, out long linear)) return;
             table[linear] = new Hdf5ChunkRef(address, stored, mask);
         }
         for (long i = 0; i < indexElements; i++) Add(i, ref c);

@@ -580,7 +580,7 @@ public sealed unsafe class Hdf5Dataset
                     _src.Check(_indexAddress, checked(total * ChunkBytes), "implicit chunk index", Path);
                     for (long i = 0; i < total; i++) table[i] = new Hdf5ChunkRef(_indexAddress + (ulong)(i * ChunkBytes), ChunkBytes, 0);
                     break;
-                case Hdf5ChunkIndexKind.FixedArray: reader.ReadFixedArray(_indexAddress, total, table); break;
+                case Hdf5ChunkIndexKind.FixedArray: reader.ReadFixedArray(_indexAddress, total, MaxShape, table); break;
                 case Hdf5ChunkIndexKind.ExtensibleArray: reader.ReadExtensibleArray(_indexAddress, MaxShape, table); break;
                 case Hdf5ChunkIndexKind.BTreeV2: reader.ReadBTreeV2(_indexAddress, table); break;
                 default:

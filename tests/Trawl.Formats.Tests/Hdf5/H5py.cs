@@ -70,6 +70,7 @@ cases = [
   ("latest_earray_gzip_many_i16", "<i2", (3000, 3), {"chunks": (2, 3), "maxshape": (None, 3), "compression": "gzip"}, "latest"),
   ("latest_earray_paged_u8", "u1", (140000,), {"chunks": (1,), "maxshape": (None,)}, "latest"),
   ("latest_earray_wider_max_f32", "<f4", (23, 6), {"chunks": (5, 4), "maxshape": (None, 10), "compression": "gzip", "shuffle": True}, "latest"),
+  ("latest_fixed_wider_max_i32", "<i4", (23, 6), {"chunks": (5, 4), "maxshape": (40, 10)}, "latest"),
   ("latest_btree2_f32", "<f4", (23, 6), {"chunks": (5, 4), "maxshape": (None, None)}, "latest"),
   ("latest_btree2_gzip_deep_i8", "i1", (300, 300), {"chunks": (2, 2), "maxshape": (None, None), "compression": "gzip"}, "latest"),
 ]

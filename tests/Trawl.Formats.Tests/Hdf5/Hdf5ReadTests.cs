@@ -81,6 +81,7 @@ public sealed class Hdf5ReadTests : IClassFixture<Hdf5ReadTests.Fixtures>
         { "latest_earray_gzip_many_i16", "int16", "Chunked" },
         { "latest_earray_paged_u8", "uint8", "Chunked" },
         { "latest_earray_wider_max_f32", "float32", "Chunked" },
+        { "latest_fixed_wider_max_i32", "int32", "Chunked" },
         { "latest_btree2_f32", "float32", "Chunked" },
         { "latest_btree2_gzip_deep_i8", "int8", "Chunked" },
     };
