@@ -51,6 +51,29 @@ public sealed class SisapSubsetTests
     }
 
     [Fact]
+    public void Npz_parts_give_the_same_subset_as_npy_parts_and_leave_no_extracted_files()
+    {
+        using var tmp = new TempFolder();
+        foreach (int p in new[] { 0, 1, 2 }) MakePart(tmp, p);
+        Directory.CreateDirectory(tmp.Combine("npz"));
+        foreach (int p in new[] { 0, 1, 2 })
+        {
+            // numpy.savez_compressed's layout: a zip with a deflated arr_0.npy.
+            using var zip = System.IO.Compression.ZipFile.Open(tmp.Combine($"npz/img_emb_{p}.npz"), System.IO.Compression.ZipArchiveMode.Create);
+            using (var entry = zip.CreateEntry("arr_0.npy", System.IO.Compression.CompressionLevel.Optimal).Open())
+                entry.Write(File.ReadAllBytes(tmp.Combine($"img_emb/img_emb_{p}.npy")));
+        }
+        string fromNpy = tmp.Combine("npy.h5"), fromNpz = tmp.Combine("npz.h5");
+        CliRun.Of("sisap", "subset", "--parts", tmp.Combine("img_emb/img_emb_*.npy"), "--metadata", tmp.Combine("metadata/metadata_*.csv"), "--range", "1-3", "--out", fromNpy).Ok();
+        CliRun.Of("sisap", "subset", "--parts", tmp.Combine("npz/img_emb_*.npz"), "--metadata", tmp.Combine("metadata/metadata_*.csv"), "--range", "1-3", "--out", fromNpz).Ok();
+        using var a = Hdf5File.Open(fromNpy);
+        using var b = Hdf5File.Open(fromNpz);
+        Assert.Equal(a.Dataset("emb").Shape, b.Dataset("emb").Shape);
+        Assert.Equal(a.Dataset("emb").ReadAllAsDouble(), b.Dataset("emb").ReadAllAsDouble());
+        Assert.Empty(Directory.GetFiles(tmp.Path, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void A_count_mismatch_names_both_files_and_leaves_nothing_behind()
     {
         using var tmp = new TempFolder();

@@ -44,11 +44,12 @@ internal static class IngestCommand
         var replace = new Option<bool>("--replace") { Description = "Replace an existing table. Without --append or --replace an existing table is an error." };
         var json = new Option<bool>("--json") { Description = "Print the ingest report as JSON." };
         var vectors = new Option<string[]>("--vectors") { Description = "Load a vector set beside the rows: NAME=GLOB of .npy files (or FILE.npz[:MEMBER]), paired with the sources by the part number in the file names; rows dropped by --where/--dedupe are dropped from the vectors too. Repeatable.", HelpName = "NAME=GLOB" };
+        var meta = new Option<string?>("--meta") { Description = "With HDF5 sources (a SISAP subset such as laion2B-en-clip768v2-n=300K.h5, its pca32/pca96 files): the rows' metadata, one row per vector in the same order (the TSV `trawl sisap subset --meta-out` writes, or Parquet, CSV...). Every 2-d float dataset of the .h5 files (emb, pca32, pca96) becomes a vector set named after it. Without --meta the rows are the file's own: a 1-based id (the challenge's numbering) and its other datasets (knns, dists) as columns.", HelpName = "FILE" };
         var vectorType = new Option<string>("--vector-type") { Description = "How vector sets are stored: f16 (default; float32 input is converted) or f32.", HelpName = "f16|f32", DefaultValueFactory = _ => "f16" };
 
-        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet, WARC/WET/WAT files or webdataset .tar shards (images kept by reference) (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
+        var command = new Command("ingest", "Load CSV, TSV, JSON Lines, JSON, Parquet, WARC/WET/WAT files, webdataset .tar shards (images kept by reference) or HDF5 files (SISAP subsets: 2-d float datasets become vector sets, --meta gives the rows) (optionally gzip, zstd, bzip2 or xz compressed) into a table of a dataset, with filters, derived columns, dedupe and a full-text index. All or nothing: a failed ingest leaves the dataset as it was.")
         {
-            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, convert, fk, dedupe, index, append, replace, json, vectors, vectorType,
+            dataset, sources, table, format, search, noSearch, pk, where, flatten, jsonPath, htmlToText, attributesOf, key, textColumn, derive, convert, fk, dedupe, index, append, replace, json, vectors, meta, vectorType,
         };
         vectorType.AcceptOnlyFromAmong("f16", "f32");
         format.AcceptOnlyFromAmong(TableReaders.Formats.ToArray());
@@ -81,7 +82,7 @@ internal static class IngestCommand
                 ? StandardInputFile.Buffer(terminal.OpenInput, parse.GetValue(format), terminal.Cancel) : null;
             if (stdin is null && sourceArgs.Any(StandardInputFile.IsStandardInput))
                 throw new UserErrorException("standard input ('-') must be the only source");
-            var (sourceFiles, vectorFiles) = ExpandSources(stdin is null ? sourceArgs : [stdin.Path], parse.GetValue(vectors) ?? []);
+            var (sourceFiles, vectorFiles) = ExpandSources(stdin is null ? sourceArgs : [stdin.Path], parse.GetValue(vectors) ?? [], parse.GetValue(meta));
             var request = new IngestRequest
             {
                 Sources = sourceFiles,
@@ -115,8 +116,18 @@ internal static class IngestCommand
 
     /// <summary>The sources (a clip-retrieval output folder stands for its metadata parts and embeddings) and the
     /// --vectors NAME=GLOB files.</summary>
-    internal static (IReadOnlyList<string> Sources, IReadOnlyDictionary<string, IReadOnlyList<string>> Vectors) ExpandSources(string[] sources, string[] vectorSpecs)
+    internal static (IReadOnlyList<string> Sources, IReadOnlyDictionary<string, IReadOnlyList<string>> Vectors) ExpandSources(string[] sources, string[] vectorSpecs, string? meta = null)
     {
+        if (sources.Any(Hdf5IngestSources.IsHdf5))
+        {
+            var expanded = SourceGlob.Expand(sources);
+            if (vectorSpecs.Length > 0)
+                throw new UserErrorException("--vectors cannot be used with HDF5 sources: their 2-d float datasets are the vector sets");
+            var h5 = Hdf5IngestSources.Expand(expanded, meta);
+            return (h5.Sources, h5.Vectors);
+        }
+        if (meta is not null)
+            throw new UserErrorException("--meta joins metadata to HDF5 sources (.h5); for other sources give the metadata as the source and the vectors with --vectors");
         var vectors = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         IReadOnlyList<string> files;
         if (sources.Length == 1 && Directory.Exists(sources[0]) && ClipRetrievalFolder.Find(sources[0]) is { } folder)

@@ -12,7 +12,7 @@ internal static class SisapCommand
 {
     public static Command Create(CliTerminal terminal)
     {
-        var parts = new Option<string[]>("--parts") { Description = "The embedding parts (.npy, float16 or float32), a pattern like 'img_emb/img_emb_*.npy' or a list.", HelpName = "PATTERN", Required = true, AllowMultipleArgumentsPerToken = true };
+        var parts = new Option<string[]>("--parts") { Description = "The embedding parts (.npy, or .npz holding one array: arr_0, else its first member; float16 or float32), a pattern like 'img_emb/img_emb_*.npy' or a list.", HelpName = "PATTERN", Required = true, AllowMultipleArgumentsPerToken = true };
         var metadata = new Option<string[]>("--metadata") { Description = "The metadata parts (.parquet with an NSFW column), paired with the embedding parts by part number.", HelpName = "PATTERN", Required = true, AllowMultipleArgumentsPerToken = true };
         var range = new Option<string>("--range") { Description = "Which parts, 1-based and inclusive in part-number order: 1-11 (10M), 1-33 (30M), 1-111 (100M).", HelpName = "FIRST-LAST", Required = true };
         var output = new Option<string>("--out") { Description = "The HDF5 file to write: emb (rows × dim, float16).", HelpName = "OUT.h5", Required = true };

@@ -580,9 +580,11 @@ public sealed unsafe class Hdf5Dataset
                     _src.Check(_indexAddress, checked(total * ChunkBytes), "implicit chunk index", Path);
                     for (long i = 0; i < total; i++) table[i] = new Hdf5ChunkRef(_indexAddress + (ulong)(i * ChunkBytes), ChunkBytes, 0);
                     break;
-                case Hdf5ChunkIndexKind.FixedArray: reader.ReadFixedArray(_indexAddress, total, table); break;
+                case Hdf5ChunkIndexKind.FixedArray: reader.ReadFixedArray(_indexAddress, total, MaxShape, table); break;
+                case Hdf5ChunkIndexKind.ExtensibleArray: reader.ReadExtensibleArray(_indexAddress, MaxShape, table); break;
+                case Hdf5ChunkIndexKind.BTreeV2: reader.ReadBTreeV2(_indexAddress, table); break;
                 default:
-                    throw _src.Error($"its chunks are indexed by {(ChunkIndex == Hdf5ChunkIndexKind.ExtensibleArray ? "an extensible array (a resizable dataset written with libver='latest')" : "a version-2 B-tree")}, which Trawl does not read yet", dataset: Path);
+                    throw _src.Error($"chunk index {ChunkIndex} is unknown", dataset: Path);
             }
         }
         lock (_lock) _chunks = table;

@@ -185,15 +185,7 @@ public sealed class Hdf5File : IDisposable
         foreach (var m in header.OfType(Hdf5ObjectHeader.Link))
         {
             var c = new Hdf5Cursor(m.Body, _src, m.FileOffset, $"link message in group '{path}'");
-            if (c.U8() != 1) throw c.Error("link message version is not 1");
-            byte flags = c.U8();
-            int linkType = (flags & 0x08) != 0 ? c.U8() : 0;
-            if ((flags & 0x04) != 0) c.Skip(8);
-            if ((flags & 0x10) != 0) c.U8();
-            int nameLength = (int)c.Sized(1 << (flags & 3));
-            string name = Encoding.UTF8.GetString(c.Bytes(nameLength));
-            if (linkType == 0) links.Add((name, c.Address()));
-            if (links.Count > MaxLinks) throw c.Error("too many links: corrupt");
+            ParseLink(ref c, links);
         }
         if (header.First(Hdf5ObjectHeader.LinkInfo) is { } li)
         {
@@ -201,11 +193,37 @@ public sealed class Hdf5File : IDisposable
             c.U8();
             byte flags = c.U8();
             if ((flags & 1) != 0) c.Skip(8);
-            ulong heap = c.Address();
-            if (!Hdf5Source.IsUndefined(heap))
-                throw _src.Error($"group '{path}' stores its links densely (a fractal heap, used for groups of more than 8 links by libver='latest'); dense link storage is not supported yet", li.FileOffset);
+            ulong heapAddress = c.Address();
+            ulong nameIndex = c.Address();
+            if (!Hdf5Source.IsUndefined(heapAddress))
+            {
+                // Dense storage (libver='latest', more than 8 links): link messages in a fractal heap, named by a B-tree v2.
+                string what = $"dense links of group '{path}'";
+                var heap = new Hdf5FractalHeap(_src, heapAddress, what);
+                Hdf5BTreeV2.Walk(_src, nameIndex, 5, what, null, (record, at) =>
+                {
+                    if (record.Length < 4 + heap.IdLength) throw _src.Error($"{what}: a {record.Length}-byte name record cannot hold a {heap.IdLength}-byte heap ID", at);
+                    byte[] message = heap.Read(record.Slice(4, heap.IdLength), at + 4);
+                    var mc = new Hdf5Cursor(message, _src, at, what);
+                    ParseLink(ref mc, links);
+                });
+            }
         }
         return links;
+    }
+
+    /// <summary>A link message: hard links are added as (name, object header address); soft and external ones are skipped.</summary>
+    private static void ParseLink(ref Hdf5Cursor c, List<(string, ulong)> links)
+    {
+        if (c.U8() != 1) throw c.Error("link message version is not 1");
+        byte flags = c.U8();
+        int linkType = (flags & 0x08) != 0 ? c.U8() : 0;
+        if ((flags & 0x04) != 0) c.Skip(8);
+        if ((flags & 0x10) != 0) c.U8();
+        int nameLength = (int)c.Sized(1 << (flags & 3));
+        string name = Encoding.UTF8.GetString(c.Bytes(nameLength));
+        if (linkType == 0) links.Add((name, c.Address()));
+        if (links.Count > MaxLinks) throw c.Error("too many links: corrupt");
     }
 
     private byte[] ReadLocalHeap(ulong address, string path)
@@ -273,6 +291,29 @@ public sealed class Hdf5File : IDisposable
         var list = new List<Hdf5Attribute>();
         foreach (var m in header.OfType(Hdf5ObjectHeader.Attribute))
             list.Add(ReadAttribute(m, objectPath));
+        if (header.First(Hdf5ObjectHeader.AttributeInfo) is { } ai)
+        {
+            var c = new Hdf5Cursor(ai.Body, _src, ai.FileOffset, $"attribute info of '{objectPath}'");
+            c.U8();
+            byte flags = c.U8();
+            if ((flags & 1) != 0) c.Skip(2);
+            ulong heapAddress = c.Address();
+            ulong nameIndex = c.Address();
+            if (!Hdf5Source.IsUndefined(heapAddress))
+            {
+                // Dense storage (libver='latest', more than 8 attributes or large ones): messages in a fractal heap.
+                string what = $"dense attributes of '{objectPath}'";
+                var heap = new Hdf5FractalHeap(_src, heapAddress, what);
+                Hdf5BTreeV2.Walk(_src, nameIndex, 8, what, null, (record, at) =>
+                {
+                    if (record.Length < heap.IdLength + 1) throw _src.Error($"{what}: a {record.Length}-byte name record cannot hold a {heap.IdLength}-byte heap ID", at);
+                    if ((record[heap.IdLength] & 1) != 0) throw _src.Error($"{what}: shared attribute messages are not supported", at);
+                    byte[] message = heap.Read(record[..heap.IdLength], at);
+                    list.Add(ReadAttribute(new Hdf5ObjectHeader.Message(Hdf5ObjectHeader.Attribute, message, 0, message.Length, at), objectPath));
+                    if (list.Count > MaxLinks) throw _src.Error($"{what}: too many attributes: corrupt", at);
+                });
+            }
+        }
         return list;
     }
 

@@ -9,7 +9,7 @@ namespace Trawl.Formats.Tables;
 public static class TableReaders
 {
     /// <summary>The format names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "warc", "tar"];
+    public static IReadOnlyList<string> Formats { get; } = ["csv", "tsv", "jsonl", "json", "parquet", "npy", "warc", "tar", "h5"];
 
     /// <summary>The format of a file from its extension (looking through .gz, .zst, .bz2, .xz), or null when unknown.</summary>
     public static string? DetectFormat(string path)
@@ -27,6 +27,7 @@ public static class TableReaders
             "npz" => "npz",
             "warc" or "wet" or "wat" => "warc",
             "tar" => "tar",
+            "h5" or "hdf5" => "h5",
             _ => null,
         };
     }
@@ -54,6 +55,7 @@ public static class TableReaders
             "npy" => NumPy.NpyReader.Open(path, options),
             "warc" => Warc.WarcReader.Open(path, options),
             "tar" => WebDataset.WebDatasetReader.Open(path, options),
+            "h5" => Hdf5.Hdf5TableReader.Open(path, options),
             null => throw new DataFormatException(path, "cannot tell the format from the file name; pass --format (" + string.Join(", ", Formats) + ")"),
             _ => throw new DataFormatException(path, $"format '{format}' is not supported (supported: {string.Join(", ", Formats)})"),
         };

@@ -62,7 +62,7 @@ public static class ShardImages
         return new LocalImage(bytes, format, etag);
     }
 
-    /// <summary>Opens a shard for <see cref="ReadRange"/>; a path that is not a full .tar path, or a missing shard, is a <see cref="UserErrorException"/>.</summary>
+    /// <summary>Opens a shard for <see cref="ReadRange(Microsoft.Win32.SafeHandles.SafeFileHandle, string, long, long, string)"/>; a path that is not a full .tar path, or a missing shard, is a <see cref="UserErrorException"/>.</summary>
     public static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string shard, string where)
     {
         if (!shard.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || !Path.IsPathFullyQualified(shard))

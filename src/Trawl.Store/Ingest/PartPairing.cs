@@ -2,7 +2,8 @@ namespace Trawl.Store.Ingest;
 
 /// <summary>
 /// Pairs metadata parts with vector parts by the part number in their file names: the last run of digits
-/// (metadata_0003.parquet ↔ img_emb_0003.npy ↔ img_emb_3.npy, as clip-retrieval writes them).
+/// (metadata_0003.parquet ↔ img_emb_0003.npy ↔ img_emb_3.npy, as clip-retrieval writes them). A single source
+/// with a single HDF5 file per set needs no number.
 /// </summary>
 internal static class PartPairing
 {
@@ -14,6 +15,13 @@ internal static class PartPairing
             result.Add(new Dictionary<string, string>(StringComparer.Ordinal));
         if (vectors.Count == 0)
             return result;
+        // One source and one HDF5 file per set (a SISAP subset and its metadata TSV): nothing to pair by number.
+        if (sources.Count == 1 && vectors.Values.All(files => files.Count == 1 && VectorSpec.Parse(files[0]).IsHdf5))
+        {
+            foreach (var (set, files) in vectors)
+                result[0][set] = files[0];
+            return result;
+        }
 
         var sourceParts = new Dictionary<System.Numerics.BigInteger, string>();
         var sourceNumbers = new System.Numerics.BigInteger[sources.Count];

@@ -44,7 +44,8 @@ public static class SisapSubset
             {
                 cancel.ThrowIfCancellationRequested();
                 string embPath = embeddings[p].Path, metaPath = metadata[p].Path;
-                using var npy = NpyFile.Open(embPath);
+                using var part = OpenPart(embPath, outPath);
+                var npy = part.Npy;
                 if (npy.Shape.Count != 2 || npy.Type is not (NpyFile.ElementType.Float16 or NpyFile.ElementType.Float32))
                     throw new DataFormatException(embPath, $"expected a 2-D float16 or float32 array of embeddings, got {npy.Type} of shape ({string.Join(", ", npy.Shape)})");
                 int d = (int)npy.Shape[1];
@@ -113,6 +114,42 @@ public static class SisapSubset
             if (metaTemp is not null && File.Exists(metaTemp)) File.Delete(metaTemp);
         }
         return new Report(writer.Path, kept, read, dim, last - first + 1, metaOut is null ? null : Path.GetFullPath(metaOut));
+    }
+
+    /// <summary>A .npy part as it is; an .npz part's array (numpy.savez's arr_0, else its first member) extracted
+    /// beside the output first, since a compressed member cannot be read in place.</summary>
+    private static Part OpenPart(string path, string outPath)
+    {
+        if (!path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
+            return new Part(NpyFile.Open(path), null);
+        using var npz = NpzFile.Open(path);
+        if (npz.Members.Count == 0)
+            throw new DataFormatException(npz.Path, "the .npz holds no arrays");
+        string member = npz.Members.Contains("arr_0") ? "arr_0" : npz.Members[0];
+        string folder = Path.GetDirectoryName(Path.GetFullPath(outPath)) ?? ".";
+        string extracted = Path.Combine(folder, $".{Path.GetFileName(outPath)}.part-{Guid.NewGuid():N}.npy.tmp");
+        try
+        {
+            return new Part(npz.ExtractMember(member, extracted), extracted);
+        }
+        catch
+        {
+            File.Delete(extracted);
+            throw;
+        }
+    }
+
+    /// <summary>An open part; an extracted .npz member is deleted once the part is done (or failed).</summary>
+    private sealed class Part(NpyFile npy, string? extracted) : IDisposable
+    {
+        public NpyFile Npy { get; } = npy;
+
+        public void Dispose()
+        {
+            Npy.Dispose();
+            if (extracted is not null)
+                try { File.Delete(extracted); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 
     private static unsafe void CopyRow(NpyFile npy, long row, Span<Half> target)

@@ -65,6 +65,14 @@ cases = [
   ("latest_paged_gzip_f16", "<f2", (2100, 3), {"chunks": (1, 3), "compression": "gzip"}, "latest"),
   ("latest_compact_f32", "<f4", (4, 3), {"compact": True}, "latest"),
   ("btree_many_chunks_f16", "<f2", (2100, 3), {"chunks": (1, 3), "compression": "gzip"}, None),
+  # Resizable datasets under libver='latest': one unlimited dimension is an extensible array, two a version-2 B-tree.
+  ("latest_earray_f32", "<f4", (23, 6), {"chunks": (5, 6), "maxshape": (None, 6)}, "latest"),
+  ("latest_earray_gzip_many_i16", "<i2", (3000, 3), {"chunks": (2, 3), "maxshape": (None, 3), "compression": "gzip"}, "latest"),
+  ("latest_earray_paged_u8", "u1", (140000,), {"chunks": (1,), "maxshape": (None,)}, "latest"),
+  ("latest_earray_wider_max_f32", "<f4", (23, 6), {"chunks": (5, 4), "maxshape": (None, 10), "compression": "gzip", "shuffle": True}, "latest"),
+  ("latest_fixed_wider_max_i32", "<i4", (23, 6), {"chunks": (5, 4), "maxshape": (40, 10)}, "latest"),
+  ("latest_btree2_f32", "<f4", (23, 6), {"chunks": (5, 4), "maxshape": (None, None)}, "latest"),
+  ("latest_btree2_gzip_deep_i8", "i1", (300, 300), {"chunks": (2, 2), "maxshape": (None, None), "compression": "gzip"}, "latest"),
 ]
 for name, dtype, shape, kw, libver in cases:
     kw = dict(kw)
@@ -94,10 +102,18 @@ with h5py.File(f"{out}/sisap_like.h5", "w") as f:
     f.create_dataset("knns", data=(values((8, 5), "<i4") + 1))
     f.create_dataset("dists", data=values((8, 5), "<f4"))
     f.attrs["algo"] = "bruteforce"
-with h5py.File(f"{out}/resizable_latest.h5", "w", libver="latest") as f:
-    f.create_dataset("data", data=values((23, 6), "<f4"), chunks=(5, 6), maxshape=(None, 6))
+# Dense storage (libver='latest'): links and attributes in fractal heaps named by version-2 B-trees.
 with h5py.File(f"{out}/many_links_latest.h5", "w", libver="latest") as f:
     for i in range(20):
-        f.create_dataset(f"d{i}", data=np.arange(3))
+        f.create_dataset(f"d{i}", data=np.arange(3) + i)
+    g = f.create_group("big")
+    for i in range(300):
+        g.create_group(f"sub{i:03d}")
+    d = f["d0"]
+    for i in range(30):
+        d.attrs[f"a{i:02d}"] = np.int64(i * 7)
+    d.attrs["long"] = "x" * 3000
+    for i in range(12):
+        f.attrs[f"r{i:02d}"] = np.bytes_(f"root {i}".encode())
 """;
 }

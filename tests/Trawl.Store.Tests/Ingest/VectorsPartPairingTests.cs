@@ -38,6 +38,16 @@ public sealed class VectorsPartPairingTests
         Assert.Contains("metadata.parquet", e.Message);
     }
 
+    [Fact]
+    public void One_source_with_one_hdf5_file_per_set_needs_no_part_number()
+    {
+        var pairs = PartPairing.Pair(["meta-300K.tsv"], new Dictionary<string, IReadOnlyList<string>> { ["emb"] = ["base.h5:emb"], ["pca32"] = ["pca-10M.h5:pca32"] });
+        Assert.Equal("base.h5:emb", pairs[0]["emb"]);
+        Assert.Equal("pca-10M.h5:pca32", pairs[0]["pca32"]);
+        // .npy parts are still paired by number, even one of each.
+        Assert.Throws<UserErrorException>(() => PartPairing.Pair(["meta_1.tsv"], new Dictionary<string, IReadOnlyList<string>> { ["emb"] = ["emb_2.npy"] }));
+    }
+
     [Theory]
     [InlineData("metadata_0000", "metadata")]
     [InlineData("part-12", "part")]
