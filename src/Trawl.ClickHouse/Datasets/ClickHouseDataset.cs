@@ -20,7 +20,7 @@ namespace Trawl.ClickHouse.Datasets;
 /// <summary>
 /// A ClickHouse database of pushed tables behind the store contracts, so pages, API, search, facets, SQL and kNN work
 /// on it as on a dataset folder. Every question is one statement pushed down (<see cref="ClickHouseTable"/>); pages
-/// continue by offset. Tables are those with an Int64 id first; <c>_trawl_*</c> bookkeeping and the <c>*_local</c> part
+/// continue from a keyset cursor (<see cref="KeysetCursor"/>). Tables are those with an Int64 id first; <c>_trawl_*</c> bookkeeping and the <c>*_local</c> part
 /// of a Distributed table are left out.
 /// </summary>
 public sealed class ClickHouseDataset : IDatasetSource
@@ -128,16 +128,10 @@ public sealed class ClickHouseDataset : IDatasetSource
         CheckSearch(query);
         var clock = Stopwatch.StartNew();
         var (_, table) = Find(query.Table);
-        long offset = 0;
-        if (!string.IsNullOrEmpty(query.Next))
-        {
-            if (!query.Next.StartsWith("o", StringComparison.Ordinal) || !long.TryParse(query.Next.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-                throw new UserErrorException("the _next cursor is not one of this dataset's");
-        }
-        var page = table.Page(query, offset);
-        int size = Math.Clamp(query.Size, 1, 1000);
+        var after = string.IsNullOrEmpty(query.Next) ? null : KeysetCursor.Decode(query.Next);
+        var page = table.Page(query, after);
         long? total = count ? table.Count(query) : null;
-        return new RowPage(RowidFirst(page.Columns), page.Rows, page.More ? "o" + (offset + size).ToString(CultureInfo.InvariantCulture) : null, total, clock.Elapsed);
+        return new RowPage(RowidFirst(page.Columns), page.Rows, page.Next?.Encode(), total, clock.Elapsed);
     }
 
     private static IReadOnlyList<string> RowidFirst(IReadOnlyList<string> columns) => ["rowid", .. columns.Skip(1)];
@@ -192,14 +186,15 @@ public sealed class ClickHouseDataset : IDatasetSource
 
     private static IEnumerable<object?[]> Stream(ClickHouseTable table, TableQuery query)
     {
-        for (long offset = 0; ; offset += query.Size)
+        KeysetCursor? after = null;
+        do
         {
-            var page = table.Page(query, offset);
+            var page = table.Page(query, after);
             foreach (var row in page.Rows)
                 yield return row;
-            if (!page.More)
-                yield break;
+            after = page.Next;
         }
+        while (after is not null);
     }
 
     public SqlResult ExecuteSql(string sql, SqlOptions? options = null)

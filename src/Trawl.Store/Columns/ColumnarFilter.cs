@@ -46,7 +46,7 @@ internal static class ColumnarFilter
         }
         if (filter.Op == FilterOp.In)
         {
-            var values = QueryCompiler.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
+            var values = ColumnFilter.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
             if (values.Length == 0)
                 return RowSet.Empty(columns.Rows);
             return ByCode(data, (kind, payload) => kind != StoredValueKind.Null && EqualsAny(kind, payload, values))
