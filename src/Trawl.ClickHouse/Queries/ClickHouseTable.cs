@@ -105,6 +105,9 @@ public sealed class ClickHouseTable
         string order = sort is null
             ? $"{id} {dir}"
             : $"{Identifier(sort.Name)} {dir} NULLS {(query.SortDescending ? "LAST" : "FIRST")}, {id} {dir}";
+        string orderKey = (query.SortDescending ? "-" : "+") + (sort?.Name ?? "");
+        if (after is not null && after.Order != orderKey)
+            throw new UserErrorException("the _next cursor belongs to a page with another sort");
         if (after is not null)
             query = query with { Where = (string.IsNullOrWhiteSpace(query.Where) ? "" : $"({query.Where}) AND ") + After(after, sort, query.SortDescending) };
         var r = _engine.Query($"SELECT {string.Join(", ", shown.Select(c => Identifier(c.Name)))}{From(query)} ORDER BY {order} LIMIT {size + 1}", Limits, cancel);
@@ -114,7 +117,7 @@ public sealed class ClickHouseTable
         {
             rows.RemoveAt(rows.Count - 1);
             var last = rows[^1];
-            next = KeysetCursor.After((long)last[0]!, sort is not null, sort is null ? null : last[shown.FindIndex(c => c.Name == sort.Name)]);
+            next = KeysetCursor.After((long)last[0]!, orderKey, sort is not null, sort is null ? null : last[shown.FindIndex(c => c.Name == sort.Name)]);
         }
         return (shown.Select(c => c.Name).ToList(), rows, next);
     }

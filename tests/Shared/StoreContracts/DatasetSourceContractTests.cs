@@ -36,6 +36,9 @@ public abstract class DatasetSourceContractTests
         ([new("caption", FilterOp.Contains, "sun")], r => r.Caption.Contains("sun", StringComparison.Ordinal)),
         ([new("caption", FilterOp.StartsWith, "cat ")], r => r.Caption.StartsWith("cat ", StringComparison.Ordinal)),
         ([new("category", FilterOp.Exact, "animals"), new("width", FilterOp.Gte, "1000")], r => r.Category == "animals" && r.Width >= 1000),
+        ([new("caption", FilterOp.Contains, "'Br")], r => r.Caption.Contains("'Br", StringComparison.Ordinal)),
+        ([new("caption", FilterOp.Contains, "東京")], r => r.Caption.Contains("東京", StringComparison.Ordinal)),
+        ([new("caption", FilterOp.Contains, "\"quoted\"")], r => r.Caption.Contains("\"quoted\"", StringComparison.Ordinal)),
         ([new("category", FilterOp.Exact, "no such value")], _ => false),
     ];
 
