@@ -116,4 +116,22 @@ public sealed class SearchAndPagingTests(ClickHouseServers servers, ChdbSession 
             Assert.Equal(c, KeysetCursor.Decode(c.Encode()));
         }
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(Kinds))]
+    public void Knn_dedupe_drops_neighbours_too_similar_to_a_better_one(EngineKind kind)
+    {
+        var engine = Engines.Engines.NewDatabase(kind, servers, chdb, "dedupe");
+        engine.Execute("CREATE TABLE t (id Int64, caption String, v_embedding Array(Float32)) ENGINE = MergeTree ORDER BY id");
+        // Row 1 is nearly row 0 (cosine 0.995); the others are far from both.
+        engine.Execute("INSERT INTO t VALUES (0, 'a', [1, 0, 0]), (1, 'b', [0.99, 0.1, 0]), (2, 'c', [0, 1, 0]), (3, 'd', [0.7, 0.7, 0]), (4, 'e', [0, 0, 1])");
+        using var ds = new Datasets.ClickHouseDataset(engine, "dedupe");
+        var plain = ds.Knn(new Store.VectorSets.KnnQuery { VectorSet = "v", Vector = [1, 0, 0], K = 3 });
+        Assert.Equal([0L, 1, 3], plain.Rows.Select(r => (long)r[0]!));
+        var deduped = ds.Knn(new Store.VectorSets.KnnQuery { VectorSet = "v", Vector = [1, 0, 0], K = 3, Deduplicate = true });
+        Assert.Equal([0L, 3, 2], deduped.Rows.Select(r => (long)r[0]!));
+        Assert.Equal(1, deduped.Dropped);
+        Assert.Equal(1.0, deduped.Similarities[0], 4);
+        Assert.Equal(Math.Sqrt(0.5), deduped.Similarities[1], 4);
+    }
 }
