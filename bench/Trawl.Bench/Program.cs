@@ -16,7 +16,7 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
-        "  engine     the query engine over a WebVid-like table via HTTP: search+facets+histogram, filters, sorts, load\n" +
+        "  engine     the query engine over a WebVid-like (or LAION-aesthetics-like) table via HTTP: search+facets+histogram, ranked top-20, filters, sorts, load\n" +
         "             " + Engine.EngineBenchmark.Usage + "\n" +
         "  corpora    .jsonl.zst ingest vs zstdcat | sqlite-utils, zstd decompression vs the zstd tool, cl100k tokens/s vs Microsoft.ML.Tokenizers\n" +
         "             " + Corpora.CorporaBenchmark.Usage + "\n" +

@@ -63,6 +63,7 @@ internal static class Cli
             DemoCommand.Create(terminal),
             KnnCommand.Create(terminal),
             IndexCommand.Create(terminal),
+            ColumnsCommand.Create(terminal),
             PushCommand.Create(terminal),
             EncodeCommand.Create(terminal),
             InventoryCommand.Create(terminal),

@@ -64,7 +64,7 @@ internal static class LaionData
         }
     }
 
-    private static readonly string[] Vocabulary = BuildVocabulary();
+    internal static readonly string[] Vocabulary = BuildVocabulary();
 
     private static string[] BuildVocabulary()
     {

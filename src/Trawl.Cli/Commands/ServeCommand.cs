@@ -26,10 +26,19 @@ internal static class ServeCommand
         model.Description = "A CLIP model folder (ONNX): the knn endpoints and /knn-service then take text, image (base64) and, with --allow-fetch, image_url.";
         var clipExtras = new Option<string?>("--clip-extras") { Description = "A folder of clip-retrieval's extra embeddings: rating0.npy … rating9.npy (aesthetic_score) and violence_detection*.npy (use_violence_detector).", HelpName = "DIR" };
         var allowFetch = new Option<bool>("--allow-fetch") { Description = "Let queries name an image_url that the server downloads (off by default: no requests to arbitrary hosts)." };
+        var heavySlots = CommonOptions.PositiveInt("--heavy-slots", Math.Max(2, Environment.ProcessorCount),
+            "Heavy requests (table pages with facets or histograms over many rows, SQL, kNN) that run at once; more wait in the queue.");
+        var heavyQueue = new Option<int>("--heavy-queue")
+        {
+            Description = "Heavy requests that may wait for a slot; beyond that the server answers 503 with Retry-After instead of slowing every request (0: no queue).",
+            DefaultValueFactory = _ => 2 * Math.Max(2, Environment.ProcessorCount),
+            HelpName = "N",
+        };
+        OptionRange.Require(heavyQueue, 0, 100_000, "--heavy-queue must be between 0 and 100000");
 
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
-            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch,
+            datasets, host, port, sqlTimeLimit, model, clipExtras, allowFetch, heavySlots, heavyQueue,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +50,8 @@ internal static class ServeCommand
                 ClipModel = parse.GetValue(model),
                 ClipExtras = parse.GetValue(clipExtras),
                 AllowFetch = parse.GetValue(allowFetch),
+                HeavyWorkSlots = parse.GetValue(heavySlots),
+                HeavyWorkQueue = parse.GetValue(heavyQueue),
             };
             Serve(terminal, parse.GetValue(datasets)!, options);
             return CliExitCode.Ok;

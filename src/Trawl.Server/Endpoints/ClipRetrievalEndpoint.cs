@@ -72,6 +72,7 @@ internal sealed class ClipRetrievalEndpoint(ServerState state)
         }
 
         var set = ChooseSet(dataset, table, modality);
+        using var slot = await state.HeavyWork.EnterAsync(state.Options.SqlTimeLimit, context.RequestAborted);
         var result = dataset.Knn(new KnnQuery
         {
             VectorSet = set.Name,

@@ -100,7 +100,10 @@ internal sealed class KnnEndpoint(ServerState state)
             Refine = ParseCount(p.Get("refine"), "refine"),
             Filter = filters,
         };
-        var result = dataset.Knn(query);
+        // A kNN scan (exact, or filtered over many rows) is heavy work: it waits for a slot or gets a 503.
+        Trawl.Store.VectorSets.KnnResult result;
+        using (await state.HeavyWork.EnterAsync(state.Options.SqlTimeLimit, context.RequestAborted))
+            result = dataset.Knn(query);
         await Responses.Json(context, w =>
         {
             w.WriteStartObject();

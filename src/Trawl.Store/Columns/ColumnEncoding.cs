@@ -10,4 +10,7 @@ public enum ColumnEncoding
     /// <summary>Few distinct values of any kind: a code per row (<c>.codes</c>) into a dictionary (<c>.dict</c>)
     /// that also holds each value's rank in SQLite's order.</summary>
     Dictionary = 3,
+    /// <summary>Not a column's: the table's full-text ranking data (<c>.doclen</c>, <c>.termfreq</c>), see
+    /// <see cref="SearchRanking"/>.</summary>
+    SearchRanking = 4,
 }

@@ -63,4 +63,8 @@ internal enum ColumnFilePart
     Values = 1,
     Codes = 2,
     Dictionary = 3,
+    /// <summary>Tokens per row in the full-text index (one uint per row).</summary>
+    DocumentLengths = 4,
+    /// <summary>Rows where a term occurs more than once, with the count, grouped by term.</summary>
+    TermFrequencies = 5,
 }

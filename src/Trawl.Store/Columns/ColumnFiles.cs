@@ -15,6 +15,15 @@ internal static class ColumnFiles
     public static string File(string folder, string table, string column, ColumnEncoding encoding, ColumnFilePart part) =>
         Path.Combine(folder, $"{Escape(table)}.{Escape(column)}.{Extension(encoding, part)}");
 
+    /// <summary>The table's full-text ranking files: <c>TABLE.doclen</c> and <c>TABLE.termfreq</c> (two dot-separated
+    /// parts, so they never collide with a column's three).</summary>
+    public static string SearchFile(string folder, string table, ColumnFilePart part) => Path.Combine(folder, Escape(table) + part switch
+    {
+        ColumnFilePart.DocumentLengths => ".doclen",
+        ColumnFilePart.TermFrequencies => ".termfreq",
+        _ => throw new ArgumentOutOfRangeException(nameof(part)),
+    });
+
     private static string Extension(ColumnEncoding encoding, ColumnFilePart part) => (encoding, part) switch
     {
         (ColumnEncoding.Int64, _) => "i64",

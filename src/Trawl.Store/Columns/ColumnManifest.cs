@@ -17,6 +17,10 @@ internal sealed record ColumnManifest
     public required long Rows { get; init; }
     public required IReadOnlyList<ColumnManifestEntry> Columns { get; init; }
 
+    /// <summary>The full-text ranking files for the same rows, or null when the table has none (no FTS index, or
+    /// files from before they existed: the next update builds them).</summary>
+    public SearchRankingEntry? Search { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -56,3 +60,9 @@ internal sealed record ColumnManifest
 
 /// <summary>One column's encodings in a <see cref="ColumnManifest"/>.</summary>
 internal sealed record ColumnManifestEntry(string Name, IReadOnlyList<ColumnEncoding> Encodings);
+
+/// <summary>The ranking files' totals in a <see cref="ColumnManifest"/>: what bm25 needs besides the postings.</summary>
+/// <param name="FtsTable">The FTS5 table they describe.</param>
+/// <param name="Documents">Rows in the FTS index (FTS5's row count).</param>
+/// <param name="Tokens">Tokens in all indexed columns of all those rows.</param>
+internal sealed record SearchRankingEntry(string FtsTable, long Documents, long Tokens);

@@ -21,8 +21,10 @@ internal static class ColumnStoreBuilder
     /// exist for the same columns (an append never rewrites what is there, except the small dictionaries), else
     /// builds them all. The manifest, written last, commits; an interruption leaves the previous state.
     /// </summary>
+    /// <param name="ftsTable">The table's FTS5 index: its ranking files are brought up to the same rows.</param>
     public static ColumnManifest Update(SqliteConnection conn, string datasetDirectory, string table, IReadOnlyList<string> columns,
-        int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default)
+        int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default,
+        string? ftsTable = null)
     {
         string folder = ColumnFiles.Folder(datasetDirectory);
         Directory.CreateDirectory(folder);
@@ -79,7 +81,14 @@ internal static class ColumnStoreBuilder
                 entries.Add(new ColumnManifestEntry(e.Column, e.Complete()));
             foreach (var e in encoders)
                 e.Publish();
-            var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries };
+            SearchRankingBuilder.Result? ranking = null;
+            if (ftsTable is not null)
+            {
+                ranking = SearchRankingBuilder.Build(conn, folder, table, ftsTable, append ? old!.Search : null, start, rows, tag, cancel);
+                foreach (var (temp, final) in ranking?.Files ?? [])
+                    File.Move(temp, final, overwrite: true);
+            }
+            var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
             manifest.Write(manifestPath);
             foreach (var e in encoders)
                 e.DeleteDropped();

@@ -38,10 +38,10 @@ public static class DatasetColumns
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long before = ColumnManifest.TryRead(ColumnFiles.Manifest(ColumnFiles.Folder(directory), t.Name))?.Rows ?? 0;
             var manifest = ColumnStoreBuilder.Update(conn, directory, t.Name, t.Columns.Select(c => c.Name).ToList(),
-                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel);
+                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel, ftsTable: t.FtsTable);
             long bytes = Directory.EnumerateFiles(ColumnFiles.Folder(directory), ColumnFiles.Escape(t.Name) + ".*").Sum(f => new FileInfo(f).Length);
             reports.Add(new ColumnBuildReport(t.Name, manifest.Rows, Math.Max(0, manifest.Rows - (before <= manifest.Rows ? before : 0)),
-                manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed));
+                manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed, manifest.Search is not null));
         }
         return reports;
     }
@@ -50,4 +50,5 @@ public static class DatasetColumns
 /// <summary>What <see cref="DatasetColumns.Update"/> did for one table.</summary>
 /// <param name="RowsWritten">Rows added to the files this time (all of them when they were built anew).</param>
 /// <param name="Bytes">Size of the table's column files.</param>
-public sealed record ColumnBuildReport(string Table, long Rows, long RowsWritten, IReadOnlyDictionary<string, IReadOnlyList<ColumnEncoding>> Encodings, long Bytes, TimeSpan Elapsed);
+/// <param name="Ranking">The table has ranking files (bm25 over any number of matches).</param>
+public sealed record ColumnBuildReport(string Table, long Rows, long RowsWritten, IReadOnlyDictionary<string, IReadOnlyList<ColumnEncoding>> Encodings, long Bytes, TimeSpan Elapsed, bool Ranking);

@@ -5,12 +5,16 @@ internal sealed class TableColumns : IDisposable
 {
     private readonly Dictionary<string, ColumnData> _columns;
 
-    private TableColumns(string table, long rows, Dictionary<string, ColumnData> columns)
+    private TableColumns(string table, long rows, Dictionary<string, ColumnData> columns, SearchRanking? ranking)
     {
         Table = table;
         Rows = rows;
         _columns = columns;
+        Ranking = ranking;
     }
+
+    /// <summary>bm25 from the ranking files, or null when the table has none (or they are damaged: SQLite ranks).</summary>
+    public SearchRanking? Ranking { get; }
 
     public string Table { get; }
 
@@ -46,7 +50,23 @@ internal sealed class TableColumns : IDisposable
                 c.Dispose();
             throw;
         }
-        return new TableColumns(table, manifest.Rows, columns);
+        SearchRanking? ranking = null;
+        if (manifest.Search is { } search)
+        {
+            try
+            {
+                ranking = SearchRanking.Open(folder, table, search, manifest.Rows);
+            }
+            catch (Trawl.Formats.Tables.DataFormatException)
+            {
+                ranking = null;
+            }
+            catch (IOException)
+            {
+                ranking = null;
+            }
+        }
+        return new TableColumns(table, manifest.Rows, columns, ranking);
     }
 
     public ColumnData? Find(string column) => _columns.GetValueOrDefault(column);
@@ -55,5 +75,6 @@ internal sealed class TableColumns : IDisposable
     {
         foreach (var c in _columns.Values)
             c.Dispose();
+        Ranking?.Dispose();
     }
 }

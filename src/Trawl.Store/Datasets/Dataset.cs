@@ -414,7 +414,8 @@ public sealed class Dataset : IDatasetSource
     /// <see cref="UserErrorException"/> naming the sets there are and <paramref name="chooseWith"/> (how the caller names one).</summary>
     public VectorSetInfo ChooseVectorSet(string? name, string? table = null, string chooseWith = "--vectors NAME") => _vectors.Choose(name, table, chooseWith);
 
-    /// <summary>The rows the query's search, filters and where match, as a bitmap from <c>SELECT rowid</c>; null when it matches every row.</summary>
+    /// <summary>The rows the query's search, filters and where match, as a bitmap from the column files' row sets (or from
+    /// <c>SELECT rowid</c> when they cannot answer); null when it matches every row.</summary>
     public RowSet? MatchingRows(TableQuery query, long rowCount, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -426,6 +427,16 @@ public sealed class Dataset : IDatasetSource
         var bits = new ulong[(rowCount + 63) / 64];
         WithConnection(conn =>
         {
+            // The column files' row set when they can answer (search, filters): no row is read.
+            if (MatchColumnar(conn, table, query, cancel) is { } match)
+            {
+                ReadOnlySpan<ulong> words = match.Rows.Words;
+                int n = Math.Min(words.Length, bits.Length);
+                words[..n].CopyTo(bits);
+                if (rowCount % 64 != 0 && bits.Length > 0)
+                    bits[^1] &= (1UL << (int)(rowCount % 64)) - 1;
+                return 0;
+            }
             using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT t.\"rowid\" FROM {compiler.TableSql}{compiler.WhereSql()}";
             compiler.Bind(cmd);
@@ -457,10 +468,23 @@ public sealed class Dataset : IDatasetSource
     private RowPage? ColumnarPage(SqliteConnection conn, QueryCompiler q, TableQuery query, ColumnarMatch match, PageCursor? cursor, int size, bool count, Stopwatch clock)
     {
         var order = PageOrder.For(q, query, RankLimit, limit => Math.Min(match.SearchMatches ?? 0, limit + 1L));
-        if (order.IsRank || (cursor is not null && !order.Accepts(cursor)))
-            return null;
         long[]? positions;
-        if (order.Column is { } column)
+        long offset = 0;
+        if (RankedTerms(match, query) is { } terms && (cursor is null || PageOrder.Rank.Accepts(cursor)))
+        {
+            // bm25 over every match, however many: the ranking files hold what FTS5 would read row by row.
+            order = PageOrder.Rank;
+            offset = cursor?.Offset ?? 0;
+            var ranking = match.Columns.Ranking!;
+            // One word: its rows are the search's matches, already counted (fts5vocab would walk its whole doclist).
+            var frequencies = terms.Count == 1 ? [match.SearchMatches!.Value] : FtsVocabulary.DocumentFrequencies(conn, ranking.FtsTable, terms);
+            positions = ranking.Top(match.Rows, terms, frequencies, (int)Math.Min(int.MaxValue, offset + size + 1)).Skip((int)Math.Min(offset, int.MaxValue)).ToArray();
+        }
+        else if (order.IsRank || (cursor is not null && !order.Accepts(cursor)))
+        {
+            return null;
+        }
+        else if (order.Column is { } column)
         {
             if (match.Columns.Find(column) is not { } data)
                 return null;
@@ -493,7 +517,7 @@ public sealed class Dataset : IDatasetSource
         if (rows.Count > size)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = order.CursorAfter(rows[^1], 0).Encode();
+            next = order.CursorAfter(rows[^1], offset + size).Encode();
         }
         long? total = count ? match.Rows.Count() : null;
         return new RowPage(q.ColumnNames, rows, next, total, clock.Elapsed)
@@ -502,6 +526,14 @@ public sealed class Dataset : IDatasetSource
             RankLimit = RankLimit,
         };
     }
+
+    /// <summary>The query's tokens when the column files can rank it: a plain search (no sort) of single-token words
+    /// on a table whose ranking files match its FTS index.</summary>
+    private static IReadOnlyList<string>? RankedTerms(ColumnarMatch match, TableQuery query) =>
+        string.IsNullOrEmpty(query.Sort) && query.SearchMode != SearchMode.Raw && !string.IsNullOrWhiteSpace(query.Search)
+            && match.Columns.Ranking is not null && match.SearchMatches is > 0
+            ? FtsQuery.PlainTokens(query.Search)
+            : null;
 
     private static long[] RowidOrder(Trawl.Store.Columns.RowSet rows, bool descending, int k, long? after)
     {

@@ -39,6 +39,24 @@ internal static class FtsQuery
         return terms.Count == 0 ? null : string.Join(' ', terms);
     }
 
+    /// <summary>
+    /// The FTS5 tokens of plain text when every word is one token FTS5 spells the same way we can (ASCII letters and
+    /// digits, lower-cased); null otherwise (phrases, punctuation inside a word, other scripts), when only FTS5 can
+    /// say what the query means.
+    /// </summary>
+    public static IReadOnlyList<string>? PlainTokens(string text)
+    {
+        var tokens = new List<string>();
+        foreach (string word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string w = word.Length >= 2 && word[0] == '"' && word[^1] == '"' ? word[1..^1] : word;
+            if (w.Length == 0 || !w.All(char.IsAsciiLetterOrDigit))
+                return null;
+            tokens.Add(w.ToLowerInvariant());
+        }
+        return tokens.Count == 0 ? null : tokens;
+    }
+
     private static void AddTerm(List<string> terms, string term)
     {
         // A term without letters or digits has no tokens for unicode61; FTS5 would reject or ignore it.

@@ -32,6 +32,9 @@ internal sealed class PageOrder
         _descending = descending;
     }
 
+    /// <summary>By search rank (the column files' bm25 or FTS5's), continued by offset.</summary>
+    public static PageOrder Rank { get; } = new(RankKey, null, -1, false);
+
     public bool IsRank => _key == RankKey;
 
     /// <summary>The sort column's name, or null when ordered by rowid or rank.</summary>

@@ -100,6 +100,34 @@ public sealed class ColumnarOracleTests : IClassFixture<ColumnarOracleTests.Mixe
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public void Matching_rows_for_knn_allow_sets_equal_the_SQL_path(string query)
+    {
+        var ds = _data.Dataset;
+        var q = Parse(query);
+        long rows = ds.GetTable("mixed").RowCount;
+        long before = ds.ColumnarAnswers;
+        var fast = ds.MatchingRows(q, rows);
+        ds.UseColumnFiles = false;
+        try
+        {
+            var slow = ds.MatchingRows(q, rows);
+            Assert.Equal(slow is null, fast is null);
+            if (slow is not null)
+            {
+                Assert.True(ds.ColumnarAnswers > before, "the column files should answer this row set");
+                Assert.Equal(slow.Count, fast!.Count);
+                for (long r = 0; r < rows; r++)
+                    Assert.Equal(slow.Contains(r), fast.Contains(r));
+            }
+        }
+        finally
+        {
+            ds.UseColumnFiles = true;
+        }
+    }
+
     [Fact]
     public void An_append_extends_the_column_files_without_rebuilding_them()
     {
@@ -164,30 +192,14 @@ public sealed class ColumnarOracleTests : IClassFixture<ColumnarOracleTests.Mixe
         }
     }
 
-    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar)
-    {
-        ds.UseColumnFiles = columnar;
-        try
-        {
-            var all = new List<string>();
-            string? next = null;
-            for (int page = 0; page < 200; page++)
+    private static List<string> Pages(Dataset ds, TableQuery q, bool columnar) =>
+        PagedRows.Collect(ds, q, columnar,
+            r => string.Join("|", r.Select(v => v is byte[] b ? Convert.ToHexString(b) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))),
+            (page, rows, all) =>
             {
-                var rows = ds.QueryRows(q with { Next = next }, count: page == 0);
                 if (page == 0)
                     all.Add("count " + rows.Count);
-                all.AddRange(rows.Rows.Select(r => string.Join("|", r.Select(v => v is byte[] b ? Convert.ToHexString(b) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))));
-                next = rows.Next;
-                if (next is null)
-                    break;
-            }
-            return all;
-        }
-        finally
-        {
-            ds.UseColumnFiles = true;
-        }
-    }
+            });
 
     private static string Describe(FacetResult f) =>
         string.Join(";", f.Values.Select(v => $"{Kind(v.Value)}:{Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)}={v.Count}")) + (f.Truncated ? " +" : "");

@@ -1,0 +1,214 @@
+using System.Numerics;
+using System.Text;
+using Trawl.Formats.Tables;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>
+/// Ranks a search's matches by FTS5's own bm25 without asking FTS5 for it row by row: each row's token count
+/// (<c>.doclen</c>), the rows where a term occurs more than once (<c>.termfreq</c>; every other match holds it
+/// once) and the index's totals give the same score, computed in the same order of operations, so the top rows
+/// are the ones <c>ORDER BY rank</c> returns (ties by rowid). Used for plain searches of single-token words.
+/// </summary>
+internal sealed class SearchRanking : IDisposable
+{
+    // FTS5's bm25 constants (fts5_aux.c).
+    private const double K1 = 1.2;
+    private const double B = 0.75;
+
+    private readonly MappedColumnFile _lengths;
+    private readonly TermFrequencyFile _frequencies;
+    private readonly SearchRankingEntry _entry;
+    private readonly long _rows;
+
+    private SearchRanking(MappedColumnFile lengths, TermFrequencyFile frequencies, SearchRankingEntry entry, long rows)
+    {
+        _lengths = lengths;
+        _frequencies = frequencies;
+        _entry = entry;
+        _rows = rows;
+    }
+
+    public string FtsTable => _entry.FtsTable;
+
+    /// <summary>Opens the table's ranking files for its first <paramref name="rows"/> rows; damaged or short files
+    /// are a <see cref="DataFormatException"/>.</summary>
+    public static SearchRanking Open(string folder, string table, SearchRankingEntry entry, long rows)
+    {
+        var lengths = MappedColumnFile.Open(ColumnFiles.SearchFile(folder, table, ColumnFilePart.DocumentLengths), ColumnFilePart.DocumentLengths);
+        TermFrequencyFile? frequencies = null;
+        try
+        {
+            if (lengths.Header.Rows < rows)
+                throw new DataFormatException(lengths.Path, $"holds {lengths.Header.Rows} rows, the manifest {rows}");
+            _ = lengths.Elements<uint>(0, rows);
+            frequencies = TermFrequencyFile.Open(ColumnFiles.SearchFile(folder, table, ColumnFilePart.TermFrequencies));
+            if (frequencies.Rows != rows)
+                throw new DataFormatException(frequencies.Path, $"built for {frequencies.Rows} rows, the manifest says {rows}");
+            return new SearchRanking(lengths, frequencies, entry, rows);
+        }
+        catch
+        {
+            frequencies?.Dispose();
+            lengths.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best rows of <paramref name="matches"/> (rows that hold every term) for the query
+    /// <paramref name="terms"/> (FTS5 tokens, in query order), best first, ties by rowid.
+    /// </summary>
+    /// <param name="documentFrequencies">Rows holding each term (FTS5's per-phrase hit count).</param>
+    public long[] Top(RowSet matches, IReadOnlyList<string> terms, IReadOnlyList<long> documentFrequencies, int k, CancellationToken cancel = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        if (matches.Capacity != _rows)
+            throw new ArgumentException("row set of another size");
+        int n = terms.Count;
+        var idf = new double[n];
+        var docs = new long[n][];
+        var counts = new uint[n][];
+        var cursor = new int[n];
+        double nRow = _entry.Documents;
+        for (int i = 0; i < n; i++)
+        {
+            double hits = documentFrequencies[i];
+            double v = Math.Log((nRow - hits + 0.5) / (hits + 0.5));
+            idf[i] = v <= 0.0 ? 1e-6 : v;
+            int index = _frequencies.Find(Encoding.UTF8.GetBytes(terms[i]));
+            docs[i] = index < 0 ? [] : _frequencies.Documents(index).ToArray();
+            counts[i] = index < 0 ? [] : _frequencies.Counts(index).ToArray();
+        }
+        double avgdl = _entry.Tokens / nRow;
+        var lengths = _lengths.Elements<uint>(0, _rows);
+        var heap = new TopRows(k);
+        // Most rows hold each term once: their score depends on the length alone, so it is computed once per length
+        // (the same operations in the same order, so the same double) and most rows cost a lookup and a compare.
+        var onceScores = new double[Math.Min(1 << 16, (int)Math.Min(int.MaxValue, _rows + 1))];
+        Array.Fill(onceScores, double.NaN);
+        ReadOnlySpan<ulong> words = matches.Words;
+        for (int w = 0; w < words.Length; w++)
+        {
+            ulong bits = words[w];
+            if (bits == 0)
+                continue;
+            if ((w & 0x3FFF) == 0)
+                cancel.ThrowIfCancellationRequested();
+            while (bits != 0)
+            {
+                long row = ((long)w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                uint length = lengths[(int)row];
+                bool repeated = false;
+                for (int i = 0; i < n; i++)
+                {
+                    var di = docs[i];
+                    if (di.Length == 0)
+                        continue;
+                    int c = cursor[i];
+                    while (c < di.Length && di[c] < row)
+                        c++;
+                    cursor[i] = c;
+                    repeated |= c < di.Length && di[c] == row;
+                }
+                double score;
+                if (!repeated && length < onceScores.Length)
+                {
+                    score = onceScores[length];
+                    if (double.IsNaN(score))
+                        score = onceScores[length] = Score(idf, docs, counts, cursor, row, length, avgdl);
+                }
+                else
+                {
+                    score = Score(idf, docs, counts, cursor, row, length, avgdl);
+                }
+                heap.Offer(score, row);
+            }
+        }
+        return heap.Drain();
+    }
+
+    /// <summary>bm25 of one row, as fts5Bm25Function computes it (same operations, same order, so the doubles are equal).</summary>
+    private static double Score(double[] idf, long[][] docs, uint[][] counts, int[] cursor, long row, uint length, double avgdl)
+    {
+        double d = length;
+        double score = 0.0;
+        for (int i = 0; i < idf.Length; i++)
+        {
+            double f = 1.0;
+            int c = cursor[i];
+            if (c < docs[i].Length && docs[i][c] == row)
+                f = counts[i][c];
+            score += idf[i] * (f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl));
+        }
+        return score;
+    }
+
+    public void Dispose()
+    {
+        _frequencies.Dispose();
+        _lengths.Dispose();
+    }
+
+    /// <summary>The k highest scores seen, ties going to the lower row (rows arrive in ascending order).</summary>
+    private sealed class TopRows(int k)
+    {
+        private readonly (double Score, long Row)[] _heap = new (double, long)[k];
+        private int _count;
+
+        // The root is the worst kept: lowest score, and among equal scores the highest row.
+        private static bool Worse((double Score, long Row) a, (double Score, long Row) b) =>
+            a.Score < b.Score || (a.Score == b.Score && a.Row > b.Row);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Offer(double score, long row)
+        {
+            if (_count < _heap.Length)
+            {
+                _heap[_count] = (score, row);
+                SiftUp(_count++);
+                return;
+            }
+            if (score <= _heap[0].Score)
+                return; // not better, or equal with a higher row
+            _heap[0] = (score, row);
+            SiftDown(0);
+        }
+
+        public long[] Drain()
+        {
+            var items = _heap.AsSpan(0, _count).ToArray();
+            Array.Sort(items, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
+            return items.Select(i => i.Row).ToArray();
+        }
+
+        private void SiftUp(int i)
+        {
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (!Worse(_heap[i], _heap[parent]))
+                    break;
+                (_heap[i], _heap[parent]) = (_heap[parent], _heap[i]);
+                i = parent;
+            }
+        }
+
+        private void SiftDown(int i)
+        {
+            while (true)
+            {
+                int l = 2 * i + 1, r = l + 1, m = i;
+                if (l < _count && Worse(_heap[l], _heap[m]))
+                    m = l;
+                if (r < _count && Worse(_heap[r], _heap[m]))
+                    m = r;
+                if (m == i)
+                    return;
+                (_heap[i], _heap[m]) = (_heap[m], _heap[i]);
+                i = m;
+            }
+        }
+    }
+}

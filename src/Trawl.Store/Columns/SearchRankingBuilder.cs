@@ -1,0 +1,275 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Trawl.Store.Sql;
+using Trawl.Store.Storage;
+
+namespace Trawl.Store.Columns;
+
+/// <summary>
+/// Writes a table's full-text ranking files (see <see cref="SearchRanking"/>) from its FTS5 index, so that bm25 can
+/// be computed from memory-mapped arrays instead of FTS5's per-row auxiliary calls. Everything is read from FTS5
+/// itself (its docsize table and an fts5vocab scan), so the token counts are FTS5's own. An append tokenizes only
+/// the new rows, in a temporary FTS5 table with the same tokenizer, and merges their repeated terms in.
+/// </summary>
+internal static partial class SearchRankingBuilder
+{
+    /// <summary>The files, still under temporary names, and the totals for the manifest.</summary>
+    public sealed record Result(SearchRankingEntry Entry, IReadOnlyList<(string Temp, string Final)> Files);
+
+    /// <summary>Builds (or, with <paramref name="previous"/>, extends from row <paramref name="start"/>) the ranking
+    /// files up to <paramref name="rows"/> rows. Null when the FTS table is not one Trawl made (another tokenizer):
+    /// such tables are ranked by SQLite alone.</summary>
+    public static Result? Build(SqliteConnection conn, string folder, string table, string ftsTable, SearchRankingEntry? previous,
+        long start, long rows, string tag, CancellationToken cancel)
+    {
+        var db = conn.Handle!;
+        string? createSql = ScalarText(db, $"SELECT sql FROM sqlite_master WHERE type = 'table' AND name = {SqlNames.Literal(ftsTable)}");
+        if (createSql is null || !TokenizerOption().Match(createSql).Success)
+            return null;
+        string lengthsFinal = ColumnFiles.SearchFile(folder, table, ColumnFilePart.DocumentLengths);
+        string freqFinal = ColumnFiles.SearchFile(folder, table, ColumnFilePart.TermFrequencies);
+        // Extend only files that hold exactly the committed rows; anything else (a build interrupted after its
+        // renames, damage) is rebuilt from the index.
+        using var old = previous is not null && previous.FtsTable == ftsTable && start > 0 ? TryOpen(freqFinal, start) : null;
+        bool append = old is not null;
+        if (!append)
+            start = 0;
+        var files = new List<(string, string)>();
+        long documents = append ? previous!.Documents : 0, tokens = append ? previous!.Tokens : 0;
+
+        // Lengths: appended in place past the committed rows (readers map only those), or written anew.
+        string lengthsPath = append ? lengthsFinal : lengthsFinal + tag;
+        using (var lengths = append
+            ? new FixedWidthColumnWriter<uint>(lengthsPath, ColumnEncoding.SearchRanking, ColumnFilePart.DocumentLengths, start)
+            : new FixedWidthColumnWriter<uint>(lengthsPath, ColumnEncoding.SearchRanking, ColumnFilePart.DocumentLengths))
+        {
+            long next = start;
+            using var stmt = RawSql.Prepare(db, $"SELECT id, sz FROM {SqlNames.Quote(ftsTable + "_docsize")} WHERE id >= {start} AND id < {rows} ORDER BY id");
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                long id = raw.sqlite3_column_int64(stmt, 0);
+                while (next < id)
+                {
+                    lengths.Append(0);
+                    next++;
+                }
+                long size = SumVarints(raw.sqlite3_column_blob(stmt, 1));
+                lengths.Append((uint)Math.Min(size, uint.MaxValue));
+                documents++;
+                tokens += size;
+                next++;
+                if ((next & 0xFFFF) == 0)
+                    cancel.ThrowIfCancellationRequested();
+            }
+            if (rc != raw.SQLITE_DONE)
+                throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(db)}", rc);
+            while (next < rows)
+            {
+                lengths.Append(0);
+                next++;
+            }
+            lengths.Complete();
+        }
+        if (!append)
+            files.Add((lengthsPath, lengthsFinal));
+
+        // Repeated terms: FTS5's instance vocabulary, in (term, row) order, of the whole index or of the new rows.
+        string freqTemp = freqFinal + tag;
+        using (var writer = new TermFrequencyWriter(freqTemp, rows))
+        {
+            string vocabSource = append ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
+            try
+            {
+                ScanInstances(db, vocabSource, append ? "temp" : "main", old, writer, cancel);
+            }
+            finally
+            {
+                if (append)
+                    RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
+            }
+            writer.Complete();
+        }
+        files.Add((freqTemp, freqFinal));
+        return new Result(new SearchRankingEntry(ftsTable, documents, tokens), files);
+    }
+
+    private static TermFrequencyFile? TryOpen(string path, long rows)
+    {
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            var file = TermFrequencyFile.Open(path);
+            if (file.Rows == rows)
+                return file;
+            file.Dispose();
+        }
+        catch (Trawl.Formats.Tables.DataFormatException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>A temporary FTS5 table holding only rows [start, rows) with the index's own tokenizer.</summary>
+    private static string DeltaIndex(sqlite3 db, string table, string ftsTable, string createSql, long start, long rows)
+    {
+        var columns = new List<string>();
+        using (var stmt = RawSql.Prepare(db, $"SELECT name FROM pragma_table_info({SqlNames.Literal(ftsTable)})"))
+        {
+            while (raw.sqlite3_step(stmt) == raw.SQLITE_ROW)
+                columns.Add(raw.sqlite3_column_text(stmt, 0).utf8_to_string());
+        }
+        string name = "trawl_rank_delta";
+        string cols = string.Join(", ", columns.Select(SqlNames.Quote));
+        string tokenizer = TokenizerOption().Match(createSql).Value;
+        RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(name)}");
+        RawSql.Execute(db, $"CREATE VIRTUAL TABLE temp.{SqlNames.Quote(name)} USING fts5({cols}, {tokenizer})");
+        RawSql.Execute(db, $"INSERT INTO temp.{SqlNames.Quote(name)} (rowid, {cols}) SELECT \"rowid\", {cols} FROM main.{SqlNames.Quote(table)} WHERE \"rowid\" >= {start} AND \"rowid\" < {rows}");
+        return name;
+    }
+
+    /// <summary>Counts each (term, row) run of the instance vocabulary and writes those above one, merged after the
+    /// previous file's pairs for the same term (the new rows all come after the old ones).</summary>
+    private static void ScanInstances(sqlite3 db, string fts, string schema, TermFrequencyFile? old, TermFrequencyWriter writer, CancellationToken cancel)
+    {
+        string vocab = "trawl_rank_instances";
+        RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
+        RawSql.Execute(db, $"CREATE VIRTUAL TABLE temp.{SqlNames.Quote(vocab)} USING fts5vocab({schema}, {SqlNames.Quote(fts)}, instance)");
+        try
+        {
+            int oldTerm = 0;
+            byte[] term = [];
+            bool haveTerm = false, termOpen = false;
+            long doc = -1, count = 0, n = 0;
+
+            void FlushPair()
+            {
+                if (count > 1)
+                {
+                    if (!termOpen)
+                    {
+                        OpenTerm(term);
+                        termOpen = true;
+                    }
+                    writer.Add(doc, (uint)Math.Min(count, uint.MaxValue));
+                }
+            }
+
+            void OpenTerm(ReadOnlySpan<byte> t)
+            {
+                // Old terms that sort before this one go first, whole; an equal one gets its old pairs first.
+                while (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) < 0)
+                    CopyOldTerm(old, oldTerm++, writer);
+                writer.BeginTerm(t);
+                if (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) == 0)
+                {
+                    CopyPairs(old, oldTerm++, writer);
+                }
+            }
+
+            using var stmt = RawSql.Prepare(db, $"SELECT term, doc FROM temp.{SqlNames.Quote(vocab)}");
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                var t = raw.sqlite3_column_blob(stmt, 0);
+                long d = raw.sqlite3_column_int64(stmt, 1);
+                if (!haveTerm || !t.SequenceEqual(term))
+                {
+                    FlushPair();
+                    if (termOpen)
+                        writer.EndTerm();
+                    term = t.ToArray();
+                    haveTerm = true;
+                    termOpen = false;
+                    doc = d;
+                    count = 1;
+                }
+                else if (d != doc)
+                {
+                    FlushPair();
+                    doc = d;
+                    count = 1;
+                }
+                else
+                {
+                    count++;
+                }
+                if ((++n & 0xFFFF) == 0)
+                    cancel.ThrowIfCancellationRequested();
+            }
+            if (rc != raw.SQLITE_DONE)
+                throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(db)}", rc);
+            if (haveTerm)
+            {
+                FlushPair();
+                if (termOpen)
+                    writer.EndTerm();
+            }
+            while (old is not null && oldTerm < old.TermCount)
+                CopyOldTerm(old, oldTerm++, writer);
+        }
+        finally
+        {
+            RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
+        }
+    }
+
+    private static void CopyOldTerm(TermFrequencyFile old, int index, TermFrequencyWriter writer)
+    {
+        writer.BeginTerm(old.Term(index));
+        CopyPairs(old, index, writer);
+        writer.EndTerm();
+    }
+
+    private static void CopyPairs(TermFrequencyFile old, int index, TermFrequencyWriter writer)
+    {
+        var docs = old.Documents(index);
+        var counts = old.Counts(index);
+        for (int i = 0; i < docs.Length; i++)
+            writer.Add(docs[i], counts[i]);
+    }
+
+    /// <summary>Sum of an FTS5 docsize record: one SQLite varint per indexed column.</summary>
+    internal static long SumVarints(ReadOnlySpan<byte> record)
+    {
+        long sum = 0;
+        int i = 0;
+        while (i < record.Length)
+        {
+            ulong v = 0;
+            int n = 0;
+            while (true)
+            {
+                if (i >= record.Length)
+                    return sum; // a torn varint: count what was whole
+                byte b = record[i++];
+                if (n == 8)
+                {
+                    v = (v << 8) | b;
+                    break;
+                }
+                v = (v << 7) | (uint)(b & 0x7F);
+                n++;
+                if ((b & 0x80) == 0)
+                    break;
+            }
+            sum += (long)v;
+        }
+        return sum;
+    }
+
+    private static string? ScalarText(sqlite3 db, string sql)
+    {
+        using var stmt = RawSql.Prepare(db, sql);
+        return raw.sqlite3_step(stmt) == raw.SQLITE_ROW && raw.sqlite3_column_type(stmt, 0) == raw.SQLITE_TEXT
+            ? raw.sqlite3_column_text(stmt, 0).utf8_to_string()
+            : null;
+    }
+
+    /// <summary>The only tokenizer whose FTS5 tables get ranking files: the one Trawl creates (Ingest.Sinks.TableSink).</summary>
+    [GeneratedRegex(@"tokenize\s*=\s*'unicode61 remove_diacritics 2'")]
+    private static partial Regex TokenizerOption();
+}
