@@ -20,7 +20,7 @@ namespace Trawl.ClickHouse.Datasets;
 /// <summary>
 /// A ClickHouse database of pushed tables behind the store contracts, so pages, API, search, facets, SQL and kNN work
 /// on it as on a dataset folder. Every question is one statement pushed down (<see cref="ClickHouseTable"/>); pages
-/// continue by offset. Tables are those with an Int64 id first; <c>_trawl_*</c> bookkeeping and the <c>*_local</c> part
+/// continue from a keyset cursor (<see cref="KeysetCursor"/>). Tables are those with an Int64 id first; <c>_trawl_*</c> bookkeeping and the <c>*_local</c> part
 /// of a Distributed table are left out.
 /// </summary>
 public sealed class ClickHouseDataset : IDatasetSource
@@ -128,16 +128,10 @@ public sealed class ClickHouseDataset : IDatasetSource
         CheckSearch(query);
         var clock = Stopwatch.StartNew();
         var (_, table) = Find(query.Table);
-        long offset = 0;
-        if (!string.IsNullOrEmpty(query.Next))
-        {
-            if (!query.Next.StartsWith("o", StringComparison.Ordinal) || !long.TryParse(query.Next.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-                throw new UserErrorException("the _next cursor is not one of this dataset's");
-        }
-        var page = table.Page(query, offset);
-        int size = Math.Clamp(query.Size, 1, 1000);
+        var after = string.IsNullOrEmpty(query.Next) ? null : KeysetCursor.Decode(query.Next);
+        var page = table.Page(query, after);
         long? total = count ? table.Count(query) : null;
-        return new RowPage(RowidFirst(page.Columns), page.Rows, page.More ? "o" + (offset + size).ToString(CultureInfo.InvariantCulture) : null, total, clock.Elapsed);
+        return new RowPage(RowidFirst(page.Columns), page.Rows, page.Next?.Encode(), total, clock.Elapsed);
     }
 
     private static IReadOnlyList<string> RowidFirst(IReadOnlyList<string> columns) => ["rowid", .. columns.Skip(1)];
@@ -192,14 +186,15 @@ public sealed class ClickHouseDataset : IDatasetSource
 
     private static IEnumerable<object?[]> Stream(ClickHouseTable table, TableQuery query)
     {
-        for (long offset = 0; ; offset += query.Size)
+        KeysetCursor? after = null;
+        do
         {
-            var page = table.Page(query, offset);
+            var page = table.Page(query, after);
             foreach (var row in page.Rows)
                 yield return row;
-            if (!page.More)
-                yield break;
+            after = page.Next;
         }
+        while (after is not null);
     }
 
     public SqlResult ExecuteSql(string sql, SqlOptions? options = null)
@@ -273,14 +268,15 @@ public sealed class ClickHouseDataset : IDatasetSource
         var (set, column, table) = Set(query.VectorSet);
         if (query.K < 1 || query.K > KnnQuery.MaxK)
             throw new UserErrorException($"k must be from 1 to {KnnQuery.MaxK}");
-        if (query.Deduplicate)
-            throw new UserErrorException("deduplication of neighbours is not available on ClickHouse datasets yet");
         var filter = query.Filter ?? new TableQuery { Table = set.Table };
         CheckSearch(filter);
         float[] vector = QueryVector(query, set, table);
         if (query.Row is { } row && query.RowVectorSet is null)
             filter = filter with { Where = (string.IsNullOrWhiteSpace(filter.Where) ? "" : $"({filter.Where}) AND ") + $"{Identifier(table.IdColumn)} != {row}" };
-        var hits = table.Knn(column, vector, query.K, set.Metric, filter);
+        var hits = table.Knn(column, vector, query.Deduplicate ? Math.Min(KnnQuery.MaxK * 3, query.K * DedupeCandidates) : query.K, set.Metric, filter);
+        int dropped = 0;
+        if (query.Deduplicate)
+            (hits, dropped) = Deduplicate(table, column, hits, query.K);
         var columns = table.Columns.Where(c => !table.VectorColumns.Contains(c.Name)).ToList();
         var rows = new Dictionary<long, object?[]>();
         if (hits.Count > 0)
@@ -292,7 +288,50 @@ public sealed class ClickHouseDataset : IDatasetSource
         }
         // The contract's similarity: inner product or cosine, or the negated squared distance for l2.
         var similarities = hits.Select(h => (float)(set.Metric == VectorMetric.L2 ? -(h.Score * h.Score) : h.Score)).ToList();
-        return new KnnResult(set, RowidFirst(columns.Select(c => c.Name).ToList()), hits.Select(h => rows[h.Id]).ToList(), similarities, 0, clock.Elapsed);
+        return new KnnResult(set, RowidFirst(columns.Select(c => c.Name).ToList()), hits.Select(h => rows[h.Id]).ToList(), similarities, dropped, clock.Elapsed);
+    }
+
+    private static readonly int DedupeCandidates = new SearchOptions().DeduplicationCandidateFactor;
+
+    /// <summary>As the embedded exact search does it: best first, a candidate whose cosine with a kept one is at least
+    /// <see cref="SearchOptions.DefaultDeduplicationCosine"/> is dropped, until k are kept. The candidates' vectors
+    /// (k × the candidate factor of them) come back in one statement.</summary>
+    private (IReadOnlyList<KnnHit> Kept, int Dropped) Deduplicate(ClickHouseTable table, string column, IReadOnlyList<KnnHit> candidates, int k)
+    {
+        if (candidates.Count == 0)
+            return (candidates, 0);
+        var vectors = new Dictionary<long, float[]>();
+        foreach (var r in _engine.Query($"SELECT {Identifier(table.IdColumn)}, {Identifier(column)} FROM {Identifier(table.Name)} WHERE {Identifier(table.IdColumn)} IN ({string.Join(", ", candidates.Select(h => h.Id))})",
+                     new QuerySettings { ReadOnly = true, MaxExecutionSeconds = table.TimeLimitSeconds }).Rows)
+            vectors[(long)r[0]!] = ((object?[])r[1]!).Select(o => (float)(double)o!).ToArray();
+        var kept = new List<KnnHit>(k);
+        int dropped = 0;
+        foreach (var hit in candidates)
+        {
+            if (kept.Count == k)
+                break;
+            var v = vectors[hit.Id];
+            if (kept.Any(h => Cosine(v, vectors[h.Id]) >= SearchOptions.DefaultDeduplicationCosine))
+            {
+                dropped++;
+                continue;
+            }
+            kept.Add(hit);
+        }
+        return (kept, dropped);
+    }
+
+    // At most k × 3 candidates against k kept ones: not a scan over the data, so plain loops do.
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
     }
 
     public KnnBatchResult KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)

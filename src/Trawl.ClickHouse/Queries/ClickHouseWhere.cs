@@ -9,10 +9,11 @@ namespace Trawl.ClickHouse.Queries;
 
 /// <summary>
 /// A <see cref="TableQuery"/>'s search and filters as a ClickHouse WHERE clause, values escaped as literals.
-/// Search: every word must occur in one of the search columns, case-insensitively — as a whole token with
-/// <c>hasTokenCaseInsensitive</c> where the engine has it and the word is ASCII letters and digits, else as a substring
-/// (<c>positionCaseInsensitiveUTF8</c>; 18.16 has nothing else). FTS5 matches tokens and folds diacritics, so results
-/// can differ: docs/clickhouse.md lists how.
+/// Search: every word, and every "quoted phrase", must occur in one of the search columns as whole words,
+/// case-insensitively (words are runs of letters and digits, as FTS5's unicode61 tokenizer splits them; a phrase's
+/// words are consecutive with only separators between). A plain ASCII word is <c>hasTokenCaseInsensitive</c> where the
+/// engine has it; everything else is a substring test (<c>positionCaseInsensitiveUTF8</c>, cheap) narrowed by a regular
+/// expression with word boundaries (<c>match</c>). FTS5 also folds diacritics; ClickHouse does not (docs/clickhouse.md).
 /// </summary>
 internal static class ClickHouseWhere
 {
@@ -23,8 +24,8 @@ internal static class ClickHouseWhere
         {
             if (table.SearchColumns.Count == 0)
                 throw new UserErrorException($"table '{table.Name}' has no text columns to search");
-            foreach (string word in Words(query.Search))
-                parts.Add("(" + string.Join(" OR ", table.SearchColumns.Select(c => WordMatch(Identifier(c), word, dialect))) + ")");
+            foreach (var term in Terms(query.Search))
+                parts.Add("(" + string.Join(" OR ", table.SearchColumns.Select(c => TermMatch(Identifier(c), term, dialect))) + ")");
         }
         foreach (var f in query.Filters)
             parts.Add(Filter(table, f));
@@ -33,7 +34,28 @@ internal static class ClickHouseWhere
         return parts.Count == 0 ? "" : " WHERE " + string.Join(" AND ", parts);
     }
 
-    /// <summary>Words of the search text: runs of letters and digits (quotes and operators carry no meaning here).</summary>
+    /// <summary>The terms of a plain search: each "quoted phrase" and each word outside quotes, as its words (runs of
+    /// letters and digits; other characters separate). Terms without words are dropped, repeated ones kept once.</summary>
+    internal static List<IReadOnlyList<string>> Terms(string text)
+    {
+        var terms = new List<IReadOnlyList<string>>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var parts = text.Split('"');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            // Odd parts are inside quotes; an unclosed quote's rest counts as a phrase too.
+            var words = Words(parts[i]);
+            IEnumerable<IReadOnlyList<string>> groups = i % 2 == 1 ? [words] : words.Select(w => (IReadOnlyList<string>)[w]);
+            foreach (var g in groups)
+            {
+                if (g.Count > 0 && seen.Add(string.Join(' ', g)))
+                    terms.Add(g);
+            }
+        }
+        return terms;
+    }
+
+    /// <summary>Words of a text: runs of letters and digits.</summary>
     internal static List<string> Words(string text)
     {
         var words = new List<string>();
@@ -51,13 +73,21 @@ internal static class ClickHouseWhere
         }
         if (sb.Length > 0)
             words.Add(sb.ToString());
-        return words.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return words;
     }
 
-    private static string WordMatch(string column, string word, SqlDialect dialect) =>
-        dialect.HasTokenSearch && word.All(char.IsAsciiLetterOrDigit)
-            ? $"hasTokenCaseInsensitive({column}, {String(word)})"
-            : $"positionCaseInsensitiveUTF8({column}, {String(word)}) > 0";
+    private const string Separator = @"[^\p{L}\p{N}]";
+
+    private static string TermMatch(string column, IReadOnlyList<string> words, SqlDialect dialect)
+    {
+        if (words.Count == 1 && dialect.HasTokenSearch && words[0].All(char.IsAsciiLetterOrDigit))
+            return $"hasTokenCaseInsensitive({column}, {String(words[0])})";
+        // Words hold only letters and digits, so they need no escaping inside the pattern.
+        // Both sides lower-cased rather than (?i): 18.16 checks a pattern's literal part case-sensitively before re2 runs.
+        string pattern = $"(^|{Separator}){string.Join(Separator + "+", words.Select(w => w.ToLowerInvariant()))}({Separator}|$)";
+        return "(" + string.Join(" AND ", words.Distinct(StringComparer.OrdinalIgnoreCase).Select(w => $"positionCaseInsensitiveUTF8({column}, {String(w)}) > 0"))
+            + $" AND match(lowerUTF8({column}), {String(pattern)}))";
+    }
 
     private static string Filter(ClickHouseTable table, ColumnFilter f)
     {
@@ -76,8 +106,8 @@ internal static class ClickHouseWhere
             case FilterOp.Contains: return $"positionCaseInsensitiveUTF8(toString({col}), {String(f.Value)}) > 0";
             case FilterOp.StartsWith: return $"positionCaseInsensitiveUTF8(toString({col}), {String(f.Value)}) = 1";
             case FilterOp.In:
-                var values = f.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                return values.Length == 0 ? "0" : $"{col} IN ({string.Join(", ", values.Select(Value))})";
+                var values = ColumnFilter.InList(f.Value);
+                return values.Count == 0 ? "0" : $"{col} IN ({string.Join(", ", values.Select(Value))})";
             case FilterOp.IsNull:
                 return f.Value.Trim().ToLowerInvariant() switch
                 {

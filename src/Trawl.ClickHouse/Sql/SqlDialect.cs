@@ -20,6 +20,9 @@ public sealed record SqlDialect(ClickHouseVersion Version)
     /// <summary>CREATE TABLE ... INDEX i v TYPE vector_similarity('hnsw', 'cosineDistance', dim).</summary>
     public bool HasVectorSimilarityIndex => Version.AtLeast(25, 8);
 
+    /// <summary>query_plan_optimize_lazy_materialization exists (25.4+), so it can be turned off.</summary>
+    public bool HasLazyMaterialization => Version.AtLeast(25, 4);
+
     /// <summary>Settings exist that let a statement stop on a time limit (max_execution_time), on every version we know.</summary>
     public bool HasExecutionTimeLimit => true;
 }

@@ -81,7 +81,7 @@ internal static class ColumnarFilter
         }
         if (filter.Op is FilterOp.In or FilterOp.NotIn)
         {
-            var values = QueryCompiler.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
+            var values = ColumnFilter.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
             bool inList = filter.Op == FilterOp.In;
             if (values.Length == 0 && inList)
                 return RowSet.Empty(columns.Rows);

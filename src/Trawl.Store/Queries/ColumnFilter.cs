@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Trawl.Store.Queries;
 
 /// <summary>One filter on one column; the value is bound as a parameter, never spliced into SQL.</summary>
@@ -38,4 +40,34 @@ public sealed record ColumnFilter(string Column, FilterOp Op, string Value)
 
     /// <summary>The query-string key for this filter ("col__op").</summary>
     public string Key => $"{Column}__{Op.ToString().ToLowerInvariant()}";
+
+    /// <summary>The values of an __in filter: "a,b,c" or a JSON array ["a", 1, "b,c"].</summary>
+    public static List<string> InList(string value)
+    {
+        string trimmed = value.Trim();
+        if (trimmed.StartsWith('['))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(trimmed);
+                var list = new List<string>();
+                foreach (var e in doc.RootElement.EnumerateArray())
+                {
+                    list.Add(e.ValueKind switch
+                    {
+                        JsonValueKind.String => e.GetString()!,
+                        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
+                        JsonValueKind.Null => throw new UserErrorException("__in: null is not a value; use __isnull"),
+                        _ => throw new UserErrorException("__in: the JSON array may hold only strings and numbers"),
+                    });
+                }
+                return list;
+            }
+            catch (JsonException e)
+            {
+                throw new UserErrorException($"__in: '{value}' is not a JSON array: {e.Message}", e);
+            }
+        }
+        return trimmed.Split(',').Select(s => s.Trim()).ToList();
+    }
 }

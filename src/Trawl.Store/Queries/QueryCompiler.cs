@@ -168,7 +168,7 @@ internal sealed class QueryCompiler
             case FilterOp.Glob: return $"{col} GLOB {AddParameter(f.Value)}";
             case FilterOp.In:
             case FilterOp.NotIn:
-                var values = InList(f.Value);
+                var values = ColumnFilter.InList(f.Value);
                 if (values.Count == 0)
                     return f.Op == FilterOp.In ? "0" : $"{col} IS NOT NULL";
                 return $"{col} {(f.Op == FilterOp.In ? "IN" : "NOT IN")} ({string.Join(", ", values.Select(v => AddParameter(Typed(v, numeric))))})";
@@ -199,34 +199,4 @@ internal sealed class QueryCompiler
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
-
-    /// <summary>"a,b,c" or a JSON array ["a", 1, "b,c"].</summary>
-    internal static List<string> InList(string value)
-    {
-        string trimmed = value.Trim();
-        if (trimmed.StartsWith('['))
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(trimmed);
-                var list = new List<string>();
-                foreach (var e in doc.RootElement.EnumerateArray())
-                {
-                    list.Add(e.ValueKind switch
-                    {
-                        JsonValueKind.String => e.GetString()!,
-                        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => e.GetRawText(),
-                        JsonValueKind.Null => throw new UserErrorException("__in: null is not a value; use __isnull"),
-                        _ => throw new UserErrorException("__in: the JSON array may hold only strings and numbers"),
-                    });
-                }
-                return list;
-            }
-            catch (JsonException e)
-            {
-                throw new UserErrorException($"__in: '{value}' is not a JSON array: {e.Message}", e);
-            }
-        }
-        return trimmed.Split(',').Select(s => s.Trim()).ToList();
-    }
 }

@@ -24,6 +24,9 @@ public sealed class ContractData
         "night", "snow", "forest", "painting", "photo", "girl", "boy", "flower", "garden", "street", "old", "new",
     ];
 
+    /// <summary>Words that test quoting and Unicode end to end (never searched for: FTS5 folds diacritics, other backends may not).</summary>
+    public static readonly string[] Special = ["O'Brien", "\"quoted\"", "back\\slash", "château", "東京", "naïve", "semi;colon", "com,ma"];
+
     public static readonly string[] Categories = ["art", "animals", "cars", "nature", "people", "places"];
 
     /// <summary>One row: its position, then the four columns (width and score may be null).</summary>
@@ -42,6 +45,11 @@ public sealed class ContractData
             string category = Categories[Skewed(rng, Categories.Length)];
             long? width = rng.Next(10) == 0 ? null : rng.Next(100, 2000);
             double? score = rng.Next(8) == 0 ? null : Math.Round(rng.NextDouble() * 10 - 2, 3);
+            // Every 37th caption also holds a quote, an apostrophe, a backslash or non-ASCII letters, and one is very long.
+            if (i % 37 == 5)
+                caption += " " + Special[i / 37 % Special.Length];
+            if (i == 123)
+                caption = string.Join(' ', Enumerable.Range(0, 4000).Select(_ => Words[rng.Next(Words.Length)])) + " O'Brien";
             rows.Add(new Row(i, caption, category, width, score));
         }
         Rows = rows;
@@ -67,7 +75,7 @@ public sealed class ContractData
         sb.Append(string.Join(',', Header)).Append('\n');
         foreach (var r in Rows)
         {
-            sb.Append(r.Caption).Append(',').Append(r.Category).Append(',')
+            sb.Append('"').Append(r.Caption.Replace("\"", "\"\"")).Append('"').Append(',').Append(r.Category).Append(',')
               .Append(r.Width?.ToString(CultureInfo.InvariantCulture)).Append(',')
               .Append(r.Score?.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }

@@ -73,7 +73,7 @@ public sealed class QueryTests : IDisposable
         var embedded = _data.Dataset.QueryRows(q, count: false);
         var pushed = table.Page(q);
         Assert.Equal(embedded.Rows.Select(r => (long)r[0]!), pushed.Rows.Select(r => (long)r[0]!));
-        var second = table.Page(q, offset: 25);
+        var second = table.Page(q, pushed.Next);
         var embeddedSecond = _data.Dataset.QueryRows(q with { Next = embedded.Next }, count: false);
         Assert.Equal(embeddedSecond.Rows.Select(r => (long)r[0]!), second.Rows.Select(r => (long)r[0]!));
     }
