@@ -16,6 +16,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  coldstart  a saved HNSW index in fresh processes (none/advise/populate warm-up) against hnswlib: QPS per 1,000 queries from the first\n" +
+        "             " + ColdStart.ColdStartBenchmark.Usage + "\n" +
         "  engine     the query engine over a WebVid-like table via HTTP: search+facets+histogram, filters, sorts, load\n" +
         "             " + Engine.EngineBenchmark.Usage + "\n" +
         "  corpora    .jsonl.zst ingest vs zstdcat | sqlite-utils, zstd decompression vs the zstd tool, cl100k tokens/s vs Microsoft.ML.Tokenizers\n" +
@@ -60,6 +62,10 @@ internal static class Program
                     return Knn.KnnBench.Run(args[1..]);
                 case "ann":
                     return Ann.AnnBenchmark.Run(args[1..]);
+                case "coldstart":
+                    return ColdStart.ColdStartBenchmark.Run(args[1..]);
+                case "coldstart-child":
+                    return ColdStart.ColdStartBenchmark.Child(args[1..]);
                 case "engine":
                     return await Engine.EngineBenchmark.Run(args[1..]);
                 case "corpora":

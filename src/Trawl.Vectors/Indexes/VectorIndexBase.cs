@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Trawl.Vectors.Search;
+using Trawl.Vectors.Storage;
 
 namespace Trawl.Vectors.Indexes;
 
@@ -34,6 +36,29 @@ internal abstract class VectorIndexBase : IVectorIndex
     public abstract void Add(long rows);
     public abstract void Save(string path);
     public abstract void Dispose();
+
+    /// <summary>The index file's mapping when the index was opened from a file; null for one built in memory.</summary>
+    protected virtual (nint Address, long Length)? FileMapping => null;
+
+    /// <summary>Reads what every search reads first (HNSW: the upper levels and their rows); returns the nodes touched.</summary>
+    protected virtual long TouchEntryRegion() => 0;
+
+    public WarmUpReport WarmUp(WarmUpMode mode, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        if (mode == WarmUpMode.None) return new WarmUpReport(mode, 0, 0, 0, TimeSpan.Zero);
+        // The index file first: a walk reads its links (and an SQ8 copy) on every step, the rows less often.
+        var regions = new List<(nint Address, long Length)>(2);
+        if (FileMapping is { } file) regions.Add(file);
+        if (Data.Rows > 0) regions.Add((Data.Address, Data.Rows * Data.RowBytes));
+        long advised = 0, populated = 0;
+        foreach (var (address, length) in regions)
+            if (MappedMemory.Advise(address, length)) advised += length;
+        long nodes = TouchEntryRegion();
+        if (mode == WarmUpMode.Populate)
+            foreach (var (address, length) in regions) populated += MappedMemory.Populate(address, length, cancel);
+        return new WarmUpReport(mode, advised, populated, nodes, clock.Elapsed);
+    }
 
     /// <summary>
     /// Searches one prepared query (cosine queries normalised); writes at most k results best first

@@ -448,6 +448,8 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
         GC.KeepAlive(this);
     }
 
+    protected override (nint Address, long Length)? FileMapping => _file?.Mapping;
+
     internal static IvfPqIndex Open(VectorMatrix data, IndexSpec spec, IndexFileReader file) => new(data, file.Header.Metric, spec, file);
 
     public override void Dispose()
