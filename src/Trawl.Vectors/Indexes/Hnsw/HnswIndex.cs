@@ -660,6 +660,13 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
 
     protected override (nint Address, long Length)? FileMapping => _file?.Mapping;
 
+    protected override IndexSearchOptions Widen(IndexSearchOptions options, double density) =>
+        density >= 1 ? options : options.With((int)Math.Ceiling((options.Ef ?? EfSearch) * Widening(density)), options.NProbe);
+
+    /// <summary>A walk keeps going until it holds ef allowed nodes: about ef / density expansions' worth of level-0 links.</summary>
+    protected override double WalkCost(int k, IndexSearchOptions options, double density) =>
+        Math.Max(k, options.Ef ?? EfSearch) * (double)_m0 / density;
+
     /// <summary>
     /// Every node above level 0: its upper link lists and the first byte of each page of its row (and of its
     /// int8 copy). Every search's greedy descent runs there, so a fresh process's first queries would
