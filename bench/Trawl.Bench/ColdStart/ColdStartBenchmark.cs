@@ -41,7 +41,7 @@ internal static class ColdStartBenchmark
         using var output = o.Out is null ? null : new StreamWriter(o.Out, append: true);
         void Emit(object value)
         {
-            string line = JsonSerializer.Serialize(value);
+            string line = JsonSerializer.Serialize(value, value.GetType(), Json);
             Console.WriteLine(line);
             output?.WriteLine(line);
             output?.Flush();
@@ -108,9 +108,24 @@ internal static class ColdStartBenchmark
         var steady = Stopwatch.StartNew();
         index.Search(queries, k, ids, scores, options);
         double steadyQps = nq / steady.Elapsed.TotalSeconds;
-        Print(new Line(engine, "summary", ef, warm.ToString()) { Queries = nq, Qps = Math.Round(nq / total, 1), Recall = Math.Round(recall, 4), SteadyQps = Math.Round(steadyQps, 1),
+        Print(new Line(engine, "summary", ef, warm.ToString()) { FilePmdMappedMb = FilePmdMappedMb(), Queries = nq, Qps = Math.Round(nq / total, 1), Recall = Math.Round(recall, 4), SteadyQps = Math.Round(steadyQps, 1),
             OpenMs = Math.Round(openMs, 1), ChecksumMs = Math.Round(checksumMs, 1), WarmMs = Math.Round(report.Elapsed.TotalMilliseconds, 1) });
         return 0;
+    }
+
+    /// <summary>File-backed memory this process maps with huge (PMD) pages, from /proc/self/smaps_rollup; null elsewhere.</summary>
+    private static long? FilePmdMappedMb()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/smaps_rollup"))
+                if (line.StartsWith("FilePmdMapped:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) >> 10;
+        }
+        catch (IOException)
+        {
+        }
+        return null;
     }
 
     private static double BlockRecall(long[] ids, int[] gt, int gtK, int first, int n, int k)
@@ -141,6 +156,7 @@ internal static class ColdStartBenchmark
         public double? WarmMs { get; init; }
         public long? UpperNodes { get; init; }
         public long? PopulatedMb { get; init; }
+        public long? FilePmdMappedMb { get; init; }
         public double? PeakRssMb { get; init; }
         public double? ProcessS { get; init; }
     }
