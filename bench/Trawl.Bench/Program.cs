@@ -16,6 +16,8 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  coldstart  a saved HNSW index in fresh processes (none/advise/populate warm-up) against hnswlib: QPS per 1,000 queries from the first\n" +
+        "             " + ColdStart.ColdStartBenchmark.Usage + "\n" +
         "  engine     the query engine over a WebVid-like (or LAION-aesthetics-like) table via HTTP: search+facets+histogram, ranked top-20, filters, sorts, load\n" +
         "             " + Engine.EngineBenchmark.Usage + "\n" +
         "  corpora    .jsonl.zst ingest vs zstdcat | sqlite-utils, zstd decompression vs the zstd tool, cl100k tokens/s vs Microsoft.ML.Tokenizers\n" +
@@ -27,8 +29,8 @@ internal static class Program
         "             chDB vector_similarity recall; a search+facet page\n" +
         "             " + ClickHouse.ClickHouseBench.Usage + "\n" +
         "  clip       CLIP texts/s and images/s (ViT-B/32 shape, random weights) against PyTorch CPU; text search latency over 1M\n" +
-            "  clip-embed trawl embed rows/s against the bare encoder on the same captions (tiny CLIP), same run\n" +
         "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
+        "  clip-embed trawl embed rows/s against the bare encoder on the same captions (tiny CLIP), same run\n" +
         "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
         "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
         "  curate     dedupe (exact, HNSW) vs faiss with planted near-duplicates; Parquet export vs DuckDB COPY TO and Parquet.Net; MinHash rows/s\n" +
@@ -63,6 +65,10 @@ internal static class Program
                     return Knn.KnnBench.Run(args[1..]);
                 case "ann":
                     return Ann.AnnBenchmark.Run(args[1..]);
+                case "coldstart":
+                    return ColdStart.ColdStartBenchmark.Run(args[1..]);
+                case "coldstart-child":
+                    return ColdStart.ColdStartBenchmark.Child(args[1..]);
                 case "engine":
                     return await Engine.EngineBenchmark.Run(args[1..]);
                 case "corpora":

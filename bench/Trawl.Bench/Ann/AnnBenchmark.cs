@@ -162,7 +162,7 @@ internal static class AnnBenchmark
         return point;
     }
 
-    private static double RecallAtK(long[] ids, int[] gt, int gtK, int nq, int k)
+    internal static double RecallAtK(long[] ids, int[] gt, int gtK, int nq, int k)
     {
         long hits = 0;
         var truth = new HashSet<long>();
@@ -196,7 +196,7 @@ internal static class AnnBenchmark
         }
     }
 
-    private static int[] ReadGroundTruth(string path, int nq, out int k)
+    internal static int[] ReadGroundTruth(string path, int nq, out int k)
     {
         using var npy = NpyFile.Open(path);
         if (npy.Type != NpyFile.ElementType.Int32 || npy.Shape.Count != 2 || npy.Shape[0] != nq)
@@ -207,7 +207,7 @@ internal static class AnnBenchmark
         return all;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -129,7 +129,10 @@ public static class BareIndexes
         if (!File.Exists(indexPath)) throw new UserErrorException($"{indexPath}: no such index file");
         try
         {
-            return VectorIndexFactory.Open(indexPath, baseMatrix, NpyVectors.Checksum(baseMatrix));
+            IVectorIndex index = VectorIndexFactory.Open(indexPath, baseMatrix, NpyVectors.Checksum(baseMatrix));
+            // Read-ahead hints and the upper levels touched (milliseconds); the checksum has just mapped the base itself.
+            index.WarmUp(WarmUpMode.Advise);
+            return index;
         }
         catch (VectorFormatException e)
         {

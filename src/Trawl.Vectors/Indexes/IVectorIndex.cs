@@ -29,6 +29,13 @@ public interface IVectorIndex : IDisposable
     /// </summary>
     void Search(ReadOnlySpan<float> queries, int k, Span<long> ids, Span<float> scores, IndexSearchOptions? options = null);
 
+    /// <summary>
+    /// Prepares a freshly opened index for steady speed (see <see cref="WarmUpMode"/>): hints, the upper graph
+    /// levels touched, and with <see cref="WarmUpMode.Populate"/> every page of the index file and the vectors
+    /// mapped in. Safe to run on another thread while searches run; the index must stay open until it returns.
+    /// </summary>
+    WarmUpReport WarmUp(WarmUpMode mode, CancellationToken cancel = default);
+
     /// <summary>Writes the index file (the vectors themselves stay in their vector set file).</summary>
     void Save(string path);
 }

@@ -23,8 +23,23 @@ public sealed class IndexSearchOptions
     /// </summary>
     public double ExactBelowFraction { get; init; } = DefaultExactBelowFraction;
 
+    /// <summary>With a filter: walk the index, scan the allowed rows exactly, or choose by density (the default).</summary>
+    public FilterStrategy FilterStrategy { get; init; } = FilterStrategy.Auto;
+
     /// <summary>Threads for a batch of queries; null uses <see cref="Environment.ProcessorCount"/>.</summary>
     public int? Threads { get; init; }
 
     public const double DefaultExactBelowFraction = 0.02;
+
+    /// <summary>These options with another beam and list count (the filtered walk widens them).</summary>
+    internal IndexSearchOptions With(int? ef, int? nprobe) => new()
+    {
+        Ef = ef,
+        NProbe = nprobe,
+        RefineFactor = RefineFactor,
+        Filter = Filter,
+        ExactBelowFraction = ExactBelowFraction,
+        FilterStrategy = FilterStrategy,
+        Threads = Threads,
+    };
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Trawl.Vectors.Search;
+using Trawl.Vectors.Storage;
 
 namespace Trawl.Vectors.Indexes;
 
@@ -34,6 +36,62 @@ internal abstract class VectorIndexBase : IVectorIndex
     public abstract void Add(long rows);
     public abstract void Save(string path);
     public abstract void Dispose();
+
+    /// <summary>The index file's mapping when the index was opened from a file; null for one built in memory.</summary>
+    protected virtual (nint Address, long Length)? FileMapping => null;
+
+    /// <summary>Reads what every search reads first (HNSW: the upper levels and their rows); returns the nodes touched.</summary>
+    protected virtual long TouchEntryRegion() => 0;
+
+    public WarmUpReport WarmUp(WarmUpMode mode, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        if (mode == WarmUpMode.None) return new WarmUpReport(mode, 0, 0, 0, TimeSpan.Zero);
+        // The index file first: a walk reads its links (and an SQ8 copy) on every step, the rows less often.
+        var regions = new List<(nint Address, long Length)>(2);
+        if (FileMapping is { } file) regions.Add(file);
+        if (Data.Rows > 0) regions.Add((Data.Address, Data.Rows * Data.RowBytes));
+        long advised = 0, populated = 0;
+        foreach (var (address, length) in regions)
+            if (MappedMemory.Advise(address, length)) advised += length;
+        long nodes = TouchEntryRegion();
+        if (mode == WarmUpMode.Populate)
+            foreach (var (address, length) in regions) populated += MappedMemory.Populate(address, length, cancel);
+        return new WarmUpReport(mode, advised, populated, nodes, clock.Elapsed);
+    }
+
+    /// <summary>Below this density an exact answer scans each query's allowed rows alone instead of the blocked batch over all rows.</summary>
+    internal const double SparseExactFraction = 0.25;
+
+    /// <summary>Largest widening of the beam or list count for a filtered walk.</summary>
+    internal const double MaxWidening = 4;
+
+    /// <summary>How much a filtered walk widens its beam at this density: 1/√density, from ×1 (all rows) to ×4.</summary>
+    internal static double Widening(double density) => Math.Clamp(1 / Math.Sqrt(Math.Max(density, 1e-12)), 1, MaxWidening);
+
+    /// <summary>The options of a filtered walk at this density (wider beam or more lists); the kinds without one return them as they are.</summary>
+    protected virtual IndexSearchOptions Widen(IndexSearchOptions options, double density) => options;
+
+    /// <summary>Distance computations (full-vector equivalents) one filtered walk with these (widened) options costs, roughly.</summary>
+    protected virtual double WalkCost(int k, IndexSearchOptions options, double density) => double.PositiveInfinity;
+
+    /// <summary>
+    /// The filter plan for a batch: exact over the allowed rows, or the walk with widened options. Auto takes
+    /// the exact scan below <see cref="IndexSearchOptions.ExactBelowFraction"/> and whenever it scores fewer rows
+    /// than the walk is expected to (the walk pays its distances in random reads as well).
+    /// </summary>
+    internal (bool Exact, IndexSearchOptions Options) PlanFilter(long allowed, long indexed, int k, IndexSearchOptions options)
+    {
+        double density = (double)allowed / Math.Max(1, indexed);
+        IndexSearchOptions walk = Widen(options, density);
+        bool exact = options.FilterStrategy switch
+        {
+            FilterStrategy.Exact => true,
+            FilterStrategy.Walk => false,
+            _ => allowed < options.ExactBelowFraction * indexed || allowed <= WalkCost(k, walk, density),
+        };
+        return (exact, walk);
+    }
 
     /// <summary>
     /// Searches one prepared query (cosine queries normalised); writes at most k results best first
@@ -89,14 +147,19 @@ internal abstract class VectorIndexBase : IVectorIndex
         long indexed = Count;
         long allowed = options.Filter is null ? indexed : ExactFallback.CountAllowed(options.Filter, indexed);
         int wanted = (int)Math.Min(k, allowed);
-        bool exactOnly = allowed == 0 || (options.Filter is not null && allowed < options.ExactBelowFraction * indexed);
+        bool exactOnly = allowed == 0;
+        if (options.Filter is not null && allowed > 0 && !AlwaysExact)
+            (exactOnly, options) = PlanFilter(allowed, indexed, k, options);
         RowFilter? restricted = options.Filter is null && indexed == Data.Rows ? null : Fallback.Restrict(options.Filter, indexed);
         ulong[]? allow = options.Filter?.Bits;
         float[] raw = queries.ToArray();
         long[] outIds = new long[count * k];
         float[] outScores = new float[count * k];
 
-        if ((exactOnly || AlwaysExact) && allowed > 0)
+        // The blocked batch scan scores every row and drops the disallowed ones after; a sparse allow-list is
+        // cheaper scanned per query over its set bits only.
+        bool sparse = options.Filter is not null && allowed < SparseExactFraction * indexed;
+        if ((exactOnly || AlwaysExact) && allowed > 0 && !sparse)
         {
             // One blocked scan answers the whole batch.
             SearchResult[] results = Fallback.Search.SearchBatch(raw, k, restricted is null ? null : new SearchOptions { Filter = restricted });
@@ -133,7 +196,7 @@ internal abstract class VectorIndexBase : IVectorIndex
                 }
             }
 
-            if (threads <= 1 || exactOnly)
+            if (threads <= 1)
             {
                 for (int i = 0; i < n; i++) One(i);
             }

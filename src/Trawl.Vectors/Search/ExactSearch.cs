@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Trawl.Vectors.Kernels;
@@ -280,14 +281,24 @@ public sealed unsafe class ExactSearch
             }
             return;
         }
-        for (long id = start; id < end; id++, row += rowBytes)
+        // Set bits only, a word at a time: a sparse allow-list costs its rows, not the whole range.
+        byte* first = row - start * rowBytes;
+        for (long word = start >> 6; word << 6 < end; word++)
         {
-            if ((allow[id >> 6] & (1UL << (int)(id & 63))) == 0) continue;
-            float key = scorer.Key(row, id);
-            if (key <= threshold)
+            ulong bits = allow[word];
+            long wordStart = word << 6;
+            if (wordStart < start) bits &= ulong.MaxValue << (int)(start - wordStart);
+            if (end - wordStart < 64) bits &= (1UL << (int)(end - wordStart)) - 1;
+            while (bits != 0)
             {
-                heap.Push(key, id);
-                threshold = heap.Threshold;
+                long id = wordStart + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                float key = scorer.Key(first + id * rowBytes, id);
+                if (key <= threshold)
+                {
+                    heap.Push(key, id);
+                    threshold = heap.Threshold;
+                }
             }
         }
     }

@@ -52,4 +52,40 @@ public sealed class IndexCacheTests : IDisposable
         Assert.Null(cache.Get(dataset, dataset.ListVectorSets().Single(), out string? warning));
         Assert.Null(warning);
     }
+
+    [Fact]
+    public async Task Cache_warms_each_opened_index_in_the_background_and_results_stay_those_of_the_unwarmed_index()
+    {
+        DatasetIndexes.Build(_data.Path, "emb", "HNSW8", Small);
+        using var dataset = Dataset.Open(_data.Path);
+        var set = dataset.ListVectorSets().Single();
+        using var cold = new IndexCache { WarmUpInBackground = false };
+        var unwarmed = cold.Get(dataset, set, out _)!;
+        Assert.Empty(cold.WarmUps);
+
+        var cache = new IndexCache();
+        var index = cache.Get(dataset, set, out _)!;
+        Task warm = Assert.Single(cache.WarmUps);
+        await warm.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WarmUpMode.Populate, IndexCache.ModeFor(index, DatasetIndexes.Find(dataset, set.Name)!.SizeBytes));
+        float[] queries = _data.Vectors.AsSpan(0, 20 * IndexedDataset.Dim).ToArray();
+        var expected = unwarmed.SearchBatch(queries, 10);
+        var found = index.SearchBatch(queries, 10);
+        for (int q = 0; q < expected.Length; q++) Assert.Equal(expected[q].Ids, found[q].Ids);
+        cache.Dispose();
+        cache.Dispose(); // a second disposal is harmless
+    }
+
+    [Fact]
+    public void Disposing_the_cache_cancels_a_warm_up_and_waits_for_it()
+    {
+        DatasetIndexes.Build(_data.Path, "emb", "HNSW8", Small);
+        using var dataset = Dataset.Open(_data.Path);
+        var cache = new IndexCache();
+        Assert.NotNull(cache.Get(dataset, dataset.ListVectorSets().Single(), out _));
+        Task warm = Assert.Single(cache.WarmUps);
+        cache.Dispose();
+        Assert.True(warm.IsCompleted);
+        Assert.False(warm.IsFaulted);
+    }
 }

@@ -45,6 +45,29 @@ public sealed class KnnWithIndexTests : IDisposable
         Assert.All(Ids(r), id => Assert.Equal(0, id % 2));
     }
 
+    [Theory]
+    [InlineData(1000)] // 0.1 %: 6 rows, fewer than k
+    [InlineData(100)]  // 1 %
+    [InlineData(10)]   // 10 %
+    [InlineData(2)]    // 50 %
+    public void Filtered_knn_through_the_index_keeps_recall_and_returns_min_of_k_and_the_allowed_rows(int every)
+    {
+        using var dataset = Dataset.Open(_data.Path);
+        var filter = new TableQuery { Table = "items", Where = $"id % {every} = 0" };
+        int allowed = (IndexedDataset.Rows + every - 1) / every, same = 0, total = 0;
+        foreach (long row in new long[] { 1, 333, 2500, 4999 })
+        {
+            var indexed = dataset.Knn(new KnnQuery { VectorSet = "emb", Row = row, K = 10, Filter = filter });
+            var exact = dataset.Knn(new KnnQuery { VectorSet = "emb", Row = row, K = 10, Filter = filter, Exact = true });
+            Assert.Equal("HNSW16", indexed.Index);
+            Assert.Equal(Math.Min(10, allowed), indexed.Rows.Count);
+            Assert.All(Ids(indexed), id => Assert.Equal(0, id % every));
+            same += Ids(indexed).Intersect(Ids(exact)).Count();
+            total += exact.Rows.Count;
+        }
+        Assert.True(same >= total * 0.95, $"1 row in {every}: {same} of {total} exact neighbours found");
+    }
+
     [Fact]
     public void Deduplication_and_exact_requests_scan_exactly()
     {

@@ -105,6 +105,9 @@ internal sealed unsafe class IndexFileReader : IDisposable
         return _base + s.Offset;
     }
 
+    /// <summary>The whole mapped file (for read-ahead hints and population).</summary>
+    public (nint Address, long Length) Mapping => ((nint)_base, Length);
+
     public bool HasSection(string tag) => _sections.ContainsKey(tag);
 
     /// <summary>Where a section lies in the file (for tests that corrupt one).</summary>

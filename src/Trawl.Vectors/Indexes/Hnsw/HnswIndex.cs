@@ -658,6 +658,37 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
         }, _ => { });
     }
 
+    protected override (nint Address, long Length)? FileMapping => _file?.Mapping;
+
+    protected override IndexSearchOptions Widen(IndexSearchOptions options, double density) =>
+        density >= 1 ? options : options.With((int)Math.Ceiling((options.Ef ?? EfSearch) * Widening(density)), options.NProbe);
+
+    /// <summary>A walk keeps going until it holds ef allowed nodes: about ef / density expansions' worth of level-0 links.</summary>
+    protected override double WalkCost(int k, IndexSearchOptions options, double density) =>
+        Math.Max(k, options.Ef ?? EfSearch) * (double)_m0 / density;
+
+    /// <summary>
+    /// Every node above level 0: its upper link lists and the first byte of each page of its row (and of its
+    /// int8 copy). Every search's greedy descent runs there, so a fresh process's first queries would
+    /// otherwise fault these pages in one at a time; about 1/M of the nodes.
+    /// </summary>
+    protected override long TouchEntryRegion()
+    {
+        long touched = 0;
+        int sum = 0, rowBytes = (int)Data.RowBytes;
+        for (int node = 0; node < _count; node++)
+        {
+            int level = _levels[node];
+            if (level == 0) continue;
+            for (int l = 1; l <= level; l++) sum += Links(node, l)[0];
+            sum += Storage.MappedMemory.Touch((nint)_distance.RowPointer(node), rowBytes);
+            if (_codes != null) sum += Storage.MappedMemory.Touch((nint)(_codes + (long)node * Dimension), Dimension);
+            touched++;
+        }
+        GC.KeepAlive(sum);
+        return touched;
+    }
+
     /// <summary>Level-0 neighbours of a node (for tests and statistics).</summary>
     internal int[] Neighbours(int node, int level = 0)
     {

@@ -448,6 +448,16 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
         GC.KeepAlive(this);
     }
 
+    protected override (nint Address, long Length)? FileMapping => _file?.Mapping;
+
+    protected override IndexSearchOptions Widen(IndexSearchOptions options, double density) =>
+        density >= 1 ? options : options.With(options.Ef, Math.Min(_nlist, (int)Math.Ceiling((options.NProbe ?? NProbe) * Widening(density))));
+
+    /// <summary>The scanned lists' codes (m table look-ups a row, counted as m / dimension of a full distance) plus the exact re-rank.</summary>
+    protected override double WalkCost(int k, IndexSearchOptions options, double density) =>
+        Math.Min(_nlist, options.NProbe ?? NProbe) * ((double)_count / _nlist) * _m / Dimension
+        + (Spec.Refine ? (double)k * (options.RefineFactor ?? RefineFactor) : 0);
+
     internal static IvfPqIndex Open(VectorMatrix data, IndexSpec spec, IndexFileReader file) => new(data, file.Header.Metric, spec, file);
 
     public override void Dispose()
