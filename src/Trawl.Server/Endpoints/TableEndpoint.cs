@@ -91,12 +91,18 @@ internal sealed class TableEndpoint(ServerState state)
         work.CancelAfter(limit);
         var stop = work.Token;
         var countTask = TimeLimit.Start(t => dataset.CountRows(facetQuery, t), stop);
+        // With a token-count column, facets carry each value's tokens and the page the matching rows' tokens.
+        string? tokens = table.TokenColumn?.Name;
         var facetTasks = facetColumns.Select(f => (f.Column, f.Explicit, Task: request.HasSearchOrFilters
-            ? TimeLimit.Start(t => dataset.Facet(facetQuery, f.Column, FacetLimit, t), stop)
-            : state.Facets.Get(dataset, table, f.Column, FacetLimit))).ToList();
+            ? TimeLimit.Start(t => tokens is null ? dataset.Facet(facetQuery, f.Column, FacetLimit, t) : dataset.FacetWithSum(facetQuery, f.Column, tokens, FacetLimit, t), stop)
+            : state.Facets.Get(dataset, table, f.Column, FacetLimit, tokens))).ToList();
+        var tokenTask = tokens is null ? null : request.HasSearchOrFilters
+            ? TimeLimit.Start(t => dataset.Sum(facetQuery, tokens, t), stop)
+            : state.Facets.Sum(dataset, table, tokens);
         var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(t => dataset.Histogram(facetQuery, c, cancel: t), stop))).ToList();
 
         var (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
+        var (tokensDone, tokenSum) = tokenTask is null ? (false, (long?)null) : await TimeLimit.WaitAsync(tokenTask, limit - budget.Elapsed, cancel);
         var facets = new List<ShownFacet>();
         var timedOut = new List<string>();
         foreach (var f in facetTasks)
@@ -128,6 +134,8 @@ internal sealed class TableEndpoint(ServerState state)
             FacetsTimedOut = timedOut,
             HistogramsTimedOut = histogramsTimedOut,
             TimeLimitMs = limit.TotalMilliseconds,
+            TokenColumn = tokens,
+            Tokens = tokensDone ? tokenSum : null,
             HasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)),
         };
 
