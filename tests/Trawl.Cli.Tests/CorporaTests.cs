@@ -87,6 +87,16 @@ public sealed class CorporaTests
             Assert.Equal(expected[i].Sum(d => (long)Encoding.UTF8.GetByteCount(d.Text)), row[3].GetInt64());
             Assert.Equal(expected[i].Sum(d => (long)d.Text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length), row[4].GetInt64());
         }
+        // trawl info answers the same in one command: the table's tokens and each source's.
+        JsonElement info = CliRun.Of("info", dataset, "--json").Ok().Json().GetProperty("tables")[0].GetProperty("tokens");
+        Assert.Equal("tokens", info.GetProperty("column").GetString());
+        Assert.Equal(docs.Sum(d => (long)tokenizer.CountTokens(d.Text)), info.GetProperty("total").GetInt64());
+        var bySource = info.GetProperty("by_facet").GetProperty("source").GetProperty("values").EnumerateArray()
+            .ToDictionary(v => v.GetProperty("value").GetString()!, v => (Rows: v.GetProperty("rows").GetInt64(), Tokens: v.GetProperty("tokens").GetInt64()));
+        Assert.Equal(expected.Count, bySource.Count);
+        foreach (var g in expected)
+            Assert.Equal((g.LongCount(), g.Sum(d => (long)tokenizer.CountTokens(d.Text))), bySource[g.Key]);
+        Assert.Contains("Tokens (sum of tokens): ", CliRun.Of("info", dataset).Ok().Out, StringComparison.Ordinal);
         // The snapshot is in the file column; the nested meta was flattened.
         JsonElement cc = CliRun.Of("sql", dataset, "select count(*) from docs where file like 'common_crawl/2023-06/%' and meta_source = 'common_crawl'", "--json").Ok().Json().GetProperty("rows");
         Assert.Equal(6, cc[0][0].GetInt64());

@@ -189,11 +189,36 @@ internal static class CorporaBenchmark
             "zstdcat | sqlite-utils insert --nl + enable-fts", reference.Wall.TotalSeconds), "≤ 0.5 ratio");
         report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, CPU (user + sys)", oursCpu, "s",
             "zstdcat | sqlite-utils insert --nl + enable-fts, CPU of all its processes", referenceCpu));
+        Breakdown(report, dataset, db, zst, trawl, size);
         DeleteDataset(dataset);
         var (tokens, tokensCpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text", "--derive", "tokens=token_count(text, 'cl100k_base')", "--derive", "words=word_count(text)"]);
         report.Add(new BenchFigure("corpora", $"the same ingest with --derive tokens=token_count(text,'cl100k_base') and words=word_count(text), CPU (wall {tokens.Wall.TotalSeconds:F1} s)", tokensCpu, "s", "the ingest without counts, CPU", oursCpu));
         DeleteDataset(dataset);
         File.Delete(db);
+    }
+
+    /// <summary>Where the ingest's CPU goes on each side: decompression alone, the rows without the full-text index,
+    /// the index alone, and SQLite's FTS5 build in the sqlite3 shell over the same rows (the floor both sides share).
+    /// Expects <paramref name="db"/> to hold the reference's table with its index; rebuilds it in steps.</summary>
+    private static void Breakdown(BenchReport report, string dataset, string db, string zst, string trawl, string size)
+    {
+        var (_, decodeCpu) = Timed("sh", ["-c", $"zstd -dc '{zst}' > /dev/null"]);
+        DeleteDataset(dataset);
+        var (_, oursRowsCpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--no-search"]);
+        DeleteDataset(dataset);
+        var (_, oursCpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text"]);
+        File.Delete(db);
+        var (_, referenceRowsCpu) = Timed("sh", ["-c", $"zstdcat '{zst}' | sqlite-utils insert '{db}' docs - --nl"]);
+        var (_, referenceFtsCpu) = Timed("sqlite-utils", ["enable-fts", db, "docs", "text"]);
+        var (_, floorCpu) = Timed("sqlite3", [db, "CREATE VIRTUAL TABLE floor_fts USING fts5(text, content=docs, content_rowid=rowid, tokenize='unicode61 remove_diacritics 2'); INSERT INTO floor_fts(floor_fts) VALUES('rebuild');"]);
+        report.Add(new BenchFigure("corpora", $"breakdown {size}: zstd -dc of the file alone, CPU", decodeCpu, "s"));
+        report.Add(new BenchFigure("corpora", $"breakdown {size}: ingest without full-text index (--no-search), CPU", oursRowsCpu, "s",
+            "zstdcat | sqlite-utils insert --nl alone, CPU", referenceRowsCpu));
+        report.Add(new BenchFigure("corpora", $"breakdown {size}: the full-text part (ingest with --search text minus --no-search, rerun), CPU", oursCpu - oursRowsCpu, "s",
+            "sqlite-utils enable-fts alone, CPU", referenceFtsCpu));
+        report.Add(new BenchFigure("corpora", $"breakdown {size}: FTS5 'rebuild' over the same rows in the sqlite3 shell (the shared floor), CPU", floorCpu, "s",
+            "sqlite-utils enable-fts alone, CPU", referenceFtsCpu));
+        DeleteDataset(dataset);
     }
 
     /// <summary>Runs a command under /usr/bin/time: its wall time and peak memory, and the CPU seconds of it and its children.</summary>

@@ -5,6 +5,7 @@ using Trawl.Cli.Output;
 using Trawl.Cli.Progress;
 using Trawl.Store.Contracts;
 using Trawl.Store.Datasets;
+using Trawl.Store.Queries;
 using Trawl.Store.VectorSets;
 
 namespace Trawl.Cli.Commands;
@@ -58,6 +59,7 @@ internal static class InfoCommand
                     new Text(searched ? "yes" : ""));
             }
             console.Write(table);
+            WriteTokensText(console, ds, t);
         }
         if (sets.Count == 0)
             return;
@@ -99,6 +101,7 @@ internal static class InfoCommand
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                WriteTokensJson(w, ds, t);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -118,6 +121,68 @@ internal static class InfoCommand
             w.WriteEndArray();
             w.WriteEndObject();
         });
+
+    /// <summary>The sum of the table's token-count column and, per suggested facet, each value's rows and tokens.</summary>
+    private static (string Column, long Total, List<FacetResult> Facets)? Tokens(IDatasetSource ds, TableInfo t)
+    {
+        if (t.TokenColumn is not { } tokens)
+            return null;
+        var all = new TableQuery { Table = t.Name };
+        if (ds.Sum(all, tokens.Name) is not { } total)
+            return null;
+        var facets = ds.SuggestFacets(t.Name).Where(c => !c.Equals(tokens.Name, StringComparison.OrdinalIgnoreCase))
+            .Select(c => ds.FacetWithSum(all, c, tokens.Name)).Where(f => f.SumColumn is not null).ToList();
+        return (tokens.Name, total, facets);
+    }
+
+    private static void WriteTokensText(IAnsiConsole console, IDatasetSource ds, TableInfo t)
+    {
+        if (Tokens(ds, t) is not var (column, total, facets))
+            return;
+        var c = CultureInfo.InvariantCulture;
+        console.WriteLine(CellText.Sanitize($"Tokens (sum of {column}): {total.ToString("N0", c)}"));
+        foreach (FacetResult f in facets)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumn(CellText.Sanitize(f.Column)).AddColumn("rows").AddColumn("tokens");
+            foreach (FacetValue v in f.Values)
+                table.AddRow(new Text(CellText.Sanitize(v.Value is null ? "(null)" : Convert.ToString(v.Value, c) ?? "")), new Text(v.Count.ToString("N0", c)), new Text(v.Sum?.ToString("N0", c) ?? ""));
+            console.Write(table);
+            if (f.Truncated)
+                console.WriteLine("(more values not shown)");
+        }
+    }
+
+    private static void WriteTokensJson(System.Text.Json.Utf8JsonWriter w, IDatasetSource ds, TableInfo t)
+    {
+        if (Tokens(ds, t) is not var (column, total, facets))
+        {
+            w.WriteNull("tokens");
+            return;
+        }
+        w.WriteStartObject("tokens");
+        w.WriteString("column", column);
+        w.WriteNumber("total", total);
+        w.WriteStartObject("by_facet");
+        foreach (FacetResult f in facets)
+        {
+            w.WriteStartObject(f.Column);
+            w.WriteBoolean("truncated", f.Truncated);
+            w.WriteStartArray("values");
+            foreach (FacetValue v in f.Values)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("value");
+                JsonOutput.WriteValue(w, v.Value);
+                w.WriteNumber("rows", v.Count);
+                w.WriteNumber("tokens", v.Sum ?? 0);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
 
     internal static string RoleName(ColumnRole role) => role.ToString().ToLowerInvariant();
 }

@@ -102,9 +102,16 @@ internal sealed class TableEndpoint(ServerState state)
         var stop = work.Token;
         var countTask = request.NoCount ? null : TimeLimit.Start(t => dataset.CountRows(facetQuery, t), stop);
         int facetSize = request.FacetSize;
+        // With a token-count column, value facets carry each value's tokens and the page the matching rows' tokens.
+        string? tokens = table.TokenColumn?.Name;
         var facetTasks = facetColumns.Select(f => (f.Column, f.Kind, f.Explicit, Task: request.HasSearchOrFilters
-            ? TimeLimit.Start(t => dataset.Facet(facetQuery, f.Column, f.Kind, facetSize, t), stop)
-            : state.Facets.Get(dataset, table, f.Column, facetSize, f.Kind))).ToList();
+            ? TimeLimit.Start(t => tokens is null || f.Kind != FacetKind.Value
+                ? dataset.Facet(facetQuery, f.Column, f.Kind, facetSize, t)
+                : dataset.FacetWithSum(facetQuery, f.Column, tokens, facetSize, t), stop)
+            : state.Facets.Get(dataset, table, f.Column, facetSize, f.Kind, tokens))).ToList();
+        var tokenTask = tokens is null ? null : request.HasSearchOrFilters
+            ? TimeLimit.Start(t => dataset.Sum(facetQuery, tokens, t), stop)
+            : state.Facets.Sum(dataset, table, tokens);
         var histogramTasks = request.Histograms.Select(c => (Column: c, Task: TimeLimit.Start(t => dataset.Histogram(facetQuery, c, cancel: t), stop))).ToList();
         // Suggestions get a small share of the budget: they are a hint, never worth a slow page.
         var suggestionBudget = TimeSpan.FromTicks(Math.Min(limit.Ticks / 4, SuggestionBudget.Ticks));
@@ -116,6 +123,7 @@ internal sealed class TableEndpoint(ServerState state)
         long count = 0;
         if (countTask is not null)
             (counted, count) = await TimeLimit.WaitAsync(countTask, limit - budget.Elapsed, cancel);
+        var (tokensDone, tokenSum) = tokenTask is null ? (false, (long?)null) : await TimeLimit.WaitAsync(tokenTask, limit - budget.Elapsed, cancel);
         var facets = new List<ShownFacet>();
         var timedOut = new List<string>();
         foreach (var f in facetTasks)
@@ -163,6 +171,8 @@ internal sealed class TableEndpoint(ServerState state)
             Meaning = hasVectors && encoder is not null ? new MeaningForms.Abilities(encoder.CanEncodeText, encoder.CanEncodeImages) : MeaningForms.Abilities.None,
             Snippets = snippets,
             Sql = format == OutputFormat.Html ? dataset.DescribeSql(request.Query with { Next = null }) : null,
+            TokenColumn = tokens,
+            Tokens = tokensDone ? tokenSum : null,
         };
         if (request.CacheSeconds is int ttl)
             context.Response.Headers.CacheControl = ttl == 0 ? "no-cache" : $"max-age={ttl}";

@@ -74,6 +74,11 @@ internal static class TableJson
         else
             w.WriteNull("count");
         w.WriteBoolean("count_timed_out", r.CountTimedOut);
+        w.WriteString("token_column", r.TokenColumn);
+        if (r.Tokens is long tokens)
+            w.WriteNumber("tokens", tokens);
+        else
+            w.WriteNull("tokens");
         w.WriteString("ordering", page.Ordering switch
         {
             PageOrdering.Relevance => "relevance",
@@ -132,6 +137,13 @@ internal static class TableJson
                 w.WritePropertyName("value");
                 JsonValues.Write(w, v.Value);
                 w.WriteNumber("count", v.Count);
+                if (facet.Result.SumColumn is not null)
+                {
+                    if (v.Sum is long sum)
+                        w.WriteNumber("tokens", sum);
+                    else
+                        w.WriteNull("tokens");
+                }
                 w.WriteBoolean("selected", selected);
                 w.WriteString("toggle_url", origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, FacetLinks.Toggle(facetBase, facet.Column, v.Value, selected, facet.Kind)));
                 w.WriteEndObject();

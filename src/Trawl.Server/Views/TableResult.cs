@@ -31,6 +31,12 @@ internal sealed record TableResult(
     /// <summary>The page's query as SQL (search, filters and sort written in), for the "SQL" link; null without SQL.</summary>
     public string? Sql { get; init; }
 
+    /// <summary>The table's token-count column (see <see cref="TableInfo.TokenColumn"/>), or null.</summary>
+    public string? TokenColumn { get; init; }
+
+    /// <summary>The matching rows' tokens (the sum of <see cref="TokenColumn"/>); null without one or past the time limit.</summary>
+    public long? Tokens { get; init; }
+
     /// <summary>The table has a vector set: each row gets a "similar" link to its row page's neighbours.</summary>
     public bool HasVectors { get; init; }
 

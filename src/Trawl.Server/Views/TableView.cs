@@ -147,6 +147,9 @@ internal static class TableView
             if (r.Request.HasSearchOrFilters)
                 sb.Append(" of ").Append(r.Table.RowCount.ToString("N0", CultureInfo.InvariantCulture));
         }
+        if (r.Tokens is long tokens)
+            sb.Append("<span class=\"sep\">·</span><strong class=\"token-count\">").Append(tokens.ToString("N0", CultureInfo.InvariantCulture))
+              .Append("</strong> tokens <span class=\"token-column\">(sum of ").AppendEncoded(r.TokenColumn!).Append(")</span>");
         if (r.Page.Ordering == PageOrdering.Relevance)
             sb.Append("<span class=\"sep\">·</span><span class=\"ordering\">most relevant first</span>");
         else if (r.Page.Ordering == PageOrdering.RowIdUnranked)
@@ -291,6 +294,8 @@ internal static class TableView
                 return new Bar(label.Length == 0 ? "(empty)" : label, v.Count, Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target), selected);
             }).ToList();
             sb.Append(BarChart.Render(bars, "Values of " + facet.Column));
+            if (facet.Result.SumColumn is { } summed)
+                AppendFacetSums(sb, facet, summed);
             if (facet.Result.Truncated)
             {
                 sb.Append("<p class=\"truncated\">more values not shown");
@@ -304,6 +309,21 @@ internal static class TableView
     }
 
     private static string KindName(FacetKind kind) => kind switch { FacetKind.Array => "array", FacetKind.Date => "date", _ => "value" };
+
+    /// <summary>Rows and tokens per facet value, so "how many tokens of each source" is read off the page.</summary>
+    private static void AppendFacetSums(StringBuilder sb, ShownFacet facet, string summed)
+    {
+        sb.Append("<table class=\"facet-sums\"><thead><tr><th>").AppendEncoded(facet.Column).Append("</th><th>rows</th><th>")
+          .AppendEncoded(summed).Append("</th></tr></thead><tbody>");
+        foreach (var v in facet.Result.Values)
+        {
+            string label = v.Value is null ? "(null)" : Html.Format(v.Value);
+            sb.Append("<tr><td>").AppendEncoded(label.Length == 0 ? "(empty)" : label).Append("</td><td>")
+              .Append(v.Count.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>")
+              .Append(v.Sum?.ToString("N0", CultureInfo.InvariantCulture) ?? "").Append("</td></tr>");
+        }
+        sb.Append("</tbody></table>");
+    }
 
     private static void AppendHistograms(StringBuilder sb, TableResult r)
     {

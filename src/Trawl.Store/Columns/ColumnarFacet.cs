@@ -10,26 +10,31 @@ namespace Trawl.Store.Columns;
 /// </summary>
 internal static class ColumnarFacet
 {
-    /// <summary>Null when the column has no dictionary (the caller asks SQLite).</summary>
-    public static (List<FacetValue> Values, bool Truncated)? Count(ColumnData data, RowSet rows, int limit)
+    /// <summary>Null when the column has no dictionary, or <paramref name="summed"/> no Int64 array (the caller asks SQLite).</summary>
+    /// <param name="summed">A column whose values are added up per facet value (NULLs count 0), or null.</param>
+    public static (List<FacetValue> Values, bool Truncated)? Count(ColumnData data, RowSet rows, int limit, ColumnData? summed = null)
     {
+        if (summed is not null && !summed.HasInt64)
+            return null;
         if (CodeCounts(data, rows) is not { } counts)
             return null;
         var dict = data.Dictionary!;
+        long[]? sums = summed is null ? null : SumByCode(data.Codes, rows, summed.Int64Values, dict.Count);
         var ranks = dict.Ranks;
         // Codes of equal value (rank) count as one group, reported with the first code's value.
-        var byRank = new Dictionary<uint, (int Code, long Count)>();
+        var byRank = new Dictionary<uint, (int Code, long Count, long Sum)>();
         for (int c = 0; c < counts.Length; c++)
         {
             if (counts[c] == 0)
                 continue;
             uint r = ranks[c];
-            byRank[r] = byRank.TryGetValue(r, out var g) ? (g.Code, g.Count + counts[c]) : (c, counts[c]);
+            long s = sums?[c] ?? 0;
+            byRank[r] = byRank.TryGetValue(r, out var g) ? (g.Code, g.Count + counts[c], checked(g.Sum + s)) : (c, counts[c], s);
         }
-        var groups = byRank.Select(kv => (Rank: kv.Key, kv.Value.Code, kv.Value.Count)).ToList();
+        var groups = byRank.Select(kv => (Rank: kv.Key, kv.Value.Code, kv.Value.Count, kv.Value.Sum)).ToList();
         groups.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Rank.CompareTo(b.Rank));
         bool truncated = groups.Count > limit;
-        var values = groups.Take(limit).Select(g => new FacetValue(dict.Value(g.Code), g.Count)).ToList();
+        var values = groups.Take(limit).Select(g => new FacetValue(dict.Value(g.Code), g.Count) { Sum = sums is null ? null : g.Sum }).ToList();
         return (values, truncated);
     }
 
@@ -70,5 +75,53 @@ internal static class ColumnarFacet
         if (data.Groups(kind) is not { } groups || CodeCounts(data, rows) is not { } counts)
             return null;
         return groups.Top(counts, limit);
+    }
+
+    private static long[] SumByCode(ReadOnlySpan<uint> codes, RowSet rows, ReadOnlySpan<long> values, int codeCount)
+    {
+        var sums = new long[codeCount];
+        var words = rows.Words;
+        for (int w = 0; w < words.Length; w++)
+        {
+            for (ulong bits = words[w]; bits != 0; bits &= bits - 1)
+            {
+                int row = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                long v = values[row];
+                if (v != ColumnSentinels.NullInt64)
+                    sums[codes[row]] = checked(sums[codes[row]] + v);
+            }
+        }
+        return sums;
+    }
+
+    /// <summary>The sum of an Int64 array over a row set, NULLs skipped; null when the column has no Int64 array.</summary>
+    public static long? Sum(ColumnData data, RowSet rows)
+    {
+        if (!data.HasInt64)
+            return null;
+        var values = data.Int64Values;
+        var words = rows.Words;
+        long sum = 0;
+        for (int w = 0; w < words.Length; w++)
+        {
+            ulong bits = words[w];
+            int baseRow = w << 6;
+            if (bits == ulong.MaxValue)
+            {
+                foreach (long v in values.Slice(baseRow, 64))
+                {
+                    if (v != ColumnSentinels.NullInt64)
+                        sum = checked(sum + v);
+                }
+                continue;
+            }
+            for (; bits != 0; bits &= bits - 1)
+            {
+                long v = values[baseRow + BitOperations.TrailingZeroCount(bits)];
+                if (v != ColumnSentinels.NullInt64)
+                    sum = checked(sum + v);
+            }
+        }
+        return sum;
     }
 }

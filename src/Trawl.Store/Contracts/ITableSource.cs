@@ -53,6 +53,16 @@ public interface ITableSource
     /// values written in, for a person to read and edit; null when the backend has no SQL.</summary>
     string? DescribeSql(TableQuery query) => null;
 
+    /// <summary>Like <see cref="Facet(TableQuery, string, int, CancellationToken)"/>, each value also carrying the sum of the
+    /// integer column <paramref name="sumColumn"/> over its rows (tokens per source); a backend that does not sum
+    /// answers without sums (<see cref="FacetResult.SumColumn"/> null).</summary>
+    FacetResult FacetWithSum(TableQuery query, string column, string sumColumn, int limit = 30, CancellationToken cancel = default) =>
+        Facet(query, column, limit, cancel);
+
+    /// <summary>The sum of the integer column <paramref name="column"/> over the matching rows (NULLs count 0), e.g. a
+    /// table's tokens; null where the backend does not sum.</summary>
+    long? Sum(TableQuery query, string column, CancellationToken cancel = default) => null;
+
     /// <summary>Columns worth faceting: between 2 and <paramref name="maxDistinct"/> distinct values, in table order.</summary>
     IReadOnlyList<string> SuggestFacets(string table, int maxDistinct = 30);
 

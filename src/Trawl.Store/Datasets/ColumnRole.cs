@@ -18,4 +18,7 @@ public enum ColumnRole
     Attribute,
     /// <summary>The number of spans of a span attribute (PII, toxic or duplicate-paragraph spans); the spans are in _trawl_spans.</summary>
     SpanCount,
+    /// <summary>Tokens per row: derived with <c>token_count(...)</c>, or an integer column named token_count, n_tokens,
+    /// num_tokens or tokens (FineWeb's, Dolma's). Pages and <c>trawl info</c> show its sum per table and per facet value.</summary>
+    TokenCount,
 }

@@ -186,17 +186,57 @@ public sealed class Dataset : IDatasetSource
 
     /// <summary>Top values of <paramref name="column"/> among the rows that match <paramref name="query"/>.</summary>
     /// <param name="cancel">Stops the query midway (SQLite is interrupted) with an <see cref="OperationCanceledException"/>.</param>
-    public FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default)
+    public FacetResult Facet(TableQuery query, string column, int limit = 30, CancellationToken cancel = default) =>
+        FacetCore(query, column, null, limit, cancel);
+
+    /// <summary>Top values of <paramref name="column"/> among the matching rows, each with the sum of the integer column
+    /// <paramref name="sumColumn"/> over its rows (NULLs count 0): tokens per source.</summary>
+    public FacetResult FacetWithSum(TableQuery query, string column, string sumColumn, int limit = 30, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(sumColumn);
+        return FacetCore(query, column, sumColumn, limit, cancel);
+    }
+
+    /// <summary>The sum of the integer column <paramref name="column"/> over the matching rows (NULLs count 0), from
+    /// its Int64 column file when there is one.</summary>
+    public long? Sum(TableQuery query, string column, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var table = GetTable(query.Table);
+        var q = new QueryCompiler(table, query);
+        string col = q.ColumnSql(column, out var info);
+        return WithConnection(conn =>
+        {
+            if (info is not null && MatchColumnar(conn, table, query, cancel) is { } match && match.Columns.Find(info.Name) is { } data
+                && ColumnarFacet.Sum(data, match.Rows) is { } sum)
+                return sum;
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT CAST(coalesce(sum({col}), 0) AS INTEGER) FROM {q.TableSql}{q.WhereSql()}";
+            q.Bind(cmd);
+            long total = 0;
+            RunReader(cmd, r =>
+            {
+                if (r.Read())
+                    total = r.GetInt64(0);
+            });
+            return (long?)total;
+        }, query, cancel);
+    }
+
+    private FacetResult FacetCore(TableQuery query, string column, string? sumColumn, int limit, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(query);
         var clock = Stopwatch.StartNew();
         var table = GetTable(query.Table);
         var q = new QueryCompiler(table, query);
         string col = q.ColumnSql(column, out var info);
+        ColumnInfo? sumInfo = null;
+        string? sumSql = sumColumn is null ? null : q.ColumnSql(sumColumn, out sumInfo);
+        string? sumName = sumColumn is null ? null : sumInfo?.Name ?? "rowid";
         limit = Math.Clamp(limit, 1, 10_000);
         return WithConnection(conn =>
         {
-            if (q.MatchesAll && info is not null && Bookkeeping.ReadFacetValues(conn, table.Name, info.Name) is { } cached)
+            if (sumSql is null && q.MatchesAll && info is not null && Bookkeeping.ReadFacetValues(conn, table.Name, info.Name) is { } cached)
             {
                 // Whole-table counts were taken at ingest: no scan.
                 var sorted = cached.OrderByDescending(v => v.Count).ThenBy(v => v.Value, SqliteValueOrder.Instance)
@@ -204,22 +244,25 @@ public sealed class Dataset : IDatasetSource
                 bool cut = sorted.Count > limit;
                 return new FacetResult(info.Name, cut ? sorted.GetRange(0, limit) : sorted, cut, clock.Elapsed);
             }
-            if (info is not null && MatchColumnar(conn, table, query, cancel) is { } match && match.Columns.Find(info.Name) is { } data
-                && ColumnarFacet.Count(data, match.Rows, limit) is var (counted, cut2))
-                return new FacetResult(info.Name, counted, cut2, clock.Elapsed);
+            if (info is not null && (sumSql is null || sumInfo is not null) && MatchColumnar(conn, table, query, cancel) is { } match
+                && match.Columns.Find(info.Name) is { } data
+                && (sumInfo is null ? null : match.Columns.Find(sumInfo.Name)) is var summed && (sumInfo is null || summed is not null)
+                && ColumnarFacet.Count(data, match.Rows, limit, summed) is var (counted, cut2))
+                return new FacetResult(info.Name, counted, cut2, clock.Elapsed) { SumColumn = sumName };
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"SELECT {col}, count(*) AS n FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
+            string sumPart = sumSql is null ? "" : $", CAST(coalesce(sum({sumSql}), 0) AS INTEGER)";
+            cmd.CommandText = $"SELECT {col}, count(*) AS n{sumPart} FROM {q.TableSql}{q.WhereSql()} GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit + 1}";
             q.Bind(cmd);
             var values = new List<FacetValue>();
             RunReader(cmd, r =>
             {
                 while (r.Read())
-                    values.Add(new FacetValue(ReadValue(r, 0), r.GetInt64(1)));
+                    values.Add(new FacetValue(ReadValue(r, 0), r.GetInt64(1)) { Sum = sumSql is null ? null : r.GetInt64(2) });
             });
             bool truncated = values.Count > limit;
             if (truncated)
                 values.RemoveAt(values.Count - 1);
-            return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed);
+            return new FacetResult(info?.Name ?? "rowid", values, truncated, clock.Elapsed) { SumColumn = sumName };
         }, query, cancel);
     }
 

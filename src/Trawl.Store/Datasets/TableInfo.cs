@@ -15,6 +15,9 @@ public sealed record TableInfo(
     string? FtsTable,
     string? PrimaryKey)
 {
+    /// <summary>The first token-count column (<see cref="ColumnRole.TokenCount"/>), whose sums pages show, or null.</summary>
+    public ColumnInfo? TokenColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.TokenCount);
+
     public ColumnInfo? FindColumn(string name) =>
         Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -13,6 +13,16 @@ internal static class ColumnRoleGuesser
     private static readonly string[] VideoExtensions = [".mp4", ".webm", ".mov", ".m4v", ".ogv", ".mkv"];
     private static readonly string[] LaionUrlNames = ["url", "image_url", "img_url", "image", "img", "photo_url", "thumbnail_url"];
 
+    private static readonly string[] TokenCountNames = ["token_count", "n_tokens", "num_tokens", "tokens"];
+
+    /// <summary>The role of a new column: a token count when derived with token_count() or an integer column with a
+    /// token-count name, else what its values look like.</summary>
+    public static ColumnRole Guess(string name, SqlType type, ColumnValues values, int rows, bool derivedTokenCount) =>
+        derivedTokenCount || (type == SqlType.Integer && IsTokenCountName(name)) ? ColumnRole.TokenCount : Guess(name, values, rows);
+
+    public static bool IsTokenCountName(string name) =>
+        TokenCountNames.Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+
     public static ColumnRole Guess(string name, ColumnValues values, int rows)
     {
         if (name.Equals("ytid", StringComparison.OrdinalIgnoreCase) || name.Equals("youtube_id", StringComparison.OrdinalIgnoreCase))

@@ -156,7 +156,7 @@ internal sealed class TableTarget
         {
             int i = schema.IndexOf(c.Name);
             var type = TypeInference.Infer(c.Type, first[i], n);
-            Columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, first[i], n)));
+            Columns.Add(new TargetColumn(TargetName(c.Name), type, ColumnRoleGuesser.Guess(c.Name, type, first[i], n, IsDerivedTokenCount(c.Name))));
         }
         AddDerivedColumns(schema, first);
 
@@ -257,7 +257,8 @@ internal sealed class TableTarget
             if (FindColumn(name) is not null)
                 continue;
             int i = schema.IndexOf(c.Name);
-            var col = new TargetColumn(name, TypeInference.Infer(c.Type, first[i], first.RowCount), ColumnRoleGuesser.Guess(c.Name, first[i], first.RowCount));
+            var type = TypeInference.Infer(c.Type, first[i], first.RowCount);
+            var col = new TargetColumn(name, type, ColumnRoleGuesser.Guess(c.Name, type, first[i], first.RowCount, IsDerivedTokenCount(c.Name)));
             RawSql.Execute(_db, $"ALTER TABLE {SqlNames.Quote(Name)} ADD COLUMN {SqlNames.Quote(col.Name)} {SqlTypes.Name(col.Type)}");
             Columns.Add(col);
             ColumnsAdded.Add(col.Name);
@@ -265,6 +266,9 @@ internal sealed class TableTarget
         AddDerivedColumns(schema, first);
         CheckNamedColumns();
     }
+
+    private bool IsDerivedTokenCount(string column) =>
+        _plan.Request.DerivedColumns.Any(d => d.Kind == Trawl.Formats.Derived.DerivedKind.TokenCount && d.Name.Equals(column, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Every column --dedupe names is a column of the table (--index columns may come with a later source:
     /// they are checked after the last one).</summary>
