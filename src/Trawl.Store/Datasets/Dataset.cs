@@ -379,6 +379,20 @@ public sealed class Dataset : IDatasetSource
         cancel.ThrowIfCancellationRequested();
         string col = q.ColumnSql(column.Name, out _);
         using var cmd = conn.CreateCommand();
+        if (match is not null)
+        {
+            // The first matching rows by position: SQLite would otherwise run the whole search again.
+            var positions = match.Rows.Positions().Take(SuggestionSample * 4).ToList();
+            if (positions.Count == 0)
+                return cells;
+            cmd.CommandText = $"SELECT {col} FROM {q.TableSql} WHERE t.\"rowid\" IN ({string.Join(",", positions)}) AND {col} IS NOT NULL LIMIT {SuggestionSample}";
+            RunReader(cmd, r =>
+            {
+                while (r.Read())
+                    cells.Add(ReadValue(r, 0));
+            });
+            return cells;
+        }
         cmd.CommandText = $"SELECT {col} FROM {q.TableSql}{q.WhereSql($"{col} IS NOT NULL")} LIMIT {SuggestionSample}";
         q.Bind(cmd);
         RunReader(cmd, r =>
@@ -394,6 +408,10 @@ public sealed class Dataset : IDatasetSource
     {
         if (match?.Columns.Find(column.Name) is { HasDictionary: true } data && ColumnarFacet.Count(data, match.Rows, cap) is var (values, _))
             return values.Count;
+        // A column the files hold without a dictionary has too many distinct values for one (see ColumnStoreBuilder):
+        // not a value facet, and counting them in SQLite would spend the whole budget.
+        if (match?.Columns.Find(column.Name) is not null)
+            return long.MaxValue;
         cancel.ThrowIfCancellationRequested();
         string col = q.ColumnSql(column.Name, out _);
         using var cmd = conn.CreateCommand();
