@@ -83,7 +83,9 @@ public static class ArrayText
         return i == text.Length;
     }
 
-    private static string? ReadString(ReadOnlySpan<char> t, ref int i)
+    /// <summary>A Python or JSON string literal starting at the quote at <paramref name="i"/> (its escapes decoded);
+    /// null when it does not end. Also what json_list() reads (<see cref="Trawl.Store.Sql.TrawlFunctions"/>).</summary>
+    internal static string? ReadString(ReadOnlySpan<char> t, ref int i)
     {
         char quote = t[i++];
         var sb = new StringBuilder();

@@ -174,7 +174,7 @@ public static class TrawlFunctions
         }
         if (c is '\'' or '"')
         {
-            string? s = ReadString(t, ref i);
+            string? s = Trawl.Store.Queries.ArrayText.ReadString(t, ref i);
             if (s is null)
                 return false;
             w.WriteStringValue(s);
@@ -197,43 +197,6 @@ public static class TrawlFunctions
         else
             return false;
         return true;
-    }
-
-    private static string? ReadString(string t, ref int i)
-    {
-        char quote = t[i++];
-        var sb = new StringBuilder();
-        while (i < t.Length)
-        {
-            char c = t[i++];
-            if (c == quote)
-                return sb.ToString();
-            if (c != '\\')
-            {
-                sb.Append(c);
-                continue;
-            }
-            if (i >= t.Length)
-                return null;
-            char e = t[i++];
-            switch (e)
-            {
-                case 'n': sb.Append('\n'); break;
-                case 't': sb.Append('\t'); break;
-                case 'r': sb.Append('\r'); break;
-                case '0': sb.Append('\0'); break;
-                case 'x' when i + 2 <= t.Length && int.TryParse(t.AsSpan(i, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int x):
-                    sb.Append((char)x);
-                    i += 2;
-                    break;
-                case 'u' when i + 4 <= t.Length && int.TryParse(t.AsSpan(i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int u):
-                    sb.Append((char)u);
-                    i += 4;
-                    break;
-                default: sb.Append(e); break;
-            }
-        }
-        return null;
     }
 
     private static void SkipSpace(string t, ref int i)
