@@ -7,8 +7,8 @@ Run with Debian's Python (python3-torch, python3-onnx, python3-regex, python3-pi
 
 Writes into tiny-clip/: text_model.onnx, vision_model.onnx, vocab.json, merges.txt, tokenizer_config.json,
 preprocessor_config.json, and reference.json (token ids for hard strings from the Python port of CLIP's
-simple_tokenizer.py; L2-normalised text and image embeddings from the PyTorch model), images/*.png|jpg|gif|webp, and
-images/*.rgb.npy (the 224x224 RGB bytes PIL's bicubic resize and centre crop give, to check our preprocessing).
+simple_tokenizer.py; L2-normalised text and image embeddings from the PyTorch model) and images/*.png|jpg|gif|webp.
+(The tests compare our resize and crop with clip_reference.resize_and_crop run at test time, not with stored bytes.)
 
 With --shape vit-b-32 --out DIR it writes a ViT-B/32-shaped model (about 600 MB, for the benchmark; never committed)
 plus the PyTorch weights as DIR/weights.pt.
@@ -153,8 +153,6 @@ def main():
         image_refs = {}
         for name in names:
             rgb = ref.resize_and_crop(Image.open(os.path.join(img_dir, name)), 224)
-            if name in ("wide.png", "tall.png", "small.png"):
-                np.save(os.path.join(img_dir, name[:-4] + ".rgb.npy"), rgb)
             v = vision(ref.normalize(rgb).unsqueeze(0))
             image_refs[name] = (v / v.norm(dim=-1, keepdim=True))[0].tolist()
     reference = {
