@@ -34,7 +34,10 @@ public sealed class IngestCrashTests : IDisposable
         using (var ingest = StartSecondPart(point))
         {
             ingest.WaitUntilPaused(point);
-            // The append is mid-way: a temporary or uncommitted file must be there for the kill to matter.
+            // Nobody reads the dataset, so the append writes through a rollback journal: a hot journal is there to
+            // be rolled back (or, past the commit, already gone).
+            Assert.Equal(!committed, File.Exists(Path.Combine(dataset, "meta.db-journal")));
+            Assert.False(File.Exists(Path.Combine(dataset, "meta.db-wal")) && new FileInfo(Path.Combine(dataset, "meta.db-wal")).Length > 0);
             ingest.Kill();
         }
 
@@ -54,6 +57,9 @@ public sealed class IngestCrashTests : IDisposable
         Assert.Equal(FirstRows - 1, VectorId(reader, FirstRows - 1));
         using var ingest = StartSecondPart("vectors,commit");
         ingest.WaitUntilPaused("vectors");
+        // A reader is open, so the append keeps WAL (a rollback journal would lock the reader out).
+        Assert.False(File.Exists(Path.Combine(dataset, "meta.db-journal")));
+        Assert.True(new FileInfo(Path.Combine(dataset, "meta.db-wal")).Length > 0);
         // Everything is written but not committed: the reader still sees the old state, vectors included.
         Assert.Equal(FirstRows, reader.CountRows(new TableQuery { Table = "meta" }));
         Assert.Equal(FirstRows, reader.ListVectorSets().Single().Count);
@@ -110,7 +116,7 @@ public sealed class IngestCrashTests : IDisposable
         }
         var leftovers = Directory.EnumerateFiles(dataset, "*", SearchOption.AllDirectories)
             .Select(Path.GetFileName)
-            .Where(n => n!.Contains(".tmp", StringComparison.Ordinal) || n.Contains(".pending-", StringComparison.Ordinal))
+            .Where(n => n!.Contains(".tmp", StringComparison.Ordinal) || n.Contains(".pending-", StringComparison.Ordinal) || n.EndsWith("-journal", StringComparison.Ordinal))
             .ToList();
         Assert.Empty(leftovers);
         string vectors = Path.Combine(dataset, "vectors", "image.f16");

@@ -28,6 +28,9 @@ public sealed class Dataset : IDatasetSource
 
     private readonly string _metaDb;
     private volatile ReadConnectionPool _pool;
+
+    /// <summary>Tells appenders someone is reading, so they keep WAL (see <see cref="ReaderPresence"/>).</summary>
+    private ReaderPresence? _presence;
     private readonly object _stateLock = new();
     private volatile Snapshot _snapshot;
     private readonly VectorSetCatalog _vectors;
@@ -108,13 +111,20 @@ public sealed class Dataset : IDatasetSource
                 : $"{path}: no such dataset (looked for {path} and {path}{DatasetPaths.Extension})");
         // Leftovers of an interrupted ingest go (unless an ingest is running now: it owns them).
         Trawl.Store.Storage.DatasetRecovery.TryRun(directory);
+        var presence = ReaderPresence.Announce(directory);
         try
         {
-            return new Dataset(directory);
+            return new Dataset(directory) { _presence = presence };
         }
         catch (SqliteException e)
         {
+            presence?.Dispose();
             throw new UserErrorException($"{directory}: cannot read {DatasetPaths.MetaDbName}: {e.Message}", e);
+        }
+        catch
+        {
+            presence?.Dispose();
+            throw;
         }
     }
 
@@ -743,6 +753,7 @@ public sealed class Dataset : IDatasetSource
         _columnar.Dispose();
         _vectors.Dispose();
         _pool.Dispose();
+        _presence?.Dispose();
     }
 
     internal T ReadWith<T>(Func<SqliteConnection, T> work, TableQuery? query = null) => WithConnection(work, query);
