@@ -90,6 +90,7 @@ internal static class ColumnStoreBuilder
             }
             var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
             manifest.Write(manifestPath);
+            ColumnFiles.DeleteTermFrequencySegmentsFrom(folder, table, Math.Max(1, manifest.Search?.Segments ?? 1));
             foreach (var e in encoders)
                 e.DeleteDropped();
             progress?.Invoke(rows);

@@ -17,11 +17,11 @@ internal sealed class SearchRanking : IDisposable
     private const double B = 0.75;
 
     private readonly MappedColumnFile _lengths;
-    private readonly TermFrequencyFile _frequencies;
+    private readonly TermFrequencyFile[] _frequencies;
     private readonly SearchRankingEntry _entry;
     private readonly long _rows;
 
-    private SearchRanking(MappedColumnFile lengths, TermFrequencyFile frequencies, SearchRankingEntry entry, long rows)
+    private SearchRanking(MappedColumnFile lengths, TermFrequencyFile[] frequencies, SearchRankingEntry entry, long rows)
     {
         _lengths = lengths;
         _frequencies = frequencies;
@@ -36,20 +36,32 @@ internal sealed class SearchRanking : IDisposable
     public static SearchRanking Open(string folder, string table, SearchRankingEntry entry, long rows)
     {
         var lengths = MappedColumnFile.Open(ColumnFiles.SearchFile(folder, table, ColumnFilePart.DocumentLengths), ColumnFilePart.DocumentLengths);
-        TermFrequencyFile? frequencies = null;
+        var frequencies = new List<TermFrequencyFile>();
         try
         {
             if (lengths.Header.Rows < rows)
                 throw new DataFormatException(lengths.Path, $"holds {lengths.Header.Rows} rows, the manifest {rows}");
             _ = lengths.Elements<uint>(0, rows);
-            frequencies = TermFrequencyFile.Open(ColumnFiles.SearchFile(folder, table, ColumnFilePart.TermFrequencies));
-            if (frequencies.Rows != rows)
-                throw new DataFormatException(frequencies.Path, $"built for {frequencies.Rows} rows, the manifest says {rows}");
-            return new SearchRanking(lengths, frequencies, entry, rows);
+            if (entry.Segments is < 1 or > SearchRankingBuilder.MaxSegments)
+                throw new DataFormatException(ColumnFiles.Manifest(folder, table), $"{entry.Segments} term-frequency segments");
+            // Each segment holds the rows after the one before it; together they cover exactly the manifest's rows.
+            long first = 0;
+            for (int s = 0; s < entry.Segments; s++)
+            {
+                var file = TermFrequencyFile.Open(ColumnFiles.TermFrequencySegment(folder, table, s), first);
+                frequencies.Add(file);
+                if (file.Rows <= first && s > 0 || file.Rows > rows)
+                    throw new DataFormatException(file.Path, $"built for rows {first}..{file.Rows}, out of order for the manifest's {rows}");
+                first = file.Rows;
+            }
+            if (first != rows)
+                throw new DataFormatException(frequencies[^1].Path, $"built for {first} rows, the manifest says {rows}");
+            return new SearchRanking(lengths, [.. frequencies], entry, rows);
         }
         catch
         {
-            frequencies?.Dispose();
+            foreach (var f in frequencies)
+                f.Dispose();
             lengths.Dispose();
             throw;
         }
@@ -60,7 +72,7 @@ internal sealed class SearchRanking : IDisposable
     /// <paramref name="terms"/> (FTS5 tokens, in query order), best first, ties by rowid.
     /// </summary>
     /// <param name="documentFrequencies">Rows holding each term (FTS5's per-phrase hit count).</param>
-    public long[] Top(RowSet matches, IReadOnlyList<string> terms, IReadOnlyList<long> documentFrequencies, int k, CancellationToken cancel = default)
+    public long[] Top(RowBitmap matches, IReadOnlyList<string> terms, IReadOnlyList<long> documentFrequencies, int k, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         if (matches.Capacity != _rows)
@@ -76,9 +88,7 @@ internal sealed class SearchRanking : IDisposable
             double hits = documentFrequencies[i];
             double v = Math.Log((nRow - hits + 0.5) / (hits + 0.5));
             idf[i] = v <= 0.0 ? 1e-6 : v;
-            int index = _frequencies.Find(Encoding.UTF8.GetBytes(terms[i]));
-            docs[i] = index < 0 ? [] : _frequencies.Documents(index).ToArray();
-            counts[i] = index < 0 ? [] : _frequencies.Counts(index).ToArray();
+            (docs[i], counts[i]) = RepeatedIn(Encoding.UTF8.GetBytes(terms[i]));
         }
         double avgdl = _entry.Tokens / nRow;
         var lengths = _lengths.Elements<uint>(0, _rows);
@@ -145,9 +155,37 @@ internal sealed class SearchRanking : IDisposable
         return score;
     }
 
+    /// <summary>The rows where <paramref name="term"/> occurs more than once, ascending, with the counts: the
+    /// segments' lists one after the other (each segment's rows come after the previous one's).</summary>
+    private (long[] Docs, uint[] Counts) RepeatedIn(ReadOnlySpan<byte> term)
+    {
+        Span<int> found = stackalloc int[_frequencies.Length];
+        int total = 0;
+        for (int s = 0; s < _frequencies.Length; s++)
+        {
+            found[s] = _frequencies[s].Find(term);
+            if (found[s] >= 0)
+                total += _frequencies[s].Documents(found[s]).Length;
+        }
+        var docs = new long[total];
+        var counts = new uint[total];
+        int at = 0;
+        for (int s = 0; s < _frequencies.Length; s++)
+        {
+            if (found[s] < 0)
+                continue;
+            var d = _frequencies[s].Documents(found[s]);
+            d.CopyTo(docs.AsSpan(at));
+            _frequencies[s].Counts(found[s]).CopyTo(counts.AsSpan(at));
+            at += d.Length;
+        }
+        return (docs, counts);
+    }
+
     public void Dispose()
     {
-        _frequencies.Dispose();
+        foreach (var f in _frequencies)
+            f.Dispose();
         _lengths.Dispose();
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Columns;
 using Trawl.Store.Contracts;
-using RowSet = Trawl.Store.Contracts.RowSet;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
@@ -832,7 +831,7 @@ public sealed class Dataset : IDatasetSource
             ? FtsQuery.PlainTokens(query.Search)
             : null;
 
-    private static long[] RowidOrder(Trawl.Store.Columns.RowSet rows, bool descending, int k, long? after)
+    private static long[] RowidOrder(RowBitmap rows, bool descending, int k, long? after)
     {
         var result = new List<long>(k);
         if (!descending)

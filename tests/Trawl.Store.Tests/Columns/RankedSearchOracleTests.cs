@@ -90,6 +90,29 @@ public sealed class RankedSearchOracleTests
     }
 
     [Fact]
+    public void Each_append_adds_a_term_frequency_segment_and_too_many_are_folded_into_one()
+    {
+        using var temp = new TempDir();
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "a.jsonl", 0, 1500, 11)], SearchColumns = ["caption", "title"], Table = "t" });
+        string columns = Path.Combine(temp.Dataset(), "columns");
+        string first = Path.Combine(columns, "t.termfreq");
+        var firstWritten = File.GetLastWriteTimeUtc(first);
+        int from = 1500;
+        for (int part = 1; part <= SearchRankingBuilder.MaxSegments; part++)
+        {
+            DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, $"p{part}.jsonl", from, 200 + part * 10, 11 + part)], Table = "t", Mode = IngestMode.Append });
+            from += 200 + part * 10;
+            int expected = part < SearchRankingBuilder.MaxSegments ? part + 1 : 1;
+            var segments = Directory.GetFiles(columns, "t.termfreq*").Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(expected, segments.Count);
+            if (part < SearchRankingBuilder.MaxSegments)
+                Assert.Equal(firstWritten, File.GetLastWriteTimeUtc(first));  // never rewritten by an append
+            foreach (var (search, filter) in new[] { ("cat", (string?)null), ("cat dog", null), ("woman", "n__gt=600") })
+                AssertSameOrder(temp.Dataset(), search, filter);
+        }
+    }
+
+    [Fact]
     public void Damaged_ranking_files_fall_back_to_SQLite_and_trawl_columns_repairs_them()
     {
         using var temp = new TempDir();
