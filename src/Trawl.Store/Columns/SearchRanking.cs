@@ -20,6 +20,7 @@ internal sealed class SearchRanking : IDisposable
     private readonly TermFrequencyFile[] _frequencies;
     private readonly SearchRankingEntry _entry;
     private readonly long _rows;
+    private int[]? _byLength;
 
     private SearchRanking(MappedColumnFile lengths, TermFrequencyFile[] frequencies, SearchRankingEntry entry, long rows)
     {
@@ -72,7 +73,9 @@ internal sealed class SearchRanking : IDisposable
     /// <paramref name="terms"/> (FTS5 tokens, in query order), best first, ties by rowid.
     /// </summary>
     /// <param name="documentFrequencies">Rows holding each term (FTS5's per-phrase hit count).</param>
-    public long[] Top(RowBitmap matches, IReadOnlyList<string> terms, IReadOnlyList<long> documentFrequencies, int k, CancellationToken cancel = default)
+    /// <param name="walk">How to find them (both give the same rows; tests compare them).</param>
+    public long[] Top(RowBitmap matches, IReadOnlyList<string> terms, IReadOnlyList<long> documentFrequencies, int k, CancellationToken cancel = default,
+        RankingWalk walk = RankingWalk.Auto)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         if (matches.Capacity != _rows)
@@ -92,6 +95,9 @@ internal sealed class SearchRanking : IDisposable
         }
         double avgdl = _entry.Tokens / nRow;
         var lengths = _lengths.Elements<uint>(0, _rows);
+        // Many matches: walk the rows shortest first, which meets the best rows first and stops early.
+        if (walk != RankingWalk.Scan && (walk == RankingWalk.ByLength || matches.Count() * LengthWalkDensity >= _rows) && ByLength() is { } byLength)
+            return TopByLength(matches, idf, docs, counts, avgdl, k, lengths, byLength, cancel);
         var heap = new TopRows(k);
         // Most rows hold each term once: their score depends on the length alone, so it is computed once per length
         // (the same operations in the same order, so the same double) and most rows cost a lookup and a compare.
@@ -137,6 +143,108 @@ internal sealed class SearchRanking : IDisposable
             }
         }
         return heap.Drain();
+    }
+
+    /// <summary>Matches at least 1 in this many rows take the walk by length.</summary>
+    private const int LengthWalkDensity = 64;
+
+    /// <summary>Lengths above this are not sorted by counting; a table with such rows is ranked by the scan.</summary>
+    private const int MaxSortedLength = 1 << 20;
+
+    /// <summary>
+    /// The same top rows as the scan in <see cref="Top"/>, found shortest row first. A row where every term occurs
+    /// once scores by its length alone, and the score falls as the length grows; so after scoring the (few) rows
+    /// where some term repeats, the walk over rows in (length, row) order can stop at the first length whose score
+    /// is below the k-th best kept, having looked at about k / density rows instead of every match.
+    /// </summary>
+    private long[] TopByLength(RowBitmap matches, double[] idf, long[][] docs, uint[][] counts, double avgdl, int k,
+        ReadOnlySpan<uint> lengths, int[] byLength, CancellationToken cancel)
+    {
+        var heap = new TopRows(k);
+        int n = idf.Length;
+        var repeated = RowBitmap.Empty(_rows);
+        for (int i = 0; i < n; i++)
+        {
+            foreach (long d in docs[i])
+            {
+                if (matches.Contains(d))
+                    repeated.Add(d);
+            }
+        }
+        var cursor = new int[n];
+        foreach (long row in repeated.Positions())
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int c = cursor[i];
+                var di = docs[i];
+                while (c < di.Length && di[c] < row)
+                    c++;
+                cursor[i] = c;
+            }
+            heap.Offer(Score(idf, docs, counts, cursor, row, lengths[(int)row], avgdl), row);
+        }
+        uint current = uint.MaxValue;
+        double once = 0;
+        for (int j = 0; j < byLength.Length; j++)
+        {
+            int row = byLength[j];
+            uint length = lengths[row];
+            if (length != current)
+            {
+                current = length;
+                once = ScoreOnce(idf, length, avgdl);
+                if (heap.Full && once < heap.WorstScore)
+                    break;
+            }
+            if ((j & 0xFFFF) == 0)
+                cancel.ThrowIfCancellationRequested();
+            if (matches.Contains(row) && !repeated.Contains(row))
+                heap.Offer(once, row);
+        }
+        return heap.Drain();
+    }
+
+    /// <summary>bm25 of a row holding every term once (<see cref="Score"/> with every f = 1: the same operations).</summary>
+    private static double ScoreOnce(double[] idf, uint length, double avgdl)
+    {
+        double d = length;
+        double score = 0.0;
+        for (int i = 0; i < idf.Length; i++)
+        {
+            double f = 1.0;
+            score += idf[i] * (f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl));
+        }
+        return score;
+    }
+
+    /// <summary>Row positions in (length, row) order, made once by a counting sort; null when the table is too large
+    /// for int positions or has a row longer than <see cref="MaxSortedLength"/> tokens.</summary>
+    private int[]? ByLength()
+    {
+        if (_byLength is { } done)
+            return done.Length == 0 && _rows > 0 ? null : done;
+        int[] order = [];
+        if (_rows <= Array.MaxLength)
+        {
+            var lengths = _lengths.Elements<uint>(0, _rows);
+            uint max = 0;
+            foreach (uint l in lengths)
+                max = Math.Max(max, l);
+            if (max < MaxSortedLength)
+            {
+                var starts = new int[max + 2];
+                foreach (uint l in lengths)
+                    starts[l + 1]++;
+                for (int i = 1; i < starts.Length; i++)
+                    starts[i] += starts[i - 1];
+                order = new int[_rows];
+                for (int row = 0; row < lengths.Length; row++)
+                    order[starts[lengths[row]]++] = row;
+            }
+        }
+        Interlocked.CompareExchange(ref _byLength, order, null);
+        return _byLength.Length == 0 && _rows > 0 ? null : _byLength;
     }
 
     /// <summary>bm25 of one row, as fts5Bm25Function computes it (same operations, same order, so the doubles are equal).</summary>
@@ -208,11 +316,16 @@ internal sealed class SearchRanking : IDisposable
                 SiftUp(_count++);
                 return;
             }
-            if (score <= _heap[0].Score)
+            if (!Worse(_heap[0], (score, row)))
                 return; // not better, or equal with a higher row
             _heap[0] = (score, row);
             SiftDown(0);
         }
+
+        public bool Full => _count == _heap.Length;
+
+        /// <summary>The lowest score kept (only when <see cref="Full"/>).</summary>
+        public double WorstScore => _heap[0].Score;
 
         public long[] Drain()
         {

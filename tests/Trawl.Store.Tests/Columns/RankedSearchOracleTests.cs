@@ -112,6 +112,39 @@ public sealed class RankedSearchOracleTests
         }
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.3)]
+    [InlineData(0.02)]
+    [InlineData(0.001)]
+    public void The_walk_by_length_finds_the_same_top_rows_as_the_scan(double density)
+    {
+        using var temp = new TempDir();
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "a.jsonl", 0, 3000, 21)], SearchColumns = ["caption", "title"], Table = "t" });
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "b.jsonl", 3000, 700, 22)], Table = "t", Mode = IngestMode.Append });
+        string folder = Path.Combine(temp.Dataset(), "columns");
+        var manifest = ColumnManifest.TryRead(ColumnFiles.Manifest(folder, "t"))!;
+        using var ranking = SearchRanking.Open(folder, "t", manifest.Search!, manifest.Rows);
+        var rng = new Random(7);
+        var matches = RowBitmap.Empty(manifest.Rows);
+        for (long r = 0; r < manifest.Rows; r++)
+        {
+            if (rng.NextDouble() < density)
+                matches.Add(r);
+        }
+        foreach (var terms in new[] { new[] { "cat" }, ["woman"], ["cat", "dog"], ["aerial", "view", "night"] })
+        {
+            var frequencies = terms.Select(_ => (long)rng.Next(1, 3000)).ToArray();
+            foreach (int k in new[] { 1, 7, 50, 500, 5000 })
+            {
+                var scan = ranking.Top(matches, terms, frequencies, k, walk: RankingWalk.Scan);
+                var walk = ranking.Top(matches, terms, frequencies, k, walk: RankingWalk.ByLength);
+                Assert.Equal(scan, walk);
+                Assert.Equal(Math.Min(k, matches.Count()), scan.Length);
+            }
+        }
+    }
+
     [Fact]
     public void Damaged_ranking_files_fall_back_to_SQLite_and_trawl_columns_repairs_them()
     {
