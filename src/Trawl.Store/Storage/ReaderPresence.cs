@@ -19,10 +19,9 @@ internal sealed class ReaderPresence : IDisposable
     /// either); a <see cref="UserErrorException"/> while an append with no readers holds the dataset.</summary>
     public static ReaderPresence? Announce(string directory)
     {
-        string path = Path.Combine(directory, FileName);
         try
         {
-            return new ReaderPresence(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None));
+            return Open(directory, exclusive: false);
         }
         catch (UnauthorizedAccessException)
         {
@@ -43,20 +42,19 @@ internal sealed class ReaderPresence : IDisposable
     /// <summary>The dataset to itself: the exclusive lock when no reader holds it, else null.</summary>
     public static ReaderPresence? TryAlone(string directory)
     {
-        string path = Path.Combine(directory, FileName);
         try
         {
-            return new ReaderPresence(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+            return Open(directory, exclusive: true);
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    private static ReaderPresence Open(string directory, bool exclusive) => new(exclusive
+        ? new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)
+        : new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None));
 
     public void Dispose() => _stream.Dispose();
 }
