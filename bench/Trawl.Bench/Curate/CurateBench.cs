@@ -17,7 +17,7 @@ using Trawl.Vectors.Duplicates;
 namespace Trawl.Bench.Curate;
 
 /// <summary>
-/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss] [--skip-vectors] [--skip-export] [--skip-minhash]</c>: near-duplicate detection on
+/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss] [--skip-vectors] [--skip-export] [--skip-minhash] [--profile-export]</c>: near-duplicate detection on
 /// CLIP-like vectors (gen_clip_like.py) with 5% planted near-duplicates (cosine 0.96–0.995) — trawl dedupe exact and
 /// through HNSW32, against faiss range_search on IndexFlatIP and an HNSW32 search, recall/precision of the planted
 /// pairs for each; Parquet export of a LAION-like table against DuckDB's COPY TO and Parquet.Net 6.1.0, with sizes;
@@ -35,6 +35,13 @@ internal static class CurateBench
         bool skipFaiss = args.Contains("--skip-faiss"), skipVectors = args.Contains("--skip-vectors"), skipExport = args.Contains("--skip-export");
         Directory.CreateDirectory(dir);
         Console.Error.WriteLine($"curate bench: {n:N0} vectors, {rows:N0} table rows, {Environment.ProcessorCount} threads, load {Load()}");
+        if (args.Contains("--profile-export"))
+        {
+            string dataset = Path.Combine(dir, $"table{rows}", "ds.trawl");
+            if (!Directory.Exists(dataset)) throw new ArgumentException($"{dataset}: run the export benchmark once first (it ingests the table)");
+            ExportProfile.Run(dataset, Path.Combine(dir, $"table{rows}", "profile"), (what, figure, unit) => Emit(what, figure, unit, null, null));
+            return 0;
+        }
         if (!skipVectors) Vectors(dir, n, skipFaiss);
         if (!skipExport) ExportAndMinHash(dir, rows, args.Contains("--skip-minhash"));
         return 0;
@@ -132,7 +139,7 @@ internal static class CurateBench
             $"SELECT count(*) AS n, sum(width) AS w, sum(length(caption)) AS c FROM {DuckDb.Literal(ours)}",
             "SELECT count(*) AS n, sum(width) AS w, sum(length(caption)) AS c FROM t");
         double duckS = duck[1].Ms / 1000;
-        Emit($"export {rows} LAION-like rows to Parquet (snappy), s (cpu {oursCpu:0.00} s)", oursS, "s", "DuckDB COPY t TO parquet (table in memory)", duckS, oursS / duckS);
+        Emit($"export {rows} LAION-like rows to Parquet (snappy), s (cpu {oursCpu:0.00} s)", oursS, "s", $"DuckDB COPY t TO parquet (table in memory; cpu {duck[1].CpuMs / 1000:0.00} s)", duckS, oursS / duckS);
         Emit("Parquet file size (ours, trawl export)", new FileInfo(ours).Length / 1048576.0, "MB", "DuckDB COPY TO file size", new FileInfo(duckFile).Length / 1048576.0);
         Emit("DuckDB reads our file: count/sum(width)/sum(length(caption)) equal to its own table", duck[2].Rows.GetRawText() == duck[3].Rows.GetRawText() ? 1 : 0, "bool", null, null);
 

@@ -45,6 +45,14 @@ public sealed class ColumnValues
 
     public ValueKind KindAt(int row) => _kinds[row];
 
+    // Whole-lane views for bulk consumers in this assembly (the Parquet writer), valid until the next append.
+    internal ReadOnlySpan<ValueKind> KindSpan => _kinds.AsSpan(0, Count);
+    internal ReadOnlySpan<long> Int64Span => _ints.AsSpan(0, Count);
+    internal ReadOnlySpan<double> DoubleSpan => _doubles.AsSpan(0, Count);
+    internal ReadOnlySpan<int> StartSpan => _starts.AsSpan(0, Count);
+    internal ReadOnlySpan<int> LengthSpan => _lengths.AsSpan(0, Count);
+    internal ReadOnlySpan<byte> ByteLane => _bytes;
+
     public bool IsNull(int row) => _kinds[row] == ValueKind.Null;
 
     public long Int64At(int row) => _ints[row];

@@ -71,16 +71,19 @@ public static class DatasetExport
             using var batches = new PrefetchedBatches(dataset.ReadBatches(request.Query), BatchRows);
             while (batches.Next() is { } batch)
             {
-                for (int r = 0; r < batch.RowCount; r++)
+                for (int r = 0; r < batch.RowCount;)
                 {
                     if (part is null)
                     {
                         part = Open(request, folder, parts, columns, sets);
                         inPart = 0;
                     }
-                    part.Write(batch, r);
-                    rows++;
-                    if (++inPart >= request.PartRows)
+                    int n = (int)Math.Min(batch.RowCount - r, request.PartRows - inPart);
+                    part.WriteRows(batch, r, n);
+                    r += n;
+                    rows += n;
+                    inPart += n;
+                    if (inPart >= request.PartRows)
                     {
                         Publish(part, folder, files);
                         part = null;
