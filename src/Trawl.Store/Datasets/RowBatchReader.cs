@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Trawl.Formats.Tables;
@@ -33,6 +34,7 @@ internal sealed class RowBatchReader : IDisposable
     public int ColumnCount { get; }
 
     /// <summary>Clears <paramref name="batch"/> and fills it with up to <paramref name="maxRows"/> rows; false when none were left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read(ColumnBatch batch, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Trawl.Formats.Parquet.Metadata;
 using Trawl.Formats.Tables;
 
@@ -108,6 +109,7 @@ internal sealed class ColumnChunkBuffer
         StoreBytes(v);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreBytes(ReadOnlySpan<byte> v)
     {
         if (_byteLength + v.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLength + v.Length));
@@ -147,6 +149,7 @@ internal sealed class ColumnChunkBuffer
     /// (integers and booleans in an integer column, doubles in a double column, text, JSON or binary in a byte column);
     /// returns how many it appended, so the caller converts or rejects the value that stopped it and goes on.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AddRun(ColumnValues values, int start, int count)
     {
         var kinds = values.KindSpan.Slice(start, count);
@@ -217,6 +220,7 @@ internal sealed class ColumnChunkBuffer
         int[] Encodings, long NullCount, byte[]? Min, byte[]? Max);
 
     /// <summary>Writes the chunk's pages to <paramref name="output"/> at its current position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Written Write(Stream output, PageCompressor compressor, int pageRows, ParquetWriteTimings? timings = null)
     {
         long start = output.Position;
@@ -291,6 +295,7 @@ internal sealed class ColumnChunkBuffer
         return new Written(start, dictionaryOffset, dataOffset, compressed, uncompressed, encodings, Rows - Values, min, max);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodePlain(ArrayBufferWriter<byte> page, int first, int count)
     {
         switch (PhysicalType)
