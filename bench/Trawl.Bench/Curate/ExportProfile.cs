@@ -43,7 +43,7 @@ internal static class ExportProfile
         double mainCpu0 = ThreadCpuSeconds();
         clock.Restart();
         long inWrite = 0, waiting = 0;
-        using (var part = new ParquetExportPart(path, columns, ParquetWriteCompression.Snappy))
+        using (var part = new ParquetExportPart(path, columns, new ParquetWriterOptions()))
         {
             part.Writer.Timings = timings;
             using var batches = new PrefetchedBatches(ds.ReadBatches(query), 4096);

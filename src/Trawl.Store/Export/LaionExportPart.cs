@@ -16,7 +16,7 @@ internal sealed class LaionExportPart : ExportPart
     private readonly ParquetExportPart _metadata;
     private readonly (VectorSetFile Set, NpyStreamWriter Writer, string Path)[] _vectors;
 
-    public LaionExportPart(string folder, int part, IReadOnlyList<ExportColumn> columns, IReadOnlyList<(string Name, VectorSetFile File)> sets, ParquetWriteCompression compression)
+    public LaionExportPart(string folder, int part, IReadOnlyList<ExportColumn> columns, IReadOnlyList<(string Name, VectorSetFile File)> sets, ParquetWriterOptions options)
     {
         string number = part.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.Combine(folder, "metadata"));
@@ -38,7 +38,7 @@ internal sealed class LaionExportPart : ExportPart
                 };
                 _vectors[i] = (file, new NpyStreamWriter(ExportFolder.Partial(path), type, file.Matrix.Dimension), path);
             }
-            _metadata = new ParquetExportPart(Path.Combine(folder, "metadata", $"metadata_{number}.parquet"), columns, compression);
+            _metadata = new ParquetExportPart(Path.Combine(folder, "metadata", $"metadata_{number}.parquet"), columns, options);
         }
         catch
         {

@@ -4,7 +4,7 @@ using Trawl.Formats.Tables;
 
 namespace Trawl.Store.Export;
 
-/// <summary>A Parquet part: one row group per <see cref="ParquetWriterOptions.RowGroupRows"/> rows, the table's columns by their SQL types.</summary>
+/// <summary>A Parquet part: a row group every <see cref="ParquetWriterOptions.RowGroupRows"/> rows, the table's columns by their SQL types.</summary>
 internal sealed class ParquetExportPart : ExportPart
 {
     private readonly string _path;
@@ -12,13 +12,13 @@ internal sealed class ParquetExportPart : ExportPart
     private readonly FileStream _stream;
     private readonly ParquetFileWriter _writer;
 
-    public ParquetExportPart(string path, IReadOnlyList<ExportColumn> columns, ParquetWriteCompression compression)
+    public ParquetExportPart(string path, IReadOnlyList<ExportColumn> columns, ParquetWriterOptions options)
     {
         _path = path;
         _columns = columns;
         _stream = new FileStream(ExportFolder.Partial(path), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         _writer = ParquetFileWriter.Create(_stream, columns.Select(c => new ParquetWriteColumn(c.Name, c.Type)).ToList(),
-            new ParquetWriterOptions { Compression = compression });
+            options);
     }
 
     public override IReadOnlyList<string> FinalPaths => [_path];
