@@ -276,9 +276,14 @@ public sealed class ColumnValues
 
     private void EnsureBytes(int extra)
     {
+        // The common case stays small enough to inline into the appenders.
+        if ((long)_byteCount + extra > _bytes.Length)
+            GrowBytes(extra);
+    }
+
+    private void GrowBytes(int extra)
+    {
         long need = (long)_byteCount + extra;
-        if (need <= _bytes.Length)
-            return;
         if (need > Array.MaxLength)
             throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
         long size = Math.Max(need, Math.Min((long)_bytes.Length * 2, Array.MaxLength));
