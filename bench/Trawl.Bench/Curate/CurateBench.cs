@@ -17,7 +17,7 @@ using Trawl.Vectors.Duplicates;
 namespace Trawl.Bench.Curate;
 
 /// <summary>
-/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss] [--skip-vectors] [--skip-export] [--skip-minhash] [--skip-writers] [--export-runs 1] [--profile-export]</c>: near-duplicate detection on
+/// <c>curate [--n 200000] [--rows 1000000] [--dir /tmp/trawl-curate] [--skip-faiss] [--skip-exact] [--skip-vectors] [--skip-export] [--skip-minhash] [--skip-writers] [--export-runs 1] [--profile-export]</c>: near-duplicate detection on
 /// CLIP-like vectors (gen_clip_like.py) with 5% planted near-duplicates (cosine 0.96–0.995) — trawl dedupe exact and
 /// through HNSW32, against faiss range_search on IndexFlatIP and an HNSW32 search, recall/precision of the planted
 /// pairs for each; Parquet export of a LAION-like table against DuckDB's COPY TO and Parquet.Net 6.1.0, with sizes;
@@ -42,12 +42,12 @@ internal static class CurateBench
             ExportProfile.Run(dataset, Path.Combine(dir, $"table{rows}", "profile"), (what, figure, unit) => Emit(what, figure, unit, null, null));
             return 0;
         }
-        if (!skipVectors) Vectors(dir, n, skipFaiss);
+        if (!skipVectors) Vectors(dir, n, skipFaiss, args.Contains("--skip-exact"));
         if (!skipExport) ExportAndMinHash(dir, rows, args.Contains("--skip-minhash"), args.Contains("--skip-writers"), IntArg(args, "--export-runs", 1));
         return 0;
     }
 
-    private static void Vectors(string dir, int n, bool skipFaiss)
+    private static void Vectors(string dir, int n, bool skipFaiss, bool skipExact)
     {
         string vdir = Path.Combine(dir, $"clip{n}");
         string scripts = Path.Combine(DuckDb.RepoRoot(), "bench", "Trawl.Bench", "Curate", "curate_peers.py");
@@ -61,7 +61,8 @@ internal static class CurateBench
         JsonElement? faiss = null;
         if (!skipFaiss)
         {
-            string line = Exec(Python, [scripts, "faiss", vdir, "--threshold", Threshold.ToString(CultureInfo.InvariantCulture)], ("OMP_WAIT_POLICY", "PASSIVE"));
+            string[] faissArgs = [scripts, "faiss", vdir, "--threshold", Threshold.ToString(CultureInfo.InvariantCulture), .. skipExact ? ["--skip-flat"] : Array.Empty<string>()];
+            string line = Exec(Python, faissArgs, ("OMP_WAIT_POLICY", "PASSIVE"));
             faiss = JsonDocument.Parse(line.Trim().Split('\n')[^1]).RootElement.Clone();
         }
 
@@ -77,6 +78,44 @@ internal static class CurateBench
             Vectors = new Dictionary<string, IReadOnlyList<string>> { ["emb"] = [Path.Combine(vdir, "emb_0.npy")] },
         });
 
+        // At a million rows the exact pair search (rows² / 2 dot products) takes hours on two cores, for faiss as for us:
+        // --skip-exact runs only the index path.
+        var clock = Stopwatch.StartNew();
+        if (!skipExact) Exact(dataset, n, planted, faiss, vdir);
+
+        clock.Restart();
+        var build = DatasetIndexes.Build(dataset, "emb", "HNSW32", new DatasetIndexBuildOptions { Metric = VectorMetric.Cosine, EfConstruction = 100 });
+        double buildS = clock.Elapsed.TotalSeconds;
+        double? faissBuild = faiss?.GetProperty("hnsw_build_s").GetDouble();
+        Emit("HNSW32 build (efConstruction 100), s", buildS, "s", "faiss IndexHNSWFlat(32) build", faissBuild, faissBuild / buildS);
+        ResetPeakRss();
+        clock.Restart();
+        var viaIndex = DatasetDedupe.Run(dataset, new DedupeRequest { Threshold = Threshold, Metric = "cosine", Candidates = 16, Restart = true, RecallSample = 200 });
+        double indexS = clock.Elapsed.TotalSeconds;
+        double? faissSearch = faiss?.GetProperty("hnsw_search_s").GetDouble();
+        Emit("dedupe through HNSW32 (16 candidates, ef 64, exact re-check, recall sample 200), s", indexS, "s", "faiss IndexHNSWFlat search k=17, ef 64", faissSearch, faissSearch / indexS);
+        var (hnswRecall, hnswPrecision) = Score(ReadClusters(dataset, n), planted);
+        var faissHnsw = faiss is null ? ((double, double)?)null : Score(Clusters(ReadPairs(Path.Combine(vdir, "faiss_hnsw_pairs.npy")), n), planted);
+        Emit("dedupe HNSW32: recall of planted pairs", hnswRecall, "", "faiss HNSW32 k=17 filtered", faissHnsw?.Item1);
+        Emit("dedupe HNSW32: precision vs planted", hnswPrecision, "", "faiss HNSW32 k=17 filtered", faissHnsw?.Item2);
+        Emit("dedupe HNSW32: candidate recall reported by trawl (sample of 200 rows)", viaIndex.Recall ?? double.NaN, "", null, null);
+        Emit("dedupe HNSW32: peak RSS of the process during the dedupe (index and vectors mapped), MB", PeakRssMegabytes(), "MB", null, null);
+    }
+
+    /// <summary>Resets the kernel's peak-RSS mark of this process (writing 5 to clear_refs), so the next peak is one step's.</summary>
+    private static void ResetPeakRss()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static double PeakRssMegabytes()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private static void Exact(string dataset, int n, long[] planted, JsonElement? faiss, string vdir)
+    {
         var cpu = Process.GetCurrentProcess();
         var clock = Stopwatch.StartNew();
         TimeSpan cpu0 = cpu.TotalProcessorTime;
@@ -91,22 +130,6 @@ internal static class CurateBench
         Emit("dedupe exact: recall of planted pairs", exactRecall, "", "faiss IndexFlatIP range_search", faiss is null ? null : Score(Clusters(ReadPairs(Path.Combine(vdir, "faiss_flat_pairs.npy")), n), planted).Recall);
         Emit("dedupe exact: precision vs planted", exactPrecision, "", "faiss IndexFlatIP range_search", faiss is null ? null : Score(Clusters(ReadPairs(Path.Combine(vdir, "faiss_flat_pairs.npy")), n), planted).Precision);
         Emit($"dedupe exact: clusters / rows in clusters", exact.Clusters, "clusters", null, null, rowsNote: exact.RowsInClusters);
-
-        clock.Restart();
-        var build = DatasetIndexes.Build(dataset, "emb", "HNSW32", new DatasetIndexBuildOptions { Metric = VectorMetric.Cosine, EfConstruction = 100 });
-        double buildS = clock.Elapsed.TotalSeconds;
-        double? faissBuild = faiss?.GetProperty("hnsw_build_s").GetDouble();
-        Emit("HNSW32 build (efConstruction 100), s", buildS, "s", "faiss IndexHNSWFlat(32) build", faissBuild, faissBuild / buildS);
-        clock.Restart();
-        var viaIndex = DatasetDedupe.Run(dataset, new DedupeRequest { Threshold = Threshold, Metric = "cosine", Candidates = 16, Restart = true, RecallSample = 200 });
-        double indexS = clock.Elapsed.TotalSeconds;
-        double? faissSearch = faiss?.GetProperty("hnsw_search_s").GetDouble();
-        Emit("dedupe through HNSW32 (16 candidates, ef 64, exact re-check, recall sample 200), s", indexS, "s", "faiss IndexHNSWFlat search k=17, ef 64", faissSearch, faissSearch / indexS);
-        var (hnswRecall, hnswPrecision) = Score(ReadClusters(dataset, n), planted);
-        var faissHnsw = faiss is null ? ((double, double)?)null : Score(Clusters(ReadPairs(Path.Combine(vdir, "faiss_hnsw_pairs.npy")), n), planted);
-        Emit("dedupe HNSW32: recall of planted pairs", hnswRecall, "", "faiss HNSW32 k=17 filtered", faissHnsw?.Item1);
-        Emit("dedupe HNSW32: precision vs planted", hnswPrecision, "", "faiss HNSW32 k=17 filtered", faissHnsw?.Item2);
-        Emit("dedupe HNSW32: candidate recall reported by trawl (sample of 200 rows)", viaIndex.Recall ?? double.NaN, "", null, null);
     }
 
     private static void ExportAndMinHash(string dir, int rows, bool skipMinHash, bool skipWriters, int exportRuns)
