@@ -56,6 +56,27 @@ public sealed class CurateCommandTests : IDisposable
         Assert.Equal(150, File.ReadLines(Path.Combine(outDir, "part-00000.jsonl")).Count());
     }
 
+    [Fact]
+    public void A_killed_export_leaves_no_half_written_part_under_a_final_name_and_a_rerun_with_overwrite_replaces_it()
+    {
+        string outDir = _folder.Combine("killed");
+        using (var cli = PausedCli.Start("export-partial", "export", _dataset, "--format", "parquet", "--out", outDir, "--part-size", "250"))
+        {
+            // Paused with part 0 complete and part 1 half written under its temporary name.
+            cli.WaitUntilPaused("export-partial");
+            Assert.True(File.Exists(Path.Combine(outDir, "part-00000.parquet")));
+            Assert.True(File.Exists(Path.Combine(outDir, "part-00001.parquet.partial")));
+            cli.Kill();
+        }
+        Assert.False(File.Exists(Path.Combine(outDir, "part-00001.parquet")));
+        Assert.Contains("\"complete\":false", File.ReadAllText(Path.Combine(outDir, "trawl-export.json")));
+
+        JsonElement export = CliRun.Of("export", _dataset, "--format", "parquet", "--out", outDir, "--part-size", "250", "--overwrite", "--json").Ok().Json();
+        Assert.Equal(Rows, export.GetProperty("rows").GetInt64());
+        Assert.Equal(["part-00000.parquet", "part-00001.parquet", "part-00002.parquet", "trawl-export.json"],
+            Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("1.5")]

@@ -11,8 +11,8 @@ internal static class DuckDb
 
     public static bool Available => Directory.Exists(Path.Combine(PeersDir, "node_modules", "@duckdb", "node-api"));
 
-    /// <summary>Runs the statements in one DuckDB session; per statement its milliseconds and result rows.</summary>
-    public static List<(double Ms, JsonElement Rows)> Run(params string[] statements)
+    /// <summary>Runs the statements in one DuckDB session; per statement its wall and CPU (all threads) milliseconds and result rows.</summary>
+    public static List<(double Ms, JsonElement Rows, double CpuMs)> Run(params string[] statements)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepoRoot(), "bench", "Trawl.Bench", "Laion", "duckdb_sql.js"));
@@ -21,11 +21,13 @@ internal static class DuckDb
         start.Environment["NODE_PATH"] = Path.Combine(PeersDir, "node_modules");
         using var p = Process.Start(start)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        var results = new List<(double, JsonElement)>();
+        var results = new List<(double, JsonElement, double)>();
         while (p.StandardOutput.ReadLine() is { } line)
         {
             using var doc = JsonDocument.Parse(line);
-            results.Add((doc.RootElement.GetProperty("ms").GetDouble(), doc.RootElement.GetProperty("rows").Clone()));
+            var root = doc.RootElement;
+            results.Add((root.GetProperty("ms").GetDouble(), root.GetProperty("rows").Clone(),
+                root.TryGetProperty("cpu_ms", out var cpu) ? cpu.GetDouble() : double.NaN));
         }
         p.WaitForExit();
         if (p.ExitCode != 0)

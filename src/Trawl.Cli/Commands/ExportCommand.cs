@@ -34,11 +34,13 @@ internal static class ExportCommand
         var vectors = new Option<string[]>("--vectors") { Description = "laion: the vector sets to write (default: all of the table's); sisap-h5: the one set to write.", HelpName = "NAME" };
         var compression = new Option<string>("--compression") { Description = "Parquet compression: snappy, zstd or none.", DefaultValueFactory = _ => "snappy", HelpName = "CODEC" };
         compression.AcceptOnlyFromAmong("snappy", "zstd", "none");
+        var rowGroup = new Option<int>("--row-group-size") { Description = "Parquet (and laion metadata): rows per row group, the unit readers skip by statistics and read in parallel; memory holds two row groups.", DefaultValueFactory = _ => new ParquetWriterOptions().RowGroupRows, HelpName = "ROWS" };
+        OptionRange.Require(rowGroup, 1, int.MaxValue, "--row-group-size must be at least 1");
         var json = CommonOptions.Json("the report");
 
         var command = new Command("export", "Write the rows a search and filters select (e.g. the deduplicated view) as part files: Parquet, CSV, JSON Lines, the LAION/clip-retrieval layout with aligned .npy embeddings, webdataset tar shards, or the SISAP HDF5 layout.")
         {
-            dataset, table, format, output, partSize, overwrite, search, filters, where, sort, descending, vectors, compression, json,
+            dataset, table, format, output, partSize, overwrite, search, filters, where, sort, descending, vectors, compression, rowGroup, json,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +77,7 @@ internal static class ExportCommand
                     "none" => ParquetWriteCompression.None,
                     _ => ParquetWriteCompression.Snappy,
                 },
+                RowGroupRows = parse.GetValue(rowGroup),
                 VectorSets = parse.GetValue(vectors) is { Length: > 0 } v ? v : null,
             };
             var report = WorkProgress.Run(terminal, View, (progress, cancel) => DatasetExport.Run(path, request, progress, cancel));

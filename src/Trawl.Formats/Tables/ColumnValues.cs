@@ -45,6 +45,14 @@ public sealed class ColumnValues
 
     public ValueKind KindAt(int row) => _kinds[row];
 
+    // Whole-lane views for bulk consumers in this assembly (the Parquet writer), valid until the next append.
+    internal ReadOnlySpan<ValueKind> KindSpan => _kinds.AsSpan(0, Count);
+    internal ReadOnlySpan<long> Int64Span => _ints.AsSpan(0, Count);
+    internal ReadOnlySpan<double> DoubleSpan => _doubles.AsSpan(0, Count);
+    internal ReadOnlySpan<int> StartSpan => _starts.AsSpan(0, Count);
+    internal ReadOnlySpan<int> LengthSpan => _lengths.AsSpan(0, Count);
+    internal ReadOnlySpan<byte> ByteLane => _bytes;
+
     public bool IsNull(int row) => _kinds[row] == ValueKind.Null;
 
     public long Int64At(int row) => _ints[row];
@@ -268,9 +276,14 @@ public sealed class ColumnValues
 
     private void EnsureBytes(int extra)
     {
+        // The common case stays small enough to inline into the appenders.
+        if ((long)_byteCount + extra > _bytes.Length)
+            GrowBytes(extra);
+    }
+
+    private void GrowBytes(int extra)
+    {
         long need = (long)_byteCount + extra;
-        if (need <= _bytes.Length)
-            return;
         if (need > Array.MaxLength)
             throw new InvalidOperationException("a column batch outgrew 2 GB; use smaller batches");
         long size = Math.Max(need, Math.Min((long)_bytes.Length * 2, Array.MaxLength));

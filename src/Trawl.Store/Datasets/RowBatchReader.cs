@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Trawl.Formats.Tables;
@@ -8,7 +9,8 @@ namespace Trawl.Store.Datasets;
 /// <summary>
 /// Every row a query selects, in typed column batches (column 0 the rowid, then the table's columns), read through
 /// SQLite's raw API: each value goes from the statement straight into the batch's Int64, Double or byte lane, so a
-/// long export makes no object per row or per value. Holds a pooled read connection until disposed.
+/// long export makes no object per row or per value; the calls go straight to SQLite under the connection's mutex, held
+/// per batch (<see cref="SqliteColumnAccess"/>). Holds a pooled read connection until disposed.
 /// </summary>
 internal sealed class RowBatchReader : IDisposable
 {
@@ -32,6 +34,7 @@ internal sealed class RowBatchReader : IDisposable
     public int ColumnCount { get; }
 
     /// <summary>Clears <paramref name="batch"/> and fills it with up to <paramref name="maxRows"/> rows; false when none were left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read(ColumnBatch batch, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -41,34 +44,44 @@ internal sealed class RowBatchReader : IDisposable
         batch.Clear();
         if (_done) return false;
         var columns = batch.Columns;
+        // The fields keep the handles alive while we read through them.
+        nint stmt = _stmt.DangerousGetHandle();
+        nint mutex = SqliteColumnAccess.EnterConnection(_connection.Handle!.DangerousGetHandle());
         int n = 0;
-        while (n < maxRows)
+        try
         {
-            int rc = raw.sqlite3_step(_stmt);
-            if (rc == raw.SQLITE_DONE)
+            while (n < maxRows)
             {
-                _done = true;
-                break;
-            }
-            if (rc != raw.SQLITE_ROW)
-            {
-                _done = true;
-                throw _translate(new SqliteException($"SQLite Error {rc}: '{RawSql.ErrorMessage(_connection.Handle!)}'.", rc));
-            }
-            for (int c = 0; c < columns.Length; c++)
-            {
-                var lane = columns[c];
-                switch (raw.sqlite3_column_type(_stmt, c))
+                int rc = SqliteColumnAccess.sqlite3_step(stmt);
+                if (rc == raw.SQLITE_DONE)
                 {
-                    case raw.SQLITE_INTEGER: lane.AppendInt64(raw.sqlite3_column_int64(_stmt, c)); break;
-                    case raw.SQLITE_FLOAT: lane.AppendDouble(raw.sqlite3_column_double(_stmt, c)); break;
-                    // sqlite3_column_blob on a TEXT value gives its UTF-8 bytes as stored (the database is UTF-8).
-                    case raw.SQLITE_TEXT: lane.AppendText(raw.sqlite3_column_blob(_stmt, c)); break;
-                    case raw.SQLITE_BLOB: lane.AppendBinary(raw.sqlite3_column_blob(_stmt, c)); break;
-                    default: lane.AppendNull(); break;
+                    _done = true;
+                    break;
                 }
+                if (rc != raw.SQLITE_ROW)
+                {
+                    _done = true;
+                    throw _translate(new SqliteException($"SQLite Error {rc}: '{RawSql.ErrorMessage(_connection.Handle!)}'.", rc));
+                }
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    var lane = columns[c];
+                    nint value = SqliteColumnAccess.sqlite3_column_value(stmt, c);
+                    switch (SqliteColumnAccess.sqlite3_value_type(value))
+                    {
+                        case raw.SQLITE_INTEGER: lane.AppendInt64(SqliteColumnAccess.sqlite3_value_int64(value)); break;
+                        case raw.SQLITE_FLOAT: lane.AppendDouble(SqliteColumnAccess.sqlite3_value_double(value)); break;
+                        case raw.SQLITE_TEXT: lane.AppendText(SqliteColumnAccess.Bytes(value)); break;
+                        case raw.SQLITE_BLOB: lane.AppendBinary(SqliteColumnAccess.Bytes(value)); break;
+                        default: lane.AppendNull(); break;
+                    }
+                }
+                n++;
             }
-            n++;
+        }
+        finally
+        {
+            SqliteColumnAccess.LeaveConnection(mutex);
         }
         batch.RowCount = n;
         return n > 0;

@@ -1,6 +1,8 @@
+using Trawl.Formats.Parquet.Writing;
 using System.Diagnostics;
 using System.Globalization;
 using Trawl.Store.Datasets;
+using Trawl.Store.Ingest;
 using Trawl.Vectors.Storage;
 
 namespace Trawl.Store.Export;
@@ -20,6 +22,7 @@ public static class DatasetExport
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.PartRows < 1) throw new UserErrorException($"--part-size {request.PartRows}: a part needs at least one row");
+        if (request.RowGroupRows < 1) throw new UserErrorException($"--row-group-size {request.RowGroupRows}: a row group needs at least one row");
         if (!Enum.IsDefined(request.Format)) throw new UserErrorException($"unknown export format {request.Format}");
         var clock = Stopwatch.StartNew();
         using var dataset = Dataset.Open(datasetPath);
@@ -61,6 +64,7 @@ public static class DatasetExport
 
         long total = dataset.CountRows(request.Query, cancel);
         ExportFolder.Prepare(folder, request.Overwrite);
+        ExportFolder.WriteStartedMarker(folder, request.Format);
         var files = new List<string>();
         long rows = 0;
         int parts = 0;
@@ -71,16 +75,20 @@ public static class DatasetExport
             using var batches = new PrefetchedBatches(dataset.ReadBatches(request.Query), BatchRows);
             while (batches.Next() is { } batch)
             {
-                for (int r = 0; r < batch.RowCount; r++)
+                for (int r = 0; r < batch.RowCount;)
                 {
                     if (part is null)
                     {
                         part = Open(request, folder, parts, columns, sets);
                         inPart = 0;
                     }
-                    part.Write(batch, r);
-                    rows++;
-                    if (++inPart >= request.PartRows)
+                    int n = (int)Math.Min(batch.RowCount - r, request.PartRows - inPart);
+                    part.WriteRows(batch, r, n);
+                    if (parts > 0) IngestPausePoint.Reach(IngestPausePoint.ExportPartial);
+                    r += n;
+                    rows += n;
+                    inPart += n;
+                    if (inPart >= request.PartRows)
                     {
                         Publish(part, folder, files);
                         part = null;
@@ -121,15 +129,18 @@ public static class DatasetExport
         string number = part.ToString("D5", CultureInfo.InvariantCulture);
         return request.Format switch
         {
-            ExportFormat.Parquet => new ParquetExportPart(Path.Combine(folder, $"part-{number}.parquet"), columns, request.Compression),
+            ExportFormat.Parquet => new ParquetExportPart(Path.Combine(folder, $"part-{number}.parquet"), columns, ParquetOptions(request)),
             ExportFormat.Csv => new TextExportPart(Path.Combine(folder, $"part-{number}.csv"), columns, csv: true),
             ExportFormat.Jsonl => new TextExportPart(Path.Combine(folder, $"part-{number}.jsonl"), columns, csv: false),
-            ExportFormat.Laion => new LaionExportPart(folder, part, columns, sets, request.Compression),
+            ExportFormat.Laion => new LaionExportPart(folder, part, columns, sets, ParquetOptions(request)),
             ExportFormat.WebDataset => new WebDatasetExportPart(Path.Combine(folder, $"shard-{number}.tar"), columns),
             ExportFormat.SisapH5 => new SisapExportPart(folder, part, columns, sets[0].Item1, sets[0].Item2),
             _ => throw new UserErrorException($"unknown export format {request.Format}"),
         };
     }
+
+    private static ParquetWriterOptions ParquetOptions(ExportRequest request) =>
+        new() { Compression = request.Compression, RowGroupRows = request.RowGroupRows };
 
     private static void Publish(ExportPart part, string folder, List<string> files)
     {

@@ -5,8 +5,9 @@ namespace Trawl.Store.Export;
 /// <summary>
 /// The output folder's rules: a folder that exists and is not empty is refused unless <c>--overwrite</c>, and
 /// even then only emptied when it holds an earlier Trawl export (its <see cref="MarkerName"/> file), so a
-/// mistyped path never loses someone's files. Parts are written under temporary names (".partial") and
-/// renamed when complete; the marker is written last.
+/// mistyped path never loses someone's files. The marker is written first, saying the export is not complete, so a
+/// killed export is still recognised (and replaced by a re-run with <c>--overwrite</c>); parts are written under
+/// temporary names (".partial") and renamed when complete; the marker is rewritten last with what was written.
 /// </summary>
 internal static class ExportFolder
 {
@@ -45,17 +46,29 @@ internal static class ExportFolder
         }
     }
 
-    public static void WriteMarker(string folder, ExportReport report)
+    /// <summary>The marker of an export that has started and not finished.</summary>
+    public static void WriteStartedMarker(string folder, ExportFormat format) => WriteMarker(folder, new
+    {
+        format = format.ToString().ToLowerInvariant(),
+        complete = false,
+        started = DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    /// <summary>The marker of a finished export: what it wrote.</summary>
+    public static void WriteMarker(string folder, ExportReport report) => WriteMarker(folder, new
+    {
+        format = report.Format.ToString().ToLowerInvariant(),
+        complete = true,
+        rows = report.Rows,
+        parts = report.Parts,
+        files = report.Files,
+        at = DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    private static void WriteMarker(string folder, object content)
     {
         string path = Path.Combine(folder, MarkerName);
-        File.WriteAllText(path + PartialSuffix, JsonSerializer.Serialize(new
-        {
-            format = report.Format.ToString().ToLowerInvariant(),
-            rows = report.Rows,
-            parts = report.Parts,
-            files = report.Files,
-            at = DateTime.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-        }));
+        File.WriteAllText(path + PartialSuffix, JsonSerializer.Serialize(content));
         File.Move(path + PartialSuffix, path, overwrite: true);
     }
 }

@@ -13,6 +13,12 @@ internal abstract class ExportPart : IDisposable
     /// <summary>Row <paramref name="row"/> of <paramref name="batch"/>: column 0 is the rowid, then the table's columns in order.</summary>
     public abstract void Write(ColumnBatch batch, int row);
 
+    /// <summary>Rows <paramref name="start"/>..start+count of <paramref name="batch"/>, in order (a part that can, writes them column by column).</summary>
+    public virtual void WriteRows(ColumnBatch batch, int start, int count)
+    {
+        for (int r = start; r < start + count; r++) Write(batch, r);
+    }
+
     /// <summary>Finishes and closes every file (still under its temporary name).</summary>
     public abstract void Complete();
 

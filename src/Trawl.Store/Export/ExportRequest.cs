@@ -15,6 +15,8 @@ public sealed record ExportRequest
     /// <summary>Replace an earlier Trawl export in the folder (a folder holding anything else is never emptied).</summary>
     public bool Overwrite { get; init; }
     public ParquetWriteCompression Compression { get; init; } = ParquetWriteCompression.Snappy;
+    /// <summary>Rows per Parquet row group (parquet and laion); a part holds row groups of this size and a last, smaller one.</summary>
+    public int RowGroupRows { get; init; } = new ParquetWriterOptions().RowGroupRows;
     /// <summary>Vector sets written beside the metadata (Laion); null writes every set of the table.</summary>
     public IReadOnlyList<string>? VectorSets { get; init; }
 }

@@ -16,7 +16,7 @@ internal sealed class LaionExportPart : ExportPart
     private readonly ParquetExportPart _metadata;
     private readonly (VectorSetFile Set, NpyStreamWriter Writer, string Path)[] _vectors;
 
-    public LaionExportPart(string folder, int part, IReadOnlyList<ExportColumn> columns, IReadOnlyList<(string Name, VectorSetFile File)> sets, ParquetWriteCompression compression)
+    public LaionExportPart(string folder, int part, IReadOnlyList<ExportColumn> columns, IReadOnlyList<(string Name, VectorSetFile File)> sets, ParquetWriterOptions options)
     {
         string number = part.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
         Directory.CreateDirectory(Path.Combine(folder, "metadata"));
@@ -38,7 +38,7 @@ internal sealed class LaionExportPart : ExportPart
                 };
                 _vectors[i] = (file, new NpyStreamWriter(ExportFolder.Partial(path), type, file.Matrix.Dimension), path);
             }
-            _metadata = new ParquetExportPart(Path.Combine(folder, "metadata", $"metadata_{number}.parquet"), columns, compression);
+            _metadata = new ParquetExportPart(Path.Combine(folder, "metadata", $"metadata_{number}.parquet"), columns, options);
         }
         catch
         {
@@ -57,16 +57,21 @@ internal sealed class LaionExportPart : ExportPart
 
     public override IReadOnlyList<string> FinalPaths => [.. _vectors.Select(v => v.Path), .. _metadata.FinalPaths];
 
-    public override void Write(ColumnBatch batch, int row)
+    public override void Write(ColumnBatch batch, int row) => WriteRows(batch, row, 1);
+
+    public override void WriteRows(ColumnBatch batch, int start, int count)
     {
-        long rowid = RowId(batch, row);
-        foreach (var (set, writer, _) in _vectors)
+        for (int row = start; row < start + count; row++)
         {
-            if (rowid < 0 || rowid >= set.Matrix.Rows)
-                throw new UserErrorException($"row {rowid} has no vector in {set.Path} ({set.Matrix.Rows:N0} vectors); ingest the vectors again");
-            writer.WriteRow(set.Matrix.RowBytesOf(rowid));
+            long rowid = RowId(batch, row);
+            foreach (var (set, writer, _) in _vectors)
+            {
+                if (rowid < 0 || rowid >= set.Matrix.Rows)
+                    throw new UserErrorException($"row {rowid} has no vector in {set.Path} ({set.Matrix.Rows:N0} vectors); ingest the vectors again");
+                writer.WriteRow(set.Matrix.RowBytesOf(rowid));
+            }
         }
-        _metadata.Write(batch, row);
+        _metadata.WriteRows(batch, start, count);
     }
 
     public override void Complete()

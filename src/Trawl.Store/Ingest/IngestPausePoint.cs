@@ -29,8 +29,11 @@ internal static class IngestPausePoint
     /// <summary><c>trawl embed</c> has made a batch durable in its work folder (reached after every batch).</summary>
     public const string EmbedBatch = "embed-batch";
 
+    /// <summary><c>trawl export</c> has published its first part and written rows into the next, still under its temporary name (reached once).</summary>
+    public const string ExportPartial = "export-partial";
+
     private static readonly string[] Chosen = (Environment.GetEnvironmentVariable(Variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    private static int _reachedRows;
+    private static int _reachedRows, _reachedExport;
 
     public static void Reach(string name)
     {
@@ -38,6 +41,8 @@ internal static class IngestPausePoint
             return;
         // Rows are reached once per batch; the first one is enough.
         if (name == Rows && Interlocked.Exchange(ref _reachedRows, 1) == 1)
+            return;
+        if (name == ExportPartial && Interlocked.Exchange(ref _reachedExport, 1) == 1)
             return;
         Console.Error.WriteLine($"paused at {name}");
         Console.Error.Flush();

@@ -25,7 +25,7 @@ public sealed class ParquetFuzzTests
     {
         var rnd = new Random(12);
         byte[] text = System.Text.Encoding.ASCII.GetBytes(string.Join(" ", Enumerable.Range(0, 400).Select(i => "word" + (i % 37))));
-        byte[] snappy = IronSnappy.Snappy.Encode(text);
+        byte[] snappy = Snappier.Snappy.CompressToArray(text);
         byte[] dst = new byte[text.Length];
         for (int trial = 0; trial < 3000; trial++)
         {

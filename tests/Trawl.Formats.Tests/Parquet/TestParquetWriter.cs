@@ -152,7 +152,7 @@ internal sealed class TestParquetWriter
     /// <summary>Writes a page; returns the file offset of its body.</summary>
     private long WritePage(MemoryStream file, int pageType, byte[] body, int numValues, bool dictionary, int encoding = 0)
     {
-        byte[] stored = Snappy ? IronSnappy.Snappy.Encode(body) : body;
+        byte[] stored = Snappy ? Snappier.Snappy.CompressToArray(body) : body;
         var h = new ThriftCompactWriter();
         h.StructBegin();
         h.I32(1, pageType);

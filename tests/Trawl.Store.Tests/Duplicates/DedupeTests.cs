@@ -97,6 +97,27 @@ public class DedupeTests
     }
 
     [Fact]
+    public void With_an_IVF_PQ_index_candidates_are_rechecked_exactly_and_no_false_pair_is_kept()
+    {
+        using var data = new DuplicateDataset(seed: 14);
+        DatasetIndexes.Build(data.Path, "emb", "IVF16,PQ8,Refine", new DatasetIndexBuildOptions { Metric = Trawl.Vectors.VectorMetric.Cosine, Seed = 3 });
+        var report = DatasetDedupe.Run(data.Path, new DedupeRequest { Threshold = 0.9, Metric = "cosine", RecallSample = 1500 });
+        Assert.Equal("IVF16,PQ8,Refine", report.Search);
+        Assert.NotNull(report.Recall);
+        Assert.InRange(report.Recall!.Value, 0.8, 1.0);
+        var roots = data.Clusters(0.9);
+        var columns = ReadColumns(data.Path, data.Rows);
+        int clustered = 0;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            if (columns[i].Cluster is not { } c) continue;
+            clustered++;
+            Assert.Equal(roots[i], roots[(int)c]);
+        }
+        Assert.True(clustered > 20);
+    }
+
+    [Fact]
     public void An_interrupted_dedupe_resumes_and_gives_the_same_columns()
     {
         using var data = new DuplicateDataset(seed: 14);

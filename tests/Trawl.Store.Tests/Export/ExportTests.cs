@@ -200,12 +200,50 @@ public class ExportTests
         using var data = new DuplicateDataset(rows: 20_000, seed: 25, copyFraction: 0);
         string folder = data.Temp.File("out");
         using var cancel = new CancellationTokenSource();
-        // Progress comes every 16,384 rows: stop inside the second part of 12,000 rows.
+        // Progress comes after every batch of rows read: stop inside the second part of 12,000 rows.
         var progress = new Progress(p => { if (p.Rows >= 16_384) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => DatasetExport.Run(data.Path, Request(folder, ExportFormat.Parquet, partRows: 12_000), progress, cancel.Token));
-        Assert.Equal(["part-00000.parquet"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Equal(["part-00000.parquet", ExportFolder.MarkerName], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(12_000, CountParquet(Path.Combine(folder, "part-00000.parquet")));
-        Assert.False(File.Exists(Path.Combine(folder, ExportFolder.MarkerName)));
+        // The marker says the export did not finish, so a re-run with --overwrite replaces it.
+        Assert.Contains("\"complete\":false", File.ReadAllText(Path.Combine(folder, ExportFolder.MarkerName)));
+        var again = DatasetExport.Run(data.Path, Request(folder, ExportFormat.Parquet, partRows: 12_000) with { Overwrite = true });
+        Assert.Equal(["part-00000.parquet", "part-00001.parquet"], again.Files);
+        Assert.Contains("\"complete\":true", File.ReadAllText(Path.Combine(folder, ExportFolder.MarkerName)));
+    }
+
+    [Fact]
+    public void A_value_that_does_not_fit_its_column_stops_the_export_naming_the_row_and_column_and_leaves_no_partial_part()
+    {
+        using var data = new DuplicateDataset(rows: 1000, seed: 26, copyFraction: 0);
+        // SQLite lets an INTEGER column hold text; such a value cannot go into the part's INT64 column.
+        using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data.Path, "meta.db")};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "UPDATE items SET score = 'lots' WHERE rowid = 650";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        string folder = data.Temp.File("out");
+        var e = Assert.Throws<UserErrorException>(() => DatasetExport.Run(data.Path, Request(folder, ExportFormat.Parquet) with { RowGroupRows = 128 }));
+        Assert.Contains("row 650", e.Message);
+        Assert.Contains("'score'", e.Message);
+        Assert.Equal(["part-00000.parquet", ExportFolder.MarkerName], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(400, CountParquet(Path.Combine(folder, "part-00000.parquet")));
+    }
+
+    [Fact]
+    public void Parquet_parts_hold_row_groups_of_the_chosen_size()
+    {
+        using var data = new DuplicateDataset(rows: 1000, seed: 27, copyFraction: 0);
+        string folder = data.Temp.File("out");
+        DatasetExport.Run(data.Path, Request(folder, ExportFormat.Parquet, partRows: 1000) with { RowGroupRows = 300 });
+        using (var reader = Trawl.Formats.Parquet.ParquetTableReader.Open(Path.Combine(folder, "part-00000.parquet")))
+        {
+            Assert.Equal(4, reader.RowGroupCount);
+            Assert.Equal(1000, reader.RowCount);
+        }
+        Assert.Throws<UserErrorException>(() => DatasetExport.Run(data.Path, Request(data.Temp.File("bad"), ExportFormat.Parquet) with { RowGroupRows = 0 }));
     }
 
     private static long CountParquet(string path)

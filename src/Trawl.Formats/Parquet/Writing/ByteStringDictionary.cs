@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Trawl.Formats.Parquet.Writing;
 
 /// <summary>Distinct byte strings of a column chunk, numbered in first-seen order (open addressing over one byte buffer; no allocation per value).</summary>
@@ -15,6 +17,7 @@ internal sealed class ByteStringDictionary
 
     public ReadOnlySpan<byte> this[int index] => _bytes.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int GetOrAdd(ReadOnlySpan<byte> value)
     {
         int mask = _slots.Length - 1;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Trawl.Formats.Parquet.Metadata;
 using Trawl.Formats.Tables;
 
@@ -25,8 +26,12 @@ internal sealed class ColumnChunkBuffer
     private long _intMin, _intMax;
     private double _doubleMin, _doubleMax;
     private bool _hasDoubleStat;
-    private byte[]? _minBytes, _maxBytes;
     private const int MaxStatBytes = 64;
+    // The chunk's smallest and largest byte values so far (lengths -1 before the first), and whether a value was too
+    // long to take part, which makes min/max inexact.
+    private readonly byte[] _minBytes = new byte[MaxStatBytes], _maxBytes = new byte[MaxStatBytes];
+    private int _minLength, _maxLength;
+    private bool _longValueSeen;
     /// <summary>Values after which a chunk whose values are still more than 3/4 distinct gives up its dictionary.</summary>
     private const int DictionarySample = 16_384;
 
@@ -63,7 +68,8 @@ internal sealed class ColumnChunkBuffer
         _intMin = long.MaxValue;
         _intMax = long.MinValue;
         _hasDoubleStat = false;
-        _minBytes = _maxBytes = null;
+        _minLength = _maxLength = -1;
+        _longValueSeen = false;
     }
 
     private void Define(byte present)
@@ -100,6 +106,12 @@ internal sealed class ColumnChunkBuffer
     {
         if (!IsBytes) throw new InvalidOperationException($"column '{_column.Name}' holds {_column.Type}, not text");
         Define(1);
+        StoreBytes(v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StoreBytes(ReadOnlySpan<byte> v)
+    {
         if (_byteLength + v.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLength + v.Length));
         if (Values + 2 > _offsets.Length) Array.Resize(ref _offsets, _offsets.Length * 2);
         v.CopyTo(_bytes.AsSpan(_byteLength));
@@ -113,14 +125,93 @@ internal sealed class ColumnChunkBuffer
                 _dictionaryOn = false;
         }
         _offsets[++Values] = _byteLength;
-        if (v.Length <= MaxStatBytes)
+        if (v.Length > MaxStatBytes)
         {
-            if (_minBytes is null || v.SequenceCompareTo(_minBytes) < 0) _minBytes = v.ToArray();
-            if (_maxBytes is null || v.SequenceCompareTo(_maxBytes) > 0) _maxBytes = v.ToArray();
+            _longValueSeen = true;
+            return;
+        }
+        if (_minLength < 0 || v.SequenceCompareTo(_minBytes.AsSpan(0, _minLength)) < 0)
+        {
+            v.CopyTo(_minBytes);
+            _minLength = v.Length;
+        }
+        if (_maxLength < 0 || v.SequenceCompareTo(_maxBytes.AsSpan(0, _maxLength)) > 0)
+        {
+            v.CopyTo(_maxBytes);
+            _maxLength = v.Length;
         }
     }
 
     public int MaxDictionaryBytes { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// Appends rows start.. of <paramref name="values"/> while each is null or of a kind this column stores as it is
+    /// (integers and booleans in an integer column, doubles in a double column, text, JSON or binary in a byte column);
+    /// returns how many it appended, so the caller converts or rejects the value that stopped it and goes on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int AddRun(ColumnValues values, int start, int count)
+    {
+        var kinds = values.KindSpan.Slice(start, count);
+        if (Rows + count > _defined.Length) Array.Resize(ref _defined, Math.Max(_defined.Length * 2, Rows + count));
+        int i = 0;
+        if (IsInt)
+        {
+            if (Values + count > _ints.Length) Array.Resize(ref _ints, Math.Max(_ints.Length * 2, Values + count));
+            var ints = values.Int64Span.Slice(start, count);
+            long min = _intMin, max = _intMax;
+            int v = Values;
+            bool boolean = _column.Type == ColumnType.Boolean;
+            for (; i < kinds.Length; i++)
+            {
+                var k = kinds[i];
+                if (k == ValueKind.Null) { _defined[Rows + i] = 0; continue; }
+                if (k != ValueKind.Int64 && k != ValueKind.Boolean) break;
+                long x = boolean ? (ints[i] != 0 ? 1 : 0) : ints[i];
+                _defined[Rows + i] = 1;
+                _ints[v++] = x;
+                if (x < min) min = x;
+                if (x > max) max = x;
+            }
+            (_intMin, _intMax, Values) = (min, max, v);
+        }
+        else if (_column.Type == ColumnType.Double)
+        {
+            if (Values + count > _doubles.Length) Array.Resize(ref _doubles, Math.Max(_doubles.Length * 2, Values + count));
+            var doubles = values.DoubleSpan.Slice(start, count);
+            int v = Values;
+            for (; i < kinds.Length; i++)
+            {
+                var k = kinds[i];
+                if (k == ValueKind.Null) { _defined[Rows + i] = 0; continue; }
+                if (k != ValueKind.Double) break;
+                double x = doubles[i];
+                _defined[Rows + i] = 1;
+                _doubles[v++] = x;
+                if (double.IsNaN(x)) continue;
+                if (!_hasDoubleStat) { _doubleMin = _doubleMax = x; _hasDoubleStat = true; }
+                else if (x < _doubleMin) _doubleMin = x;
+                else if (x > _doubleMax) _doubleMax = x;
+            }
+            Values = v;
+        }
+        else
+        {
+            var starts = values.StartSpan.Slice(start, count);
+            var lengths = values.LengthSpan.Slice(start, count);
+            var lane = values.ByteLane;
+            for (; i < kinds.Length; i++)
+            {
+                var k = kinds[i];
+                if (k == ValueKind.Null) { _defined[Rows + i] = 0; continue; }
+                if (k is not (ValueKind.Text or ValueKind.Json or ValueKind.Binary)) break;
+                _defined[Rows + i] = 1;
+                StoreBytes(lane.Slice(starts[i], lengths[i]));
+            }
+        }
+        Rows += i;
+        return i;
+    }
 
     private ReadOnlySpan<byte> BytesAt(int i) => _bytes.AsSpan(_offsets[i], _offsets[i + 1] - _offsets[i]);
 
@@ -129,7 +220,8 @@ internal sealed class ColumnChunkBuffer
         int[] Encodings, long NullCount, byte[]? Min, byte[]? Max);
 
     /// <summary>Writes the chunk's pages to <paramref name="output"/> at its current position.</summary>
-    public Written Write(Stream output, PageCompressor compressor, int pageRows)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Written Write(Stream output, PageCompressor compressor, int pageRows, ParquetWriteTimings? timings = null)
     {
         long start = output.Position;
         long compressed = 0, uncompressed = 0;
@@ -141,7 +233,7 @@ internal sealed class ColumnChunkBuffer
         {
             for (int id = 0; id < _dictionary.Count; id++) PlainBytes(page, _dictionary[id]);
             dictionaryOffset = output.Position;
-            var (c, u) = WritePage(output, compressor, page.WrittenSpan, (header, size) =>
+            var (c, u) = WritePage(output, compressor, page.WrittenSpan, timings, (header, size) =>
             {
                 header.I32(1, 2); // DICTIONARY_PAGE
                 header.I32(2, page.WrittenCount);
@@ -180,7 +272,7 @@ internal sealed class ColumnChunkBuffer
             }
             value += present;
             int rows = end - row;
-            var (c, u) = WritePage(output, compressor, page.WrittenSpan, (header, size) =>
+            var (c, u) = WritePage(output, compressor, page.WrittenSpan, timings, (header, size) =>
             {
                 header.I32(1, 0); // DATA_PAGE
                 header.I32(2, page.WrittenCount);
@@ -203,6 +295,7 @@ internal sealed class ColumnChunkBuffer
         return new Written(start, dictionaryOffset, dataOffset, compressed, uncompressed, encodings, Rows - Values, min, max);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EncodePlain(ArrayBufferWriter<byte> page, int first, int count)
     {
         switch (PhysicalType)
@@ -271,17 +364,17 @@ internal sealed class ColumnChunkBuffer
             }
             default:
                 // Min/max are only exact when every value was short enough to be considered.
-                bool complete = true;
-                for (int i = 0; i < Values && complete; i++) complete = _offsets[i + 1] - _offsets[i] <= MaxStatBytes;
-                return complete ? (_minBytes, _maxBytes) : (null, null);
+                return _longValueSeen ? (null, null) : (_minBytes.AsSpan(0, _minLength).ToArray(), _maxBytes.AsSpan(0, _maxLength).ToArray());
         }
     }
 
     /// <summary>Compresses a page body and writes its header then the body; returns (compressed, uncompressed) sizes with headers.</summary>
     /// <param name="header">Writes the header fields given the compressed body size.</param>
-    private static (long, long) WritePage(Stream output, PageCompressor compressor, ReadOnlySpan<byte> body, Action<ThriftCompactWriter, int> header)
+    private static (long, long) WritePage(Stream output, PageCompressor compressor, ReadOnlySpan<byte> body, ParquetWriteTimings? timings, Action<ThriftCompactWriter, int> header)
     {
+        long t0 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         ReadOnlySpan<byte> stored = compressor.Compress(body);
+        long t1 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         var headerBytes = new ArrayBufferWriter<byte>(64);
         var thrift = new ThriftCompactWriter(headerBytes);
         thrift.PushStruct();
@@ -289,6 +382,12 @@ internal sealed class ColumnChunkBuffer
         thrift.EndStruct();
         output.Write(headerBytes.WrittenSpan);
         output.Write(stored);
+        if (timings is not null)
+        {
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            timings.Compress += t1 - t0;
+            timings.Write += t2 - t1;
+        }
         return (headerBytes.WrittenCount + stored.Length, headerBytes.WrittenCount + body.Length);
     }
 }

@@ -26,7 +26,12 @@ internal sealed class PageCompressor : IDisposable
         switch (_compression)
         {
             case ParquetWriteCompression.Snappy:
-                return IronSnappy.Snappy.Encode(body);
+            {
+                int bound = Snappier.Snappy.GetMaxCompressedLength(body.Length);
+                if (_buffer.Length < bound) _buffer = new byte[Math.Max(bound, _buffer.Length * 2)];
+                int n = Snappier.Snappy.Compress(body, _buffer);
+                return _buffer.AsSpan(0, n);
+            }
             case ParquetWriteCompression.Zstd:
             {
                 int bound = ZstdSharp.Compressor.GetCompressBound(body.Length);

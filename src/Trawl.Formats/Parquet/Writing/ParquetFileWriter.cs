@@ -9,8 +9,11 @@ namespace Trawl.Formats.Parquet.Writing;
 /// <summary>
 /// Writes a Parquet file row by row into a stream: a value (or null) for every column, then
 /// <see cref="EndRow"/>; a row group is encoded and written each <see cref="ParquetWriterOptions.RowGroupRows"/>
-/// rows, so memory holds one row group; <see cref="Finish"/> writes the last one and the footer. Flat schema,
-/// every column OPTIONAL; data pages v1; dictionary or plain encoding; Snappy, Zstd or no compression.
+/// rows; <see cref="Finish"/> writes the last one and the footer. Flat schema, every column OPTIONAL; data pages v1;
+/// dictionary or plain encoding; Snappy, Zstd or no compression.
+/// A full row group is encoded, compressed and written on a thread-pool thread while the caller fills the next one
+/// (two sets of column buffers in turn), so memory holds two row groups at most and filling overlaps encoding; an
+/// error while writing a row group is thrown by the next call that hands one over, or by <see cref="Finish"/>.
 /// </summary>
 public sealed class ParquetFileWriter : IDisposable
 {
@@ -18,11 +21,16 @@ public sealed class ParquetFileWriter : IDisposable
 
     private readonly Stream _output;
     private readonly ParquetWriterOptions _options;
-    private readonly ColumnChunkBuffer[] _columns;
+    private readonly IReadOnlyList<ParquetWriteColumn> _schema;
+    private ColumnChunkBuffer[] _columns;
+    // The other set of buffers: null while its row group is being written.
+    private ColumnChunkBuffer[]? _spare;
+    private Task<RowGroupRecord>? _pending;
     private readonly PageCompressor _compressor;
     private readonly List<RowGroupRecord> _rowGroups = [];
     private readonly long _start;
     private long _rows;
+    private long _rowsInEarlierGroups;
     private bool _finished;
 
     private sealed record RowGroupRecord(int Rows, long TotalBytes, long FileOffset, ColumnChunkBuffer.Written[] Chunks);
@@ -31,11 +39,15 @@ public sealed class ParquetFileWriter : IDisposable
     {
         _output = output;
         _options = options;
-        _columns = columns.Select(c => new ColumnChunkBuffer(c, options.Dictionary) { MaxDictionaryBytes = options.MaxDictionaryBytes }).ToArray();
+        _schema = columns;
+        _columns = NewBuffers();
         _compressor = new PageCompressor(options.Compression, options.ZstdLevel);
         _start = output.Position;
         output.Write(Magic);
     }
+
+    private ColumnChunkBuffer[] NewBuffers() =>
+        _schema.Select(c => new ColumnChunkBuffer(c, _options.Dictionary) { MaxDictionaryBytes = _options.MaxDictionaryBytes }).ToArray();
 
     /// <summary>Starts a file in <paramref name="output"/> (seekable or not; the writer tracks positions itself when it can).</summary>
     public static ParquetFileWriter Create(Stream output, IReadOnlyList<ParquetWriteColumn> columns, ParquetWriterOptions? options = null)
@@ -54,6 +66,9 @@ public sealed class ParquetFileWriter : IDisposable
 
     public long RowsWritten => _rows;
 
+    /// <summary>When set, row-group flushes add their phases' times here.</summary>
+    internal ParquetWriteTimings? Timings { get; set; }
+
     public void WriteNull(int column) => _columns[column].AddNull();
     public void WriteInt64(int column, long value) => _columns[column].AddInt64(value);
     public void WriteBoolean(int column, bool value) => _columns[column].AddInt64(value ? 1 : 0);
@@ -71,35 +86,79 @@ public sealed class ParquetFileWriter : IDisposable
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
     }
 
+    /// <summary>
+    /// Appends rows <paramref name="start"/>.. of <paramref name="values"/> to a column while each is null or of a kind
+    /// the column stores as it is (integers and booleans in Int64/Timestamp/Boolean columns, doubles in Double columns,
+    /// text, JSON or binary in byte columns); returns how many it took, so the caller converts or rejects the value that
+    /// stopped it, and goes on. At most <see cref="RowsLeftInGroup"/> rows per column before <see cref="EndRows"/>.
+    /// </summary>
+    public int WriteValues(int column, ColumnValues values, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + count, values.Count);
+        return _columns[column].AddRun(values, start, count);
+    }
+
+    /// <summary>Rows the row group being filled takes before it is written.</summary>
+    public int RowsLeftInGroup => _options.RowGroupRows - (int)(_rows - _rowsInEarlierGroups);
+
     /// <summary>Ends a row: every column must have had exactly one value or null.</summary>
-    public void EndRow()
+    public void EndRow() => EndRows(1);
+
+    /// <summary>Ends <paramref name="count"/> rows: every column must have had exactly that many values or nulls since the last row ended.</summary>
+    public void EndRows(int count)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        int expected = (int)(_rows - RowsInWrittenGroups) + 1;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, RowsLeftInGroup);
+        int expected = (int)(_rows - _rowsInEarlierGroups) + count;
         foreach (var c in _columns)
             if (c.Rows != expected)
-                throw new InvalidOperationException($"row {_rows}: column '{c.Column.Name}' has {c.Rows - expected + 1} values; every column needs one value or null per row");
-        _rows++;
+                throw new InvalidOperationException($"row {_rows + count - 1}: column '{c.Column.Name}' has {c.Rows - expected + count} values for {count} rows; every column needs one value or null per row");
+        _rows += count;
         if (expected >= _options.RowGroupRows) FlushRowGroup();
     }
 
-    private long RowsInWrittenGroups { get; set; }
-
+    /// <summary>Hands the filled buffers to the background writer and takes the other set (waiting for it if it is still being written).</summary>
     private void FlushRowGroup()
     {
         int rows = _columns[0].Rows;
         if (rows == 0) return;
+        CompletePending();
+        var full = _columns;
+        _columns = _spare ?? NewBuffers();
+        _spare = null;
+        _rowsInEarlierGroups += rows;
+        var timings = Timings;
+        _pending = Task.Run(() => WriteRowGroup(full, rows, timings));
+    }
+
+    /// <summary>Waits for the row group being written, records it and takes its buffers back as the spare set.</summary>
+    private void CompletePending()
+    {
+        if (_pending is null) return;
+        var task = _pending;
+        _pending = null;
+        var record = task.GetAwaiter().GetResult();
+        _rowGroups.Add(record);
+    }
+
+    private RowGroupRecord WriteRowGroup(ColumnChunkBuffer[] columns, int rows, ParquetWriteTimings? timings)
+    {
+        long t0 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         long offset = _output.Position;
-        var chunks = new ColumnChunkBuffer.Written[_columns.Length];
+        var chunks = new ColumnChunkBuffer.Written[columns.Length];
         long total = 0;
-        for (int i = 0; i < _columns.Length; i++)
+        for (int i = 0; i < columns.Length; i++)
         {
-            chunks[i] = _columns[i].Write(_output, _compressor, _options.PageRows);
+            chunks[i] = columns[i].Write(_output, _compressor, _options.PageRows, timings);
             total += chunks[i].UncompressedBytes;
-            _columns[i].Reset();
+            columns[i].Reset();
         }
-        _rowGroups.Add(new RowGroupRecord(rows, total, offset, chunks));
-        RowsInWrittenGroups += rows;
+        _spare = columns;
+        if (timings is not null) Interlocked.Add(ref timings.Flush, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        return new RowGroupRecord(rows, total, offset, chunks);
     }
 
     /// <summary>Writes the last row group and the footer. The stream is left open.</summary>
@@ -107,6 +166,7 @@ public sealed class ParquetFileWriter : IDisposable
     {
         if (_finished) return;
         FlushRowGroup();
+        CompletePending();
         var footer = new ArrayBufferWriter<byte>(4096);
         WriteFooter(new ThriftCompactWriter(footer));
         _output.Write(footer.WrittenSpan);
@@ -197,6 +257,10 @@ public sealed class ParquetFileWriter : IDisposable
 
     public void Dispose()
     {
+        // A row group still being written must stop touching the stream and the compressor first; its error, if any,
+        // was the caller's to see through Finish.
+        try { _pending?.Wait(); } catch (AggregateException) { }
+        _pending = null;
         _compressor.Dispose();
         _finished = true;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Trawl.Formats.Parquet.Writing;
 
@@ -6,6 +7,7 @@ namespace Trawl.Formats.Parquet.Writing;
 internal static class RleHybridEncoder
 {
     /// <summary>Definition levels (0 or 1 each) as RLE runs of bit width 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteLevels(ReadOnlySpan<byte> levels, ArrayBufferWriter<byte> output)
     {
         int i = 0;
@@ -21,6 +23,7 @@ internal static class RleHybridEncoder
     }
 
     /// <summary>Values below 2^bitWidth as one bit-packed run (padded to a multiple of 8 values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteBitPacked(ReadOnlySpan<int> values, int bitWidth, ArrayBufferWriter<byte> output)
     {
         if (values.Length == 0) return;

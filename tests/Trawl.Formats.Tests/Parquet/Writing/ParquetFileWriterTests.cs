@@ -160,6 +160,130 @@ public class ParquetFileWriterTests
         Assert.Throws<ArgumentException>(() => ParquetFileWriter.Create(new MemoryStream(), [new("a", ColumnType.Any)]));
     }
 
+    /// <summary>The same rows as typed column batches, the way an export hands them over (booleans as ValueKind.Boolean).</summary>
+    private static ColumnBatch Batch(List<object?[]> rows, int from, int count)
+    {
+        var batch = new ColumnBatch(Columns.Length, count);
+        for (int r = from; r < from + count; r++)
+            for (int c = 0; c < Columns.Length; c++)
+            {
+                var lane = batch.Columns[c];
+                switch (rows[r][c])
+                {
+                    case null: lane.AppendNull(); break;
+                    case long v: lane.AppendInt64(v); break;
+                    case double v: lane.AppendDouble(v); break;
+                    case bool v: lane.AppendBoolean(v); break;
+                    case string v when c == 6: lane.AppendJson(Encoding.UTF8.GetBytes(v)); break;
+                    case string v: lane.AppendText(v); break;
+                }
+            }
+        batch.RowCount = count;
+        return batch;
+    }
+
+    [Theory]
+    [MemberData(nameof(Compressions))]
+    public void Column_runs_write_the_same_bytes_as_row_by_row_writes(ParquetWriteCompression compression)
+    {
+        using var temp = new TempDirectory();
+        var options = new ParquetWriterOptions { Compression = compression, RowGroupRows = 700, PageRows = 300 };
+        var rows = Generate(2900, seed: 70 + (int)compression);
+        // An integer in the double column and a double in the integer column stop a run: the caller converts them.
+        rows[5][3] = 42L;
+        rows[1234][0] = 3.0;
+        string byRow = Path.Combine(temp.Path, "rows.parquet");
+        var converted = rows.Select(r => (object?[])r.Clone()).ToList();
+        converted[5][3] = 42.0;
+        converted[1234][0] = 3L;
+        Write(byRow, converted, options);
+
+        string byRun = Path.Combine(temp.Path, "runs.parquet");
+        int stops = 0;
+        using (var stream = File.Create(byRun))
+        using (var writer = ParquetFileWriter.Create(stream, Columns, options))
+        {
+            // Batches of 1,000 rows cross row-group boundaries; each run stops at RowsLeftInGroup.
+            for (int first = 0; first < rows.Count; first += 1000)
+            {
+                var batch = Batch(rows, first, Math.Min(1000, rows.Count - first));
+                for (int start = 0; start < batch.RowCount;)
+                {
+                    int n = Math.Min(batch.RowCount - start, writer.RowsLeftInGroup);
+                    for (int c = 0; c < Columns.Length; c++)
+                        for (int r = start; r < start + n;)
+                        {
+                            r += writer.WriteValues(c, batch.Columns[c], r, start + n - r);
+                            if (r == start + n) break;
+                            stops++;
+                            var lane = batch.Columns[c];
+                            if (lane.KindAt(r) == ValueKind.Int64) writer.WriteDouble(c, lane.Int64At(r));
+                            else writer.WriteInt64(c, (long)lane.DoubleAt(r));
+                            r++;
+                        }
+                    writer.EndRows(n);
+                    start += n;
+                }
+            }
+            writer.Finish();
+        }
+        Assert.Equal(2, stops);
+        Assert.Equal(File.ReadAllBytes(byRow), File.ReadAllBytes(byRun));
+    }
+
+    [Fact]
+    public void Runs_longer_than_the_row_group_or_uneven_across_columns_are_refused()
+    {
+        using var writer = ParquetFileWriter.Create(new MemoryStream(), Columns, new ParquetWriterOptions { RowGroupRows = 10 });
+        var batch = Batch(Generate(12, seed: 3), 0, 12);
+        for (int c = 0; c < Columns.Length; c++) writer.WriteValues(c, batch.Columns[c], 0, c == 2 ? 3 : 4);
+        var e = Assert.Throws<InvalidOperationException>(() => writer.EndRows(4));
+        Assert.Contains("category", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => writer.EndRows(11));
+        Assert.Throws<ArgumentOutOfRangeException>(() => writer.WriteValues(0, batch.Columns[0], 10, 3));
+    }
+
+    /// <summary>A file stream on a disk that fills up after a number of bytes.</summary>
+    private sealed class FullDiskStream(int capacity) : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > capacity) throw new IOException("No space left on device");
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Fact]
+    public void A_write_error_in_a_background_row_group_reaches_the_caller_and_dispose_returns()
+    {
+        var rows = Generate(5000, seed: 11);
+        var stream = new FullDiskStream(20_000);
+        var writer = ParquetFileWriter.Create(stream, Columns, new ParquetWriterOptions { RowGroupRows = 500 });
+        var error = Assert.Throws<IOException>(() =>
+        {
+            foreach (var row in rows)
+            {
+                for (int c = 0; c < row.Length; c++)
+                {
+                    switch (row[c])
+                    {
+                        case null: writer.WriteNull(c); break;
+                        case long v: writer.WriteInt64(c, v); break;
+                        case double v: writer.WriteDouble(c, v); break;
+                        case bool v: writer.WriteBoolean(c, v); break;
+                        case string v: writer.WriteString(c, v); break;
+                    }
+                }
+                writer.EndRow();
+            }
+            writer.Finish();
+        });
+        Assert.Contains("No space", error.Message);
+        writer.Dispose();
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Compressions))]
     public void DuckDB_reads_back_the_same_values(ParquetWriteCompression compression)
