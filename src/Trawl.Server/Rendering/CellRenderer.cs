@@ -10,6 +10,8 @@ namespace Trawl.Server.Rendering;
 /// </summary>
 internal sealed class CellRenderer
 {
+    private readonly IReadOnlyList<string> _columns;
+    private readonly Views.LinkedColumn?[] _linked;
     private readonly ColumnRole[] _roles;
     private readonly bool[] _numeric;
     private readonly int _startColumn;
@@ -21,6 +23,8 @@ internal sealed class CellRenderer
     /// <param name="maxTextLength">Longer text is cut with an ellipsis (table cells); int.MaxValue shows it whole.</param>
     public CellRenderer(IReadOnlyList<string> columns, TableInfo? table, int maxTextLength)
     {
+        _columns = columns;
+        _linked = new Views.LinkedColumn?[columns.Count];
         _roles = columns.Select(c => table?.FindColumn(c)?.Role ?? ColumnRole.None).ToArray();
         _numeric = columns.Select(c => table?.FindColumn(c)?.SqlType.IsNumeric() == true).ToArray();
         _startColumn = IndexOf(columns, "start_s");
@@ -30,6 +34,20 @@ internal sealed class CellRenderer
 
     /// <summary>Links to rows' images in local shards, used for thumbnails instead of the original URL; null for none.</summary>
     public LocalThumbnails? Local { get; init; }
+
+    /// <summary>Foreign-key columns: their values link to the rows they point at, under the row's label.</summary>
+    public void Link(string database, IReadOnlyList<Views.LinkedColumn> linked)
+    {
+        _database = database;
+        foreach (var l in linked)
+        {
+            int at = IndexOf(_columns, l.Key.Column);
+            if (at >= 0)
+                _linked[at] = l;
+        }
+    }
+
+    private string _database = "";
 
     /// <summary>The CSS class of the cell's &lt;td&gt;: numbers are right-aligned.</summary>
     public static string CellClass(object? value) => value switch
@@ -56,6 +74,25 @@ internal sealed class CellRenderer
     {
         object? value = row[column];
         ColumnRole role = column < _roles.Length ? _roles[column] : ColumnRole.None;
+        if (column < _linked.Length && _linked[column]?.Find(value) is { } target)
+        {
+            if (role == ColumnRole.None)
+            {
+                AppendKeyLink(sb, _linked[column]!.Key, target, value!);
+                return;
+            }
+            // A media or link cell keeps its player or thumbnail; the link to the row it points at follows it.
+            AppendMedia(sb, row, column, value, role);
+            sb.Append(" <a class=\"fk fk-after\" href=\"").AppendEncoded(Views.Links.Row(_database, _linked[column]!.Key.OtherTable, target.RowId)).Append("\">→ ");
+            AppendPlainText(sb, target.Label ?? _linked[column]!.Key.OtherTable);
+            sb.Append("</a>");
+            return;
+        }
+        AppendMedia(sb, row, column, value, role);
+    }
+
+    private void AppendMedia(StringBuilder sb, object?[] row, int column, object? value, ColumnRole role)
+    {
         switch (value)
         {
             case null:
@@ -108,6 +145,21 @@ internal sealed class CellRenderer
             AppendVideo(sb, uri);
         else
             AppendLink(sb, uri, text);
+    }
+
+    /// <summary>Datasette's foreign-key cell: the other row's label as a link to it, then the key itself; without a
+    /// label the key is the link.</summary>
+    private void AppendKeyLink(StringBuilder sb, Trawl.Store.Related.ForeignKey key, Trawl.Store.Related.KeyTarget target, object value)
+    {
+        string text = Html.Format(value);
+        sb.Append("<a class=\"fk\" href=\"").AppendEncoded(Views.Links.Row(_database, key.OtherTable, target.RowId)).Append("\">");
+        if (target.Label is { } label)
+        {
+            AppendPlainText(sb, label.Length == 0 ? "(empty)" : label);
+            sb.Append("</a> <em class=\"fk-key\">").AppendEncoded(text).Append("</em>");
+        }
+        else
+            sb.AppendEncoded(text).Append("</a>");
     }
 
     private void AppendPlainText(StringBuilder sb, string text)
