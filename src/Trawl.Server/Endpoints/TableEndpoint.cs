@@ -172,6 +172,7 @@ internal sealed class TableEndpoint(ServerState state)
         }
 
         work.Cancel();
+        facets = LabelFacets(dataset, table.Name, facets, request);
 
         bool hasVectors = dataset.ListVectorSets().Any(s => s.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase));
         var encoder = state.ClipQueries.Encoder;
@@ -218,6 +219,23 @@ internal sealed class TableEndpoint(ServerState state)
         bool all = format == OutputFormat.Html || request.Labels == true;
         return ForeignKeyLabels.Resolve(state, dataset, table, page.Columns, page.Rows,
             k => all || request.LabelColumns.Contains(k.Column), state.Options.SqlTimeLimit);
+    }
+
+    /// <summary>Value facets over foreign-key columns get their values' labels (as Datasette's facets show them),
+    /// unless _labels=off.</summary>
+    private List<ShownFacet> LabelFacets(Store.Contracts.IDatasetSource dataset, string table, List<ShownFacet> facets, TableRequest request)
+    {
+        var keys = Store.Related.KeyLinks.From(dataset, table);
+        if (request.Labels == false || keys.Count == 0)
+            return facets;
+        return facets.Select(f =>
+        {
+            if (f.Kind != FacetKind.Value || !keys.Any(k => k.Column.Equals(f.Column, StringComparison.OrdinalIgnoreCase)))
+                return f;
+            var values = f.Result.Values.Select(v => new object?[] { v.Value }).ToList();
+            var resolved = ForeignKeyLabels.Resolve(state, dataset, table, [f.Column], values, _ => true, state.Options.SqlTimeLimit);
+            return resolved.Count == 0 ? f : f with { Labels = resolved[0] };
+        }).ToList();
     }
 
     /// <summary>_labels=on or _label=COLUMN on an export: a batch of rows' keys resolved (an empty batch gives the keys alone).</summary>

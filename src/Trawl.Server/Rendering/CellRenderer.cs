@@ -35,6 +35,9 @@ internal sealed class CellRenderer
     /// <summary>Links to rows' images in local shards, used for thumbnails instead of the original URL; null for none.</summary>
     public LocalThumbnails? Local { get; init; }
 
+    /// <summary>The dataset the rows belong to, for links to its tables and rows.</summary>
+    public string Database { get => _database; init => _database = value; }
+
     /// <summary>Foreign-key columns: their values link to the rows they point at, under the row's label.</summary>
     public void Link(string database, IReadOnlyList<Views.LinkedColumn> linked)
     {
@@ -103,6 +106,11 @@ internal sealed class CellRenderer
                 return;
             case string when Local is { ThumbnailInShardColumn: true } local && column == local.ShardColumn && local.Link(row) is { } src:
                 AppendLocalImage(sb, src);
+                return;
+            case string table when role == ColumnRole.SearchLink && IndexOf(_columns, "name") is int nameAt and >= 0 && row[nameAt] is string name:
+                // trawl count-names: the count came from searching TABLE for NAME as one phrase; the cell is that search.
+                sb.Append("<a class=\"search-link\" href=\"").AppendEncoded(Views.Links.Table(_database, table, Requests.OutputFormat.Html,
+                    Requests.QueryParams.Empty.With("_search", Trawl.Store.Related.NameCounts.Phrase(name)))).Append("\">search ").AppendEncoded(table).Append("</a>");
                 return;
             case string text:
                 AppendText(sb, text, role, row);

@@ -7,4 +7,10 @@ internal sealed record ShownFacet(string Column, FacetResult Result, bool Explic
 {
     /// <summary>Listed in the table's metadata: always shown, so the page offers no way to hide it.</summary>
     public bool Configured { get; init; }
+
+    /// <summary>For a value facet over a foreign-key column: the rows its values point at, whose labels name the bars.</summary>
+    public LinkedColumn? Labels { get; init; }
+
+    /// <summary>The label of a facet value (a foreign key's label), or null.</summary>
+    public string? LabelOf(object? value) => Labels?.Find(value)?.Label;
 }

@@ -147,6 +147,8 @@ internal static class TableJson
                 w.WritePropertyName("value");
                 JsonValues.Write(w, v.Value);
                 w.WriteNumber("count", v.Count);
+                if (facet.LabelOf(v.Value) is { } label)
+                    w.WriteString("label", label);
                 if (facet.Result.SumColumn is not null)
                 {
                     if (v.Sum is long sum)

@@ -313,7 +313,7 @@ internal static class TableView
             {
                 bool selected = FacetLinks.IsSelected(r.Request, facet.Column, v.Value, facet.Kind);
                 var target = FacetLinks.Toggle(baseParams, facet.Column, v.Value, selected, facet.Kind);
-                string label = v.Value is null ? "(null)" : Html.Format(v.Value);
+                string label = v.Value is null ? "(null)" : facet.LabelOf(v.Value) is { } named ? $"{named} ({Html.Format(v.Value)})" : Html.Format(v.Value);
                 return new Bar(label.Length == 0 ? "(empty)" : label, v.Count, Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target), selected);
             }).ToList();
             sb.Append(BarChart.Render(bars, "Values of " + facet.Column));

@@ -112,4 +112,18 @@ public sealed class ForeignKeyTests(DatasetteFixture server) : IClassFixture<Dat
         string body = await response.Content.ReadAsStringAsync();
         Assert.Contains("author_id → authors.id", body);
     }
+
+    [Fact]
+    public async Task Facet_over_a_foreign_key_carries_each_values_label()
+    {
+        var page = await Client.GetJson(Table + ".json?_facet=author_id&_size=1");
+        var values = page.GetProperty("facets").GetProperty("author_id").GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(5, values.Count);
+        Assert.All(values, v => Assert.Equal(DatasetteFixture.AuthorName(v.GetProperty("value").GetInt64()), v.GetProperty("label").GetString()));
+        var off = await Client.GetJson(Table + ".json?_facet=author_id&_size=1&_labels=off");
+        Assert.False(off.GetProperty("facets").GetProperty("author_id").GetProperty("values")[0].TryGetProperty("label", out _));
+        string html = await Client.GetStringAsync(Table + "?_facet=author_id&_size=1");
+        Assert.Contains("&lt;b&gt;Eve&lt;/b&gt; (4)", html);
+        Assert.DoesNotContain("<b>Eve</b>", html);
+    }
 }
