@@ -28,6 +28,8 @@ internal static class MetadataCheck
                 Column(metadata, table, at + ".label_column", t.LabelColumn);
                 foreach (var f in t.Facets)
                     Column(metadata, table, at + ".facets", f.Column);
+                foreach (string column in t.SortableColumns ?? [])
+                    Column(metadata, table, at + ".sortable_columns", column);
                 foreach (string column in t.Columns.Keys)
                     Column(metadata, table, at + ".columns", column);
             }

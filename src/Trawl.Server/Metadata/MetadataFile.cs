@@ -109,11 +109,25 @@ public static partial class MetadataFile
             facets, Text(t, "sort", path, at), Text(t, "sort_desc", path, at), size, hidden)
         {
             FacetSize = facetSize,
+            SortableColumns = t["sortable_columns"] is null ? null : Names(t, "sortable_columns", path, at),
+            RawSearch = Text(t, "searchmode", path, at) switch
+            {
+                null or "plain" => false,
+                "raw" => true,
+                var other => throw Wrong(path, $"{at}.searchmode", $"plain or raw, not '{other}'"),
+            },
             License = Text(t, "license", path, at),
             LicenseUrl = Text(t, "license_url", path, at),
             Source = Text(t, "source", path, at),
             SourceUrl = Text(t, "source_url", path, at),
         };
+    }
+
+    private static List<string> Names(JsonObject o, string key, string path, string at)
+    {
+        if (o[key] is not JsonArray list)
+            throw Wrong(path, $"{at}.{key}", "a list of column names");
+        return list.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : throw Wrong(path, $"{at}.{key}", "a list of column names")).ToList();
     }
 
     private static int? Positive(JsonObject o, string key, string path, string at)

@@ -44,6 +44,12 @@ public sealed record TableMetadata(
     IReadOnlyList<FacetRequest> Facets, string? Sort, string? SortDesc, int? Size, bool Hidden)
 {
     public int? FacetSize { get; init; }
+
+    /// <summary>sortable_columns: the only columns _sort/_sort_desc may name (null: any).</summary>
+    public IReadOnlyList<string>? SortableColumns { get; init; }
+
+    /// <summary>searchmode: raw makes _search FTS5 syntax by default.</summary>
+    public bool RawSearch { get; init; }
     public string? License { get; init; }
     public string? LicenseUrl { get; init; }
     public string? Source { get; init; }

@@ -15,6 +15,12 @@ internal sealed record TableDefaults
     public string? Sort { get; init; }
     public bool SortDescending { get; init; }
 
+    /// <summary>The metadata's sortable_columns: _sort on any other column is a 400 (null: any column).</summary>
+    public IReadOnlyList<string>? SortableColumns { get; init; }
+
+    /// <summary>The metadata's searchmode: raw.</summary>
+    public bool RawSearch { get; init; }
+
     /// <summary>allow_facet: false makes _facet, _facet_array and _facet_date 400s (the metadata's facets still show).</summary>
     public bool AllowFacet { get; init; } = true;
 
@@ -29,6 +35,8 @@ internal sealed record TableDefaults
             Sort = table?.Sort ?? table?.SortDesc,
             SortDescending = table?.Sort is null && table?.SortDesc is not null,
             AllowFacet = options.AllowFacet,
+            SortableColumns = table?.SortableColumns,
+            RawSearch = table?.RawSearch == true,
         };
     }
 }

@@ -80,6 +80,9 @@ internal sealed record TableRequest
     /// <summary>True for "1", "on", "true", "yes".</summary>
     private static bool On(string? value) => value?.ToLowerInvariant() is "1" or "on" or "true" or "yes";
 
+    /// <summary>The metadata's sortable_columns (null: every column sorts).</summary>
+    public IReadOnlyList<string>? SortableColumns { get; init; }
+
     /// <summary>The sort came from the table's metadata, not the URL (the page offers no way to remove it).</summary>
     public bool SortIsDefault { get; init; }
 
@@ -112,10 +115,13 @@ internal sealed record TableRequest
         }
         if (sortColumn is not null)
             sortColumn = RequireColumn(table, sortColumn, sortIsDefault ? "the metadata's sort" : "_sort");
+        if (sortColumn is not null && !sortIsDefault && defaults.SortableColumns is { } sortable && !sortable.Contains(sortColumn, StringComparer.OrdinalIgnoreCase))
+            throw new UserErrorException($"_sort: table '{table.Name}' can only be sorted by {string.Join(", ", sortable)} (its metadata's sortable_columns)");
 
         var mode = (query.Get("_searchmode") ?? "").ToLowerInvariant() switch
         {
-            "" or "plain" => SearchMode.Plain,
+            "" => defaults.RawSearch ? SearchMode.Raw : SearchMode.Plain,
+            "plain" => SearchMode.Plain,
             "raw" => SearchMode.Raw,
             var other => throw new UserErrorException($"_searchmode must be 'plain' or 'raw', not '{other}'"),
         };
@@ -172,6 +178,7 @@ internal sealed record TableRequest
             Facets = facets,
             FacetSize = ParseSize(query.Get("_facet_size"), "_facet_size", defaults.FacetSize, MaxFacetSize),
             SortIsDefault = sortIsDefault,
+            SortableColumns = defaults.SortableColumns,
             NoFacets = On(query.Get("_nofacet")),
             NoSuggestions = On(query.Get("_nosuggest")),
             NoCount = On(query.Get("_nocount")),

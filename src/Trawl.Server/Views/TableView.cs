@@ -381,11 +381,17 @@ internal static class TableView
             sb.Append(" title=\"").AppendEncoded(description).Append('"');
         else if (role != ColumnRole.None)
             sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
-        sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
-          .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a>");
+        if (Sortable(r, column))
+            sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
+              .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a>");
+        else
+            sb.Append("><span class=\"unsortable\">").AppendEncoded(column).Append(arrow).Append("</span>");
         AppendColumnMenu(sb, r, column);
         sb.Append("</th>");
     }
+
+    private static bool Sortable(TableResult r, string column) =>
+        r.Request.SortableColumns is not { } only || only.Contains(column, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Datasette's cog: sort either way, facet by the column (values, list elements, dates), hide it.</summary>
     private static void AppendColumnMenu(StringBuilder sb, TableResult r, string column)
@@ -395,8 +401,9 @@ internal static class TableView
         string Link(QueryParams q) => Links.Table(r.Database, r.Table.Name, OutputFormat.Html, q);
         sb.Append("<details class=\"col-menu\"><summary title=\"Column options\" aria-label=\"Options for ").AppendEncoded(column).Append("\">⚙</summary><ul>");
         var sortBase = p.Without("_sort", "_sort_desc");
-        sb.Append("<li><a data-action=\"sort\" href=\"").AppendEncoded(Link(sortBase.With("_sort", column))).Append("\">Sort ascending</a></li>")
-          .Append("<li><a data-action=\"sort-desc\" href=\"").AppendEncoded(Link(sortBase.With("_sort_desc", column))).Append("\">Sort descending</a></li>");
+        if (Sortable(r, column))
+            sb.Append("<li><a data-action=\"sort\" href=\"").AppendEncoded(Link(sortBase.With("_sort", column))).Append("\">Sort ascending</a></li>")
+              .Append("<li><a data-action=\"sort-desc\" href=\"").AppendEncoded(Link(sortBase.With("_sort_desc", column))).Append("\">Sort descending</a></li>");
         if (!column.Equals("rowid", StringComparison.OrdinalIgnoreCase))
         {
             foreach (var kind in r.AllowFacet ? new[] { FacetKind.Value, FacetKind.Array, FacetKind.Date } : [])

@@ -138,6 +138,8 @@ public sealed class MetadataTests : IDisposable
                     size: 7
                     facet_size: 3
                     facets: [author_id, {array: aspect_list}]
+                    sortable_columns: [ytid, caption]
+                    searchmode: raw
                     columns:
                       ytid: The <video> id
                   authors:
@@ -167,6 +169,15 @@ public sealed class MetadataTests : IDisposable
         Assert.Contains("href=\"https://creativecommons.org/publicdomain/zero/1.0/\"", html);
         Assert.Contains("<dt>ytid</dt><dd>The &lt;video&gt; id</dd>", html);
         Assert.Contains("(the table's default)", html);
+        Assert.Contains("<span class=\"unsortable\">author_id</span>", html);
+        using (var unsortable = await client.GetAsync("/m/clips.json?_sort=author_id"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, unsortable.StatusCode);
+            Assert.Contains("sortable_columns", await unsortable.Content.ReadAsStringAsync());
+        }
+        // searchmode: raw reads _search as FTS5 syntax (two phrases OR-ed), unless the URL says plain.
+        Assert.Equal(2, (await client.GetJson("/m/clips.json?_search=%22clip+1%22+OR+%22clip+2%22")).Count());
+        Assert.Equal(0, (await client.GetJson("/m/clips.json?_search=%22clip+1%22+OR+%22clip+2%22&_searchmode=plain")).Count());
         // The label column of the table a key points at comes from the metadata (authors has no name/title column).
         Assert.Contains(">&lt;i&gt;Ray&lt;/i&gt;</a> <em class=\"fk-key\">1</em>", html);
 
