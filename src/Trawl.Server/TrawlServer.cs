@@ -38,6 +38,7 @@ public static class TrawlServer
         var catalog = DatasetCatalog.Open(datasetPaths);
         try
         {
+            Metadata.MetadataCheck.Against(options.Metadata, catalog);
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
             {
                 Args = [],
@@ -68,6 +69,18 @@ public static class TrawlServer
             app.Lifetime.ApplicationStarted.Register(() =>
                 Task.Run(() => TableEndpoint.WarmUp(state, app.Lifetime.ApplicationStopping)));
 
+            if (options.BaseUrl != "/")
+            {
+                // Behind a proxy at base_url: requests may come with or without the prefix, links always carry it.
+                string prefix = options.BaseUrl.TrimEnd('/');
+                app.UsePathBase(prefix);
+                app.Use((context, next) =>
+                {
+                    Views.Links.Prefix = prefix;
+                    return next(context);
+                });
+                app.UseRouting();
+            }
             app.Use(SecurityHeaders.Apply);
             if (options.Cors)
                 app.Use(CorsHeaders.Apply);
@@ -93,6 +106,7 @@ public static class TrawlServer
         var image = new ImageEndpoint(state);
         var instance = new InstanceEndpoint(state);
         var meaning = new MeaningEndpoint(state);
+        var download = new DownloadEndpoint(state);
 
         Get(app, "/", (HttpContext c) => index.Index(c, OutputFormat.Html));
         Get(app, "/.json", (HttpContext c) => index.Index(c, OutputFormat.Json));
@@ -110,7 +124,7 @@ public static class TrawlServer
             Get(app, "/-/metadata" + suffix, (HttpContext c) => instance.Metadata(c));
         }
         Get(app, "/-/{**rest}", (HttpContext c) => InstanceEndpoint.NotFound(c));
-        Get(app, "/{db}", (HttpContext c, string db) => index.Dataset(c, db));
+        Get(app, "/{db}", (HttpContext c, string db) => download.DatasetOf(db) is { } name ? download.Handle(c, name) : index.Dataset(c, db));
         Get(app, "/{db}/-/query", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Html));
         Get(app, "/{db}/-/query.json", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Json));
         Get(app, "/{db}/-/query.csv", (HttpContext c, string db) => query.Handle(c, db, OutputFormat.Csv));

@@ -38,8 +38,8 @@ internal static class ServeCommand
 
         var cors = new Option<bool>("--cors") { Description = "Send CORS headers (Access-Control-Allow-Origin: *), as Datasette's --cors: pages on other sites may read the JSON API." };
         var allowRobots = new Option<bool>("--allow-robots") { Description = "Let /robots.txt allow crawlers (by default it asks them to stay away, as datasette-block-robots)." };
-        var metadata = new Option<string?>("--metadata") { Description = "A Datasette metadata file (metadata.yml or metadata.json): site and database title, description, license and source; per-table descriptions; hidden tables; canned queries at /DB/NAME with :name parameters.", HelpName = "FILE" };
-        var setting = new Option<string[]>("--setting") { Description = $"A Datasette setting as NAME=VALUE, repeatable: {string.Join(", ", Trawl.Server.Hosting.DatasetteSettings.Names)} (sql_time_limit_ms overrides --sql-time-limit).", HelpName = "NAME=VALUE" };
+        var metadata = new Option<string?>("--metadata") { Description = "A Datasette metadata file (metadata.yml or metadata.json): site, database and table title, description, license and source; column descriptions; per table the facets always shown, sort or sort_desc, size, facet_size, label_column and hidden; canned queries at /DB/NAME with :name parameters. Served at /-/metadata.json.", HelpName = "FILE" };
+        var setting = new Option<string[]>("--setting") { Description = $"A Datasette setting as NAME=VALUE, repeatable (sql_time_limit_ms overrides --sql-time-limit). {string.Join("; ", Trawl.Server.Hosting.DatasetteSettings.Descriptions)}.", HelpName = "NAME=VALUE" };
 
         var command = new Command("serve", "Serve datasets as web pages and a JSON API (read-only) until Ctrl+C.")
         {
@@ -65,7 +65,7 @@ internal static class ServeCommand
             {
                 int eq = spec.IndexOf('=');
                 if (eq <= 0)
-                    throw new UserErrorException($"--setting '{spec}': give NAME=VALUE, e.g. sql_time_limit_ms=3500");
+                    throw new UserErrorException($"--setting '{spec}': give NAME=VALUE, e.g. sql_time_limit_ms=3500 (Datasette's '--setting NAME VALUE' is written --setting NAME=VALUE here)");
                 options = Trawl.Server.Hosting.DatasetteSettings.Apply(options, spec[..eq].Trim(), spec[(eq + 1)..].Trim());
             }
             Serve(terminal, parse.GetValue(datasets)!, options);

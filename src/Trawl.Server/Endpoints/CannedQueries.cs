@@ -30,6 +30,6 @@ internal static class CannedQueries
         var pairs = QueryParams.Parse(context.Request.QueryString.Value).Without("sql").Pairs
             .Prepend(new KeyValuePair<string, string>("sql", found.Query.Sql));
         context.Request.QueryString = QueryString.Create(pairs!);
-        return endpoint.Handle(context, db, found.Format);
+        return endpoint.Handle(context, db, found.Format, canned: true);
     }
 }

@@ -52,7 +52,7 @@ internal sealed class IndexEndpoint(ServerState state)
             }
             sb.Append("</div></li>");
         }
-        sb.Append("</ul><p class=\"meta\"><a href=\"/.json\">.json</a></p>");
+        sb.Append("</ul><p class=\"meta\"><a href=\"").AppendEncoded(Links.Root("/.json")).Append("\">.json</a></p>");
         return Responses.Html(context, PageLayout.Render(site.Title ?? "Datasets", [], sb.ToString()));
     }
 
@@ -75,7 +75,9 @@ internal sealed class IndexEndpoint(ServerState state)
         var sb = new StringBuilder();
         sb.Append("<h1>").AppendEncoded(dataset.Name).Append("</h1><p class=\"meta\">")
           .Append(Plural(tables.Count, "table")).Append("<span class=\"sep\">·</span>").Append(Size(dataset.SizeOnDisk()))
-          .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Query(dataset.Name)).Append("\">SQL query</a>")
+          .Append(state.Options.AllowSql ? "<span class=\"sep\">·</span><a href=\"" + Html.Encode(Links.Query(dataset.Name)) + "\">SQL query</a>" : "")
+          .Append(state.Options.AllowDownload && dataset.Capabilities.SqlDialect == Store.Contracts.SqlDialect.Sqlite
+              ? "<span class=\"sep\">·</span><a class=\"download\" href=\"" + Html.Encode(Links.Root("/" + Html.Segment(dataset.Name) + ".db")) + "\">Download SQLite DB</a>" : "")
           .Append("<span class=\"sep\">·</span><a href=\"").AppendEncoded(Links.Dataset(dataset.Name, OutputFormat.Json)).Append("\">.json</a></p>");
         if (about is not null)
             AboutLine.Append(sb, about.Description, about.License, about.LicenseUrl, about.Source, about.SourceUrl);

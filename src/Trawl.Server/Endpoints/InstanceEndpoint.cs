@@ -66,27 +66,29 @@ internal sealed class InstanceEndpoint(ServerState state)
     {
         var o = state.Options;
         w.WriteStartObject();
-        w.WriteNumber("default_page_size", TableRequest.DefaultSize);
-        w.WriteNumber("max_returned_rows", o.SqlMaxRows);
-        w.WriteNumber("sql_time_limit_ms", (long)o.SqlTimeLimit.TotalMilliseconds);
-        w.WriteNumber("facet_time_limit_ms", (long)o.SqlTimeLimit.TotalMilliseconds);
-        w.WriteNumber("default_facet_size", TableRequest.DefaultFacetSize);
+        foreach (var (name, value) in DatasetteSettings.Current(o))
+        {
+            switch (value)
+            {
+                case null: w.WriteNull(name); break;
+                case bool b: w.WriteBoolean(name, b); break;
+                case int n: w.WriteNumber(name, n); break;
+                case long n: w.WriteNumber(name, n); break;
+                default: w.WriteString(name, value.ToString()); break;
+            }
+        }
         w.WriteNumber("max_facet_size", TableRequest.MaxFacetSize);
-        w.WriteNumber("facet_suggest_time_limit_ms", (long)TableEndpoint.SuggestionBudget.TotalMilliseconds);
-        w.WriteBoolean("suggest_facets", true);
-        w.WriteBoolean("allow_facet", true);
-        w.WriteBoolean("allow_download", true);
         w.WriteBoolean("allow_fetch", o.AllowFetch);
         w.WriteNumber("heavy_work_slots", o.HeavyWorkSlots);
         w.WriteNumber("heavy_work_queue", o.HeavyWorkQueue);
         w.WriteEndObject();
     });
 
-    /// <summary>The metadata in force: none is loaded yet, so Datasette's empty object.</summary>
+    /// <summary>The metadata in force, as the file says it (YAML turned into JSON); Datasette's {} without one.</summary>
     public Task Metadata(HttpContext context) => Responses.Json(context, w =>
     {
-        w.WriteStartObject();
-        w.WriteEndObject();
+        using var doc = System.Text.Json.JsonDocument.Parse(state.Options.Metadata.Json);
+        doc.RootElement.WriteTo(w);
     });
 
     public static Task NotFound(HttpContext context) =>

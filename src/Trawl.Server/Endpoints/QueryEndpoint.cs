@@ -15,15 +15,18 @@ namespace Trawl.Server.Endpoints;
 /// Other query-string keys (not starting with '_') are bound as :name parameters.</summary>
 internal sealed class QueryEndpoint(ServerState state)
 {
-    public async Task Handle(HttpContext context, string db, OutputFormat format)
+    /// <param name="canned">The SQL is a canned query from the metadata: it runs even with default_allow_sql off.</param>
+    public async Task Handle(HttpContext context, string db, OutputFormat format, bool canned = false)
     {
         var dataset = state.Catalog.Get(db);
+        if (!canned && !state.Options.AllowSql)
+            throw new ForbiddenException("arbitrary SQL is not allowed: this server runs with default_allow_sql off (its canned queries still run)");
         var query = QueryParams.Parse(context.Request.QueryString.Value);
         SpecialParameters.Check(query, SpecialParameters.Query);
         var shape = TableRequest.ParseShape(query.Get("_shape"), table: false);
         var jsonColumns = query.GetAll("_json").ToHashSet(StringComparer.OrdinalIgnoreCase);
         var timeLimit = TableRequest.ParseTimeLimit(query.Get("_timelimit")) is { } asked && asked < state.Options.SqlTimeLimit ? asked : state.Options.SqlTimeLimit;
-        if (TableRequest.ParseTtl(query.Get("_ttl")) is int ttl)
+        if ((TableRequest.ParseTtl(query.Get("_ttl")) ?? state.Options.DefaultCacheTtl) is int ttl)
             context.Response.Headers.CacheControl = ttl == 0 ? "no-cache" : $"max-age={ttl}";
         string sql = query.Get("sql") ?? "";
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -105,7 +108,7 @@ internal sealed class QueryEndpoint(ServerState state)
               .Append("<a href=\"").AppendEncoded(Links.Query(dataset.Name, OutputFormat.JsonLines) + query.Set("_dl", "1")).Append("\">.jsonl</a></span></p>");
             if (result.Truncated)
                 sb.Append("<p class=\"notice truncated\">Results truncated at ").Append(state.Options.SqlMaxRows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows.</p>");
-            var cells = new CellRenderer(result.Columns, null, TableView.MaxCellText);
+            var cells = new CellRenderer(result.Columns, null, state.Options.TruncateCellsHtml == 0 ? int.MaxValue : state.Options.TruncateCellsHtml);
             sb.Append("<div class=\"table-wrap\"><table class=\"rows\"><thead><tr>");
             foreach (string c in result.Columns)
                 sb.Append("<th scope=\"col\">").AppendEncoded(c).Append("</th>");

@@ -8,6 +8,7 @@ using Trawl.Server.Requests;
 using Trawl.Server.Views;
 
 using Trawl.Store.Contracts;
+using Trawl.Store.Related;
 
 namespace Trawl.Server.Endpoints;
 
@@ -25,6 +26,7 @@ internal sealed class RowEndpoint(ServerState state)
         var row = dataset.GetRow(table.Name, rowid) ?? throw new NotFoundException($"table '{table.Name}' has no row {rowid}");
         var (columns, values) = row;
         var duplicates = NearDuplicates.Find(dataset, table, columns, values, rowid);
+        var incoming = IncomingLinks(dataset, table.Name, columns, values, context.RequestAborted);
 
         if (format == OutputFormat.Json)
         {
@@ -41,6 +43,23 @@ internal sealed class RowEndpoint(ServerState state)
                 w.WriteEndArray();
                 w.WritePropertyName("row");
                 JsonValues.WriteRow(w, columns, values, asArray: false);
+                w.WriteStartArray("foreign_key_tables");
+                foreach (var link in incoming)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("other_table", link.Key.Table);
+                    w.WriteString("other_column", link.Key.Column);
+                    w.WriteString("column", link.Key.OtherColumn);
+                    w.WritePropertyName("value");
+                    JsonValues.Write(w, link.Value);
+                    if (link.Count is long n)
+                        w.WriteNumber("count", n);
+                    else
+                        w.WriteNull("count");
+                    w.WriteString("link", Links.Table(dataset.Name, link.Key.Table, OutputFormat.Html, LinkQuery(link)));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 if (duplicates is { } d)
                 {
                     w.WriteStartArray("near_duplicates");
@@ -52,6 +71,7 @@ internal sealed class RowEndpoint(ServerState state)
         }
 
         var cells = new CellRenderer(columns, table, int.MaxValue) { Local = LocalThumbnails.For(dataset.Name, table, columns) };
+        cells.Link(dataset.Name, ForeignKeyLabels.Resolve(state, dataset, table.Name, columns, [values], _ => true, state.Options.SqlTimeLimit));
         var sb = new StringBuilder();
         sb.Append("<h1>").AppendEncoded(table.Name).Append(" · row ").Append(rowid).Append("</h1><p class=\"meta\">")
           .Append("<a href=\"").AppendEncoded(Links.Table(dataset.Name, table.Name)).Append("\">all rows</a><span class=\"sep\">·</span>")
@@ -69,12 +89,47 @@ internal sealed class RowEndpoint(ServerState state)
             sb.Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
+        AppendIncoming(sb, dataset.Name, incoming);
         if (duplicates is { } found)
             NearDuplicates.Append(sb, dataset.Name, table.Name, found);
         AppendSimilar(sb, dataset, table, rowid, QueryParams.Parse(context.Request.QueryString.Value));
         return Responses.Html(context, PageLayout.Render($"{table.Name} {rowid}",
             [new Crumb(dataset.Name, Links.Dataset(dataset.Name)), new Crumb(table.Name, Links.Table(dataset.Name, table.Name)), new Crumb(rowid.ToString(CultureInfo.InvariantCulture), null)],
             sb.ToString()));
+    }
+
+    /// <summary>Rows of other tables that point at this one, counted under the SQL time limit.</summary>
+    private IReadOnlyList<IncomingLink> IncomingLinks(IDatasetSource dataset, string table, IReadOnlyList<string> columns, object?[] values, CancellationToken cancel)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        limit.CancelAfter(state.Options.SqlTimeLimit);
+        return KeyLinks.To(dataset, table, columns, values, limit.Token);
+    }
+
+    private static QueryParams LinkQuery(IncomingLink link) => QueryParams.Empty.With(link.Key.Column, KeyLinks.Text(link.Value));
+
+    /// <summary>Datasette's "Links from other tables": N rows from COLUMN in TABLE, each a link to those rows.</summary>
+    private static void AppendIncoming(StringBuilder sb, string db, IReadOnlyList<IncomingLink> incoming)
+    {
+        if (incoming.Count == 0)
+            return;
+        sb.Append("<section class=\"links-from\"><h2>Links from other tables</h2><ul>");
+        foreach (var link in incoming)
+        {
+            sb.Append("<li>");
+            string what = link.Count switch
+            {
+                null => "rows (not counted in time)",
+                1 => "1 row",
+                long n => n.ToString("N0", CultureInfo.InvariantCulture) + " rows",
+            };
+            if (link.Count == 0)
+                sb.Append(what);
+            else
+                sb.Append("<a href=\"").AppendEncoded(Links.Table(db, link.Key.Table, OutputFormat.Html, LinkQuery(link))).Append("\">").Append(what).Append("</a>");
+            sb.Append(" from <code>").AppendEncoded(link.Key.Column).Append("</code> in <code>").AppendEncoded(link.Key.Table).Append("</code></li>");
+        }
+        sb.Append("</ul></section>");
     }
 
     /// <summary>The row's nearest neighbours in each vector set of its table, among the rows the query string's search

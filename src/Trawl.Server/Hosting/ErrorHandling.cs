@@ -29,6 +29,7 @@ internal static class ErrorHandling
             var (status, message) = ex switch
             {
                 NotFoundException => (StatusCodes.Status404NotFound, ex.Message),
+                ForbiddenException => (StatusCodes.Status403Forbidden, ex.Message),
                 ServerBusyException => (StatusCodes.Status503ServiceUnavailable, ex.Message),
                 UserErrorException => (StatusCodes.Status400BadRequest, ex.Message),
                 BadHttpRequestException bad => (bad.StatusCode, ex.Message),

@@ -23,9 +23,10 @@ internal static class TimeLimit
             Observe(task);
             return (false, default);
         }
-        catch (OperationCanceledException) when (task.IsCanceled && !cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            // The work's own deadline stopped it a moment before this wait's: the same outcome.
+            // The work's own deadline stopped it a moment before this wait's (the store reports it as cancelled,
+            // whichever token it was given): the same outcome.
             return (false, default);
         }
     }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Trawl.Server.Requests;
 using Trawl.Store;
+using Trawl.Store.Queries;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -47,7 +49,7 @@ public static partial class MetadataFile
             return SiteMetadata.Empty;
         if (root is not JsonObject o)
             throw new UserErrorException($"--metadata {path}: the top level must be a mapping (title:, databases:, ...)");
-        return Parse(o, path);
+        return Parse(o, path) with { Path = path, Json = o.ToJsonString() };
     }
 
     private static SiteMetadata Parse(JsonObject o, string path)
@@ -75,32 +77,66 @@ public static partial class MetadataFile
         var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (column, cnode) in Object(t, "columns", path, at))
             columns[column] = cnode is JsonValue v && v.TryGetValue(out string? s) ? s : throw Wrong(path, $"{at}.columns.{column}", "text");
-        var facets = new List<string>();
+        var facets = new List<FacetRequest>();
         if (t["facets"] is { } f)
         {
             if (f is not JsonArray list)
                 throw Wrong(path, $"{at}.facets", "a list of column names");
             foreach (var item in list)
             {
-                // Datasette also allows {"array": "col"} and {"date": "col"}: the column is what matters here.
+                // A column name, or Datasette's {"array": "col"} / {"date": "col"} for list-element and date facets.
                 if (item is JsonValue v && v.TryGetValue(out string? s))
-                    facets.Add(s);
+                    facets.Add(new FacetRequest(s, FacetKind.Value));
                 else if (item is JsonObject fo && fo.Count == 1 && fo.First().Value is JsonValue fv && fv.TryGetValue(out string? col))
-                    facets.Add(col);
+                {
+                    var kind = fo.First().Key switch
+                    {
+                        "array" => FacetKind.Array,
+                        "date" => FacetKind.Date,
+                        "column" => FacetKind.Value,
+                        var other => throw Wrong(path, $"{at}.facets", $"a list of column names or {{array: COLUMN}} / {{date: COLUMN}}, not {{{other}: ...}}"),
+                    };
+                    facets.Add(new FacetRequest(col, kind));
+                }
                 else
                     throw Wrong(path, $"{at}.facets", "a list of column names");
             }
         }
-        int? size = null;
-        if (t["size"] is { } sizeNode)
-        {
-            if (sizeNode is not JsonValue sv || !sv.TryGetValue(out int n) || n < 1)
-                throw Wrong(path, $"{at}.size", "a positive whole number");
-            size = n;
-        }
+        int? size = Positive(t, "size", path, at);
+        int? facetSize = Positive(t, "facet_size", path, at);
         bool hidden = t["hidden"] is JsonValue h && h.TryGetValue(out bool b) && b;
         return new TableMetadata(Text(t, "title", path, at), Text(t, "description", path, at), columns, Text(t, "label_column", path, at),
-            facets, Text(t, "sort", path, at), Text(t, "sort_desc", path, at), size, hidden);
+            facets, Text(t, "sort", path, at), Text(t, "sort_desc", path, at), size, hidden)
+        {
+            FacetSize = facetSize,
+            SortableColumns = t["sortable_columns"] is null ? null : Names(t, "sortable_columns", path, at),
+            RawSearch = Text(t, "searchmode", path, at) switch
+            {
+                null or "plain" => false,
+                "raw" => true,
+                var other => throw Wrong(path, $"{at}.searchmode", $"plain or raw, not '{other}'"),
+            },
+            License = Text(t, "license", path, at),
+            LicenseUrl = Text(t, "license_url", path, at),
+            Source = Text(t, "source", path, at),
+            SourceUrl = Text(t, "source_url", path, at),
+        };
+    }
+
+    private static List<string> Names(JsonObject o, string key, string path, string at)
+    {
+        if (o[key] is not JsonArray list)
+            throw Wrong(path, $"{at}.{key}", "a list of column names");
+        return list.Select(n => n is JsonValue v && v.TryGetValue(out string? s) ? s : throw Wrong(path, $"{at}.{key}", "a list of column names")).ToList();
+    }
+
+    private static int? Positive(JsonObject o, string key, string path, string at)
+    {
+        if (o[key] is not { } node)
+            return null;
+        if (node is not JsonValue v || !v.TryGetValue(out int n) || n < 1)
+            throw Wrong(path, $"{at}.{key}", "a positive whole number");
+        return n;
     }
 
     private static CannedQuery ParseQuery(JsonNode? node, string path, string at)

@@ -1,3 +1,5 @@
+using Trawl.Server.Requests;
+
 namespace Trawl.Server.Metadata;
 
 /// <summary>Datasette's metadata (metadata.yml / metadata.json) as Trawl reads it: about the whole site, each
@@ -7,6 +9,12 @@ public sealed record SiteMetadata(
     IReadOnlyDictionary<string, DatabaseMetadata> Databases)
 {
     public static SiteMetadata Empty { get; } = new(null, null, null, null, null, null, new Dictionary<string, DatabaseMetadata>());
+
+    /// <summary>The file it was read from (for error messages), or null.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The whole file as JSON (YAML converted), served at /-/metadata.json as Datasette does.</summary>
+    public string Json { get; init; } = "{}";
 
     /// <summary>The database's metadata by name (case-insensitive), or null.</summary>
     public DatabaseMetadata? Database(string name) =>
@@ -29,10 +37,24 @@ public sealed record DatabaseMetadata(
     IReadOnlyDictionary<string, TableMetadata> Tables, IReadOnlyDictionary<string, CannedQuery> Queries);
 
 /// <summary>A table's metadata: descriptions (of it and its columns), the label column of its rows, the facets
-/// shown by default, its default sort and page size, and whether it is hidden.</summary>
+/// always shown (values, list elements or dates), its default sort, page size and facet size, whether it is
+/// hidden, and its own license and source.</summary>
 public sealed record TableMetadata(
     string? Title, string? Description, IReadOnlyDictionary<string, string> Columns, string? LabelColumn,
-    IReadOnlyList<string> Facets, string? Sort, string? SortDesc, int? Size, bool Hidden);
+    IReadOnlyList<FacetRequest> Facets, string? Sort, string? SortDesc, int? Size, bool Hidden)
+{
+    public int? FacetSize { get; init; }
+
+    /// <summary>sortable_columns: the only columns _sort/_sort_desc may name (null: any).</summary>
+    public IReadOnlyList<string>? SortableColumns { get; init; }
+
+    /// <summary>searchmode: raw makes _search FTS5 syntax by default.</summary>
+    public bool RawSearch { get; init; }
+    public string? License { get; init; }
+    public string? LicenseUrl { get; init; }
+    public string? Source { get; init; }
+    public string? SourceUrl { get; init; }
+}
 
 /// <summary>A named read-only query (<c>/DB/NAME</c>), with <c>:name</c> parameters taken from the query string.</summary>
 public sealed record CannedQuery(string Sql, string? Title, string? Description, IReadOnlyList<string> Parameters);

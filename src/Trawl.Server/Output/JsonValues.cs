@@ -19,7 +19,10 @@ internal static class JsonValues
 
     /// <summary>A row as an object (column → value) or an array of values; text in <paramref name="jsonColumns"/>
     /// (Datasette's _json) is written as the JSON it holds when it is valid JSON, else as text.</summary>
-    public static void WriteRow(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row, bool asArray, IReadOnlySet<string>? jsonColumns = null)
+    /// <param name="linked">Foreign-key columns whose values are written as Datasette's {"value": ..., "label": ...}
+    /// (values that point at no row stay bare).</param>
+    public static void WriteRow(Utf8JsonWriter writer, IReadOnlyList<string> columns, object?[] row, bool asArray, IReadOnlySet<string>? jsonColumns = null,
+        IReadOnlyList<Views.LinkedColumn>? linked = null)
     {
         if (asArray)
             writer.WriteStartArray();
@@ -29,7 +32,15 @@ internal static class JsonValues
         {
             if (!asArray)
                 writer.WritePropertyName(columns[i]);
-            if (jsonColumns is { Count: > 0 } && jsonColumns.Contains(columns[i]) && row[i] is string text && ParsedJson(text) is { } doc)
+            if (linked is { Count: > 0 } && linked.FirstOrDefault(l => l.Key.Column.Equals(columns[i], StringComparison.OrdinalIgnoreCase))?.Find(row[i]) is { } target)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("value");
+                Write(writer, row[i]);
+                writer.WriteString("label", target.Label);
+                writer.WriteEndObject();
+            }
+            else if (jsonColumns is { Count: > 0 } && jsonColumns.Contains(columns[i]) && row[i] is string text && ParsedJson(text) is { } doc)
             {
                 using (doc)
                     doc.RootElement.WriteTo(writer);

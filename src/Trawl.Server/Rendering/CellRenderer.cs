@@ -10,6 +10,8 @@ namespace Trawl.Server.Rendering;
 /// </summary>
 internal sealed class CellRenderer
 {
+    private readonly IReadOnlyList<string> _columns;
+    private readonly Views.LinkedColumn?[] _linked;
     private readonly ColumnRole[] _roles;
     private readonly bool[] _numeric;
     private readonly int _startColumn;
@@ -21,6 +23,8 @@ internal sealed class CellRenderer
     /// <param name="maxTextLength">Longer text is cut with an ellipsis (table cells); int.MaxValue shows it whole.</param>
     public CellRenderer(IReadOnlyList<string> columns, TableInfo? table, int maxTextLength)
     {
+        _columns = columns;
+        _linked = new Views.LinkedColumn?[columns.Count];
         _roles = columns.Select(c => table?.FindColumn(c)?.Role ?? ColumnRole.None).ToArray();
         _numeric = columns.Select(c => table?.FindColumn(c)?.SqlType.IsNumeric() == true).ToArray();
         _startColumn = IndexOf(columns, "start_s");
@@ -30,6 +34,23 @@ internal sealed class CellRenderer
 
     /// <summary>Links to rows' images in local shards, used for thumbnails instead of the original URL; null for none.</summary>
     public LocalThumbnails? Local { get; init; }
+
+    /// <summary>The dataset the rows belong to, for links to its tables and rows.</summary>
+    public string Database { get => _database; init => _database = value; }
+
+    /// <summary>Foreign-key columns: their values link to the rows they point at, under the row's label.</summary>
+    public void Link(string database, IReadOnlyList<Views.LinkedColumn> linked)
+    {
+        _database = database;
+        foreach (var l in linked)
+        {
+            int at = IndexOf(_columns, l.Key.Column);
+            if (at >= 0)
+                _linked[at] = l;
+        }
+    }
+
+    private string _database = "";
 
     /// <summary>The CSS class of the cell's &lt;td&gt;: numbers are right-aligned.</summary>
     public static string CellClass(object? value) => value switch
@@ -56,6 +77,25 @@ internal sealed class CellRenderer
     {
         object? value = row[column];
         ColumnRole role = column < _roles.Length ? _roles[column] : ColumnRole.None;
+        if (column < _linked.Length && _linked[column]?.Find(value) is { } target)
+        {
+            if (role == ColumnRole.None)
+            {
+                AppendKeyLink(sb, _linked[column]!.Key, target, value!);
+                return;
+            }
+            // A media or link cell keeps its player or thumbnail; the link to the row it points at follows it.
+            AppendMedia(sb, row, column, value, role);
+            sb.Append(" <a class=\"fk fk-after\" href=\"").AppendEncoded(Views.Links.Row(_database, _linked[column]!.Key.OtherTable, target.RowId)).Append("\">→ ");
+            AppendPlainText(sb, target.Label ?? _linked[column]!.Key.OtherTable);
+            sb.Append("</a>");
+            return;
+        }
+        AppendMedia(sb, row, column, value, role);
+    }
+
+    private void AppendMedia(StringBuilder sb, object?[] row, int column, object? value, ColumnRole role)
+    {
         switch (value)
         {
             case null:
@@ -66,6 +106,11 @@ internal sealed class CellRenderer
                 return;
             case string when Local is { ThumbnailInShardColumn: true } local && column == local.ShardColumn && local.Link(row) is { } src:
                 AppendLocalImage(sb, src);
+                return;
+            case string table when role == ColumnRole.SearchLink && IndexOf(_columns, "name") is int nameAt and >= 0 && row[nameAt] is string name:
+                // trawl count-names: the count came from searching TABLE for NAME as one phrase; the cell is that search.
+                sb.Append("<a class=\"search-link\" href=\"").AppendEncoded(Views.Links.Table(_database, table, Requests.OutputFormat.Html,
+                    Requests.QueryParams.Empty.With("_search", Trawl.Store.Related.NameCounts.Phrase(name)))).Append("\">search ").AppendEncoded(table).Append("</a>");
                 return;
             case string text:
                 AppendText(sb, text, role, row);
@@ -108,6 +153,21 @@ internal sealed class CellRenderer
             AppendVideo(sb, uri);
         else
             AppendLink(sb, uri, text);
+    }
+
+    /// <summary>Datasette's foreign-key cell: the other row's label as a link to it, then the key itself; without a
+    /// label the key is the link.</summary>
+    private void AppendKeyLink(StringBuilder sb, Trawl.Store.Related.ForeignKey key, Trawl.Store.Related.KeyTarget target, object value)
+    {
+        string text = Html.Format(value);
+        sb.Append("<a class=\"fk\" href=\"").AppendEncoded(Views.Links.Row(_database, key.OtherTable, target.RowId)).Append("\">");
+        if (target.Label is { } label)
+        {
+            AppendPlainText(sb, label.Length == 0 ? "(empty)" : label);
+            sb.Append("</a> <em class=\"fk-key\">").AppendEncoded(text).Append("</em>");
+        }
+        else
+            sb.AppendEncoded(text).Append("</a>");
     }
 
     private void AppendPlainText(StringBuilder sb, string text)

@@ -3,7 +3,7 @@ using Trawl.Store.Queries;
 namespace Trawl.Server.Requests;
 
 /// <summary>One facet asked for: <c>_facet</c>, <c>_facet_array</c> or <c>_facet_date</c> and its column.</summary>
-internal sealed record FacetRequest(string Column, FacetKind Kind)
+public sealed record FacetRequest(string Column, FacetKind Kind)
 {
     /// <summary>The query-string key that asks for this kind of facet.</summary>
     public string Parameter => ParameterOf(Kind);

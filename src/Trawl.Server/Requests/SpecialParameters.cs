@@ -10,7 +10,7 @@ internal static class SpecialParameters
     public static readonly IReadOnlySet<string> Table = new HashSet<string>(StringComparer.Ordinal)
     {
         "_search", "_searchmode", "_sort", "_sort_desc", "_size", "_next", "_shape", "_nl", "_json", "_col", "_nocol",
-        "_where", "_facet", "_facet_array", "_facet_date", "_facet_size", "_nofacet", "_nosuggest", "_nocount",
+        "_where", "_labels", "_label", "_facet", "_facet_array", "_facet_date", "_facet_size", "_nofacet", "_nosuggest", "_nocount",
         "_histogram", "_dl", "_stream", "_timelimit", "_ttl", "_filter_column", "_filter_op", "_filter_value",
     };
 
@@ -23,8 +23,6 @@ internal static class SpecialParameters
     /// <summary>Datasette's keys Trawl does not implement, with what to use instead.</summary>
     private static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
     {
-        ["_labels"] = "foreign-key labels are not expanded by this server",
-        ["_label"] = "foreign-key labels are not expanded by this server",
         ["_through"] = "filter with _where=col in (select ...) instead",
         ["_trace"] = "tracing is not available",
         ["_json_infinity"] = "infinities are always written as the strings \"Infinity\" and \"-Infinity\"",

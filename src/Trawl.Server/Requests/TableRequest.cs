@@ -38,6 +38,13 @@ internal sealed record TableRequest
     /// <summary>The columns shown (from _col / _nocol; rowid always), in table order; null for all.</summary>
     public IReadOnlySet<string>? ShownColumns { get; init; }
 
+    /// <summary>_labels: on (expand every foreign key), off (none, not even on pages), or null (pages label, JSON
+    /// does not), as Datasette.</summary>
+    public bool? Labels { get; init; }
+
+    /// <summary>_label: foreign-key columns whose values JSON expands to {"value", "label"}.</summary>
+    public IReadOnlySet<string> LabelColumns { get; init; } = new HashSet<string>();
+
     /// <summary>_json: columns whose text is written as the JSON it holds.</summary>
     public IReadOnlySet<string> JsonColumns { get; init; } = new HashSet<string>();
 
@@ -73,9 +80,18 @@ internal sealed record TableRequest
     /// <summary>True for "1", "on", "true", "yes".</summary>
     private static bool On(string? value) => value?.ToLowerInvariant() is "1" or "on" or "true" or "yes";
 
-    public static TableRequest Parse(QueryParams raw, TableInfo table)
+    /// <summary>The metadata's sortable_columns (null: every column sorts).</summary>
+    public IReadOnlyList<string>? SortableColumns { get; init; }
+
+    /// <summary>The sort came from the table's metadata, not the URL (the page offers no way to remove it).</summary>
+    public bool SortIsDefault { get; init; }
+
+    public static TableRequest Parse(QueryParams raw, TableInfo table, TableDefaults? defaults = null)
     {
+        defaults ??= TableDefaults.Standard;
         SpecialParameters.Check(raw, SpecialParameters.Table, key => key.StartsWith("_search_", StringComparison.Ordinal) && key.Length > 8);
+        if (!defaults.AllowFacet && raw.Pairs.FirstOrDefault(p => p.Key is "_facet" or "_facet_array" or "_facet_date").Key is { } facetKey)
+            throw new UserErrorException($"{facetKey} is not allowed: this server runs with allow_facet off");
         var (query, usedForm) = ApplyFilterForm(raw);
         var filters = new List<ColumnFilter>();
         foreach (var (key, value) in query.Pairs)
@@ -90,12 +106,22 @@ internal sealed record TableRequest
         if (!string.IsNullOrEmpty(sort) && !string.IsNullOrEmpty(sortDesc))
             throw new UserErrorException("use either _sort or _sort_desc, not both");
         string? sortColumn = NullIfEmpty(sort) ?? NullIfEmpty(sortDesc);
+        bool sortDescending = sortColumn is not null && string.IsNullOrEmpty(sort);
+        bool sortIsDefault = false;
+        if (sortColumn is null && defaults.Sort is not null)
+        {
+            // The table's metadata sort, as Datasette: only when the URL names none.
+            (sortColumn, sortDescending, sortIsDefault) = (defaults.Sort, defaults.SortDescending, true);
+        }
         if (sortColumn is not null)
-            sortColumn = RequireColumn(table, sortColumn, "_sort");
+            sortColumn = RequireColumn(table, sortColumn, sortIsDefault ? "the metadata's sort" : "_sort");
+        if (sortColumn is not null && !sortIsDefault && defaults.SortableColumns is { } sortable && !sortable.Contains(sortColumn, StringComparer.OrdinalIgnoreCase))
+            throw new UserErrorException($"_sort: table '{table.Name}' can only be sorted by {string.Join(", ", sortable)} (its metadata's sortable_columns)");
 
         var mode = (query.Get("_searchmode") ?? "").ToLowerInvariant() switch
         {
-            "" or "plain" => SearchMode.Plain,
+            "" => defaults.RawSearch ? SearchMode.Raw : SearchMode.Plain,
+            "plain" => SearchMode.Plain,
             "raw" => SearchMode.Raw,
             var other => throw new UserErrorException($"_searchmode must be 'plain' or 'raw', not '{other}'"),
         };
@@ -144,18 +170,22 @@ internal sealed record TableRequest
                 Filters = filters,
                 Where = wheres.Count == 0 ? null : string.Join(" AND ", wheres.Select(w => "(" + w + ")")),
                 Sort = sortColumn,
-                SortDescending = sortColumn is not null && string.IsNullOrEmpty(sort),
-                Size = ParseSize(query.Get("_size"), "_size", DefaultSize, MaxSize),
+                SortDescending = sortDescending,
+                Size = ParseSize(query.Get("_size"), "_size", defaults.PageSize, defaults.MaxPageSize),
                 Next = NullIfEmpty(query.Get("_next")),
             },
             Params = query,
             Facets = facets,
-            FacetSize = ParseSize(query.Get("_facet_size"), "_facet_size", DefaultFacetSize, MaxFacetSize),
+            FacetSize = ParseSize(query.Get("_facet_size"), "_facet_size", defaults.FacetSize, MaxFacetSize),
+            SortIsDefault = sortIsDefault,
+            SortableColumns = defaults.SortableColumns,
             NoFacets = On(query.Get("_nofacet")),
             NoSuggestions = On(query.Get("_nosuggest")),
             NoCount = On(query.Get("_nocount")),
             ShownColumns = shown,
             JsonColumns = Columns(query.GetAll("_json"), table, "_json").ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Labels = ParseSwitch(query.Get("_labels"), "_labels"),
+            LabelColumns = Columns(query.GetAll("_label"), table, "_label").ToHashSet(StringComparer.OrdinalIgnoreCase),
             Histograms = Columns(query.GetAll("_histogram"), table, "_histogram"),
             Shape = shape,
             NewlineDelimited = On(query.Get("_nl")),
@@ -176,6 +206,15 @@ internal sealed record TableRequest
         "object" when table => JsonShape.Object,
         "object" => throw new UserErrorException("_shape=object needs rows with a key; SQL results have none (use array or objects)"),
         _ => throw new UserErrorException($"_shape must be objects, arrays, array, arrayfirst{(table ? " or object" : "")}, not '{text}'"),
+    };
+
+    /// <summary>on/off (1/0, true/false, yes/no) or null when absent.</summary>
+    private static bool? ParseSwitch(string? text, string parameter) => text?.ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "1" or "on" or "true" or "yes" => true,
+        "0" or "off" or "false" or "no" => false,
+        _ => throw new UserErrorException($"{parameter} must be on or off, not '{text}'"),
     };
 
     public static TimeSpan? ParseTimeLimit(string? text)

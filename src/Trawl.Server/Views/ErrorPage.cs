@@ -8,5 +8,5 @@ internal static class ErrorPage
     public static string Render(string message, int status) => PageLayout.Render(
         $"Error {status}",
         [new Crumb($"error {status}", null)],
-        $"<h1>Error {status}</h1><p class=\"error-message\">{Html.Encode(message)}</p><p><a href=\"/\">All datasets</a></p>");
+        $"<h1>Error {status}</h1><p class=\"error-message\">{Html.Encode(message)}</p><p><a href=\"{Html.Encode(Links.Root())}\">All datasets</a></p>");
 }

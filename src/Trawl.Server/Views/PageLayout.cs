@@ -13,9 +13,9 @@ internal static class PageLayout
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
           .Append("<title>").AppendEncoded(title).Append(" · trawl</title>")
           .Append("<link rel=\"icon\" href=\"data:,\">")
-          .Append("<link rel=\"stylesheet\" href=\"/-/static/trawl.css\">")
-          .Append("<script src=\"/-/static/trawl.js\" defer></script>")
-          .Append("</head><body><header class=\"top\"><nav class=\"crumbs\"><a class=\"brand\" href=\"/\">trawl</a>");
+          .Append("<link rel=\"stylesheet\" href=\"").AppendEncoded(Links.Root("/-/static/trawl.css")).Append("\">")
+          .Append("<script src=\"").AppendEncoded(Links.Root("/-/static/trawl.js")).Append("\" defer></script>")
+          .Append("</head><body><header class=\"top\"><nav class=\"crumbs\"><a class=\"brand\" href=\"").AppendEncoded(Links.Root()).Append("\">trawl</a>");
         foreach (var crumb in crumbs)
         {
             sb.Append("<span class=\"sep\">/</span>");

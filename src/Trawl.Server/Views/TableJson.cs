@@ -15,20 +15,21 @@ internal static class TableJson
         var request = r.Request;
         var page = r.Page;
         if (request.Shape is JsonShape.Objects or JsonShape.Arrays)
-            return Responses.Json(context, w => Write(w, r, Origin(context.Request)));
+            return Responses.Json(context, w => Write(w, r, r.Origin));
         if (page.Next is not null)
         {
             // Bare shapes have no "next_url" key; Datasette puts it in a Link header.
-            string next = Origin(context.Request) + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, request.Params.Set("_next", page.Next));
+            string next = r.Origin + Links.Table(r.Database, r.Table.Name, OutputFormat.Json, request.Params.Set("_next", page.Next));
             context.Response.Headers.Link = $"<{next}>; rel=\"next\"";
         }
         if (request.Shape == JsonShape.Array && request.NewlineDelimited)
-            return Responses.JsonLines(context, page.Rows, (w, row) => JsonValues.WriteRow(w, page.Columns, row, false, request.JsonColumns));
-        return Responses.Json(context, w => WriteRows(w, page.Columns, page.Rows, request.Shape, request.JsonColumns));
+            return Responses.JsonLines(context, page.Rows, (w, row) => JsonValues.WriteRow(w, page.Columns, row, false, request.JsonColumns, r.Linked));
+        return Responses.Json(context, w => WriteRows(w, page.Columns, page.Rows, request.Shape, request.JsonColumns, r.Linked));
     }
 
     /// <summary>Rows in a bare shape (array, arrayfirst, object keyed by the first column, rowid).</summary>
-    public static void WriteRows(Utf8JsonWriter w, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, JsonShape shape, IReadOnlySet<string> jsonColumns)
+    public static void WriteRows(Utf8JsonWriter w, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, JsonShape shape, IReadOnlySet<string> jsonColumns,
+        IReadOnlyList<LinkedColumn>? linked = null)
     {
         if (shape == JsonShape.Object)
         {
@@ -36,7 +37,7 @@ internal static class TableJson
             foreach (var row in rows)
             {
                 w.WritePropertyName(Convert.ToString(row[0], System.Globalization.CultureInfo.InvariantCulture) ?? "");
-                JsonValues.WriteRow(w, columns, row, false, jsonColumns);
+                JsonValues.WriteRow(w, columns, row, false, jsonColumns, linked);
             }
             w.WriteEndObject();
             return;
@@ -47,7 +48,7 @@ internal static class TableJson
             if (shape == JsonShape.ArrayFirst)
                 JsonValues.Write(w, row.Length > 0 ? row[0] : null);
             else
-                JsonValues.WriteRow(w, columns, row, shape == JsonShape.Arrays, jsonColumns);
+                JsonValues.WriteRow(w, columns, row, shape == JsonShape.Arrays, jsonColumns, linked);
         }
         w.WriteEndArray();
     }
@@ -67,7 +68,7 @@ internal static class TableJson
         w.WriteEndArray();
         w.WriteStartArray("rows");
         foreach (var row in page.Rows)
-            JsonValues.WriteRow(w, page.Columns, row, request.RowsAsArrays, request.JsonColumns);
+            JsonValues.WriteRow(w, page.Columns, row, request.RowsAsArrays, request.JsonColumns, r.Linked);
         w.WriteEndArray();
         if (page.Count is long count)
             w.WriteNumber("count", count);
@@ -87,6 +88,15 @@ internal static class TableJson
             _ => "rowid",
         });
         w.WriteNumber("table_rows", r.Table.RowCount);
+        if (r.Metadata is { } about)
+        {
+            w.WriteString("title", about.Title);
+            w.WriteString("description", about.Description);
+            w.WriteStartObject("column_descriptions");
+            foreach (var (column, description) in about.Columns)
+                w.WriteString(column, description);
+            w.WriteEndObject();
+        }
         w.WriteString("next", page.Next);
         if (page.Next is null)
             w.WriteNull("next_url");
@@ -137,6 +147,8 @@ internal static class TableJson
                 w.WritePropertyName("value");
                 JsonValues.Write(w, v.Value);
                 w.WriteNumber("count", v.Count);
+                if (facet.LabelOf(v.Value) is { } label)
+                    w.WriteString("label", label);
                 if (facet.Result.SumColumn is not null)
                 {
                     if (v.Sum is long sum)
@@ -211,7 +223,7 @@ internal static class TableJson
         JsonValues.Write(w, value);
     }
 
-    /// <summary>"http://host:port" of the request, for absolute next_url/toggle_url.</summary>
-    public static string Origin(Microsoft.AspNetCore.Http.HttpRequest request) => $"{request.Scheme}://{request.Host}";
+    /// <summary>"http://host:port" of the request, for absolute next_url/toggle_url (https with force_https_urls).</summary>
+    public static string Origin(Microsoft.AspNetCore.Http.HttpRequest request, bool forceHttps = false) => $"{(forceHttps ? "https" : request.Scheme)}://{request.Host}";
 
 }

@@ -37,6 +37,24 @@ internal sealed record TableResult(
     /// <summary>The matching rows' tokens (the sum of <see cref="TokenColumn"/>); null without one or past the time limit.</summary>
     public long? Tokens { get; init; }
 
+    /// <summary>Foreign-key columns resolved to their rows: links and labels on the page, {"value", "label"} in JSON.</summary>
+    public IReadOnlyList<LinkedColumn> Linked { get; init; } = [];
+
+    /// <summary>The table's metadata (title, descriptions, license, source), or null.</summary>
+    public Metadata.TableMetadata? Metadata { get; init; }
+
+    /// <summary>Cells cut text after this many characters (truncate_cells_html; 0: never).</summary>
+    public int TruncateCells { get; init; } = TableView.MaxCellText;
+
+    /// <summary>default_allow_sql: the page links to its query as SQL.</summary>
+    public bool AllowSql { get; init; } = true;
+
+    /// <summary>allow_facet: the column menu offers facets.</summary>
+    public bool AllowFacet { get; init; } = true;
+
+    /// <summary>"scheme://host" for absolute URLs in JSON.</summary>
+    public string Origin { get; init; } = "";
+
     /// <summary>The table has a vector set: each row gets a "similar" link to its row page's neighbours.</summary>
     public bool HasVectors { get; init; }
 

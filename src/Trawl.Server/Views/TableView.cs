@@ -21,7 +21,13 @@ internal static class TableView
         var p = request.Params;
         var sb = new StringBuilder(32 * 1024);
 
-        sb.Append("<h1>").AppendEncoded(table.Name).Append("</h1>");
+        var about = r.Metadata;
+        sb.Append("<h1>").AppendEncoded(about?.Title ?? table.Name).Append("</h1>");
+        if (about is not null)
+        {
+            AboutLine.Append(sb, about.Description, about.License, about.LicenseUrl, about.Source, about.SourceUrl);
+            AppendColumnDescriptions(sb, table, about);
+        }
         AppendSummary(sb, r);
         AppendSearch(sb, r);
         MeaningForms.Append(sb, r.Database, table, r.Meaning, null, MeaningForms.Carried(p, table));
@@ -48,7 +54,8 @@ internal static class TableView
         }
         else
         {
-            var cells = new CellRenderer(page.Columns, table, MaxCellText) { Local = LocalThumbnails.For(r.Database, table, page.Columns) };
+            var cells = new CellRenderer(page.Columns, table, r.TruncateCells == 0 ? int.MaxValue : r.TruncateCells) { Local = LocalThumbnails.For(r.Database, table, page.Columns) };
+            cells.Link(r.Database, r.Linked);
             sb.Append("<div class=\"table-wrap\"><table class=\"rows\"><thead><tr>");
             foreach (string column in page.Columns)
                 AppendHeader(sb, r, column);
@@ -86,6 +93,17 @@ internal static class TableView
         sb.Append("</nav>");
 
         return PageLayout.Render(table.Name, [new Crumb(r.Database, Links.Dataset(r.Database)), new Crumb(table.Name, null)], sb.ToString());
+    }
+
+    /// <summary>The metadata's column descriptions, as Datasette lists them under the table's description.</summary>
+    private static void AppendColumnDescriptions(StringBuilder sb, TableInfo table, Metadata.TableMetadata about)
+    {
+        if (about.Columns.Count == 0)
+            return;
+        sb.Append("<dl class=\"column-descriptions\">");
+        foreach (var (column, description) in about.Columns)
+            sb.Append("<dt>").AppendEncoded(table.FindColumn(column)?.Name ?? column).Append("</dt><dd>").AppendEncoded(description).Append("</dd>");
+        sb.Append("</dl>");
     }
 
     /// <summary>The search excerpt for this cell when the page searches and the column is a search column.</summary>
@@ -161,7 +179,7 @@ internal static class TableView
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Json, p)).Append("\">.json</a>")
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Csv, exportParams.Set("_dl", "1"))).Append("\">.csv</a>")
           .Append("<a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.JsonLines, exportParams.Set("_dl", "1"))).Append("\">.jsonl</a>")
-          .Append("<a class=\"sql-link\" href=\"").AppendEncoded(Links.Query(r.Database, OutputFormat.Html, r.Sql ?? $"select * from \"{r.Table.Name.Replace("\"", "\"\"")}\" limit 100")).Append("\">SQL</a>")
+          .Append(r.AllowSql ? "<a class=\"sql-link\" href=\"" + Html.Encode(Links.Query(r.Database, OutputFormat.Html, r.Sql ?? $"select * from \"{r.Table.Name.Replace("\"", "\"\"")}\" limit 100")) + "\">SQL</a>" : "")
           .Append("</span></p>");
     }
 
@@ -223,7 +241,10 @@ internal static class TableView
         if (q.Sort is not null)
         {
             sb.Append("<span class=\"chip\"><span class=\"op\">sorted by</span> ").AppendEncoded(q.Sort).Append(q.SortDescending ? " ↓" : " ↑");
-            AppendRemove(sb, r, p.Without("_sort", "_sort_desc"), "Remove the sort");
+            if (r.Request.SortIsDefault)
+                sb.Append(" <span class=\"op\">(the table's default)</span>");
+            else
+                AppendRemove(sb, r, p.Without("_sort", "_sort_desc"), "Remove the sort");
             sb.Append("</span>");
         }
         sb.Append("</div>");
@@ -284,13 +305,15 @@ internal static class TableView
             string parameter = FacetRequest.ParameterOf(facet.Kind);
             sb.Append("<section class=\"facet\" data-column=\"").AppendEncoded(facet.Column).Append("\" data-kind=\"").Append(KindName(facet.Kind))
               .Append("\"><h3><span>").AppendEncoded(facet.Column).Append(facet.Kind == FacetKind.Value ? "" : $" <span class=\"op\">({KindName(facet.Kind)})</span>").Append("</span>");
-            sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.Without(parameter, facet.Column)))
-              .Append("\" title=\"Hide this facet\" aria-label=\"Hide this facet\">×</a></h3>");
+            if (!facet.Configured)
+                sb.Append("<a class=\"remove\" href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, baseParams.Without(parameter, facet.Column)))
+                  .Append("\" title=\"Hide this facet\" aria-label=\"Hide this facet\">×</a>");
+            sb.Append("</h3>");
             var bars = facet.Result.Values.Select(v =>
             {
                 bool selected = FacetLinks.IsSelected(r.Request, facet.Column, v.Value, facet.Kind);
                 var target = FacetLinks.Toggle(baseParams, facet.Column, v.Value, selected, facet.Kind);
-                string label = v.Value is null ? "(null)" : Html.Format(v.Value);
+                string label = v.Value is null ? "(null)" : facet.LabelOf(v.Value) is { } named ? $"{named} ({Html.Format(v.Value)})" : Html.Format(v.Value);
                 return new Bar(label.Length == 0 ? "(empty)" : label, v.Count, Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target), selected);
             }).ToList();
             sb.Append(BarChart.Render(bars, "Values of " + facet.Column));
@@ -353,13 +376,22 @@ internal static class TableView
         if (cls.Trim().Length > 0)
             sb.Append(" class=\"").Append(cls.Trim()).Append('"');
         sb.Append(" scope=\"col\"");
-        if (role != ColumnRole.None)
+        string? description = r.Metadata?.Columns.FirstOrDefault(c => c.Key.Equals(column, StringComparison.OrdinalIgnoreCase)).Value;
+        if (description is not null)
+            sb.Append(" title=\"").AppendEncoded(description).Append('"');
+        else if (role != ColumnRole.None)
             sb.Append(" title=\"").Append(role.ToString().ToLowerInvariant()).Append('"');
-        sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
-          .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a>");
+        if (Sortable(r, column))
+            sb.Append("><a href=\"").AppendEncoded(Links.Table(r.Database, r.Table.Name, OutputFormat.Html, target))
+              .Append("\" title=\"Sort by ").AppendEncoded(column).Append("\">").AppendEncoded(column).Append(arrow).Append("</a>");
+        else
+            sb.Append("><span class=\"unsortable\">").AppendEncoded(column).Append(arrow).Append("</span>");
         AppendColumnMenu(sb, r, column);
         sb.Append("</th>");
     }
+
+    private static bool Sortable(TableResult r, string column) =>
+        r.Request.SortableColumns is not { } only || only.Contains(column, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Datasette's cog: sort either way, facet by the column (values, list elements, dates), hide it.</summary>
     private static void AppendColumnMenu(StringBuilder sb, TableResult r, string column)
@@ -369,11 +401,12 @@ internal static class TableView
         string Link(QueryParams q) => Links.Table(r.Database, r.Table.Name, OutputFormat.Html, q);
         sb.Append("<details class=\"col-menu\"><summary title=\"Column options\" aria-label=\"Options for ").AppendEncoded(column).Append("\">⚙</summary><ul>");
         var sortBase = p.Without("_sort", "_sort_desc");
-        sb.Append("<li><a data-action=\"sort\" href=\"").AppendEncoded(Link(sortBase.With("_sort", column))).Append("\">Sort ascending</a></li>")
-          .Append("<li><a data-action=\"sort-desc\" href=\"").AppendEncoded(Link(sortBase.With("_sort_desc", column))).Append("\">Sort descending</a></li>");
+        if (Sortable(r, column))
+            sb.Append("<li><a data-action=\"sort\" href=\"").AppendEncoded(Link(sortBase.With("_sort", column))).Append("\">Sort ascending</a></li>")
+              .Append("<li><a data-action=\"sort-desc\" href=\"").AppendEncoded(Link(sortBase.With("_sort_desc", column))).Append("\">Sort descending</a></li>");
         if (!column.Equals("rowid", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var kind in new[] { FacetKind.Value, FacetKind.Array, FacetKind.Date })
+            foreach (var kind in r.AllowFacet ? new[] { FacetKind.Value, FacetKind.Array, FacetKind.Date } : [])
             {
                 string label = kind switch { FacetKind.Array => "Facet by list elements", FacetKind.Date => "Facet by date", _ => "Facet by this" };
                 sb.Append("<li><a data-action=\"facet-").Append(KindName(kind)).Append("\" href=\"")

@@ -21,4 +21,9 @@ public interface IDatasetSource : ITableSource, IVectorCatalog, IRowFilter, IDis
 
     /// <summary>Bytes the dataset takes where it is stored (0 when the backend cannot tell).</summary>
     long SizeOnDisk();
+
+    /// <summary>Writes a consistent copy of the dataset's database (rows, search index, bookkeeping; what Datasette
+    /// and sqlite-utils open) to the new file <paramref name="destination"/>, for a download; false when the
+    /// backend has no such file.</summary>
+    bool CopyDatabase(string destination) => false;
 }

@@ -15,6 +15,10 @@ public interface ITableSource
     /// <summary>Tables (not the backend's own bookkeeping), in the order they were first ingested where the backend knows it, else by name.</summary>
     IReadOnlyList<TableInfo> ListTables();
 
+    /// <summary>The foreign keys between the dataset's tables (<c>--fk</c>, <c>trawl extract</c>); empty where the
+    /// backend keeps none. Read them per table through <see cref="Related.KeyLinks"/>.</summary>
+    IReadOnlyList<Related.ForeignKey> ForeignKeys() => [];
+
     /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
     TableInfo GetTable(string name);
 

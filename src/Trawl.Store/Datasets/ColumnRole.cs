@@ -21,4 +21,7 @@ public enum ColumnRole
     /// <summary>Tokens per row: derived with <c>token_count(...)</c>, or an integer column named token_count, n_tokens,
     /// num_tokens or tokens (FineWeb's, Dolma's). Pages and <c>trawl info</c> show its sum per table and per facet value.</summary>
     TokenCount,
+    /// <summary>The name of a table whose full-text search for the row's <c>name</c> (as one phrase) the row stands for
+    /// (<c>trawl count-names</c>'s <c>search</c> column): pages link the cell to that search.</summary>
+    SearchLink,
 }

@@ -130,6 +130,29 @@ public sealed class Dataset : IDatasetSource
     /// <summary>Tables in the dataset (not the FTS or _trawl_ tables), in the order they were first ingested.</summary>
     public IReadOnlyList<TableInfo> ListTables() => Current().Tables;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<Related.ForeignKey> ForeignKeys() => Current().ForeignKeys;
+
+    /// <inheritdoc/>
+    /// <remarks>SQLite's online backup from a read connection: one read transaction, so an ingest committing
+    /// meanwhile is either wholly in the copy or not at all.</remarks>
+    public bool CopyDatabase(string destination)
+    {
+        if (File.Exists(destination))
+            throw new UserErrorException($"{destination} already exists");
+        return WithConnection(conn =>
+        {
+            using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            target.Open();
+            conn.BackupDatabase(target);
+            // A plain rollback-journal file: one file to hand over, no -wal beside it.
+            using var cmd = target.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode=DELETE";
+            cmd.ExecuteNonQuery();
+            return true;
+        });
+    }
+
     /// <summary>A table by name (case-insensitive), or a <see cref="UserErrorException"/> naming the tables there are.</summary>
     public TableInfo GetTable(string name)
     {
@@ -854,7 +877,7 @@ public sealed class Dataset : IDatasetSource
         return result.ToArray();
     }
 
-    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, DateTime MetaWrite, long MetaSize, DateTime WalWrite, long WalSize);
+    private sealed record Snapshot(IReadOnlyList<TableInfo> Tables, IReadOnlyList<Related.ForeignKey> ForeignKeys, DateTime MetaWrite, long MetaSize, DateTime WalWrite, long WalSize);
 
     private Snapshot LoadSnapshot()
     {
@@ -863,7 +886,7 @@ public sealed class Dataset : IDatasetSource
         var conn = _pool.Rent();
         try
         {
-            return new Snapshot(Bookkeeping.ReadTables(conn), file.LastWriteTimeUtc, file.Length, wal.Exists ? wal.LastWriteTimeUtc : default, wal.Exists ? wal.Length : -1);
+            return new Snapshot(Bookkeeping.ReadTables(conn), Related.ForeignKeys.Read(conn), file.LastWriteTimeUtc, file.Length, wal.Exists ? wal.LastWriteTimeUtc : default, wal.Exists ? wal.Length : -1);
         }
         finally
         {

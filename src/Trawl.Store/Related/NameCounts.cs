@@ -57,7 +57,7 @@ public static class NameCounts
                 }
             }
             Bookkeeping.WriteTable(conn, new TableInfo(table, counts.Count,
-                [new ColumnInfo("name", SqlType.Text, ColumnRole.None), new ColumnInfo("count", SqlType.Integer, ColumnRole.None), new ColumnInfo("search", SqlType.Text, ColumnRole.None)],
+                [new ColumnInfo("name", SqlType.Text, ColumnRole.None), new ColumnInfo("count", SqlType.Integer, ColumnRole.None), new ColumnInfo("search", SqlType.Text, ColumnRole.SearchLink)],
                 [], null, null));
             return new NameCountReport(table, searched.Name, counts.Count, counts.Count(x => x.Count > 0));
         });

@@ -92,7 +92,8 @@ public sealed class DatasetteBrowserTests(DatasetteBrowserTests.Fixture fixture)
         await item.ClickAsync();
         await page.WaitForURLAsync(new Regex("_facet=author_id"));
         Assert.Equal(5, await page.Locator(".facet[data-column=author_id] svg a").CountAsync());
-        await ClickBar(page, "author_id", "3");
+        // author_id is a foreign key: the bars are labelled with the authors' names (and the key).
+        await ClickBar(page, "author_id", "Dee (3)");
         await page.WaitForURLAsync(new Regex("author_id__exact=3"));
         Assert.Equal(fixture.Server.Rows.Count(r => r.AuthorId == 3 && r.Caption.Contains("guitar")), RowCount(await page.InnerTextAsync(".row-count")));
         Assert.Empty(errors);
@@ -133,6 +134,47 @@ public sealed class DatasetteBrowserTests(DatasetteBrowserTests.Fixture fixture)
         await page.GotoAsync(Table + "?_search=piano&ytid=id0007");
         Assert.Contains("<script>alert(1)</script>", await page.InnerTextAsync("td.snippet"));
         Assert.Equal(1, await page.Locator("td.snippet mark").CountAsync());
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task Label_links_lead_to_the_row_and_back_through_links_from_other_tables()
+    {
+        var (page, errors) = await OpenPage();
+        await page.GotoAsync(Table + "?_size=20");
+        // Author 4's label is markup in the data: shown as text, and the link goes to that author's row.
+        var eve = page.Locator("a.fk", new PageLocatorOptions { HasText = "<b>Eve</b>" }).First;
+        Assert.Equal(0, await page.Locator("td b").CountAsync());
+        await eve.ClickAsync();
+        await page.WaitForURLAsync(new Regex("/caps/authors/\\d+$"));
+        Assert.Contains("Links from other tables", await page.InnerTextAsync("section.links-from"));
+        int expected = fixture.Server.Rows.Count(r => r.AuthorId == 4);
+        var back = page.Locator("section.links-from a");
+        Assert.Equal($"{expected} rows", await back.InnerTextAsync());
+        await back.ClickAsync();
+        await page.WaitForURLAsync(new Regex("author_id=4"));
+        Assert.Equal(expected, RowCount(await page.InnerTextAsync(".row-count")));
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task View_page_searches_facets_and_shows_the_joined_column()
+    {
+        var (page, errors) = await OpenPage();
+        await page.GotoAsync("/caps/musiccaps_details?_size=5");
+        Assert.Equal(fixture.Server.Rows.Count, RowCount(await page.InnerTextAsync(".row-count")));
+        Assert.Contains("first video", await page.InnerTextAsync("table.rows"));
+        await page.FillAsync("input[name=_search]", "piano");
+        await page.PressAsync("input[name=_search]", "Enter");
+        await page.WaitForURLAsync(new Regex("_search=piano"));
+        await page.Locator("summary[aria-label='Options for author_id']").ClickAsync();
+        await page.Locator("th:has(summary[aria-label='Options for author_id']) a[data-action=facet-value]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("_facet=author_id"));
+        await ClickBar(page, "author_id", "2");
+        await page.WaitForURLAsync(new Regex("author_id__exact=2"));
+        Assert.Equal(fixture.Server.Rows.Count(r => r.AuthorId == 2 && r.Caption.Contains("piano")), RowCount(await page.InnerTextAsync(".row-count")));
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }

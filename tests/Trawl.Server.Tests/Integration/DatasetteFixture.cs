@@ -18,6 +18,9 @@ public sealed class DatasetteFixture : IAsyncLifetime
     public sealed record Clip(long RowId, string Ytid, List<string> Aspects, string Caption, long AuthorId, string Recorded, string Meta);
 
     public List<Clip> Rows { get; } = [];
+
+    /// <summary>The label of author <paramref name="id"/> (author 4's is markup, to check it is encoded).</summary>
+    public static string AuthorName(long id) => id == 4 ? "<b>Eve</b>" : new[] { "Ann", "Bob", "Cy", "Dee" }[id];
     public HttpClient Client { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 
@@ -41,10 +44,17 @@ public sealed class DatasetteFixture : IAsyncLifetime
         File.WriteAllText(clips, csv.ToString());
         string videos = Path.Combine(_root, "videos.csv");
         File.WriteAllText(videos, "ytid,title\nid0000,first video\nid0001,second video\n");
+        string authors = Path.Combine(_root, "authors.csv");
+        File.WriteAllText(authors, "id,name\n" + string.Join("", Enumerable.Range(0, 5).Select(a => $"{a},{AuthorName(a)}\n")));
         string dataset = Path.Combine(_root, "caps.trawl");
         // "zz_musiccaps" is ingested first but sorts after "videos": the default table must still be it.
-        DatasetIngest.Run(dataset, new IngestRequest { Sources = [clips], Table = "zz_musiccaps", SearchColumns = ["caption"] });
+        // Foreign keys to tables ingested later: labels come from authors.name and videos.title (Datasette's guess).
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [clips], Table = "zz_musiccaps", SearchColumns = ["caption"], ForeignKeys = ["author_id=authors.id", "ytid=videos.ytid"] });
         DatasetIngest.Run(dataset, new IngestRequest { Sources = [videos], Table = "videos" });
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [authors], Table = "authors" });
+        // The MusicCaps exploration's view: clips with their video's title, searchable through the clips' index.
+        Trawl.Store.Related.DatasetViews.Create(dataset, "musiccaps_details",
+            "SELECT m.rowid AS rowid, m.ytid, m.caption, m.author_id, v.title FROM zz_musiccaps m LEFT JOIN videos v ON v.ytid = m.ytid", rowidOf: "zz_musiccaps");
 
         _app = TrawlServer.Build([dataset], new ServerOptions { Port = 0, SqlTimeLimit = TimeSpan.FromSeconds(2) });
         await _app.StartAsync();

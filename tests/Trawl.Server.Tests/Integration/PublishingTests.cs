@@ -88,4 +88,29 @@ public sealed class PublishingTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, html.StatusCode);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task Count_names_rows_link_to_the_search_that_counted_them()
+    {
+        string dataset = Dataset();
+        string names = Path.Combine(_root, "names.csv");
+        File.WriteAllText(names, "name\nguitar\n\"Dwayne 'The Rock' Johnson\"\nsoft piano\n");
+        NameCounts.Run(dataset, names, "name", "names");
+        await using var app = TrawlServer.Build([dataset], new ServerOptions { Port = 0 });
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        string html = await client.GetStringAsync("/m/names");
+        var links = System.Text.RegularExpressions.Regex.Matches(html, "<a class=\"search-link\" href=\"([^\"]+)\">search musiccaps</a>")
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.Equal(3, links.Count);
+        var rows = (await client.GetJson("/m/names.json")).GetProperty("rows").EnumerateArray().ToList();
+        foreach (var row in rows)
+        {
+            string name = row.GetProperty("name").GetString()!;
+            string link = links.Single(l => Uri.UnescapeDataString(l.Replace('+', ' ')).Contains(name, StringComparison.Ordinal));
+            Assert.Equal(row.GetProperty("count").GetInt64(), (await client.GetJson(link.Replace("/m/musiccaps?", "/m/musiccaps.json?"))).Count());
+        }
+        Assert.Equal([2L, 1L, 0L], rows.Select(r => r.GetProperty("count").GetInt64()));
+        await app.StopAsync();
+    }
 }
