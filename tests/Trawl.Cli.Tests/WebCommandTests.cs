@@ -66,6 +66,52 @@ public sealed class WebCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Ingest_of_shards_leaves_out_refused_and_damaged_members_names_them_and_keeps_the_rest()
+    {
+        string folder = _temp.Combine("bad-shards");
+        Directory.CreateDirectory(folder);
+        byte[] jpeg = Jpeg(20, 10, 1);
+        using (var file = File.Create(Path.Combine(folder, "00000.tar")))
+        using (var writer = new System.Formats.Tar.TarWriter(file, System.Formats.Tar.TarEntryFormat.Ustar))
+        {
+            void Add(string name, byte[] data) =>
+                writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
+            Add("000000000.jpg", jpeg);
+            Add("000000000.json", "{\"url\": \"http://h/0.jpg\", \"width\": 20}"u8.ToArray());
+            Add("../000000001.jpg", jpeg);
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, "000000002.jpg") { LinkName = "/etc/passwd" });
+            Add("000000003.jpg", jpeg);
+            Add("000000003.json", "{\"url\": \"http://h/3.jpg\", \"width\": 20}"u8.ToArray());
+        }
+        // A second shard cut off inside its second image: its first sample is kept.
+        string whole = Path.Combine(folder, "whole.tmp");
+        using (var file = File.Create(whole))
+        using (var writer = new System.Formats.Tar.TarWriter(file, System.Formats.Tar.TarEntryFormat.Ustar))
+        {
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "000000010.jpg") { DataStream = new MemoryStream(jpeg) });
+            writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "000000011.jpg") { DataStream = new MemoryStream(jpeg) });
+        }
+        byte[] bytes = File.ReadAllBytes(whole);
+        int secondData = 512 + (jpeg.Length + 511) / 512 * 512 + 512;
+        File.WriteAllBytes(Path.Combine(folder, "00001.tar"), bytes[..(secondData + 100)]);
+        File.Delete(whole);
+
+        string ds = _temp.Combine("bad-shards.trawl");
+        var run = CliRun.Of("ingest", ds, Path.Combine(folder, "*.tar"), "--table", "images", "--json").Ok();
+        var report = run.Json();
+        Assert.Equal(3, report.GetProperty("rows_kept").GetInt32());
+        Assert.Equal(3, report.GetProperty("skipped_records").GetInt32());
+        var messages = report.GetProperty("skip_messages").EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.Contains(messages, m => m.Contains("00000.tar") && m.Contains("'../000000001.jpg'") && m.Contains("byte offset"));
+        Assert.Contains(messages, m => m.Contains("000000002.jpg") && m.Contains("symbolic link"));
+        Assert.Contains(messages, m => m.Contains("00001.tar") && m.Contains("truncated"));
+        Assert.Contains("warning", run.Err);
+        var keys = CliRun.Of("sql", ds, "SELECT key FROM images ORDER BY key", "--json").Ok().Json().GetProperty("rows").EnumerateArray().Select(r => r[0].GetString()).ToList();
+        Assert.Equal(["000000000", "000000003", "000000010"], keys);
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*passwd*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Inventory_writes_a_dataset_with_sizes()
     {
         string list = _temp.File("urls.txt", $"{_base}/data/a/1.jsonl\n{_base}/data/b/2.jsonl\nnot a url\n");
