@@ -46,7 +46,17 @@ internal static class WebBench
         app.StartAsync().GetAwaiter().GetResult();
         string baseUrl = app.Urls.Single();
 
-        // Inventory.
+        if (urls > 0)
+            Inventory(trawl, dir, baseUrl, urls);
+        if (images > 0)
+            Download(trawl, dir, files, baseUrl, images, distinct);
+        Console.Error.WriteLine($"web bench done, load {Load()}");
+        app.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+
+    private static void Inventory(string trawl, string dir, string baseUrl, int urls)
+    {
         string list = Path.Combine(dir, "urls.txt");
         File.WriteAllLines(list, Enumerable.Range(0, urls).Select(i => $"{baseUrl}/data/{i}.jsonl"));
         string sizes = Path.Combine(dir, "sizes.trawl");
@@ -59,7 +69,10 @@ internal static class WebBench
         Emit("inventory CPU per URL (client process, user+system)", inv.Cpu / urls * 1e6, "µs", null, null, null);
         Emit("inventory peak RSS", inv.PeakBytes / 1e6, "MB", null, null, null);
 
-        // Download + resize.
+    }
+
+    private static void Download(string trawl, string dir, string files, string baseUrl, int images, int distinct)
+    {
         string csv = Path.Combine(dir, "images.csv");
         File.WriteAllLines(csv, ["url", .. Enumerable.Range(0, images).Select(i => $"{baseUrl}/img/{i}.jpg")]);
         string shards = Path.Combine(dir, "shards");
@@ -80,10 +93,57 @@ internal static class WebBench
         Emit("download + resize images/s (1024x768 JPEG -> 256 border, HTTP on loopback, all cores)", trawlRate, "images/s", "Python PIL loop on the same files (1 core, no HTTP)", pilRate, trawlRate / pilRate);
         Emit("download + resize CPU per image (client process, user+system)", trawlCpu, "ms", "Python PIL loop CPU per image", pilCpu, pilCpu / trawlCpu);
         Emit("download peak RSS", dl.PeakBytes / 1e6, "MB", "Python PIL loop peak RSS", pil.PeakBytes / 1e6, null);
-        Console.Error.WriteLine($"web bench done, load {Load()}");
-        app.StopAsync().GetAwaiter().GetResult();
-        return 0;
+
+        // img2dataset's own per-image work without HTTP (it cannot be installed here: see docs/BENCHMARKS.md): OpenCV
+        // decode, INTER_AREA to the longest side, white border, imencode q95, sha256 and exifread, as its resizer and
+        // downloader do. Run only when Debian's python3-opencv and python3-exifread are installed.
+        if (HasPythonModules("cv2", "exifread"))
+        {
+            string cvScript = Path.Combine(dir, "cv2_loop.py");
+            File.WriteAllText(cvScript, Cv2Script);
+            var cv = Timed(Python, [cvScript, files, images.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+            double cvRate = images / cv.Wall, cvCpu = cv.Cpu / images * 1e3;
+            Emit("download + resize images/s vs img2dataset's resize path", trawlRate, "images/s", "Python OpenCV loop as img2dataset's resizer + sha256 + exifread (1 process, no HTTP)", cvRate, trawlRate / cvRate);
+            Emit("download + resize CPU per image vs img2dataset's resize path", trawlCpu, "ms", "OpenCV loop CPU per image", cvCpu, cvCpu / trawlCpu);
+            Emit("OpenCV loop peak RSS", cv.PeakBytes / 1e6, "MB", null, null, null);
+        }
+        else
+            Console.Error.WriteLine("web bench: python3-opencv or python3-exifread missing, the OpenCV loop is skipped");
     }
+
+    private static bool HasPythonModules(params string[] modules)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("import " + string.Join(", ", modules));
+        using var p = Process.Start(info)!;
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    private const string Cv2Script = """
+        import hashlib, io, json, logging, sys
+        import cv2, numpy as np, exifread
+        logging.disable(logging.CRITICAL)
+        cv2.setNumThreads(1)
+        folder, n, distinct, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+        total = 0
+        for i in range(n):
+            with open(f"{folder}/{i % distinct}.jpg", "rb") as f:
+                data = f.read()
+            digest = hashlib.sha256(data).hexdigest()
+            img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+            h, w = img.shape[:2]
+            s = size / max(w, h)
+            img = cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LANCZOS4)
+            h2, w2 = img.shape[:2]
+            top, left = (size - h2) // 2, (size - w2) // 2
+            img = cv2.copyMakeBorder(img, top, size - h2 - top, left, size - w2 - left, cv2.BORDER_CONSTANT, value=[255, 255, 255])
+            out = cv2.imencode(".jpg", img, params=[int(cv2.IMWRITE_JPEG_QUALITY), 95])[1].tobytes()
+            exif = json.dumps({k: str(v).strip() for k, v in exifread.process_file(io.BytesIO(data), details=False).items() if v is not None})
+            total += len(out) + len(digest) + len(exif)
+        print(total)
+        """;
 
     private const string PilScript = """
         import io, sys
