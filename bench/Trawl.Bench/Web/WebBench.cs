@@ -25,6 +25,8 @@ internal static class WebBench
     public static int Run(string[] args)
     {
         int urls = IntArg(args, "--urls", 100_000), images = IntArg(args, "--images", 20_000), distinct = IntArg(args, "--distinct", 1000);
+        // The Python loops are single-process and slow on a loaded machine: they may run on fewer images (per-image figures compare).
+        int referenceImages = IntArg(args, "--reference-images", images);
         string dir = StringArg(args, "--dir", "/tmp/trawl-web");
         Directory.CreateDirectory(dir);
         string files = Path.Combine(dir, "files");
@@ -49,7 +51,7 @@ internal static class WebBench
         if (urls > 0)
             Inventory(trawl, dir, baseUrl, urls);
         if (images > 0)
-            Download(trawl, dir, files, baseUrl, images, distinct);
+            Download(trawl, dir, files, baseUrl, images, distinct, Math.Min(referenceImages, images));
         Console.Error.WriteLine($"web bench done, load {Load()}");
         app.StopAsync().GetAwaiter().GetResult();
         return 0;
@@ -71,7 +73,7 @@ internal static class WebBench
 
     }
 
-    private static void Download(string trawl, string dir, string files, string baseUrl, int images, int distinct)
+    private static void Download(string trawl, string dir, string files, string baseUrl, int images, int distinct, int referenceImages)
     {
         string csv = Path.Combine(dir, "images.csv");
         File.WriteAllLines(csv, ["url", .. Enumerable.Range(0, images).Select(i => $"{baseUrl}/img/{i}.jpg")]);
@@ -87,9 +89,10 @@ internal static class WebBench
         // PIL: the same decode, resize (longest side 256, draft mode for JPEG like our DCT scaling), white border, JPEG q95.
         string script = Path.Combine(dir, "pil_loop.py");
         File.WriteAllText(script, PilScript);
-        var pil = Timed(Python, [script, files, images.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
-        double trawlRate = images / dl.Wall, pilRate = images / pil.Wall;
-        double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / images * 1e3;
+        var pil = Timed(Python, [script, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+        double trawlRate = images / dl.Wall, pilRate = referenceImages / pil.Wall;
+        double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / referenceImages * 1e3;
+        Console.Error.WriteLine($"web bench: trawl download {images:N0} images, reference loops {referenceImages:N0} images");
         Emit("download + resize images/s (1024x768 JPEG -> 256 border, HTTP on loopback, all cores)", trawlRate, "images/s", "Python PIL loop on the same files (1 core, no HTTP)", pilRate, trawlRate / pilRate);
         Emit("download + resize CPU per image (client process, user+system)", trawlCpu, "ms", "Python PIL loop CPU per image", pilCpu, pilCpu / trawlCpu);
         Emit("download peak RSS", dl.PeakBytes / 1e6, "MB", "Python PIL loop peak RSS", pil.PeakBytes / 1e6, null);
@@ -101,8 +104,8 @@ internal static class WebBench
         {
             string cvScript = Path.Combine(dir, "cv2_loop.py");
             File.WriteAllText(cvScript, Cv2Script);
-            var cv = Timed(Python, [cvScript, files, images.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
-            double cvRate = images / cv.Wall, cvCpu = cv.Cpu / images * 1e3;
+            var cv = Timed(Python, [cvScript, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+            double cvRate = referenceImages / cv.Wall, cvCpu = cv.Cpu / referenceImages * 1e3;
             Emit("download + resize images/s vs img2dataset's resize path", trawlRate, "images/s", "Python OpenCV loop as img2dataset's resizer + sha256 + exifread (1 process, no HTTP)", cvRate, trawlRate / cvRate);
             Emit("download + resize CPU per image vs img2dataset's resize path", trawlCpu, "ms", "OpenCV loop CPU per image", cvCpu, cvCpu / trawlCpu);
             Emit("OpenCV loop peak RSS", cv.PeakBytes / 1e6, "MB", null, null, null);
