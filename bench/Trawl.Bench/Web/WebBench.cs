@@ -80,8 +80,15 @@ internal static class WebBench
         string shards = Path.Combine(dir, "shards");
         if (Directory.Exists(shards))
             Directory.Delete(shards, true);
-        var dl = Timed(trawl, ["download", csv, "--url-column", "url", "--out", shards, "--image-size", "256", "--resize-mode", "border",
-            "--concurrency", "32", "--retries", "0", "--json"]);
+        string[] options = ["--url-column", "url", "--image-size", "256", "--resize-mode", "border", "--concurrency", "32", "--retries", "0", "--json"];
+        // One image first: the fixed cost (start-up, JIT, SkiaSharp loading), taken off to give the marginal CPU per image.
+        string one = Path.Combine(dir, "one.csv");
+        File.WriteAllLines(one, ["url", $"{baseUrl}/img/0.jpg"]);
+        string oneShards = Path.Combine(dir, "shards-one");
+        if (Directory.Exists(oneShards))
+            Directory.Delete(oneShards, true);
+        var dlOne = Timed(trawl, ["download", one, "--out", oneShards, .. options]);
+        var dl = Timed(trawl, ["download", csv, "--out", shards, .. options]);
         var dlReport = JsonDocument.Parse(dl.Output).RootElement;
         if (dlReport.GetProperty("successes").GetInt64() != images)
             throw new InvalidOperationException($"download: {dlReport.GetProperty("successes")} of {images} images succeeded");
@@ -89,12 +96,15 @@ internal static class WebBench
         // PIL: the same decode, resize (longest side 256, draft mode for JPEG like our DCT scaling), white border, JPEG q95.
         string script = Path.Combine(dir, "pil_loop.py");
         File.WriteAllText(script, PilScript);
+        var pilOne = Timed(Python, [script, files, "1", distinct.ToString(CultureInfo.InvariantCulture), "256"]);
         var pil = Timed(Python, [script, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
         double trawlRate = images / dl.Wall, pilRate = referenceImages / pil.Wall;
         double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / referenceImages * 1e3;
-        Console.Error.WriteLine($"web bench: trawl download {images:N0} images, reference loops {referenceImages:N0} images");
+        double trawlMarginal = Marginal(dl, dlOne, images), pilMarginal = Marginal(pil, pilOne, referenceImages);
+        Console.Error.WriteLine($"web bench: trawl download {images:N0} images, reference loops {referenceImages:N0} images; fixed cost trawl {dlOne.Cpu:0.00} s, PIL {pilOne.Cpu:0.00} s CPU");
         Emit("download + resize images/s (1024x768 JPEG -> 256 border, HTTP on loopback, all cores)", trawlRate, "images/s", "Python PIL loop on the same files (1 core, no HTTP)", pilRate, trawlRate / pilRate);
         Emit("download + resize CPU per image (client process, user+system)", trawlCpu, "ms", "Python PIL loop CPU per image", pilCpu, pilCpu / trawlCpu);
+        Emit("download + resize marginal CPU per image (the one-image run's CPU taken off)", trawlMarginal, "ms", "Python PIL loop, same", pilMarginal, pilMarginal / trawlMarginal);
         Emit("download peak RSS", dl.PeakBytes / 1e6, "MB", "Python PIL loop peak RSS", pil.PeakBytes / 1e6, null);
 
         // img2dataset's own per-image work without HTTP (it cannot be installed here: see docs/BENCHMARKS.md): OpenCV
@@ -104,15 +114,20 @@ internal static class WebBench
         {
             string cvScript = Path.Combine(dir, "cv2_loop.py");
             File.WriteAllText(cvScript, Cv2Script);
+            var cvOne = Timed(Python, [cvScript, files, "1", distinct.ToString(CultureInfo.InvariantCulture), "256"]);
             var cv = Timed(Python, [cvScript, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
-            double cvRate = referenceImages / cv.Wall, cvCpu = cv.Cpu / referenceImages * 1e3;
+            double cvRate = referenceImages / cv.Wall, cvCpu = cv.Cpu / referenceImages * 1e3, cvMarginal = Marginal(cv, cvOne, referenceImages);
             Emit("download + resize images/s vs img2dataset's resize path", trawlRate, "images/s", "Python OpenCV loop as img2dataset's resizer + sha256 + exifread (1 process, no HTTP)", cvRate, trawlRate / cvRate);
             Emit("download + resize CPU per image vs img2dataset's resize path", trawlCpu, "ms", "OpenCV loop CPU per image", cvCpu, cvCpu / trawlCpu);
+            Emit("download + resize marginal CPU per image vs img2dataset's resize path", trawlMarginal, "ms", "OpenCV loop, same", cvMarginal, cvMarginal / trawlMarginal);
             Emit("OpenCV loop peak RSS", cv.PeakBytes / 1e6, "MB", null, null, null);
         }
         else
             Console.Error.WriteLine("web bench: python3-opencv or python3-exifread missing, the OpenCV loop is skipped");
     }
+
+    /// <summary>CPU milliseconds per item beyond the one-item run's (process start-up and first-use costs).</summary>
+    private static double Marginal(TimedRun many, TimedRun one, int count) => count > 1 ? (many.Cpu - one.Cpu) / (count - 1) * 1e3 : many.Cpu * 1e3;
 
     private static bool HasPythonModules(params string[] modules)
     {

@@ -23,7 +23,7 @@ internal static class DownloadCommand
         OptionRange.Require(imageSize, 1, 16384, "--image-size must be between 1 and 16384");
         var resizeMode = new Option<string>("--resize-mode") { Description = "border: longer side to the size, padded white to a square; keep_ratio: shorter side to the size; keep_ratio_largest: longer side to the size; center_crop: shorter side to the size, centre square cut; no: original size.", HelpName = "MODE", DefaultValueFactory = _ => "border" };
         resizeMode.AcceptOnlyFromAmong(ImageOptionNames.ResizeModes.ToArray());
-        var onlyIfBigger = new Option<bool>("--resize-only-if-bigger") { Description = "Never enlarge an image smaller than the target." };
+        var onlyIfBigger = new Option<bool>("--resize-only-if-bigger") { Description = "Resize only images bigger than the target; smaller ones keep their size, with no border or crop (img2dataset's resize_only_if_bigger)." };
         var encodeFormat = new Option<string>("--encode-format") { Description = "Format of the stored images: jpg, png or webp.", HelpName = "FORMAT", DefaultValueFactory = _ => "jpg" };
         encodeFormat.AcceptOnlyFromAmong(ImageOptionNames.EncodeFormats.ToArray());
         var quality = new Option<int?>("--encode-quality") { Description = "JPEG/WebP quality 0-100 (default 95); for png the compression level 0-9 (default 9), as img2dataset.", HelpName = "Q" };
