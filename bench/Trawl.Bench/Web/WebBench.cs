@@ -71,7 +71,41 @@ internal static class WebBench
         Emit("inventory CPU per URL (client process, user+system)", inv.Cpu / urls * 1e6, "µs", null, null, null);
         Emit("inventory peak RSS", inv.PeakBytes / 1e6, "MB", null, null, null);
 
+        // The seed's tool in the same run: an asyncio httpx HEAD loop (Debian python3-httpx), same concurrency, same server.
+        if (HasPythonModules("httpx"))
+        {
+            string script = Path.Combine(dir, "httpx_heads.py");
+            File.WriteAllText(script, HttpxScript);
+            var hx = Timed(Python, [script, list, "64"]);
+            if (long.Parse(hx.Output.Trim(), CultureInfo.InvariantCulture) != Enumerable.Range(0, urls).Sum(i => 1000L + i))
+                throw new InvalidOperationException("the httpx loop summed different sizes");
+            Emit("inventory URLs/s vs the seed's httpx HEAD loop on loopback", urls / inv.Wall, "URLs/s", "asyncio httpx HEAD loop, concurrency 64, same server (sizes summed, nothing stored)", urls / hx.Wall, hx.Wall / inv.Wall);
+            Emit("inventory CPU per URL vs the httpx loop", inv.Cpu / urls * 1e6, "µs", "httpx loop CPU per URL", hx.Cpu / urls * 1e6, hx.Cpu / inv.Cpu);
+            Emit("httpx loop peak RSS", hx.PeakBytes / 1e6, "MB", null, null, null);
+        }
+        else
+            Console.Error.WriteLine("web bench: python3-httpx missing, the httpx loop is skipped");
     }
+
+    private const string HttpxScript = """
+        import asyncio, sys
+        import httpx
+
+        async def main(path, concurrency):
+            urls = open(path).read().split()
+            total = 0
+            gate = asyncio.Semaphore(concurrency)
+            async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=concurrency)) as client:
+                async def head(url):
+                    nonlocal total
+                    async with gate:
+                        r = await client.head(url)
+                        total += int(r.headers.get("content-length", 0))
+                await asyncio.gather(*(head(u) for u in urls))
+            print(total)
+
+        asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+        """;
 
     private static void Download(string trawl, string dir, string files, string baseUrl, int images, int distinct, int referenceImages)
     {
