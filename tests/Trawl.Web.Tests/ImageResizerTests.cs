@@ -148,4 +148,22 @@ public sealed class ImageResizerTests
         // The same image passes limits it meets.
         Assert.True(new ImageResizer(new ResizeOptions { MinImageSize = 768, MaxImageArea = 1024 * 768, MaxAspectRatio = 1024 / 768.0 }).Resize(Photo).Ok);
     }
+
+    [Fact]
+    public void A_jpeg_the_dct_shrinks_to_the_target_is_copied_pixel_for_pixel()
+    {
+        // 1024x768 -> keep_ratio_largest 256: the codec decodes at 1/4 (256x192), which is the target: no filter runs.
+        var r = new ImageResizer(new ResizeOptions { ImageSize = 256, Mode = ResizeMode.KeepRatioLargest, Format = EncodeFormat.Png, Quality = 1 }).Resize(Photo);
+        using var codec = SkiaSharp.SKCodec.Create(new MemoryStream(Photo));
+        var size = codec.GetScaledDimensions(0.25f);
+        Assert.Equal((256, 192), (size.Width, size.Height));
+        using var expected = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(size.Width, size.Height, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Premul));
+        Assert.Equal(SkiaSharp.SKCodecResult.Success, codec.GetPixels(expected.Info, expected.GetPixels()));
+        using var actual = SkiaSharp.SKBitmap.Decode(r.Bytes);
+        for (int y = 0; y < 192; y += 7)
+        {
+            for (int x = 0; x < 256; x += 5)
+                Assert.Equal(expected.GetPixel(x, y), actual.GetPixel(x, y));
+        }
+    }
 }

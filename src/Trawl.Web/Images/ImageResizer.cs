@@ -67,7 +67,9 @@ public sealed class ImageResizer(ResizeOptions options)
         canvas.Clear(SKColors.White);
         using (var image = SKImage.FromBitmap(bitmap))
         {
-            var sampling = tw < decodeSize.Width ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear) : new SKSamplingOptions(SKCubicResampler.Mitchell);
+            // Decoded at exactly the target size (the DCT did the whole shrink): a plain copy, no filter to run.
+            var sampling = tw == decodeSize.Width && th == decodeSize.Height ? new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None)
+                : tw < decodeSize.Width ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear) : new SKSamplingOptions(SKCubicResampler.Mitchell);
             // Centred: the border mode pads around the image, center_crop cuts the overflow equally on both sides.
             float x = (cw - tw) / 2f, y = (ch - th) / 2f;
             canvas.DrawImage(image, new SKRect(x, y, x + tw, y + th), sampling, null);
