@@ -189,6 +189,12 @@ internal static class IngestCommand
             w.WriteNumber("skipped_sources", r.SkippedSources);
             w.WriteNumber("skipped_records", r.SkippedRecords);
             JsonOutput.WriteStrings(w, "skip_messages", r.SkipMessages);
+            w.WriteString("journal", r.Journal switch
+            {
+                AppendJournal.NewDataset => "new",
+                AppendJournal.WriteAheadLog => "wal",
+                _ => "rollback",
+            });
             w.WriteStartArray("vector_sets");
             foreach (var v in r.VectorSets)
             {
