@@ -31,8 +31,8 @@ internal static class Program
         "  clip       CLIP texts/s and images/s (ViT-B/32 shape, random weights) against PyTorch CPU; text search latency over 1M\n" +
         "             [--dir DIR] [--texts 128] [--images 48] [--threads N] [--batch 16] [--n 1000000] [--queries 20]\n" +
         "  clip-embed trawl embed rows/s against the bare encoder on the same captions (tiny CLIP), same run\n" +
-        "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs a PIL loop\n" +
-        "             [--urls 100000] [--images 20000] [--distinct 1000] [--dir DIR]\n" +
+        "  web        trawl inventory (HEAD) and trawl download (1024x768 JPEG -> 256 border) against a loopback server, vs PIL and OpenCV loops\n" +
+        "             [--urls 100000] [--images 20000] [--distinct 1000] [--reference-images N] [--dir DIR]\n" +
         "  curate     dedupe (exact, HNSW) vs faiss with planted near-duplicates; Parquet export vs DuckDB COPY TO and Parquet.Net; MinHash rows/s\n" +
         "             [--n 200000] [--rows 1000000] [--dir DIR] [--skip-faiss] [--skip-vectors] [--skip-export]\n" +
         "  sisap      HDF5 read, gold, PCA-96, Hamming sketches, search-h5 HNSW/IVF-PQ against h5py, faiss, numpy, hnswlib\n" +

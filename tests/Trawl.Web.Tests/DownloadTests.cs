@@ -91,8 +91,10 @@ public sealed class DownloadTests(WebHostFixture fixture) : IClassFixture<WebHos
                 if (e.Name.EndsWith(".json", StringComparison.Ordinal))
                 {
                     var json = JsonDocument.Parse(bytes).RootElement;
-                    Assert.Equal(["url", "caption", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "sha256"],
+                    Assert.Equal(["caption", "url", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "sha256"],
                         json.EnumerateObject().Select(p => p.Name));
+                    // Generated JPEGs carry no EXIF: exifread finds none, img2dataset stores "{}".
+                    Assert.Equal("{}", json.GetProperty("exif").GetString());
                     long rowid = long.Parse(json.GetProperty("key").GetString()!);
                     Assert.Equal(e.Name, $"{rowid:D9}.json");
                     Assert.Equal(urls[(int)rowid], json.GetProperty("url").GetString());
@@ -122,7 +124,7 @@ public sealed class DownloadTests(WebHostFixture fixture) : IClassFixture<WebHos
         foreach (string pq in Directory.GetFiles(output, "*.parquet"))
         {
             using var reader = TableReaders.Open(pq);
-            Assert.Equal(["url", "caption", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "sha256"],
+            Assert.Equal(["caption", "url", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "sha256"],
                 reader.Schema.Columns.Select(c => c.Name));
             var batch = new ColumnBatch(reader.Schema.Count);
             while (reader.ReadBatch(batch, 100))
@@ -200,6 +202,131 @@ public sealed class DownloadTests(WebHostFixture fixture) : IClassFixture<WebHos
             names.Add(e.Name);
         Assert.Contains("000000000.jpg", names);
         Assert.DoesNotContain(names, n => n.EndsWith(".txt", StringComparison.Ordinal));
+    }
+
+    /// <summary>Each sample's .json members by key, from every shard of a folder.</summary>
+    private static Dictionary<string, JsonElement> Samples(string output, out Dictionary<string, byte[]> images)
+    {
+        var samples = new Dictionary<string, JsonElement>();
+        images = [];
+        foreach (string tar in Directory.GetFiles(output, "*.tar"))
+        {
+            using var r = TarShardReader.Open(tar);
+            while (r.TryReadNext(out var e))
+            {
+                var bytes = new byte[e.Length];
+                r.ReadAt(e.DataOffset, bytes);
+                string key = e.Name[..e.Name.IndexOf('.')];
+                if (e.Name.EndsWith(".json", StringComparison.Ordinal))
+                    samples[key] = JsonDocument.Parse(bytes).RootElement.Clone();
+                else if (!e.Name.EndsWith(".txt", StringComparison.Ordinal))
+                    images[key] = bytes;
+            }
+        }
+        return samples;
+    }
+
+    private static List<Dictionary<string, object?>> ParquetRows(string output, out List<string> columns)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        columns = [];
+        foreach (string pq in Directory.GetFiles(output, "*.parquet").Order())
+        {
+            using var reader = TableReaders.Open(pq);
+            columns = [.. reader.Schema.Columns.Select(c => c.Name)];
+            var batch = new ColumnBatch(reader.Schema.Count);
+            while (reader.ReadBatch(batch, 100))
+            {
+                for (int i = 0; i < batch.RowCount; i++)
+                    rows.Add(reader.Schema.Columns.Select((c, k) => (c.Name, batch[k].ValueAt(i))).ToDictionary(x => x.Name, x => x.Item2));
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void Img2dataset_options_filter_hash_verify_keep_columns_and_record_exif()
+    {
+        Directory.CreateDirectory(_root);
+        string b = Host.BaseUrl;
+        byte[] good = Host.Image(320, 240, 1);
+        string md5 = Convert.ToHexStringLower(MD5.HashData(good));
+        var rows = new (string Url, string Hash, double Similarity, long Votes)[]
+        {
+            ($"{b}/img/320/240/1.jpg", md5, 0.31, 7),                                   // 0: kept
+            ($"{b}/img/320/240/1.jpg", new string('0', 32), 0.32, 8),                  // 1: hash mismatch
+            ($"{b}/img/64/48/2.jpg", "", 0.33, 9),                                      // 2: image too small
+            ($"{b}/img/600/100/3.jpg", "", 0.34, 10),                                   // 3: aspect ratio too large
+            ($"{b}/exif/400/300/4.jpg", "", 0.35, 11),                                  // 4: kept, with EXIF
+        };
+        string csv = Path.Combine(_root, "opts.csv");
+        File.WriteAllLines(csv, ["url,caption,md5_expected,similarity,votes", .. rows.Select((r, i) => $"{r.Url},cap {i},{r.Hash},{r.Similarity.ToString(System.Globalization.CultureInfo.InvariantCulture)},{r.Votes}")]);
+        string dataset = Path.Combine(_root, "opts.trawl");
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [csv], Table = "pairs" });
+        string output = Path.Combine(_root, "opts-shards");
+        var request = Request(dataset, output) with
+        {
+            AdditionalColumns = ["similarity", "votes"],
+            Hash = SampleHash.Md5,
+            Resize = new ResizeOptions { ImageSize = 64, Mode = ResizeMode.Border, MinImageSize = 100, MaxAspectRatio = 3 },
+        };
+        var report = ImageDownload.Run(request);
+        Assert.Equal(3, report.Successes);
+
+        var verified = ImageDownload.Run(request with { OutputFolder = output + "-v", VerifyHashColumn = "md5_expected" });
+        Assert.Equal(1, verified.Successes);
+
+        var samples = Samples(output, out var images);
+        Assert.Equal(["000000000", "000000001", "000000004"], samples.Keys.Order(StringComparer.Ordinal));
+        var first = samples["000000000"];
+        Assert.Equal(["similarity", "votes", "caption", "url", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "md5"],
+            first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0.31, first.GetProperty("similarity").GetDouble());
+        Assert.Equal(7, first.GetProperty("votes").GetInt64());
+        Assert.Equal(md5, first.GetProperty("md5").GetString());
+        string exif = samples["000000004"].GetProperty("exif").GetString()!;
+        Assert.Equal("{\"Image Make\": \"TrawlCam\", \"Image Orientation\": \"Rotated 90 CW\"}", exif);
+        Assert.Equal(Trawl.Formats.Images.Exif.ExifReader.ToImg2DatasetJson(TestImages.JpegWithExif(400, 300, 4)), exif);
+
+        var parquet = ParquetRows(output, out var columns);
+        Assert.Equal(["similarity", "votes", "caption", "url", "key", "status", "error_message", "width", "height", "original_width", "original_height", "exif", "md5"], columns);
+        Assert.Equal("image too small", parquet.Single(r => (string)r["key"]! == "000000002")["error_message"]);
+        Assert.Equal("aspect ratio too large", parquet.Single(r => (string)r["key"]! == "000000003")["error_message"]);
+        Assert.Equal(10L, parquet.Single(r => (string)r["key"]! == "000000003")["votes"]);
+        Assert.All(parquet.Where(r => (string)r["status"]! != "success"), r => Assert.Null(r["md5"]));
+
+        // Verification: the expected hash comes from the input, so the Parquet holds it before url (img2dataset's schema).
+        var vrows = ParquetRows(output + "-v", out var vcolumns);
+        Assert.Equal(["similarity", "votes", "caption", "md5", "url", "key"], vcolumns.Take(6));
+        Assert.Equal("hash mismatch", vrows.Single(r => (string)r["key"]! == "000000001")["error_message"]);
+        Assert.Equal("failed_to_download", vrows.Single(r => (string)r["key"]! == "000000001")["status"]);
+        Assert.Equal("success", vrows.Single(r => (string)r["key"]! == "000000000")["status"]);
+        Assert.Equal(md5, vrows.Single(r => (string)r["key"]! == "000000000")["md5"]);
+
+        var e = Assert.Throws<Trawl.Store.UserErrorException>(() => ImageDownload.Run(request with { AdditionalColumns = ["sha256"] }));
+        Assert.Contains("reserves", e.Message);
+        Assert.Throws<Trawl.Store.UserErrorException>(() => ImageDownload.Run(request with { Hash = SampleHash.None, VerifyHashColumn = "md5_expected" }));
+        Assert.Throws<Trawl.Store.UserErrorException>(() => ImageDownload.Run(request with { Resize = new ResizeOptions { Format = EncodeFormat.Png, Quality = 95 } }));
+    }
+
+    [Fact]
+    public void Disabled_reencoding_stores_the_bytes_as_downloaded_without_sizes_exif_or_hash_when_asked()
+    {
+        Directory.CreateDirectory(_root);
+        string csv = Path.Combine(_root, "raw.csv");
+        File.WriteAllLines(csv, ["url", $"{Host.BaseUrl}/exif/500/400/9.jpg", $"{Host.BaseUrl}/not-an-image.jpg"]);
+        string output = Path.Combine(_root, "raw");
+        var report = ImageDownload.Run(Request(csv, output) with { CaptionColumn = null, DisableAllReencoding = true, ExtractExif = false, Hash = SampleHash.None });
+        // Nothing is decoded, so even the HTML page counts as a success, as in img2dataset.
+        Assert.Equal(2, report.Successes);
+        var samples = Samples(output, out var images);
+        Assert.Equal(TestImages.JpegWithExif(500, 400, 9), images["000000000"]);
+        var json = samples["000000000"];
+        Assert.Equal(["url", "key", "status", "error_message", "width", "height", "original_width", "original_height"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("width").ValueKind);
+        ParquetRows(output, out var columns);
+        Assert.DoesNotContain("exif", columns);
+        Assert.DoesNotContain("sha256", columns);
     }
 
     [Fact]

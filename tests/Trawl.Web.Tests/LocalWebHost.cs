@@ -62,6 +62,7 @@ public sealed class LocalWebHost : IAsyncDisposable
         string[] getHead = [HttpMethods.Get, HttpMethods.Head];
         app.MapMethods("/img/{w:int}/{h:int}/{seed}.jpg", getHead, (int w, int h, string seed) =>
             Results.Bytes(Image(w, h, int.Parse(seed, CultureInfo.InvariantCulture)), "image/jpeg"));
+        app.MapGet("/exif/{w:int}/{h:int}/{seed:int}.jpg", (int w, int h, int seed) => Results.Bytes(TestImages.JpegWithExif(w, h, seed), "image/jpeg"));
         app.MapGet("/png/{w:int}/{h:int}/{seed:int}.png", (int w, int h, int seed) => Results.Bytes(TestImages.PngWithTransparentLeft(w, h, seed), "image/png"));
         app.MapMethods("/status/{code:int}", getHead, (int code) => Results.StatusCode(code));
         app.MapGet("/flaky/{id}.jpg", (string id) =>

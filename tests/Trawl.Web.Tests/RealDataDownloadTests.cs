@@ -70,7 +70,9 @@ public sealed class RealDataDownloadTests(WebHostFixture fixture) : IClassFixtur
         using var meta = TableReaders.Open(Path.Combine(output, "00001.parquet"));
         var rows = new ColumnBatch(meta.Schema.Count);
         Assert.True(meta.ReadBatch(rows, 100));
+        // img2dataset's column order: caption, url, key, ...
+        Assert.Equal(["caption", "url", "key"], meta.Schema.Columns.Take(3).Select(c => c.Name));
         for (int i = 0; i < rows.RowCount; i++)
-            Assert.Equal(captions[int.Parse((string)rows[2].ValueAt(i)!)], rows[1].ValueAt(i));
+            Assert.Equal(captions[int.Parse((string)rows[2].ValueAt(i)!)], rows[0].ValueAt(i));
     }
 }

@@ -29,6 +29,23 @@ internal static class TestImages
         return data.ToArray();
     }
 
+    /// <summary>A JPEG with an APP1 Exif segment right after SOI: IFD0 with Make "TrawlCam" and Orientation 6, little-endian.</summary>
+    public static byte[] JpegWithExif(int width, int height, int seed)
+    {
+        byte[] jpeg = Jpeg(width, height, seed);
+        byte[] tiff =
+        [
+            (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0,
+            2, 0,
+            0x0F, 0x01, 2, 0, 9, 0, 0, 0, 38, 0, 0, 0,     // Make, ASCII, 9 bytes at offset 38
+            0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0,      // Orientation, SHORT, 6
+            0, 0, 0, 0,
+            .. "TrawlCam"u8, 0,
+        ];
+        int length = 2 + 6 + tiff.Length;
+        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. "Exif"u8, 0, 0, .. tiff, .. jpeg.AsSpan(2)];
+    }
+
     /// <summary>A PNG whose header declares <paramref name="width"/> x <paramref name="height"/> pixels but holds almost no data.</summary>
     public static byte[] PngBomb(int width, int height)
     {

@@ -25,6 +25,8 @@ internal static class WebBench
     public static int Run(string[] args)
     {
         int urls = IntArg(args, "--urls", 100_000), images = IntArg(args, "--images", 20_000), distinct = IntArg(args, "--distinct", 1000);
+        // The Python loops are single-process and slow on a loaded machine: they may run on fewer images (per-image figures compare).
+        int referenceImages = IntArg(args, "--reference-images", images);
         string dir = StringArg(args, "--dir", "/tmp/trawl-web");
         Directory.CreateDirectory(dir);
         string files = Path.Combine(dir, "files");
@@ -46,7 +48,17 @@ internal static class WebBench
         app.StartAsync().GetAwaiter().GetResult();
         string baseUrl = app.Urls.Single();
 
-        // Inventory.
+        if (urls > 0)
+            Inventory(trawl, dir, baseUrl, urls);
+        if (images > 0)
+            Download(trawl, dir, files, baseUrl, images, distinct, Math.Min(referenceImages, images));
+        Console.Error.WriteLine($"web bench done, load {Load()}");
+        app.StopAsync().GetAwaiter().GetResult();
+        return 0;
+    }
+
+    private static void Inventory(string trawl, string dir, string baseUrl, int urls)
+    {
         string list = Path.Combine(dir, "urls.txt");
         File.WriteAllLines(list, Enumerable.Range(0, urls).Select(i => $"{baseUrl}/data/{i}.jsonl"));
         string sizes = Path.Combine(dir, "sizes.trawl");
@@ -59,14 +71,58 @@ internal static class WebBench
         Emit("inventory CPU per URL (client process, user+system)", inv.Cpu / urls * 1e6, "µs", null, null, null);
         Emit("inventory peak RSS", inv.PeakBytes / 1e6, "MB", null, null, null);
 
-        // Download + resize.
+        // The seed's tool in the same run: an asyncio httpx HEAD loop (Debian python3-httpx), same concurrency, same server.
+        if (HasPythonModules("httpx"))
+        {
+            string script = Path.Combine(dir, "httpx_heads.py");
+            File.WriteAllText(script, HttpxScript);
+            var hx = Timed(Python, [script, list, "64"]);
+            if (long.Parse(hx.Output.Trim(), CultureInfo.InvariantCulture) != Enumerable.Range(0, urls).Sum(i => 1000L + i))
+                throw new InvalidOperationException("the httpx loop summed different sizes");
+            Emit("inventory URLs/s vs the seed's httpx HEAD loop on loopback", urls / inv.Wall, "URLs/s", "asyncio httpx HEAD loop, concurrency 64, same server (sizes summed, nothing stored)", urls / hx.Wall, hx.Wall / inv.Wall);
+            Emit("inventory CPU per URL vs the httpx loop", inv.Cpu / urls * 1e6, "µs", "httpx loop CPU per URL", hx.Cpu / urls * 1e6, hx.Cpu / inv.Cpu);
+            Emit("httpx loop peak RSS", hx.PeakBytes / 1e6, "MB", null, null, null);
+        }
+        else
+            Console.Error.WriteLine("web bench: python3-httpx missing, the httpx loop is skipped");
+    }
+
+    private const string HttpxScript = """
+        import asyncio, sys
+        import httpx
+
+        async def main(path, concurrency):
+            urls = open(path).read().split()
+            total = 0
+            gate = asyncio.Semaphore(concurrency)
+            async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=concurrency)) as client:
+                async def head(url):
+                    nonlocal total
+                    async with gate:
+                        r = await client.head(url)
+                        total += int(r.headers.get("content-length", 0))
+                await asyncio.gather(*(head(u) for u in urls))
+            print(total)
+
+        asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+        """;
+
+    private static void Download(string trawl, string dir, string files, string baseUrl, int images, int distinct, int referenceImages)
+    {
         string csv = Path.Combine(dir, "images.csv");
         File.WriteAllLines(csv, ["url", .. Enumerable.Range(0, images).Select(i => $"{baseUrl}/img/{i}.jpg")]);
         string shards = Path.Combine(dir, "shards");
         if (Directory.Exists(shards))
             Directory.Delete(shards, true);
-        var dl = Timed(trawl, ["download", csv, "--url-column", "url", "--out", shards, "--image-size", "256", "--resize-mode", "border",
-            "--concurrency", "32", "--retries", "0", "--json"]);
+        string[] options = ["--url-column", "url", "--image-size", "256", "--resize-mode", "border", "--concurrency", "32", "--retries", "0", "--json"];
+        // One image first: the fixed cost (start-up, JIT, SkiaSharp loading), taken off to give the marginal CPU per image.
+        string one = Path.Combine(dir, "one.csv");
+        File.WriteAllLines(one, ["url", $"{baseUrl}/img/0.jpg"]);
+        string oneShards = Path.Combine(dir, "shards-one");
+        if (Directory.Exists(oneShards))
+            Directory.Delete(oneShards, true);
+        var dlOne = Timed(trawl, ["download", one, "--out", oneShards, .. options]);
+        var dl = Timed(trawl, ["download", csv, "--out", shards, .. options]);
         var dlReport = JsonDocument.Parse(dl.Output).RootElement;
         if (dlReport.GetProperty("successes").GetInt64() != images)
             throw new InvalidOperationException($"download: {dlReport.GetProperty("successes")} of {images} images succeeded");
@@ -74,16 +130,72 @@ internal static class WebBench
         // PIL: the same decode, resize (longest side 256, draft mode for JPEG like our DCT scaling), white border, JPEG q95.
         string script = Path.Combine(dir, "pil_loop.py");
         File.WriteAllText(script, PilScript);
-        var pil = Timed(Python, [script, files, images.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
-        double trawlRate = images / dl.Wall, pilRate = images / pil.Wall;
-        double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / images * 1e3;
+        var pilOne = Timed(Python, [script, files, "1", distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+        var pil = Timed(Python, [script, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+        double trawlRate = images / dl.Wall, pilRate = referenceImages / pil.Wall;
+        double trawlCpu = dl.Cpu / images * 1e3, pilCpu = pil.Cpu / referenceImages * 1e3;
+        double trawlMarginal = Marginal(dl, dlOne, images), pilMarginal = Marginal(pil, pilOne, referenceImages);
+        Console.Error.WriteLine($"web bench: trawl download {images:N0} images, reference loops {referenceImages:N0} images; fixed cost trawl {dlOne.Cpu:0.00} s, PIL {pilOne.Cpu:0.00} s CPU");
         Emit("download + resize images/s (1024x768 JPEG -> 256 border, HTTP on loopback, all cores)", trawlRate, "images/s", "Python PIL loop on the same files (1 core, no HTTP)", pilRate, trawlRate / pilRate);
         Emit("download + resize CPU per image (client process, user+system)", trawlCpu, "ms", "Python PIL loop CPU per image", pilCpu, pilCpu / trawlCpu);
+        Emit("download + resize marginal CPU per image (the one-image run's CPU taken off)", trawlMarginal, "ms", "Python PIL loop, same", pilMarginal, pilMarginal / trawlMarginal);
         Emit("download peak RSS", dl.PeakBytes / 1e6, "MB", "Python PIL loop peak RSS", pil.PeakBytes / 1e6, null);
-        Console.Error.WriteLine($"web bench done, load {Load()}");
-        app.StopAsync().GetAwaiter().GetResult();
-        return 0;
+
+        // img2dataset's own per-image work without HTTP (it cannot be installed here: see docs/BENCHMARKS.md): OpenCV
+        // decode, INTER_AREA to the longest side, white border, imencode q95, sha256 and exifread, as its resizer and
+        // downloader do. Run only when Debian's python3-opencv and python3-exifread are installed.
+        if (HasPythonModules("cv2", "exifread"))
+        {
+            string cvScript = Path.Combine(dir, "cv2_loop.py");
+            File.WriteAllText(cvScript, Cv2Script);
+            var cvOne = Timed(Python, [cvScript, files, "1", distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+            var cv = Timed(Python, [cvScript, files, referenceImages.ToString(CultureInfo.InvariantCulture), distinct.ToString(CultureInfo.InvariantCulture), "256"]);
+            double cvRate = referenceImages / cv.Wall, cvCpu = cv.Cpu / referenceImages * 1e3, cvMarginal = Marginal(cv, cvOne, referenceImages);
+            Emit("download + resize images/s vs img2dataset's resize path", trawlRate, "images/s", "Python OpenCV loop as img2dataset's resizer + sha256 + exifread (1 process, no HTTP)", cvRate, trawlRate / cvRate);
+            Emit("download + resize CPU per image vs img2dataset's resize path", trawlCpu, "ms", "OpenCV loop CPU per image", cvCpu, cvCpu / trawlCpu);
+            Emit("download + resize marginal CPU per image vs img2dataset's resize path", trawlMarginal, "ms", "OpenCV loop, same", cvMarginal, cvMarginal / trawlMarginal);
+            Emit("OpenCV loop peak RSS", cv.PeakBytes / 1e6, "MB", null, null, null);
+        }
+        else
+            Console.Error.WriteLine("web bench: python3-opencv or python3-exifread missing, the OpenCV loop is skipped");
     }
+
+    /// <summary>CPU milliseconds per item beyond the one-item run's (process start-up and first-use costs).</summary>
+    private static double Marginal(TimedRun many, TimedRun one, int count) => count > 1 ? (many.Cpu - one.Cpu) / (count - 1) * 1e3 : many.Cpu * 1e3;
+
+    private static bool HasPythonModules(params string[] modules)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("import " + string.Join(", ", modules));
+        using var p = Process.Start(info)!;
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    private const string Cv2Script = """
+        import hashlib, io, json, logging, sys
+        import cv2, numpy as np, exifread
+        logging.disable(logging.CRITICAL)
+        cv2.setNumThreads(1)
+        folder, n, distinct, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+        total = 0
+        for i in range(n):
+            with open(f"{folder}/{i % distinct}.jpg", "rb") as f:
+                data = f.read()
+            digest = hashlib.sha256(data).hexdigest()
+            img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+            h, w = img.shape[:2]
+            s = size / max(w, h)
+            img = cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LANCZOS4)
+            h2, w2 = img.shape[:2]
+            top, left = (size - h2) // 2, (size - w2) // 2
+            img = cv2.copyMakeBorder(img, top, size - h2 - top, left, size - w2 - left, cv2.BORDER_CONSTANT, value=[255, 255, 255])
+            out = cv2.imencode(".jpg", img, params=[int(cv2.IMWRITE_JPEG_QUALITY), 95])[1].tobytes()
+            exif = json.dumps({k: str(v).strip() for k, v in exifread.process_file(io.BytesIO(data), details=False).items() if v is not None})
+            total += len(out) + len(digest) + len(exif)
+        print(total)
+        """;
 
     private const string PilScript = """
         import io, sys

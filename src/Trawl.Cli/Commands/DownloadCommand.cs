@@ -23,11 +23,24 @@ internal static class DownloadCommand
         OptionRange.Require(imageSize, 1, 16384, "--image-size must be between 1 and 16384");
         var resizeMode = new Option<string>("--resize-mode") { Description = "border: longer side to the size, padded white to a square; keep_ratio: shorter side to the size; keep_ratio_largest: longer side to the size; center_crop: shorter side to the size, centre square cut; no: original size.", HelpName = "MODE", DefaultValueFactory = _ => "border" };
         resizeMode.AcceptOnlyFromAmong(ImageOptionNames.ResizeModes.ToArray());
-        var onlyIfBigger = new Option<bool>("--resize-only-if-bigger") { Description = "Never enlarge an image smaller than the target." };
+        var onlyIfBigger = new Option<bool>("--resize-only-if-bigger") { Description = "Resize only images bigger than the target; smaller ones keep their size, with no border or crop (img2dataset's resize_only_if_bigger)." };
         var encodeFormat = new Option<string>("--encode-format") { Description = "Format of the stored images: jpg, png or webp.", HelpName = "FORMAT", DefaultValueFactory = _ => "jpg" };
         encodeFormat.AcceptOnlyFromAmong(ImageOptionNames.EncodeFormats.ToArray());
-        var quality = new Option<int>("--encode-quality") { Description = "JPEG/WebP quality, 0-100 (PNG is lossless).", HelpName = "Q", DefaultValueFactory = _ => 95 };
+        var quality = new Option<int?>("--encode-quality") { Description = "JPEG/WebP quality 0-100 (default 95); for png the compression level 0-9 (default 9), as img2dataset.", HelpName = "Q" };
         OptionRange.Require(quality, 0, 100, "--encode-quality must be between 0 and 100");
+        var minImageSize = new Option<int>("--min-image-size") { Description = "Refuse images whose shorter side is smaller (failed_to_resize \"image too small\").", HelpName = "PX", DefaultValueFactory = _ => 0 };
+        OptionRange.Require(minImageSize, 0, 1 << 20, "--min-image-size must be between 0 and 1048576");
+        var maxImageArea = new Option<double?>("--max-image-area") { Description = "Refuse images with more pixels (\"image area too large\"); no limit by default.", HelpName = "PIXELS" };
+        var maxAspectRatio = new Option<double?>("--max-aspect-ratio") { Description = "Refuse images whose longer side over shorter side is larger (\"aspect ratio too large\"); no limit by default.", HelpName = "RATIO" };
+        var skipReencode = new Option<bool>("--skip-reencode") { Description = "Keep the downloaded bytes when no resize is needed and they are already in the output format." };
+        var disableReencoding = new Option<bool>("--disable-all-reencoding") { Description = "Store the bytes as downloaded: no decoding, no resizing, no size filters; width and height are null." };
+        var additional = new Option<string[]>("--save-additional-columns") { Description = "Further columns kept in each sample's JSON and Parquet (comma-separated or repeated).", HelpName = "COLS", AllowMultipleArgumentsPerToken = false };
+        var extractExif = new Option<bool>("--extract-exif") { Description = "Record EXIF tags in the exif field as exifread prints them, as img2dataset does (default true; --extract-exif false leaves the field out).", HelpName = "true|false", DefaultValueFactory = _ => true };
+        var computeHash = new Option<string>("--compute-hash") { Description = "Hash of the bytes as downloaded, in a column named after it: none, md5, sha256 or sha512.", HelpName = "HASH", DefaultValueFactory = _ => "sha256" };
+        computeHash.AcceptOnlyFromAmong(SampleHashes.Names.ToArray());
+        var verifyHash = new Option<string?>("--verify-hash-column") { Description = "A column holding each image's expected hash (of the --compute-hash kind); a different one is failed_to_download \"hash mismatch\".", HelpName = "COL" };
+        var userAgentToken = new Option<string>("--user-agent-token") { Description = "The token in the User-Agent, which X-Robots-Tag directives may address (img2dataset's default).", HelpName = "TOKEN", DefaultValueFactory = _ => "img2dataset" };
+        var directives = new Option<string?>("--disallowed-header-directives") { Description = "X-Robots-Tag directives that forbid using an image, comma-separated (default noai,noimageai,noindex,noimageindex).", HelpName = "LIST" };
         var shardSize = new Option<int>("--shard-size") { Description = "Samples per shard.", HelpName = "N", DefaultValueFactory = _ => 10_000 };
         OptionRange.Require(shardSize, 1, 10_000_000, "--shard-size must be between 1 and 10,000,000");
         var concurrency = new Option<int>("--concurrency") { Description = "Downloads in flight at once.", HelpName = "N", DefaultValueFactory = _ => 32 };
@@ -47,7 +60,8 @@ internal static class DownloadCommand
         var command = new Command("download", "Download the images of a table's URL column into webdataset shards, img2dataset's layout: NNNNN.tar with KEY.jpg, KEY.txt and KEY.json per image, NNNNN.parquet with every sample's status, NNNNN_stats.json. Resized with SkiaSharp, opt-outs honoured, retries and a per-host limit; an interrupted download resumes shard by shard.")
         {
             input, table, urlColumn, captionColumn, output, imageSize, resizeMode, onlyIfBigger, encodeFormat, quality, shardSize,
-            concurrency, perHost, timeout, retries, maxBytes, maxPixels, noOptOut, json,
+            concurrency, perHost, timeout, retries, maxBytes, maxPixels, noOptOut, minImageSize, maxImageArea, maxAspectRatio,
+            skipReencode, disableReencoding, additional, extractExif, computeHash, verifyHash, userAgentToken, directives, json,
         };
         command.SetAction(parse =>
         {
@@ -58,8 +72,12 @@ internal static class DownloadCommand
                 PerHostLimit = parse.GetValue(perHost),
                 MaxBodyBytes = parse.GetValue(maxBytes),
             };
+            fetch = fetch with { UserAgentToken = parse.GetValue(userAgentToken)!.Trim().ToLowerInvariant() };
+            if (parse.GetValue(directives) is { } list)
+                fetch = fetch with { OptOutDirectives = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => d.ToLowerInvariant())] };
             if (parse.GetValue(noOptOut))
                 fetch = fetch with { OptOutDirectives = [] };
+            var format = ImageOptionNames.ParseEncodeFormat(parse.GetValue(encodeFormat)!);
             var request = new DownloadRequest
             {
                 Input = parse.GetValue(input)!,
@@ -73,12 +91,21 @@ internal static class DownloadCommand
                 {
                     ImageSize = parse.GetValue(imageSize),
                     Mode = ImageOptionNames.ParseResizeMode(parse.GetValue(resizeMode)!),
-                    Format = ImageOptionNames.ParseEncodeFormat(parse.GetValue(encodeFormat)!),
-                    Quality = parse.GetValue(quality),
+                    Format = format,
+                    Quality = parse.GetValue(quality) ?? (format == EncodeFormat.Png ? 9 : 95),
                     OnlyIfBigger = parse.GetValue(onlyIfBigger),
                     MaxPixels = parse.GetValue(maxPixels),
+                    MinImageSize = parse.GetValue(minImageSize),
+                    MaxImageArea = parse.GetValue(maxImageArea) ?? double.PositiveInfinity,
+                    MaxAspectRatio = parse.GetValue(maxAspectRatio) ?? double.PositiveInfinity,
+                    SkipReencode = parse.GetValue(skipReencode),
                 },
                 Fetch = fetch,
+                AdditionalColumns = ColumnList.Parse(parse.GetValue(additional)),
+                ExtractExif = parse.GetValue(extractExif),
+                Hash = SampleHashes.Parse(parse.GetValue(computeHash)!),
+                VerifyHashColumn = parse.GetValue(verifyHash),
+                DisableAllReencoding = parse.GetValue(disableReencoding),
             };
             var r = WorkProgress.Run(terminal, WebProgressDisplay.Download, (progress, cancel) => ImageDownload.Run(request, progress, cancel));
             var c = CultureInfo.InvariantCulture;

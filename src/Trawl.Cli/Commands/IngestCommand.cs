@@ -105,6 +105,10 @@ internal static class IngestCommand
             };
 
             IngestReport report = IngestProgressDisplay.Run(terminal, (progress, cancel) => DatasetIngest.Run(datasetPath, request, progress, cancel));
+            foreach (string skipped in report.SkipMessages)
+                terminal.Err.WriteLine($"trawl: warning: {skipped}");
+            if (report.SkippedRecords > report.SkipMessages.Count)
+                terminal.Err.WriteLine($"trawl: warning: and {report.SkippedRecords - report.SkipMessages.Count} more left out");
             if (parse.GetValue(json))
                 WriteJson(terminal.Out, datasetPath, request.Sources, report);
             else
@@ -166,6 +170,7 @@ internal static class IngestCommand
             + $"{r.RowsFiltered.ToString("N0", c)} filtered out, {r.Duplicates.ToString("N0", c)} duplicates dropped{added} "
             + $"in {seconds.ToString("0.00", c)} s{rate}"
             + (r.SkippedSources > 0 ? $"; skipped {r.SkippedSources} already ingested part{(r.SkippedSources == 1 ? "" : "s")}" : "")
+            + (r.SkippedRecords > 0 ? $"; left out {r.SkippedRecords.ToString("N0", c)} refused or damaged record{(r.SkippedRecords == 1 ? "" : "s")} (listed above)" : "")
             + string.Concat(r.VectorSets.Select(v => $"; vector set {v.Name}: {v.Count.ToString("N0", c)} × {v.Dimension}"));
     }
 
@@ -182,6 +187,8 @@ internal static class IngestCommand
             w.WriteNumber("duplicates", r.Duplicates);
             JsonOutput.WriteStrings(w, "columns_added", r.ColumnsAdded);
             w.WriteNumber("skipped_sources", r.SkippedSources);
+            w.WriteNumber("skipped_records", r.SkippedRecords);
+            JsonOutput.WriteStrings(w, "skip_messages", r.SkipMessages);
             w.WriteString("journal", r.Journal switch
             {
                 AppendJournal.NewDataset => "new",

@@ -9,7 +9,9 @@ namespace Trawl.Formats.WebDataset;
 /// get each member's name, data offset and length and read the bytes they want. Every header is checked
 /// (checksum, octal fields, sizes within the file), and members a careless extractor would write outside
 /// its folder (absolute names, "..", links, devices) are refused: a <see cref="DataFormatException"/> naming
-/// the shard, the member and the byte offset.
+/// the shard, the member and the byte offset. Opened with <c>skipRefused</c>, a refused member is skipped instead
+/// and a damaged or truncated shard simply ends where the damage starts; each is recorded in <see cref="Refusals"/>
+/// with the same message, so a reader of many shards can carry on and say what it left out.
 /// </summary>
 public sealed class TarShardReader : IDisposable
 {
@@ -18,15 +20,27 @@ public sealed class TarShardReader : IDisposable
     private const int MaxExtendedHeader = 1 << 20;
 
     private readonly FileStream _file;
+    /// <summary>Messages kept in <see cref="Refusals"/> (the count goes on).</summary>
+    private const int MaxRefusalMessages = 100;
+
     private readonly byte[] _header = new byte[Block];
+    private readonly bool _skipRefused;
+    private readonly List<DataFormatException> _refusals = [];
     private long _position;
 
-    private TarShardReader(string path, FileStream file)
+    private TarShardReader(string path, FileStream file, bool skipRefused)
     {
         Path = path;
         _file = file;
+        _skipRefused = skipRefused;
         Length = file.Length;
     }
+
+    /// <summary>In skip mode: the members refused and the damage that ended the shard early (at most 100 kept).</summary>
+    public IReadOnlyList<DataFormatException> Refusals => _refusals;
+
+    /// <summary>In skip mode: how many members were refused, plus one if the shard ended early.</summary>
+    public int RefusedCount { get; private set; }
 
     public string Path { get; }
 
@@ -36,16 +50,49 @@ public sealed class TarShardReader : IDisposable
     /// <summary>Bytes of the shard consumed so far (for progress).</summary>
     public long Position => _position;
 
-    public static TarShardReader Open(string path)
+    public static TarShardReader Open(string path, bool skipRefused = false)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no such file", path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
-        return new TarShardReader(path, file);
+        return new TarShardReader(path, file, skipRefused);
     }
 
     /// <summary>The next regular file, or false at the end of the archive (two zero blocks or the end of the file).</summary>
     public bool TryReadNext(out TarEntry entry)
+    {
+        if (!_skipRefused)
+            return TryReadNextCore(out entry);
+        try
+        {
+            return TryReadNextCore(out entry);
+        }
+        catch (DataFormatException e)
+        {
+            // The structure is damaged: nothing after this point can be trusted, so the shard ends here.
+            Record(e);
+            _position = Length;
+            entry = default;
+            return false;
+        }
+    }
+
+    private void Record(DataFormatException e)
+    {
+        RefusedCount++;
+        if (_refusals.Count < MaxRefusalMessages)
+            _refusals.Add(e);
+    }
+
+    /// <summary>A member refused for what it is (not for damage): skipped in skip mode, its data already stepped over.</summary>
+    private void Refuse(string problem, long at)
+    {
+        if (!_skipRefused)
+            throw Bad(problem, at);
+        Record(Bad(problem, at));
+    }
+
+    private bool TryReadNextCore(out TarEntry entry)
     {
         string? longName = null;
         while (true)
@@ -88,12 +135,21 @@ public sealed class TarShardReader : IDisposable
                 case 0 or (byte)'0' or (byte)'7':
                     break;
                 case (byte)'1' or (byte)'2':
-                    throw Bad($"member '{Name(longName)}' is a {(type == '1' ? "hard" : "symbolic")} link; links are refused", headerAt);
+                    Refuse($"member '{Name(longName)}' is a {(type == '1' ? "hard" : "symbolic")} link; links are refused", headerAt);
+                    longName = null;
+                    continue;
                 default:
-                    throw Bad($"member '{Name(longName)}' has entry type '{(char)type}'; only regular files and directories are accepted", headerAt);
+                    Refuse($"member '{Name(longName)}' has entry type '{(char)type}'; only regular files and directories are accepted", headerAt);
+                    longName = null;
+                    continue;
             }
             string name = Name(longName);
-            CheckName(name, headerAt);
+            if (NameProblem(name) is { } problem)
+            {
+                Refuse(problem, headerAt);
+                longName = null;
+                continue;
+            }
             entry = new TarEntry(name, headerAt, dataAt, size);
             return true;
         }
@@ -125,19 +181,20 @@ public sealed class TarShardReader : IDisposable
     }
 
     /// <summary>Names that would escape an extraction folder are refused, even though we never extract.</summary>
-    private void CheckName(string name, long at)
+    private static string? NameProblem(string name)
     {
         if (name.Length == 0)
-            throw Bad("member has an empty name", at);
+            return "member has an empty name";
         if (name[0] == '/' || name[0] == '\\' || (name.Length > 1 && name[1] == ':'))
-            throw Bad($"member '{name}' has an absolute name; refused", at);
+            return $"member '{name}' has an absolute name; refused";
         foreach (string part in name.Split('/', '\\'))
         {
             if (part == "..")
-                throw Bad($"member '{name}' climbs out of the archive with '..'; refused", at);
+                return $"member '{name}' climbs out of the archive with '..'; refused";
         }
         if (name.Contains('\0'))
-            throw Bad($"member name holds a NUL byte; refused", at);
+            return "member name holds a NUL byte; refused";
+        return null;
     }
 
     private string? PaxPath(byte[] record, long at)

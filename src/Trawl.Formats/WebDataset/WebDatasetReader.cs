@@ -10,9 +10,14 @@ namespace Trawl.Formats.WebDataset;
 /// sharing a key, e.g. 000000012.jpg, .txt, .json), with the sample's key, the top-level fields of its .json, its
 /// .txt, and a reference to its image (<see cref="WebDatasetColumns"/>). The columns are the JSON fields seen in the
 /// first <see cref="SchemaSamples"/> samples; fields that first appear later are not read. Image bytes are never read.
+/// Refused members (links, path tricks), members that are not valid JSON and the tail of a damaged or truncated
+/// shard are left out and reported through <see cref="ISkippedRecords"/>: one bad shard never stops an ingest.
 /// </summary>
-public sealed class WebDatasetReader : ITableReader
+public sealed class WebDatasetReader : ITableReader, ISkippedRecords
 {
+    /// <summary>Messages about unreadable .json/.txt members kept (the count goes on).</summary>
+    private const int MaxMemberMessages = 100;
+
     /// <summary>Samples read ahead to learn the JSON fields.</summary>
     public const int SchemaSamples = 256;
 
@@ -25,6 +30,8 @@ public sealed class WebDatasetReader : ITableReader
     private readonly int _fullWidth;
     private TarEntry? _pending;
     private long _rows;
+    private readonly List<string> _memberSkips = [];
+    private long _memberSkipCount;
     private readonly object?[] _row;
 
     private WebDatasetReader(string path, TarShardReader tar, string[] jsonFields, bool hasText, TableReaderOptions options)
@@ -74,10 +81,14 @@ public sealed class WebDatasetReader : ITableReader
     public long BytesRead => _tar.Position;
     public long BytesTotal => _tar.Length;
 
+    public long SkippedRecords => _tar.RefusedCount + _memberSkipCount;
+
+    public IReadOnlyList<string> SkipMessages => [.. _tar.Refusals.Select(e => e.Message), .. _memberSkips];
+
     public static WebDatasetReader Open(string path, TableReaderOptions options)
     {
         var (fields, hasText) = LearnFields(path, options.MaxRecordBytes);
-        var tar = TarShardReader.Open(path);
+        var tar = TarShardReader.Open(path, skipRefused: true);
         try
         {
             return new WebDatasetReader(path, tar, fields, hasText, options);
@@ -91,7 +102,7 @@ public sealed class WebDatasetReader : ITableReader
 
     private static (string[] Fields, bool HasText) LearnFields(string path, int maxRecord)
     {
-        using var tar = TarShardReader.Open(path);
+        using var tar = TarShardReader.Open(path, skipRefused: true);
         var fields = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool hasText = false;
@@ -104,8 +115,8 @@ public sealed class WebDatasetReader : ITableReader
                 hasText = true;
             else if (ext.Equals("json", StringComparison.OrdinalIgnoreCase))
             {
-                using var doc = ParseJson(tar, e, path, maxRecord);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                using var doc = TryParseJson(tar, e, path, maxRecord, out _);
+                if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object)
                     continue;
                 foreach (var p in doc.RootElement.EnumerateObject())
                 {
@@ -178,9 +189,14 @@ public sealed class WebDatasetReader : ITableReader
         string ext = Split(e.Name).Extension;
         if (ext.Equals("json", StringComparison.OrdinalIgnoreCase))
         {
-            using var doc = ParseJson(_tar, e, Path, _maxRecord);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new DataFormatException(Path, $"member '{e.Name}' is not a JSON object", byteOffset: e.DataOffset, row: _rows);
+            using var doc = TryParseJson(_tar, e, Path, _maxRecord, out string? problem);
+            if (doc is not null && doc.RootElement.ValueKind != JsonValueKind.Object)
+                problem = new DataFormatException(Path, $"member '{e.Name}' is not a JSON object; left out", byteOffset: e.DataOffset, row: _rows).Message;
+            if (doc is null || problem is not null)
+            {
+                Skip(problem ?? e.Name);
+                return;
+            }
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
                 if (_jsonIndex.TryGetValue(prop.Name, out int col))
@@ -189,7 +205,10 @@ public sealed class WebDatasetReader : ITableReader
         }
         else if (TextColumn >= 0 && ext.Equals("txt", StringComparison.OrdinalIgnoreCase))
         {
-            _row[TextColumn] = Encoding.UTF8.GetString(ReadMember(_tar, e, Path, _maxRecord));
+            if (e.Length > _maxRecord)
+                Skip(new DataFormatException(Path, $"member '{e.Name}' is {e.Length} bytes, more than the record limit of {_maxRecord}; left out", byteOffset: e.HeaderOffset).Message);
+            else
+                _row[TextColumn] = Encoding.UTF8.GetString(ReadMember(_tar, e, Path, _maxRecord));
         }
         else if (ImageSniffer.IsImageExtension(ext) && _row[ImageColumn] is null)
         {
@@ -198,6 +217,13 @@ public sealed class WebDatasetReader : ITableReader
             _row[ImageColumn + 2] = e.Length;
             _row[ImageColumn + 3] = ext.ToLowerInvariant();
         }
+    }
+
+    private void Skip(string message)
+    {
+        _memberSkipCount++;
+        if (_memberSkips.Count < MaxMemberMessages)
+            _memberSkips.Add(message);
     }
 
     private static object? Value(JsonElement v) => v.ValueKind switch
@@ -233,8 +259,15 @@ public sealed class WebDatasetReader : ITableReader
         return bytes;
     }
 
-    private static JsonDocument ParseJson(TarShardReader tar, TarEntry e, string path, int max)
+    /// <summary>The member's JSON, or null with the reason (too large, not valid JSON) naming the shard, member and offset.</summary>
+    private static JsonDocument? TryParseJson(TarShardReader tar, TarEntry e, string path, int max, out string? problem)
     {
+        problem = null;
+        if (e.Length > max)
+        {
+            problem = new DataFormatException(path, $"member '{e.Name}' is {e.Length} bytes, more than the record limit of {max}; left out", byteOffset: e.HeaderOffset).Message;
+            return null;
+        }
         byte[] bytes = ReadMember(tar, e, path, max);
         try
         {
@@ -242,7 +275,8 @@ public sealed class WebDatasetReader : ITableReader
         }
         catch (JsonException ex)
         {
-            throw new DataFormatException(path, $"member '{e.Name}' is not valid JSON: {ex.Message}", byteOffset: e.DataOffset + (ex.BytePositionInLine ?? 0), inner: ex);
+            problem = new DataFormatException(path, $"member '{e.Name}' is not valid JSON ({ex.Message}); left out", byteOffset: e.DataOffset + (ex.BytePositionInLine ?? 0)).Message;
+            return null;
         }
     }
 

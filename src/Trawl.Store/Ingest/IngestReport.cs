@@ -13,6 +13,12 @@ public sealed record IngestReport(
     /// <summary>Sources not loaded because the table already holds them (same size and fingerprint).</summary>
     public int SkippedSources { get; init; }
 
+    /// <summary>Records the readers left out and kept going (refused tar members, a damaged shard's tail).</summary>
+    public long SkippedRecords { get; init; }
+
+    /// <summary>Why, naming the file and byte offset (the first 200 only).</summary>
+    public IReadOnlyList<string> SkipMessages { get; init; } = [];
+
     /// <summary>Vector sets written by this ingest, with their row counts after it.</summary>
     public IReadOnlyList<(string Name, long Count, int Dimension)> VectorSets { get; init; } = [];
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
+using Trawl.Formats.Images.Exif;
 using Trawl.Store;
 using Trawl.Web.Http;
 using Trawl.Web.Images;
@@ -25,12 +25,12 @@ public static class ImageDownload
         string folder = Path.GetFullPath(request.OutputFolder);
         var resizer = new ImageResizer(request.Resize);
         string extension = ImageOptionNames.Extension(request.Resize.Format);
-        bool withCaption = request.CaptionColumn is not null;
         int resizeThreads = request.ResizeThreads > 0 ? request.ResizeThreads : Environment.ProcessorCount;
         using var cpuGate = new SemaphoreSlim(resizeThreads, resizeThreads);
 
-        var (rows, rowCount, owner) = SourceRows.Open(request);
+        var (rows, rowCount, extraTypes, owner) = SourceRows.Open(request);
         using var _ = owner;
+        var layout = new SampleLayout(extraTypes, request.CaptionColumn is not null, request.ExtractExif, request.Hash, request.VerifyHashColumn is not null);
         using var fetcher = new WebFetcher(request.Fetch);
         long done = 0, successes = 0, failedDownload = 0, failedResize = 0;
         int shardsDone = 0, shardsResumed = 0, shard = 0;
@@ -67,12 +67,12 @@ public static class ImageDownload
                 Report(true);
                 continue;
             }
-            using (var output = new ShardOutput(folder, shard, extension, withCaption))
+            using (var output = new ShardOutput(folder, shard, extension, layout))
             {
                 var options = new ParallelOptions { MaxDegreeOfParallelism = request.Concurrency, CancellationToken = cancel };
                 Parallel.ForEachAsync(batch, options, async (row, ct) =>
                 {
-                    var (sample, image) = await Fetch(row, fetcher, resizer, cpuGate, ct).ConfigureAwait(false);
+                    var (sample, image) = await Fetch(row, request, fetcher, resizer, cpuGate, ct).ConfigureAwait(false);
                     output.Add(sample, image);
                     Interlocked.Increment(ref done);
                     switch (sample.Status)
@@ -103,23 +103,44 @@ public static class ImageDownload
             throw new UserErrorException("--image-size must be between 1 and 16384");
         if (r.Resize.Quality is < 0 or > 100)
             throw new UserErrorException("--encode-quality must be between 0 and 100");
+        if (r.Resize.Format == EncodeFormat.Png && r.Resize.Quality > 9)
+            throw new UserErrorException($"--encode-quality for png is the compression level, 0 to 9 (got {r.Resize.Quality})");
+        if (!(r.Resize.MaxImageArea > 0) || !(r.Resize.MaxAspectRatio >= 1))
+            throw new UserErrorException("--max-image-area must be positive and --max-aspect-ratio at least 1");
+        if (r.VerifyHashColumn is not null && r.Hash == SampleHash.None)
+            throw new UserErrorException("--verify-hash-column needs a hash to compare with: give --compute-hash md5, sha256 or sha512");
+        string[] reserved = ["key", "caption", "url", "width", "height", "original_width", "original_height", "status", "error_message", "exif", "md5", "sha256", "sha512"];
+        foreach (string c in r.AdditionalColumns)
+        {
+            if (reserved.Contains(c, StringComparer.OrdinalIgnoreCase))
+                throw new UserErrorException($"--save-additional-columns: '{c}' is one of the columns img2dataset reserves ({string.Join(", ", reserved)})");
+        }
         if (File.Exists(r.OutputFolder))
             throw new UserErrorException($"--out {r.OutputFolder} is a file; give a folder");
     }
 
-    private static async Task<(SampleRecord, byte[]?)> Fetch(SourceRow row, WebFetcher fetcher, ImageResizer resizer, SemaphoreSlim cpuGate, CancellationToken cancel)
+    private static async Task<(SampleRecord, byte[]?)> Fetch(SourceRow row, DownloadRequest request, WebFetcher fetcher, ImageResizer resizer, SemaphoreSlim cpuGate, CancellationToken cancel)
     {
         string key = row.Key.ToString("D9", CultureInfo.InvariantCulture);
-        var failed = new SampleRecord(row.Url, row.Caption, key, SampleStatus.FailedToDownload, null, null, null, null, null, null, null);
+        var failed = new SampleRecord(row.Url, row.Caption, key, SampleStatus.FailedToDownload, null, null, null, null, null, null, null) { Extra = row.Extra };
         var fetch = await fetcher.GetAsync(row.Url ?? "", cancel).ConfigureAwait(false);
         if (fetch.Status != FetchStatus.Ok || fetch.Body is null)
             return (failed with { ErrorMessage = fetch.Error ?? "download failed" }, null);
-        string sha = Convert.ToHexStringLower(SHA256.HashData(fetch.Body));
+        string? hash = SampleHashes.Compute(request.Hash, fetch.Body);
+        if (request.VerifyHashColumn is not null && !string.Equals(hash, row.ExpectedHash, StringComparison.Ordinal))
+            return (failed with { ErrorMessage = "hash mismatch" }, null);
+        if (request.DisableAllReencoding)
+        {
+            return (new SampleRecord(row.Url, row.Caption, key, SampleStatus.Success, null, null, null, null, null,
+                request.ExtractExif ? ExifReader.ToImg2DatasetJson(fetch.Body) : null, hash) { Extra = row.Extra }, fetch.Body);
+        }
         ResizedImage resized;
+        string? exif;
         await cpuGate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
             resized = resizer.Resize(fetch.Body);
+            exif = resized.Ok && request.ExtractExif ? ExifReader.ToImg2DatasetJson(fetch.Body) : null;
         }
         finally
         {
@@ -128,6 +149,6 @@ public static class ImageDownload
         if (!resized.Ok)
             return (failed with { Status = SampleStatus.FailedToResize, ErrorMessage = resized.Error }, null);
         return (new SampleRecord(row.Url, row.Caption, key, SampleStatus.Success, null, resized.Width, resized.Height,
-            resized.OriginalWidth, resized.OriginalHeight, null, sha), resized.Bytes);
+            resized.OriginalWidth, resized.OriginalHeight, exif, hash) { Extra = row.Extra }, resized.Bytes);
     }
 }

@@ -19,7 +19,7 @@ internal sealed class ShardOutput : IDisposable
     private readonly string _folder;
     private readonly string _name;
     private readonly string _extension;
-    private readonly bool _withCaption;
+    private readonly SampleLayout _layout;
     private readonly FileStream _tarFile;
     private readonly TarShardWriter _tar;
     private readonly FileStream _parquetFile;
@@ -28,25 +28,17 @@ internal sealed class ShardOutput : IDisposable
     private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
     private bool _committed;
 
-    public ShardOutput(string folder, int shard, string extension, bool withCaption)
+    public ShardOutput(string folder, int shard, string extension, SampleLayout layout)
     {
         _folder = folder;
         _name = Name(shard);
         _extension = extension;
-        _withCaption = withCaption;
+        _layout = layout;
         DeleteLeftovers(folder, shard);
         _tarFile = new FileStream(TempPath(".tar"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         _tar = new TarShardWriter(_tarFile, leaveOpen: true);
         _parquetFile = new FileStream(TempPath(".parquet"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        var columns = new List<(string, MetadataColumnType)> { ("url", MetadataColumnType.Text) };
-        if (withCaption)
-            columns.Add(("caption", MetadataColumnType.Text));
-        columns.AddRange([
-            ("key", MetadataColumnType.Text), ("status", MetadataColumnType.Text), ("error_message", MetadataColumnType.Text),
-            ("width", MetadataColumnType.Int32), ("height", MetadataColumnType.Int32),
-            ("original_width", MetadataColumnType.Int32), ("original_height", MetadataColumnType.Int32),
-            ("exif", MetadataColumnType.Text), ("sha256", MetadataColumnType.Text)]);
-        _parquet = new MetadataParquetWriter(_parquetFile, columns, leaveOpen: true) { MaxRowsPerGroup = 2_000 };
+        _parquet = new MetadataParquetWriter(_parquetFile, layout.ParquetColumns, leaveOpen: true) { MaxRowsPerGroup = 2_000 };
     }
 
     public long Count { get; private set; }
@@ -80,11 +72,11 @@ internal sealed class ShardOutput : IDisposable
             if (sample.Status == SampleStatus.Success && image is not null)
             {
                 _tar.Write(sample.Key + "." + _extension, image);
-                if (_withCaption)
+                if (_layout.WithCaption)
                     _tar.Write(sample.Key + ".txt", System.Text.Encoding.UTF8.GetBytes(sample.Caption ?? ""));
-                _tar.Write(sample.Key + ".json", sample.ToJson(_withCaption));
+                _tar.Write(sample.Key + ".json", _layout.Json(sample));
             }
-            _parquet.WriteRow(sample.ToParquetRow(_withCaption));
+            _parquet.WriteRow(_layout.ParquetRow(sample));
             Count++;
             switch (sample.Status)
             {

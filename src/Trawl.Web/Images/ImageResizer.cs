@@ -36,7 +36,8 @@ public sealed class ImageResizer(ResizeOptions options)
         if ((long)ow * oh > Options.MaxPixels)
             return ResizedImage.Failed($"image area too large: {ow}x{oh} pixels, more than the limit of {Options.MaxPixels}", ow, oh);
 
-        var (tw, th) = TargetSize(ow, oh);
+        bool resize = NeedsResize(ow, oh);
+        var (tw, th) = resize ? TargetSize(ow, oh) : (ow, oh);
         // Decode at the smallest size the codec offers that is still at least the target (JPEG: 1/2, 1/4, 1/8).
         float scale = Math.Max((float)tw / ow, (float)th / oh);
         SKSizeI decodeSize = scale < 1 ? codec.GetScaledDimensions(scale) : new SKSizeI(ow, oh);
@@ -49,30 +50,57 @@ public sealed class ImageResizer(ResizeOptions options)
             return ResizedImage.Failed("image decoding error: the image data is truncated or damaged", ow, oh);
         if (result != SKCodecResult.Success)
             return ResizedImage.Failed($"image decoding error: {result}", ow, oh);
+        // img2dataset's filters, after decoding as it does them, with its messages.
+        if (Math.Min(ow, oh) < Options.MinImageSize)
+            return ResizedImage.Failed("image too small", ow, oh);
+        if ((double)ow * oh > Options.MaxImageArea)
+            return ResizedImage.Failed("image area too large", ow, oh);
+        if ((double)Math.Max(ow, oh) / Math.Min(ow, oh) > Options.MaxAspectRatio)
+            return ResizedImage.Failed("aspect ratio too large", ow, oh);
+        if (!resize && Options.SkipReencode && codec.Info.AlphaType == SKAlphaType.Opaque && IsOutputFormat(codec.EncodedFormat))
+            return new ResizedImage(encoded.ToArray(), ow, oh, ow, oh, null);
 
-        var (cw, ch) = CanvasSize(tw, th);
+        var (cw, ch) = resize ? CanvasSize(tw, th) : (tw, th);
         using var surface = SKSurface.Create(new SKImageInfo(cw, ch, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException($"could not allocate a {cw}x{ch} surface");
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using (var image = SKImage.FromBitmap(bitmap))
         {
-            var sampling = tw < decodeSize.Width ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear) : new SKSamplingOptions(SKCubicResampler.Mitchell);
+            // Decoded at exactly the target size (the DCT did the whole shrink): a plain copy, no filter to run.
+            var sampling = tw == decodeSize.Width && th == decodeSize.Height ? new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None)
+                : tw < decodeSize.Width ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear) : new SKSamplingOptions(SKCubicResampler.Mitchell);
             // Centred: the border mode pads around the image, center_crop cuts the overflow equally on both sides.
             float x = (cw - tw) / 2f, y = (ch - th) / 2f;
             canvas.DrawImage(image, new SKRect(x, y, x + tw, y + th), sampling, null);
         }
         using var snapshot = surface.Snapshot();
-        using var output = snapshot.Encode(Options.Format switch
-        {
-            EncodeFormat.Png => SKEncodedImageFormat.Png,
-            EncodeFormat.Webp => SKEncodedImageFormat.Webp,
-            _ => SKEncodedImageFormat.Jpeg,
-        }, Options.Quality);
+        using var output = Encode(snapshot);
         if (output is null)
             return ResizedImage.Failed("image encoding error", ow, oh);
         return new ResizedImage(output.ToArray(), cw, ch, ow, oh, null);
     }
+
+    private SKData? Encode(SKImage image)
+    {
+        if (Options.Format != EncodeFormat.Png)
+            return image.Encode(Options.Format == EncodeFormat.Webp ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Jpeg, Options.Quality);
+        // PNG: the quality is zlib's level, as img2dataset passes it to OpenCV's IMWRITE_PNG_COMPRESSION.
+        using var pixmap = image.PeekPixels();
+        return pixmap?.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, Math.Clamp(Options.Quality, 0, 9)));
+    }
+
+    private bool IsOutputFormat(SKEncodedImageFormat format) => (Options.Format, format) is
+        (EncodeFormat.Jpg, SKEncodedImageFormat.Jpeg) or (EncodeFormat.Png, SKEncodedImageFormat.Png) or (EncodeFormat.Webp, SKEncodedImageFormat.Webp);
+
+    /// <summary>img2dataset resizes unless the mode is no, or only bigger images are resized and this one is not bigger
+    /// (than the target on its shorter side for keep_ratio/center_crop, its longer side for border/keep_ratio_largest).</summary>
+    private bool NeedsResize(int ow, int oh) => Options.Mode switch
+    {
+        ResizeMode.No => false,
+        ResizeMode.KeepRatio or ResizeMode.CenterCrop => !Options.OnlyIfBigger || Math.Min(ow, oh) > Options.ImageSize,
+        _ => !Options.OnlyIfBigger || Math.Max(ow, oh) > Options.ImageSize,
+    };
 
     /// <summary>The size the image is scaled to (before padding or cropping).</summary>
     internal (int Width, int Height) TargetSize(int ow, int oh)
@@ -84,8 +112,6 @@ public sealed class ImageResizer(ResizeOptions options)
             ResizeMode.KeepRatioLargest or ResizeMode.Border => (double)size / Math.Max(ow, oh),
             _ => 1,
         };
-        if (Options.OnlyIfBigger && factor > 1)
-            factor = 1;
         return (Math.Max(1, (int)Math.Round(ow * factor)), Math.Max(1, (int)Math.Round(oh * factor)));
     }
 

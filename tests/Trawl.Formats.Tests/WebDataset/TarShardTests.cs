@@ -202,14 +202,116 @@ public sealed class TarShardTests : IDisposable
     }
 
     [Fact]
-    public void WebDatasetReader_names_the_member_holding_bad_json()
+    public void WebDatasetReader_leaves_out_bad_json_naming_the_member_and_keeps_the_sample()
     {
         string path = Write(w =>
         {
             w.Write("000.jpg", [0xFF, 0xD8, 0xFF]);
             w.Write("000.json", "{\"url\": "u8);
+            w.Write("001.jpg", [0xFF, 0xD8, 0xFF]);
+            w.Write("001.json", "[1, 2]"u8);
+            w.Write("002.jpg", [0xFF, 0xD8, 0xFF]);
+            w.Write("002.json", "{\"url\": \"http://h/2.jpg\"}"u8);
         });
-        var e = Assert.Throws<DataFormatException>(() => { using var r = TableReaders.Open(path); });
-        Assert.Contains("000.json", e.Message);
+        using var reader = (WebDatasetReader)TableReaders.Open(path);
+        var rows = ReadAll(reader);
+        Assert.Equal(["000", "001", "002"], rows.Select(r => r["key"]));
+        Assert.Null(rows[0]["url"]);
+        Assert.Equal("http://h/2.jpg", rows[2]["url"]);
+        Assert.Equal(2, reader.SkippedRecords);
+        Assert.Contains(reader.SkipMessages, m => m.Contains("000.json") && m.Contains("not valid JSON") && m.Contains("byte offset"));
+        Assert.Contains(reader.SkipMessages, m => m.Contains("001.json") && m.Contains("not a JSON object"));
+    }
+
+    [Theory]
+    [InlineData("../evil.jpg")]
+    [InlineData("a/../../evil.jpg")]
+    [InlineData("/etc/evil.jpg")]
+    public void In_skip_mode_a_name_that_escapes_is_recorded_and_the_next_member_is_read(string name)
+    {
+        string path = Path.Combine(_dir, "tricks.tar");
+        using (var file = File.Create(path))
+        using (var writer = new TarWriter(file, TarEntryFormat.Ustar))
+        {
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "ok.txt") { DataStream = new MemoryStream("x"u8.ToArray()) });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(new byte[700]) });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.SymbolicLink, "link.jpg") { LinkName = "/etc/passwd" });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.HardLink, "hard.jpg") { LinkName = "ok.txt" });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "after.txt") { DataStream = new MemoryStream("yz"u8.ToArray()) });
+        }
+        using var r = TarShardReader.Open(path, skipRefused: true);
+        var names = new List<string>();
+        while (r.TryReadNext(out var e))
+            names.Add(e.Name);
+        Assert.Equal(["ok.txt", "after.txt"], names);
+        Assert.Equal(3, r.RefusedCount);
+        Assert.Contains(name, r.Refusals[0].Message);
+        Assert.Equal(1024, r.Refusals[0].ByteOffset);
+        Assert.Contains("symbolic link", r.Refusals[1].Message);
+        Assert.Contains("hard link", r.Refusals[2].Message);
+    }
+
+    [Fact]
+    public void In_skip_mode_a_truncated_shard_ends_at_the_cut_with_the_members_before_it()
+    {
+        string path = Write(w =>
+        {
+            w.Write("0.jpg", new byte[700]);
+            w.Write("0.json", "{\"a\":1}"u8);
+            w.Write("1.jpg", new byte[300]);
+        });
+        byte[] whole = File.ReadAllBytes(path);
+        var full = List(path);
+        int cuts = 0;
+        for (int cut = 1; cut < whole.Length; cut += 29)
+        {
+            string cutPath = Path.Combine(_dir, "cut.tar");
+            File.WriteAllBytes(cutPath, whole[..cut]);
+            using var r = TarShardReader.Open(cutPath, skipRefused: true);
+            var got = new List<TarEntry>();
+            for (int guard = 0; guard < 10 && r.TryReadNext(out var e); guard++)
+                got.Add(e);
+            // Only whole members come back, the same ones as from the whole shard, and never a second call's surprise.
+            Assert.Equal(full.Take(got.Count), got);
+            Assert.All(got, e => Assert.True(e.DataOffset + e.Length <= cut));
+            Assert.False(r.TryReadNext(out _));
+            if (got.Count < full.Count && cut % 512 != 0)
+            {
+                Assert.Equal(1, r.RefusedCount);
+                Assert.Contains("truncated", r.Refusals[0].Message);
+                cuts++;
+            }
+        }
+        Assert.True(cuts > 40);
+    }
+
+    [Fact]
+    public void In_skip_mode_a_damaged_header_ends_the_shard_and_says_why()
+    {
+        string path = Write(w =>
+        {
+            w.Write("0.txt", "hello"u8);
+            w.Write("1.txt", "world"u8);
+        });
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[1024 + 3] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
+        using var r = TarShardReader.Open(path, skipRefused: true);
+        Assert.True(r.TryReadNext(out var first));
+        Assert.Equal("0.txt", first.Name);
+        Assert.False(r.TryReadNext(out _));
+        Assert.Contains("checksum", Assert.Single(r.Refusals).Message);
+    }
+
+    private static List<Dictionary<string, object?>> ReadAll(ITableReader reader)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        var batch = new ColumnBatch(reader.Schema.Count);
+        while (reader.ReadBatch(batch, 64))
+        {
+            for (int i = 0; i < batch.RowCount; i++)
+                rows.Add(reader.Schema.Columns.Select((c, k) => (c.Name, batch[k].ValueAt(i))).ToDictionary(x => x.Name, x => x.Item2));
+        }
+        return rows;
     }
 }

@@ -33,6 +33,9 @@ internal sealed class IngestPipeline : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _rowsRead;
     private int _skippedSources;
+    private const int MaxSkipMessages = 200;
+    private long _skippedRecords;
+    private readonly List<string> _skipMessages = [];
     private long _lastProgressTicks = -1;
     private string _lastSource = "";
 
@@ -101,7 +104,8 @@ internal sealed class IngestPipeline : IDisposable
     {
         _cancel.ThrowIfCancellationRequested();
         _lastSource = path;
-        using var reader = DerivedColumnsReader.Wrap(TableReaders.Open(path, _plan.ReaderOptions), _plan.Computed, _plan.SourcesRoot);
+        var opened = TableReaders.Open(path, _plan.ReaderOptions);
+        using var reader = DerivedColumnsReader.Wrap(opened, _plan.Computed, _plan.SourcesRoot);
         var schema = reader.Schema;
         int batchRows = _plan.BatchRows;
         var first = new ColumnBatch(schema.Count, batchRows);
@@ -144,6 +148,15 @@ internal sealed class IngestPipeline : IDisposable
                 current = next;
         }
         Report("read", path, reader.BytesRead, reader.BytesTotal, force: true);
+        if (opened is ISkippedRecords skips && skips.SkippedRecords > 0)
+        {
+            _skippedRecords += skips.SkippedRecords;
+            foreach (string message in skips.SkipMessages)
+            {
+                if (_skipMessages.Count < MaxSkipMessages)
+                    _skipMessages.Add(message);
+            }
+        }
         foreach (var sink in _sinks)
             sink.EndSource(source, rowInSource);
     }
@@ -177,6 +190,8 @@ internal sealed class IngestPipeline : IDisposable
         return new IngestReport(_target.Name, _rowsRead, _table.RowsWritten, _where?.RowsDropped ?? 0, _dedupe?.RowsDropped ?? 0, _target.ColumnsAdded, _clock.Elapsed)
         {
             SkippedSources = _skippedSources,
+            SkippedRecords = _skippedRecords,
+            SkipMessages = _skipMessages,
             VectorSets = _vectors.Written,
             Stages = stages,
             Sinks = _sinks.Select(s => new IngestStageCounters(s.Name, s.RowsWritten, s.RowsWritten)).ToList(),
