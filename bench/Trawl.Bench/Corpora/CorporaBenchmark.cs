@@ -18,13 +18,13 @@ namespace Trawl.Bench.Corpora;
 /// </summary>
 internal static class CorporaBenchmark
 {
-    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest]";
+    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest] [--generate-only]";
 
     public static int Run(string[] args)
     {
         int mb = 1000;
         string? dir = null, output = null;
-        bool skipIngest = false, onlyIngest = false;
+        bool skipIngest = false, onlyIngest = false, generateOnly = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +34,7 @@ internal static class CorporaBenchmark
                 case "--out": output = args[++i]; break;
                 case "--skip-ingest": skipIngest = true; break;
                 case "--only-ingest": onlyIngest = true; break;
+                case "--generate-only": generateOnly = true; break;
                 default: throw new ArgumentException($"corpora: unknown option {args[i]}; usage: corpora {Usage}");
             }
         }
@@ -54,6 +55,8 @@ internal static class CorporaBenchmark
         }
         long zstBytes = new FileInfo(zst).Length;
         BenchReport.Progress($"{zst}: {zstBytes / 1e6:N0} MB compressed");
+        if (generateOnly)
+            return 0;
 
         if (!onlyIngest)
         {

@@ -22,9 +22,10 @@ internal static class ColumnStoreBuilder
     /// builds them all. The manifest, written last, commits; an interruption leaves the previous state.
     /// </summary>
     /// <param name="ftsTable">The table's FTS5 index: its ranking files are brought up to the same rows.</param>
+    /// <param name="rankingClock">Runs while the ranking files are built (the ingest reports that time apart).</param>
     public static ColumnManifest Update(SqliteConnection conn, string datasetDirectory, string table, IReadOnlyList<string> columns,
         int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default,
-        string? ftsTable = null)
+        string? ftsTable = null, RankingClock? rankingClock = null)
     {
         string folder = ColumnFiles.Folder(datasetDirectory);
         Directory.CreateDirectory(folder);
@@ -84,9 +85,11 @@ internal static class ColumnStoreBuilder
             SearchRankingBuilder.Result? ranking = null;
             if (ftsTable is not null)
             {
+                rankingClock?.Start();
                 ranking = SearchRankingBuilder.Build(conn, folder, table, ftsTable, append ? old!.Search : null, start, rows, tag, cancel);
                 foreach (var (temp, final) in ranking?.Files ?? [])
                     File.Move(temp, final, overwrite: true);
+                rankingClock?.Stop();
             }
             var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
             manifest.Write(manifestPath);

@@ -76,24 +76,39 @@ internal static partial class SearchRankingBuilder
         if (!append)
             files.Add((lengthsPath, lengthsFinal));
 
-        // Repeated terms: FTS5's instance vocabulary, in (term, row) order, of the whole index or of the new rows.
+        // Repeated terms, of the whole index or of the new rows: read from FTS5's leaf pages, or (another layout)
+        // from its instance vocabulary, which gives the same stream one virtual-table row per occurrence.
         string freqTemp = freqFinal + tag;
-        using (var writer = new TermFrequencyWriter(freqTemp, rows))
+        string vocabSource = append ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
+        string schema = append ? "temp" : "main";
+        try
         {
-            string vocabSource = append ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
             try
             {
-                ScanInstances(db, vocabSource, append ? "temp" : "main", old, writer, cancel);
+                WriteTermFrequencies(freqTemp, rows, old, merge => FtsLeafScan.Scan(db, schema, vocabSource, createSql, merge.Emit, cancel));
             }
-            finally
+            catch (FtsLayoutException)
             {
-                if (append)
-                    RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
+                WriteTermFrequencies(freqTemp, rows, old, merge => ScanInstances(db, vocabSource, schema, merge.Emit, cancel));
             }
-            writer.Complete();
+        }
+        finally
+        {
+            if (append)
+                RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
         }
         files.Add((freqTemp, freqFinal));
         return new Result(new SearchRankingEntry(ftsTable, documents, tokens), files);
+    }
+
+    private static void WriteTermFrequencies(string path, long rows, TermFrequencyFile? old, Action<TermFrequencyMerge> scan)
+    {
+        File.Delete(path);
+        using var writer = new TermFrequencyWriter(path, rows);
+        var merge = new TermFrequencyMerge(writer, old);
+        scan(merge);
+        merge.Finish();
+        writer.Complete();
     }
 
     private static TermFrequencyFile? TryOpen(string path, long rows)
@@ -131,45 +146,17 @@ internal static partial class SearchRankingBuilder
         return name;
     }
 
-    /// <summary>Counts each (term, row) run of the instance vocabulary and writes those above one, merged after the
-    /// previous file's pairs for the same term (the new rows all come after the old ones).</summary>
-    private static void ScanInstances(sqlite3 db, string fts, string schema, TermFrequencyFile? old, TermFrequencyWriter writer, CancellationToken cancel)
+    /// <summary>Counts each (term, row) run of the instance vocabulary, one row per occurrence.</summary>
+    internal static void ScanInstances(sqlite3 db, string fts, string schema, FtsLeafScan.Occurrences emit, CancellationToken cancel)
     {
         string vocab = "trawl_rank_instances";
         RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
         RawSql.Execute(db, $"CREATE VIRTUAL TABLE temp.{SqlNames.Quote(vocab)} USING fts5vocab({schema}, {SqlNames.Quote(fts)}, instance)");
         try
         {
-            int oldTerm = 0;
             byte[] term = [];
-            bool haveTerm = false, termOpen = false;
+            bool haveTerm = false;
             long doc = -1, count = 0, n = 0;
-
-            void FlushPair()
-            {
-                if (count > 1)
-                {
-                    if (!termOpen)
-                    {
-                        OpenTerm(term);
-                        termOpen = true;
-                    }
-                    writer.Add(doc, (uint)Math.Min(count, uint.MaxValue));
-                }
-            }
-
-            void OpenTerm(ReadOnlySpan<byte> t)
-            {
-                // Old terms that sort before this one go first, whole; an equal one gets its old pairs first.
-                while (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) < 0)
-                    CopyOldTerm(old, oldTerm++, writer);
-                writer.BeginTerm(t);
-                if (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) == 0)
-                {
-                    CopyPairs(old, oldTerm++, writer);
-                }
-            }
-
             using var stmt = RawSql.Prepare(db, $"SELECT term, doc FROM temp.{SqlNames.Quote(vocab)}");
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
@@ -178,18 +165,16 @@ internal static partial class SearchRankingBuilder
                 long d = raw.sqlite3_column_int64(stmt, 1);
                 if (!haveTerm || !t.SequenceEqual(term))
                 {
-                    FlushPair();
-                    if (termOpen)
-                        writer.EndTerm();
+                    if (haveTerm)
+                        emit(term, doc, count);
                     term = t.ToArray();
                     haveTerm = true;
-                    termOpen = false;
                     doc = d;
                     count = 1;
                 }
                 else if (d != doc)
                 {
-                    FlushPair();
+                    emit(term, doc, count);
                     doc = d;
                     count = 1;
                 }
@@ -203,33 +188,12 @@ internal static partial class SearchRankingBuilder
             if (rc != raw.SQLITE_DONE)
                 throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(db)}", rc);
             if (haveTerm)
-            {
-                FlushPair();
-                if (termOpen)
-                    writer.EndTerm();
-            }
-            while (old is not null && oldTerm < old.TermCount)
-                CopyOldTerm(old, oldTerm++, writer);
+                emit(term, doc, count);
         }
         finally
         {
             RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
         }
-    }
-
-    private static void CopyOldTerm(TermFrequencyFile old, int index, TermFrequencyWriter writer)
-    {
-        writer.BeginTerm(old.Term(index));
-        CopyPairs(old, index, writer);
-        writer.EndTerm();
-    }
-
-    private static void CopyPairs(TermFrequencyFile old, int index, TermFrequencyWriter writer)
-    {
-        var docs = old.Documents(index);
-        var counts = old.Counts(index);
-        for (int i = 0; i < docs.Length; i++)
-            writer.Add(docs[i], counts[i]);
     }
 
     /// <summary>Sum of an FTS5 docsize record: one SQLite varint per indexed column.</summary>

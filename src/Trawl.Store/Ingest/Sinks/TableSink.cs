@@ -26,7 +26,7 @@ internal sealed class TableSink : IIngestSink
     private readonly sqlite3 _db;
     private readonly TableTarget _target;
     private readonly IngestPlan _plan;
-    private readonly Action<string> _phase;
+    private readonly Action<IngestPhase> _phase;
     private readonly CancellationToken _cancel;
     // Values per column, counted while loading (capped at 1,000 distinct), so facet statistics and whole-table
     // facet counts need no extra scans of the table; on --append merged with the counts stored before.
@@ -41,8 +41,8 @@ internal sealed class TableSink : IIngestSink
     private long _keptInSource;
     private bool _started;
 
-    /// <param name="phase">told when a long step starts ("index", "stats")</param>
-    public TableSink(SqliteConnection conn, TableTarget target, IngestPlan plan, Action<string> phase, CancellationToken cancel)
+    /// <param name="phase">told when a long step starts (the full-text index, the statistics)</param>
+    public TableSink(SqliteConnection conn, TableTarget target, IngestPlan plan, Action<IngestPhase> phase, CancellationToken cancel)
     {
         _conn = conn;
         _db = conn.Handle!;
@@ -143,7 +143,7 @@ internal sealed class TableSink : IIngestSink
         string t = SqlNames.Quote(_target.Name);
         if (_target.SearchColumns.Count > 0)
         {
-            _phase("index");
+            _phase(IngestPhase.FullText);
             string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
             if (_target.FtsTable is null)
             {
@@ -164,7 +164,7 @@ internal sealed class TableSink : IIngestSink
         _cancel.ThrowIfCancellationRequested();
         IngestPausePoint.Reach(IngestPausePoint.Fts);
 
-        _phase("stats");
+        _phase(IngestPhase.Statistics);
         // Counted, not scanned: a count(*) would read every page of a large table to append a few rows.
         long rowCount = _target.RowsBefore + RowsWritten;
         var info = new TableInfo(_target.Name, rowCount, _target.Columns.Select(c => c.ToInfo()).ToList(), _target.SearchColumns, _target.FtsTable, _target.PrimaryKey);
