@@ -7,7 +7,7 @@ namespace Trawl.Store.Tests.Columns;
 
 /// <summary>
 /// The ranking files' term counts read straight from FTS5's leaf pages equal, pair for pair, what FTS5's own
-/// fts5vocab instance scan gives (the oracle): several segments holding the same terms, tiny pages so doclists and
+/// fts5vocab instance scan gives (the oracle): several segments holding the same terms, an incremental merge left half done, tiny pages so doclists and
 /// poslists run over many pages, two columns with NULLs, non-ASCII terms, sparse rowids. Layouts the reader does not
 /// know are refused with <see cref="FtsLayoutException"/> (the builder then scans fts5vocab).
 /// </summary>
@@ -102,6 +102,70 @@ public sealed class FtsLeafScanTests
         Assert.Contains(expected, p => p.Count > 500); // poslists longer than a page
         Assert.Equal(expected.Count, actual.Count);
         Assert.Equal(expected, actual);
+    }
+
+    /// <summary>The structure record's levels: (segments being merged, segments) each.</summary>
+    private static List<(long Merging, long Segments)> Levels(SqliteConnection conn, string fts)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT block FROM {fts}_data WHERE id = 10";
+        var block = (byte[])cmd.ExecuteScalar()!;
+        int pos = 4;
+        long Next()
+        {
+            long v = 0;
+            for (int n = 0; n < 9; n++)
+            {
+                byte b = block[pos++];
+                if (n == 8)
+                    return (v << 8) | b;
+                v = (v << 7) | (uint)(b & 0x7F);
+                if ((b & 0x80) == 0)
+                    break;
+            }
+            return v;
+        }
+        long levels = Next();
+        Next();
+        Next();
+        var list = new List<(long, long)>();
+        for (int l = 0; l < levels; l++)
+        {
+            long merging = Next(), segments = Next();
+            for (int s = 0; s < 3 * segments; s++)
+                Next();
+            list.Add((merging, segments));
+        }
+        return list;
+    }
+
+    [Fact]
+    public void An_incremental_merge_in_progress_reads_the_same()
+    {
+        using var temp = new TempDir();
+        using var conn = Open(temp);
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+        Exec(conn, create);
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 64)");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 2)");
+        // Small transactions make many small segments; automerge then leaves merges part done between them.
+        bool merging = false;
+        for (int round = 0; round < 200 && !merging; round++)
+        {
+            using (var tx = conn.BeginTransaction())
+            {
+                using var cmd = conn.CreateCommand();
+                cmd.CommandText = "INSERT INTO f (a, b) VALUES ($a, $b)";
+                var rng = new Random(round);
+                cmd.Parameters.AddWithValue("$a", string.Join(' ', Enumerable.Range(0, 200).Select(_ => Words[rng.Next(Words.Length)])));
+                cmd.Parameters.AddWithValue("$b", Words[rng.Next(Words.Length)]);
+                cmd.ExecuteNonQuery();
+                tx.Commit();
+            }
+            merging = Levels(conn, "f").Any(l => l.Merging > 0);
+        }
+        Assert.True(merging, "no incremental merge was left in progress");
+        Assert.Equal(Vocabulary(conn, "f"), Leaves(conn, "f", create));
     }
 
     [Fact]
