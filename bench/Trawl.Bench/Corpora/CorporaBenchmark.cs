@@ -18,7 +18,7 @@ namespace Trawl.Bench.Corpora;
 /// </summary>
 internal static class CorporaBenchmark
 {
-    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest] [--generate-only] [--rounds 1] [--no-breakdown]";
+    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest] [--generate-only] [--rounds 1] [--no-breakdown] [--trawl PATH] [--baseline PATH]";
 
     public static int Run(string[] args)
     {
@@ -26,6 +26,7 @@ internal static class CorporaBenchmark
         string? dir = null, output = null;
         bool skipIngest = false, onlyIngest = false, generateOnly = false, breakdown = true;
         int rounds = 1;
+        string? trawlPath = null, baselinePath = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,6 +39,8 @@ internal static class CorporaBenchmark
                 case "--generate-only": generateOnly = true; break;
                 case "--rounds": rounds = int.Parse(args[++i]); break;
                 case "--no-breakdown": breakdown = false; break;
+                case "--trawl": trawlPath = args[++i]; break;
+                case "--baseline": baselinePath = args[++i]; break;
                 default: throw new ArgumentException($"corpora: unknown option {args[i]}; usage: corpora {Usage}");
             }
         }
@@ -68,7 +71,7 @@ internal static class CorporaBenchmark
             Tokens(report, zst);
         }
         if (!skipIngest)
-            Ingest(report, dir, zst, rounds, breakdown);
+            Ingest(report, dir, zst, rounds, breakdown, trawlPath, baselinePath);
         report.WriteLine(json => { json.WriteString("bench", "load"); json.WriteString("loadavg", File.ReadAllText("/proc/loadavg").Trim()); });
         return 0;
     }
@@ -181,9 +184,11 @@ internal static class CorporaBenchmark
         report.Add(new BenchFigure("corpora", "word count throughput (WordCounter)", bytes / 1e6 / words, "MB/s"));
     }
 
-    private static void Ingest(BenchReport report, string dir, string zst, int rounds, bool breakdown)
+    /// <param name="baseline">Another build of trawl (e.g. the main branch's) run in each round too, before and after
+    /// a change in the same run.</param>
+    private static void Ingest(BenchReport report, string dir, string zst, int rounds, bool breakdown, string? trawlPath, string? baseline)
     {
-        string trawl = TrawlExecutable.Locate();
+        string trawl = trawlPath ?? TrawlExecutable.Locate();
         string dataset = Path.Combine(dir, "bench.trawl");
         string db = Path.Combine(dir, "bench.db");
         string size = $"{new FileInfo(zst).Length / 1e6:N0} MB";
@@ -195,6 +200,13 @@ internal static class CorporaBenchmark
             var (ours, cpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text", "--json"]);
             oursCpu = cpu;
             string load = File.ReadAllText("/proc/loadavg").Trim();
+            if (baseline is not null)
+            {
+                DeleteDataset(dataset);
+                var (before, beforeCpu) = Timed(baseline, ["ingest", dataset, zst, "--table", "docs", "--search", "text"]);
+                report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, wall: this build against the baseline build ({baseline})", ours.Wall.TotalSeconds, "s", "baseline build", before.Wall.TotalSeconds));
+                report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, CPU: this build against the baseline build", cpu, "s", "baseline build", beforeCpu));
+            }
             File.Delete(db);
             var (reference, referenceCpu) = Timed("sh", ["-c", $"zstdcat '{zst}' | sqlite-utils insert '{db}' docs - --nl && sqlite-utils enable-fts '{db}' docs text"]);
             report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, wall (peak RSS {ours.PeakRssMb:N0} MB)", ours.Wall.TotalSeconds, "s",
