@@ -18,13 +18,15 @@ namespace Trawl.Bench.Corpora;
 /// </summary>
 internal static class CorporaBenchmark
 {
-    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest]";
+    public const string Usage = "[--mb 1000] [--dir DIR] [--out FILE] [--skip-ingest] [--only-ingest] [--generate-only] [--rounds 1] [--no-breakdown] [--trawl PATH] [--baseline PATH]";
 
     public static int Run(string[] args)
     {
         int mb = 1000;
         string? dir = null, output = null;
-        bool skipIngest = false, onlyIngest = false;
+        bool skipIngest = false, onlyIngest = false, generateOnly = false, breakdown = true;
+        int rounds = 1;
+        string? trawlPath = null, baselinePath = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,6 +36,11 @@ internal static class CorporaBenchmark
                 case "--out": output = args[++i]; break;
                 case "--skip-ingest": skipIngest = true; break;
                 case "--only-ingest": onlyIngest = true; break;
+                case "--generate-only": generateOnly = true; break;
+                case "--rounds": rounds = int.Parse(args[++i]); break;
+                case "--no-breakdown": breakdown = false; break;
+                case "--trawl": trawlPath = args[++i]; break;
+                case "--baseline": baselinePath = args[++i]; break;
                 default: throw new ArgumentException($"corpora: unknown option {args[i]}; usage: corpora {Usage}");
             }
         }
@@ -54,6 +61,8 @@ internal static class CorporaBenchmark
         }
         long zstBytes = new FileInfo(zst).Length;
         BenchReport.Progress($"{zst}: {zstBytes / 1e6:N0} MB compressed");
+        if (generateOnly)
+            return 0;
 
         if (!onlyIngest)
         {
@@ -62,7 +71,7 @@ internal static class CorporaBenchmark
             Tokens(report, zst);
         }
         if (!skipIngest)
-            Ingest(report, dir, zst);
+            Ingest(report, dir, zst, rounds, breakdown, trawlPath, baselinePath);
         report.WriteLine(json => { json.WriteString("bench", "load"); json.WriteString("loadavg", File.ReadAllText("/proc/loadavg").Trim()); });
         return 0;
     }
@@ -175,26 +184,63 @@ internal static class CorporaBenchmark
         report.Add(new BenchFigure("corpora", "word count throughput (WordCounter)", bytes / 1e6 / words, "MB/s"));
     }
 
-    private static void Ingest(BenchReport report, string dir, string zst)
+    /// <param name="baseline">Another build of trawl (e.g. the main branch's) run in each round too, before and after
+    /// a change in the same run.</param>
+    private static void Ingest(BenchReport report, string dir, string zst, int rounds, bool breakdown, string? trawlPath, string? baseline)
     {
-        string trawl = TrawlExecutable.Locate();
+        string trawl = trawlPath ?? TrawlExecutable.Locate();
         string dataset = Path.Combine(dir, "bench.trawl");
         string db = Path.Combine(dir, "bench.db");
-        DeleteDataset(dataset);
-        var (ours, oursCpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text"]);
-        File.Delete(db);
-        var (reference, referenceCpu) = Timed("sh", ["-c", $"zstdcat '{zst}' | sqlite-utils insert '{db}' docs - --nl && sqlite-utils enable-fts '{db}' docs text"]);
         string size = $"{new FileInfo(zst).Length / 1e6:N0} MB";
-        report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, wall (peak RSS {ours.PeakRssMb:N0} MB)", ours.Wall.TotalSeconds, "s",
-            "zstdcat | sqlite-utils insert --nl + enable-fts", reference.Wall.TotalSeconds), "≤ 0.5 ratio");
-        report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, CPU (user + sys)", oursCpu, "s",
-            "zstdcat | sqlite-utils insert --nl + enable-fts, CPU of all its processes", referenceCpu));
+        double oursCpu = 0;
+        // Rounds alternate the two sides, so a change in the machine's load falls on both.
+        for (int round = 0; round < rounds; round++)
+        {
+            DeleteDataset(dataset);
+            var (ours, cpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text", "--json"]);
+            oursCpu = cpu;
+            string load = File.ReadAllText("/proc/loadavg").Trim();
+            if (baseline is not null)
+            {
+                DeleteDataset(dataset);
+                var (before, beforeCpu) = Timed(baseline, ["ingest", dataset, zst, "--table", "docs", "--search", "text"]);
+                report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, wall: this build against the baseline build ({baseline})", ours.Wall.TotalSeconds, "s", "baseline build", before.Wall.TotalSeconds));
+                report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, CPU: this build against the baseline build", cpu, "s", "baseline build", beforeCpu));
+            }
+            File.Delete(db);
+            var (reference, referenceCpu) = Timed("sh", ["-c", $"zstdcat '{zst}' | sqlite-utils insert '{db}' docs - --nl && sqlite-utils enable-fts '{db}' docs text"]);
+            report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, wall (peak RSS {ours.PeakRssMb:N0} MB)", ours.Wall.TotalSeconds, "s",
+                "zstdcat | sqlite-utils insert --nl + enable-fts", reference.Wall.TotalSeconds), "≤ 0.5 ratio");
+            report.Add(new BenchFigure("corpora", $"ingest {size} .jsonl.zst with FTS, CPU (user + sys)", cpu, "s",
+                "zstdcat | sqlite-utils insert --nl + enable-fts, CPU of all its processes", referenceCpu));
+            report.WriteLine(json =>
+            {
+                json.WriteString("bench", "corpora-phases");
+                json.WriteString("what", $"Trawl's ingest of {size}, per phase (wall and process CPU seconds)");
+                json.WriteString("wall", PhaseObject(ours.Output, "phase_seconds"));
+                json.WriteString("cpu", PhaseObject(ours.Output, "phase_cpu_seconds"));
+                json.WriteString("loadavg_after_trawl", load);
+            });
+        }
+        if (!breakdown)
+        {
+            DeleteDataset(dataset);
+            File.Delete(db);
+            return;
+        }
         Breakdown(report, dataset, db, zst, trawl, size);
         DeleteDataset(dataset);
         var (tokens, tokensCpu) = Timed(trawl, ["ingest", dataset, zst, "--table", "docs", "--search", "text", "--derive", "tokens=token_count(text, 'cl100k_base')", "--derive", "words=word_count(text)"]);
         report.Add(new BenchFigure("corpora", $"the same ingest with --derive tokens=token_count(text,'cl100k_base') and words=word_count(text), CPU (wall {tokens.Wall.TotalSeconds:F1} s)", tokensCpu, "s", "the ingest without counts, CPU", oursCpu));
         DeleteDataset(dataset);
         File.Delete(db);
+    }
+
+    /// <summary>The <c>"name": {...}</c> object of <c>trawl ingest --json</c>'s report, as text.</summary>
+    private static string PhaseObject(string output, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, "\"" + name + "\":\\s*(\\{[^}]*\\})");
+        return match.Success ? System.Text.RegularExpressions.Regex.Replace(match.Groups[1].Value, "\\s+", "") : "";
     }
 
     /// <summary>Where the ingest's CPU goes on each side: decompression alone, the rows without the full-text index,

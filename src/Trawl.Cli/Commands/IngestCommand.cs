@@ -174,6 +174,17 @@ internal static class IngestCommand
             + string.Concat(r.VectorSets.Select(v => $"; vector set {v.Name}: {v.Count.ToString("N0", c)} × {v.Dimension}"));
     }
 
+    internal static string PhaseName(IngestPhase phase) => phase switch
+    {
+        IngestPhase.Rows => "rows",
+        IngestPhase.FullText => "fts",
+        IngestPhase.Statistics => "stats",
+        IngestPhase.Commit => "commit",
+        IngestPhase.ColumnFiles => "columns",
+        IngestPhase.Ranking => "ranking",
+        _ => phase.ToString(),
+    };
+
     internal static void WriteJson(TextWriter output, string datasetPath, IReadOnlyList<string> sources, IngestReport r) =>
         new JsonOutput(output).WriteDocument(w =>
         {
@@ -206,6 +217,14 @@ internal static class IngestCommand
             }
             w.WriteEndArray();
             w.WriteNumber("seconds", Math.Round(r.Elapsed.TotalSeconds, 3));
+            w.WriteStartObject("phase_seconds");
+            foreach (var p in r.Phases)
+                w.WriteNumber(PhaseName(p.Phase), Math.Round(p.Elapsed.TotalSeconds, 3));
+            w.WriteEndObject();
+            w.WriteStartObject("phase_cpu_seconds");
+            foreach (var p in r.Phases)
+                w.WriteNumber(PhaseName(p.Phase), Math.Round(p.Cpu.TotalSeconds, 3));
+            w.WriteEndObject();
             w.WriteEndObject();
         });
 }

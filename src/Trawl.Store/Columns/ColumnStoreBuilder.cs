@@ -22,9 +22,10 @@ internal static class ColumnStoreBuilder
     /// builds them all. The manifest, written last, commits; an interruption leaves the previous state.
     /// </summary>
     /// <param name="ftsTable">The table's FTS5 index: its ranking files are brought up to the same rows.</param>
+    /// <param name="rankingClock">Runs while the ranking files are built (the ingest reports that time apart).</param>
     public static ColumnManifest Update(SqliteConnection conn, string datasetDirectory, string table, IReadOnlyList<string> columns,
         int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default,
-        string? ftsTable = null)
+        string? ftsTable = null, RankingClock? rankingClock = null)
     {
         string folder = ColumnFiles.Folder(datasetDirectory);
         Directory.CreateDirectory(folder);
@@ -54,26 +55,39 @@ internal static class ColumnStoreBuilder
                 encoders.Add(new ColumnEncoder(folder, table, c, tag, maxDictionaryEntries, previous, start));
             }
             long rows = start;
-            string sql = $"SELECT \"rowid\"{string.Concat(columns.Select(c => ", " + SqlNames.Quote(c)))} FROM {SqlNames.Quote(table)} WHERE \"rowid\" >= {start} ORDER BY \"rowid\"";
-            using (var stmt = RawSql.Prepare(conn.Handle!, sql))
+            // A column whose encodings have all been dropped (long unique texts, once past the dictionary's budget)
+            // is no longer read: the scan goes on from the next row without it.
+            var live = Enumerable.Range(0, encoders.Count).ToList();
+            while (true)
             {
+                bool narrowed = false;
+                string sql = $"SELECT \"rowid\"{string.Concat(live.Select(c => ", " + SqlNames.Quote(columns[c])))} FROM {SqlNames.Quote(table)} WHERE \"rowid\" >= {rows} ORDER BY \"rowid\"";
+                using var stmt = RawSql.Prepare(conn.Handle!, sql);
                 int rc;
                 while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
                 {
                     long rowid = raw.sqlite3_column_int64(stmt, 0);
                     if (rowid != rows)
                         throw new UserErrorException($"table '{table}': row ids are not positions 0..n-1 (row {rows} has rowid {rowid}); column files need dense row ids");
-                    for (int c = 0; c < encoders.Count; c++)
-                        encoders[c].Add(stmt, c + 1);
+                    for (int c = 0; c < live.Count; c++)
+                        encoders[live[c]].Add(stmt, c + 1);
                     rows++;
                     if ((rows & 0xFFFF) == 0)
                     {
                         cancel.ThrowIfCancellationRequested();
                         progress?.Invoke(rows);
                     }
+                    if ((rows & 0x3FF) == 0 && live.Any(c => !encoders[c].Alive))
+                    {
+                        live.RemoveAll(c => !encoders[c].Alive);
+                        narrowed = true;
+                        break;
+                    }
                 }
-                if (rc != raw.SQLITE_DONE)
+                if (rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
                     throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(conn.Handle!)}", rc);
+                if (!narrowed)
+                    break;
             }
             cancel.ThrowIfCancellationRequested();
             var entries = new List<ColumnManifestEntry>();
@@ -84,9 +98,11 @@ internal static class ColumnStoreBuilder
             SearchRankingBuilder.Result? ranking = null;
             if (ftsTable is not null)
             {
+                rankingClock?.Start();
                 ranking = SearchRankingBuilder.Build(conn, folder, table, ftsTable, append ? old!.Search : null, start, rows, tag, cancel);
                 foreach (var (temp, final) in ranking?.Files ?? [])
                     File.Move(temp, final, overwrite: true);
+                rankingClock?.Stop();
             }
             var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
             Ingest.IngestPausePoint.Reach(Ingest.IngestPausePoint.Columns);
@@ -163,6 +179,9 @@ internal static class ColumnStoreBuilder
         private string FinalPath(ColumnEncoding e, ColumnFilePart p) => ColumnFiles.File(_folder, _table, Column, e, p);
 
         public string Column { get; }
+
+        /// <summary>False once every encoding has been dropped: later values change nothing.</summary>
+        public bool Alive => _int64 is not null || _float64 is not null || _dictionary is not null;
 
         private string TempPath(ColumnEncoding e, ColumnFilePart p) => ColumnFiles.File(_folder, _table, Column, e, p) + _tag;
 

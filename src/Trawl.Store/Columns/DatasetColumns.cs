@@ -37,14 +37,27 @@ public static class DatasetColumns
         foreach (var t in tables)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var cpuBefore = ProcessCpu();
+            var rankingClock = new RankingClock();
             long before = ColumnManifest.TryRead(ColumnFiles.Manifest(ColumnFiles.Folder(directory), t.Name))?.Rows ?? 0;
             var manifest = ColumnStoreBuilder.Update(conn, directory, t.Name, t.Columns.Select(c => c.Name).ToList(),
-                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel, ftsTable: t.FtsTable);
+                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel, ftsTable: t.FtsTable, rankingClock: rankingClock);
             long bytes = Directory.EnumerateFiles(ColumnFiles.Folder(directory), ColumnFiles.Escape(t.Name) + ".*").Sum(f => new FileInfo(f).Length);
             reports.Add(new ColumnBuildReport(t.Name, manifest.Rows, Math.Max(0, manifest.Rows - (before <= manifest.Rows ? before : 0)),
-                manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed, manifest.Search is not null));
+                manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed, manifest.Search is not null)
+            {
+                Cpu = ProcessCpu() - cpuBefore,
+                RankingElapsed = rankingClock.Elapsed,
+                RankingCpu = rankingClock.Cpu,
+            });
         }
         return reports;
+    }
+
+    internal static TimeSpan ProcessCpu()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 }
 
@@ -52,4 +65,14 @@ public static class DatasetColumns
 /// <param name="RowsWritten">Rows added to the files this time (all of them when they were built anew).</param>
 /// <param name="Bytes">Size of the table's column files.</param>
 /// <param name="Ranking">The table has ranking files (bm25 over any number of matches).</param>
-public sealed record ColumnBuildReport(string Table, long Rows, long RowsWritten, IReadOnlyDictionary<string, IReadOnlyList<ColumnEncoding>> Encodings, long Bytes, TimeSpan Elapsed, bool Ranking);
+public sealed record ColumnBuildReport(string Table, long Rows, long RowsWritten, IReadOnlyDictionary<string, IReadOnlyList<ColumnEncoding>> Encodings, long Bytes, TimeSpan Elapsed, bool Ranking)
+{
+    /// <summary>Process CPU time meanwhile.</summary>
+    public TimeSpan Cpu { get; init; }
+
+    /// <summary>The part of <see cref="Elapsed"/> spent on the ranking files.</summary>
+    public TimeSpan RankingElapsed { get; init; }
+
+    /// <summary>The part of <see cref="Cpu"/> spent on the ranking files.</summary>
+    public TimeSpan RankingCpu { get; init; }
+}

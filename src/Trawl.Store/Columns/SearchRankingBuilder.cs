@@ -10,7 +10,7 @@ namespace Trawl.Store.Columns;
 /// <summary>
 /// Writes a table's full-text ranking files (see <see cref="SearchRanking"/>) from its FTS5 index, so that bm25 can
 /// be computed from memory-mapped arrays instead of FTS5's per-row auxiliary calls. Everything is read from FTS5
-/// itself (its docsize table and an fts5vocab scan), so the token counts are FTS5's own. An append tokenizes only
+/// itself (its docsize table and its index pages), so the token counts are FTS5's own. An append tokenizes only
 /// the new rows, in a temporary FTS5 table with the same tokenizer, and writes their repeated terms as a segment of
 /// their own, so it never rewrites what is there (its extra disk is what it adds); the segments are folded into
 /// one by a full rebuild when there would be more than <see cref="MaxSegments"/>.
@@ -43,8 +43,7 @@ internal static partial class SearchRankingBuilder
             start = 0;
         // A new segment for the new rows, or (a new table, or too many segments) one file for all rows.
         bool newSegment = append && segments < MaxSegments;
-        int segment = newSegment ? segments : 0;
-        string freqFinal = ColumnFiles.TermFrequencySegment(folder, table, segment);
+        string freqFinal = ColumnFiles.TermFrequencySegment(folder, table, newSegment ? segments : 0);
         var files = new List<(string, string)>();
         long documents = append ? previous!.Documents : 0, tokens = append ? previous!.Tokens : 0;
 
@@ -85,24 +84,39 @@ internal static partial class SearchRankingBuilder
         if (!append)
             files.Add((lengthsPath, lengthsFinal));
 
-        // Repeated terms: FTS5's instance vocabulary, in (term, row) order, of the new rows or of the whole index.
+        // Repeated terms, of the new rows or of the whole index: read from FTS5's leaf pages, or (another layout)
+        // from its instance vocabulary, which gives the same stream one virtual-table row per occurrence.
         string freqTemp = freqFinal + tag;
-        using (var writer = new TermFrequencyWriter(freqTemp, rows))
+        string vocabSource = newSegment ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
+        string schema = newSegment ? "temp" : "main";
+        try
         {
-            string vocabSource = newSegment ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
             try
             {
-                ScanInstances(db, vocabSource, newSegment ? "temp" : "main", writer, cancel);
+                WriteTermFrequencies(freqTemp, rows, merge => FtsLeafScan.Scan(db, schema, vocabSource, createSql, merge.Emit, cancel));
             }
-            finally
+            catch (FtsLayoutException)
             {
-                if (newSegment)
-                    RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
+                WriteTermFrequencies(freqTemp, rows, merge => ScanInstances(db, vocabSource, schema, merge.Emit, cancel));
             }
-            writer.Complete();
+        }
+        finally
+        {
+            if (newSegment)
+                RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
         }
         files.Add((freqTemp, freqFinal));
         return new Result(new SearchRankingEntry(ftsTable, documents, tokens, newSegment ? segments + 1 : 1), files);
+    }
+
+    private static void WriteTermFrequencies(string path, long rows, Action<TermFrequencyMerge> scan)
+    {
+        File.Delete(path);
+        using var writer = new TermFrequencyWriter(path, rows);
+        var merge = new TermFrequencyMerge(writer);
+        scan(merge);
+        merge.Finish();
+        writer.Complete();
     }
 
     /// <summary>Whether the segment at <paramref name="path"/> is whole and ends at <paramref name="rows"/>.</summary>
@@ -139,8 +153,8 @@ internal static partial class SearchRankingBuilder
         return name;
     }
 
-    /// <summary>Counts each (term, row) run of the instance vocabulary and writes those above one.</summary>
-    private static void ScanInstances(sqlite3 db, string fts, string schema, TermFrequencyWriter writer, CancellationToken cancel)
+    /// <summary>Counts each (term, row) run of the instance vocabulary, one row per occurrence.</summary>
+    internal static void ScanInstances(sqlite3 db, string fts, string schema, FtsLeafScan.Occurrences emit, CancellationToken cancel)
     {
         string vocab = "trawl_rank_instances";
         RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
@@ -148,22 +162,8 @@ internal static partial class SearchRankingBuilder
         try
         {
             byte[] term = [];
-            bool haveTerm = false, termOpen = false;
+            bool haveTerm = false;
             long doc = -1, count = 0, n = 0;
-
-            void FlushPair()
-            {
-                if (count > 1)
-                {
-                    if (!termOpen)
-                    {
-                        writer.BeginTerm(term);
-                        termOpen = true;
-                    }
-                    writer.Add(doc, (uint)Math.Min(count, uint.MaxValue));
-                }
-            }
-
             using var stmt = RawSql.Prepare(db, $"SELECT term, doc FROM temp.{SqlNames.Quote(vocab)}");
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
@@ -172,18 +172,16 @@ internal static partial class SearchRankingBuilder
                 long d = raw.sqlite3_column_int64(stmt, 1);
                 if (!haveTerm || !t.SequenceEqual(term))
                 {
-                    FlushPair();
-                    if (termOpen)
-                        writer.EndTerm();
+                    if (haveTerm)
+                        emit(term, doc, count);
                     term = t.ToArray();
                     haveTerm = true;
-                    termOpen = false;
                     doc = d;
                     count = 1;
                 }
                 else if (d != doc)
                 {
-                    FlushPair();
+                    emit(term, doc, count);
                     doc = d;
                     count = 1;
                 }
@@ -197,11 +195,7 @@ internal static partial class SearchRankingBuilder
             if (rc != raw.SQLITE_DONE)
                 throw new SqliteException($"SQLite error {rc}: {RawSql.ErrorMessage(db)}", rc);
             if (haveTerm)
-            {
-                FlushPair();
-                if (termOpen)
-                    writer.EndTerm();
-            }
+                emit(term, doc, count);
         }
         finally
         {

@@ -71,6 +71,7 @@ public static class DatasetIngest
                     foreach (var key in plan.ForeignKeys)
                         Related.ForeignKeys.Write(conn, key with { Table = pipeline.Report().Table });
                     cancel.ThrowIfCancellationRequested();
+                    pipeline.Phases.Start(IngestPhase.Commit);
                     RawSql.Execute(conn.Handle!, "COMMIT");
                 }
                 catch
@@ -94,11 +95,19 @@ public static class DatasetIngest
                 IngestPausePoint.Reach(IngestPausePoint.Commit);
                 pipeline.Publish();
                 published = true;
+                pipeline.Phases.Stop();
                 var report = pipeline.Report() with { Journal = journal };
                 // Column files follow the committed rows; if this is interrupted they stay at the previous commit and
                 // queries answer from SQLite until the next ingest or `trawl columns` brings them up to date.
-                Columns.DatasetColumns.Update(directory, report.Table, cancel: cancel);
-                return report;
+                var columns = Columns.DatasetColumns.Update(directory, report.Table, cancel: cancel);
+                var phases = pipeline.Phases;
+                foreach (var c in columns)
+                {
+                    phases.Add(new IngestPhaseTime(IngestPhase.ColumnFiles, c.Elapsed - c.RankingElapsed, c.Cpu - c.RankingCpu));
+                    if (c.Ranking)
+                        phases.Add(new IngestPhaseTime(IngestPhase.Ranking, c.RankingElapsed, c.RankingCpu));
+                }
+                return report with { Phases = phases.Phases };
             }
         }
         finally

@@ -30,4 +30,8 @@ public sealed record IngestReport(
 
     /// <summary>Each sink (table, vectors) with the rows written to it.</summary>
     public IReadOnlyList<IngestStageCounters> Sinks { get; init; } = [];
+
+    /// <summary>Wall time of each phase that ran, in order (rows, full-text index, statistics, commit, column
+    /// files, ranking files): where a slow ingest spends its time.</summary>
+    public IReadOnlyList<IngestPhaseTime> Phases { get; init; } = [];
 }

@@ -31,6 +31,9 @@ internal sealed class IngestPipeline : IDisposable
     private readonly DeriveStage _derive = new();
     private readonly DedupeStage? _dedupe;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Time per phase; the caller adds what follows the pipeline (commit, column files).</summary>
+    public IngestPhaseClock Phases { get; } = new();
     private long _rowsRead;
     private int _skippedSources;
     private const int MaxSkipMessages = 200;
@@ -47,7 +50,11 @@ internal sealed class IngestPipeline : IDisposable
         _progress = progress;
         _cancel = cancel;
         _target = new TableTarget(conn, plan);
-        _table = new TableSink(conn, _target, plan, phase => Report(phase, _lastSource, 0, 0, force: true), cancel);
+        _table = new TableSink(conn, _target, plan, phase =>
+        {
+            Phases.Start(phase);
+            Report(phase == IngestPhase.FullText ? "index" : "stats", _lastSource, 0, 0, force: true);
+        }, cancel);
         _vectors = new VectorSetSink(directory, conn, plan);
         _sinks = [_table, _vectors];
         _where = plan.Where is { } expr ? new WhereStage(expr) : null;
@@ -63,6 +70,7 @@ internal sealed class IngestPipeline : IDisposable
         raw.sqlite3_progress_handler(_db, 10_000, _ => _cancel.IsCancellationRequested ? 1 : 0, null);
         try
         {
+            Phases.Start(IngestPhase.Rows);
             _target.Prepare();
             if (_target.Ready && _dedupe is not null)
                 _dedupe.Seed(_db, _target.Name, _plan.DedupeColumns.Select(d => _target.FindColumn(d)!.Name).ToList());
@@ -85,6 +93,7 @@ internal sealed class IngestPipeline : IDisposable
             _where?.Dispose();
             _derive.Dispose();
             Complete();
+            Phases.Stop();
         }
         catch (SqliteException e) when (_cancel.IsCancellationRequested)
         {
@@ -195,6 +204,7 @@ internal sealed class IngestPipeline : IDisposable
             VectorSets = _vectors.Written,
             Stages = stages,
             Sinks = _sinks.Select(s => new IngestStageCounters(s.Name, s.RowsWritten, s.RowsWritten)).ToList(),
+            Phases = Phases.Phases,
         };
     }
 

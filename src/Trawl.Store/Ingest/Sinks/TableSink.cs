@@ -13,10 +13,11 @@ namespace Trawl.Store.Ingest.Sinks;
 /// <summary>
 /// Writes the kept rows into the table through one prepared INSERT per source, bound straight from the batch's
 /// lanes with the raw SQLitePCL API (<see cref="CellValue"/>: no allocation per row), and counts each column's
-/// values while doing so (<see cref="ValueCounter"/>, capped at 1,000 distinct) for the facet statistics. On
-/// <see cref="Complete"/>: the FTS index (built whole for a new table, the new rows added for an append), the
-/// bookkeeping, the facet statistics (merged with the stored ones on an append) and the --index indexes. Everything
-/// goes into the caller's SQLite transaction.
+/// values while doing so (<see cref="ValueCounter"/>, capped at 1,000 distinct) for the facet statistics. A new
+/// table's FTS index is filled row by row beside the rows (so its tokenizing runs while the reader thread parses the
+/// next batch, instead of in a 'rebuild' after the last row); an append adds its rows to the index on
+/// <see cref="Complete"/>, then come the bookkeeping, the facet statistics (merged with the stored ones on an append)
+/// and the --index indexes. Everything goes into the caller's SQLite transaction.
 /// </summary>
 internal sealed class TableSink : IIngestSink
 {
@@ -26,12 +27,16 @@ internal sealed class TableSink : IIngestSink
     private readonly sqlite3 _db;
     private readonly TableTarget _target;
     private readonly IngestPlan _plan;
-    private readonly Action<string> _phase;
+    private readonly Action<IngestPhase> _phase;
     private readonly CancellationToken _cancel;
     // Values per column, counted while loading (capped at 1,000 distinct), so facet statistics and whole-table
     // facet counts need no extra scans of the table; on --append merged with the counts stored before.
     private readonly Dictionary<string, ValueCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
     private sqlite3_stmt? _insert;
+    // A new table's index, filled beside the rows: its INSERT and, per search column, the bound lane (or -1: NULL).
+    private sqlite3_stmt? _ftsInsert;
+    private int[] _ftsBound = [];
+    private bool _ftsFilledHere;
     private BoundColumn[] _bound = [];
     // The batch's lanes and types in bound order, resolved once per batch rather than per row.
     private ColumnValues[] _lanes = [];
@@ -41,8 +46,8 @@ internal sealed class TableSink : IIngestSink
     private long _keptInSource;
     private bool _started;
 
-    /// <param name="phase">told when a long step starts ("index", "stats")</param>
-    public TableSink(SqliteConnection conn, TableTarget target, IngestPlan plan, Action<string> phase, CancellationToken cancel)
+    /// <param name="phase">told when a long step starts (the full-text index, the statistics)</param>
+    public TableSink(SqliteConnection conn, TableTarget target, IngestPlan plan, Action<IngestPhase> phase, CancellationToken cancel)
     {
         _conn = conn;
         _db = conn.Handle!;
@@ -73,6 +78,7 @@ internal sealed class TableSink : IIngestSink
         sql.Append(')');
         _insert?.Dispose();
         _insert = RawSql.Prepare(_db, sql.ToString());
+        PrepareFtsInsert();
         _sourceCounters = _bound.Select(b => b.Column.Type == SqlType.Blob ? null : Counter(b.Column.Name)).ToArray();
         _keptInSource = 0;
     }
@@ -118,6 +124,8 @@ internal sealed class TableSink : IIngestSink
             if (rc != raw.SQLITE_DONE)
                 ThrowInsertError(rc, source, batch, r);
             raw.sqlite3_reset(insert);
+            if (_ftsInsert is { } fts)
+                IndexRow(fts, lanes, types, r);
             _nextRowid++;
             RowsWritten++;
             _keptInSource++;
@@ -135,6 +143,57 @@ internal sealed class TableSink : IIngestSink
         Bookkeeping.AddSource(_conn, _target.Name, source.Path, _keptInSource);
         _insert?.Dispose();
         _insert = null;
+        _ftsInsert?.Dispose();
+        _ftsInsert = null;
+    }
+
+    /// <summary>For a new table with search columns: creates its FTS index (on the first source) and prepares the
+    /// row-by-row INSERT for this source's columns.</summary>
+    private void PrepareFtsInsert()
+    {
+        _ftsInsert?.Dispose();
+        _ftsInsert = null;
+        if (_target.SearchColumns.Count == 0 || (_target.FtsTable is not null && !_ftsFilledHere))
+            return;
+        string fts = SqlNames.Quote(_target.FtsTable ?? _target.Name + "_fts");
+        if (!_ftsFilledHere)
+        {
+            _target.FtsTable = _target.Name + "_fts";
+            _ftsFilledHere = true;
+            string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
+            RawSql.Execute(_db, $"DROP TABLE IF EXISTS {fts}");
+            // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
+            RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content={SqlNames.Quote(_target.Name)}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
+            // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
+            RawSql.Execute(_db, $"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {FtsHashSize})");
+        }
+        _ftsBound = _target.SearchColumns.Select(c => Array.FindIndex(_bound, b => b.Column.Name.Equals(c, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var sql = new StringBuilder($"INSERT INTO {fts} (rowid");
+        foreach (string c in _target.SearchColumns)
+            sql.Append(", ").Append(SqlNames.Quote(c));
+        sql.Append(") VALUES (?1");
+        for (int i = 0; i < _ftsBound.Length; i++)
+            sql.Append(", ?").Append(i + 2);
+        sql.Append(')');
+        _ftsInsert = RawSql.Prepare(_db, sql.ToString());
+    }
+
+    /// <summary>Adds the row just stored to the index, from the same lanes (the values the table got).</summary>
+    private void IndexRow(sqlite3_stmt fts, ColumnValues[] lanes, SqlType[] types, int r)
+    {
+        raw.sqlite3_bind_int64(fts, 1, _nextRowid);
+        for (int i = 0; i < _ftsBound.Length; i++)
+        {
+            int b = _ftsBound[i];
+            if (b < 0)
+                raw.sqlite3_bind_null(fts, i + 2);
+            else
+                CellValue.Bind(fts, i + 2, lanes[b], r, types[b]);
+        }
+        int rc = raw.sqlite3_step(fts);
+        if (rc != raw.SQLITE_DONE)
+            throw new SqliteException($"SQLite error {rc} adding a row to the full-text index: {RawSql.ErrorMessage(_db)}", rc);
+        raw.sqlite3_reset(fts);
     }
 
     public void Complete()
@@ -143,19 +202,10 @@ internal sealed class TableSink : IIngestSink
         string t = SqlNames.Quote(_target.Name);
         if (_target.SearchColumns.Count > 0)
         {
-            _phase("index");
+            _phase(IngestPhase.FullText);
             string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
-            if (_target.FtsTable is null)
-            {
-                string fts = _target.FtsTable = _target.Name + "_fts";
-                RawSql.Execute(_db, $"DROP TABLE IF EXISTS {SqlNames.Quote(fts)}");
-                // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
-                RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {SqlNames.Quote(fts)} USING fts5({cols}, content={t}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
-                // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
-                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(fts)} ({SqlNames.Quote(fts)}, rank) VALUES ('hashsize', {FtsHashSize})");
-                RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(fts)} ({SqlNames.Quote(fts)}) VALUES ('rebuild')");
-            }
-            else if (_nextRowid > _target.FirstNewRowid)
+            // A new table's index was filled row by row (its pending terms are written by the commit).
+            if (!_ftsFilledHere && _target.FtsTable is not null && _nextRowid > _target.FirstNewRowid)
             {
                 // An append adds only its own rows to the index, in the same transaction as the rows.
                 RawSql.Execute(_db, $"INSERT INTO {SqlNames.Quote(_target.FtsTable)} (rowid, {cols}) SELECT rowid, {cols} FROM {t} WHERE rowid >= {_target.FirstNewRowid}");
@@ -164,7 +214,7 @@ internal sealed class TableSink : IIngestSink
         _cancel.ThrowIfCancellationRequested();
         IngestPausePoint.Reach(IngestPausePoint.Fts);
 
-        _phase("stats");
+        _phase(IngestPhase.Statistics);
         // Counted, not scanned: a count(*) would read every page of a large table to append a few rows.
         long rowCount = _target.RowsBefore + RowsWritten;
         var info = new TableInfo(_target.Name, rowCount, _target.Columns.Select(c => c.ToInfo()).ToList(), _target.SearchColumns, _target.FtsTable, _target.PrimaryKey);
@@ -186,6 +236,8 @@ internal sealed class TableSink : IIngestSink
     {
         _insert?.Dispose();
         _insert = null;
+        _ftsInsert?.Dispose();
+        _ftsInsert = null;
     }
 
     /// <summary>Distinct counts per column (capped) and, for columns with few values, every value's count: the
