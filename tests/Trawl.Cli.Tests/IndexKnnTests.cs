@@ -145,6 +145,13 @@ public sealed class IndexKnnTests : IDisposable
         for (int q = 0; q < 50; q++)
             hits += found.Skip(q * 10).Take(10).Intersect(exact.Skip(q * 10).Take(10)).Count();
         Assert.True(hits >= 450, $"recall {hits / 500.0}");
+
+        // The exact scan reads the base once for the batch and says how fast; through an index nothing is streamed.
+        JsonElement scan = CliRun.Of("knn", "--base", base_, "--queries", queries, "--k", "10", "--json").Ok().Json();
+        Assert.Equal(3000L * Dim * 4, scan.GetProperty("streamed_bytes").GetInt64());
+        Assert.True(scan.GetProperty("gb_per_s").GetDouble() > 0);
+        JsonElement walked = CliRun.Of("knn", "--base", base_, "--index-file", index, "--queries", queries, "--k", "10", "--json").Ok().Json();
+        Assert.False(walked.TryGetProperty("streamed_bytes", out _));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static class ScaleBenchmark
 {
     public const string Usage = "--dir DIR --n ROWS [--nq 10000] [--gt-queries 1000] [--indexes 'IVF4096,PQ64,Refine;HNSW16,SQ8'] "
         + "[--nprobe 8,16,32,64] [--refine 16,32] [--ef 32,64,128,256] [--densities 0.001,0.01,0.1,0.5] [--filter-queries 200] "
-        + "[--steps gen,gt,build,search,peers] [--peers faiss-ivfpq,faiss-hnswsq] [--faiss-prefix 1000000] [--out FILE.jsonl] [--shared DIR]";
+        + "[--steps gen,gt,build,search,peers] [--peers faiss-ivfpq,faiss-hnswsq] [--faiss-prefix 1000000] [--reuse true] [--out FILE.jsonl] [--shared DIR]";
 
     private const int K = 10;
 
@@ -44,6 +44,7 @@ internal static class ScaleBenchmark
         public List<string> Peers { get; init; } = ["faiss-ivfpq"];
         public long FaissPrefix { get; init; } = 1_000_000;
         public string? Out { get; init; }
+        public bool Reuse { get; init; }
         public string Shared { get; init; } = "/work/shared/bench";
     }
 
@@ -86,7 +87,7 @@ internal static class ScaleBenchmark
         foreach (string factory in o.Indexes)
         {
             string file = IndexFile(factory);
-            if (o.Steps.Contains("build"))
+            if (o.Steps.Contains("build") && !(o.Reuse && File.Exists(Path.Combine(o.Dir, file))))
                 ChildLines(SelfCommand.FileName, [.. SelfCommand.Arguments, "scale-child", "build", o.Dir, factory, file], "build " + factory);
             if (o.Steps.Contains("search"))
             {
@@ -208,7 +209,9 @@ internal static class ScaleBenchmark
         Console.WriteLine(JsonSerializer.Serialize(new { what = "exact", rows = data.Rows, queries = gtQueries, seconds = Math.Round(seconds, 2), streamed_bytes = streamed,
             gb_per_s = Math.Round(streamed / seconds / 1e9, 2), qps = Math.Round(gtQueries / seconds, 1), scans = streamed / bytes }, Json));
 
-        if (prefix > 0)
+        if (prefix >= data.Rows)
+            File.Copy(Path.Combine(dir, $"gt-{gtQueries}.npy"), Path.Combine(dir, "gt-prefix-trawl.npy"), overwrite: true);
+        else if (prefix > 0)
         {
             var head = VectorMatrix.FromAddress(data.Address, Math.Min(prefix, data.Rows), dim, data.ElementType);
             int[] prefixGt = TopIds(ExactSearch.Create(head, VectorMetric.InnerProduct), queries, gtQueries);
@@ -387,6 +390,7 @@ internal static class ScaleBenchmark
                 "--peers" => o with { Peers = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries)] },
                 "--faiss-prefix" => o with { FaissPrefix = long.Parse(v, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = v },
+                "--reuse" => o with { Reuse = v is "1" or "true" or "yes" },
                 "--shared" => o with { Shared = v },
                 _ => throw new ArgumentException($"unknown option {name}\nusage: Trawl.Bench scale {Usage}"),
             };

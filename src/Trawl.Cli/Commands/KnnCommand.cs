@@ -169,12 +169,12 @@ internal static class KnnCommand
             NpyFile.Write<int>(outPath, found.Ids(), count, k);
         if (distsPath is not null)
             NpyFile.Write<float>(distsPath, found.Scores(), count, k);
-        WriteSummary(terminal, json, count, found.BaseRows, k, found.Elapsed, outPath, distsPath, found.Dropped);
+        WriteSummary(terminal, json, count, found.BaseRows, k, found.Elapsed, outPath, distsPath, found.Dropped, streamedBytes: found.StreamedBytes);
         return CliExitCode.Ok;
     }
 
     private static void WriteSummary(CliTerminal terminal, bool json, int queries, long vectors, int k, TimeSpan elapsed, string? outPath, string? distsPath, long dropped,
-        string? index = null, Trawl.Vectors.Indexes.FilterPlan? plan = null)
+        string? index = null, Trawl.Vectors.Indexes.FilterPlan? plan = null, long streamedBytes = 0)
     {
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         if (json)
@@ -192,12 +192,18 @@ internal static class KnnCommand
                 if (distsPath is null) w.WriteNull("out_dists"); else w.WriteString("out_dists", distsPath);
                 if (index is not null) w.WriteString("index", index);
                 if (plan is not null) FilterStrategyNames.WritePlan(w, plan);
+                if (streamedBytes > 0)
+                {
+                    w.WriteNumber("streamed_bytes", streamedBytes);
+                    w.WriteNumber("gb_per_s", Math.Round(streamedBytes / seconds / 1e9, 3));
+                }
                 w.WriteEndObject();
             });
             return;
         }
         var c = CultureInfo.InvariantCulture;
         terminal.Out.WriteLine($"{queries.ToString("N0", c)} queries × {vectors.ToString("N0", c)} vectors, k = {k}: {elapsed.TotalSeconds.ToString("0.000", c)} s ({(queries / seconds).ToString("N1", c)} queries/s)"
+            + (streamedBytes > 0 ? $"; the base ({(streamedBytes / 1e9).ToString("0.##", c)} GB) streamed once at {(streamedBytes / seconds / 1e9).ToString("0.##", c)} GB/s" : "")
             + (outPath is null ? "" : $"; ids in {outPath}") + (distsPath is null ? "" : $", scores in {distsPath}"));
     }
 
