@@ -16,6 +16,7 @@ internal static class Program
         "             [--n 200000] [--nq 1000] [--dir DIR]\n" +
         "  ann        HNSW and IVF-PQ against hnswlib and faiss: build time, recall@10 and QPS per ef/nprobe\n" +
         "             [--n 200000] [--nq 1000] [--dir DIR] [--m 16,32] [--efc 100] [--reuse]\n" +
+        "  scale      issue 18 at 1-10 M rows: f16 rows generated in chunks, exact GB/s, memory-bounded indexes (build, RSS, recall, QPS, filtered) beside faiss\n" +
         "  coldstart  a saved HNSW index in fresh processes (none/advise/populate warm-up) against hnswlib: QPS per 1,000 queries from the first\n" +
         "             " + ColdStart.ColdStartBenchmark.Usage + "\n" +
         "  engine     the query engine over a WebVid-like (or LAION-aesthetics-like) table via HTTP: search+facets+histogram, ranked top-20, filters, sorts, load\n" +
@@ -69,6 +70,10 @@ internal static class Program
                     return ColdStart.ColdStartBenchmark.Run(args[1..]);
                 case "coldstart-child":
                     return ColdStart.ColdStartBenchmark.Child(args[1..]);
+                case "scale":
+                    return Scale.ScaleBenchmark.Run(args[1..]);
+                case "scale-child":
+                    return Scale.ScaleBenchmark.Child(args[1..]);
                 case "engine":
                     return await Engine.EngineBenchmark.Run(args[1..]);
                 case "corpora":

@@ -111,10 +111,12 @@ public sealed class IndexCommandTests : IDisposable
     [Theory]
     [InlineData("4G", "HNSW32")]
     [InlineData("3M", "HNSW8")]
+    [InlineData("2M", "HNSW8,SQ8")]
     [InlineData("400K", "IVF512,PQ4,Refine")]
     public void Auto_picks_the_index_the_memory_budget_allows(string budget, string expected)
     {
-        // 25,000 × 8 f32 vectors: too many for Flat; HNSW32 needs 7.8 MB, HNSW16 4.3 MB, HNSW8 2.6 MB, IVF512,PQ4 0.24 MB.
+        // 25,000 × 8 f32 vectors: too many for Flat; HNSW32 needs 7.8 MB, HNSW16 4.3 MB, HNSW8 2.6 MB, HNSW8,SQ8 (int8 copy and links) 2.0 MB,
+        // IVF512,PQ4 0.24 MB.
         const int n = 25_000, dim = 8;
         string base_ = _folder.Combine("base.npy");
         NpyFile.Write<float>(base_, Vectors(n, dim, seed: 2), n, dim);
@@ -125,6 +127,10 @@ public sealed class IndexCommandTests : IDisposable
         Assert.True(auto.GetProperty("estimated_bytes").GetInt64() <= auto.GetProperty("max_memory_bytes").GetInt64());
         Assert.False(string.IsNullOrEmpty(auto.GetProperty("reason").GetString()));
         Assert.True(File.Exists(out_));
+        // The expected recall and speed, from 20 rows of the set searched with the index and exactly.
+        JsonElement recall = j.GetProperty("recall");
+        Assert.InRange(recall.GetProperty("recall").GetDouble(), 0.3, 1.0);
+        Assert.True(recall.GetProperty("index_qps").GetDouble() > 0);
     }
 
     [Fact]

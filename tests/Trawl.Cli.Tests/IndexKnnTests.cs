@@ -79,6 +79,29 @@ public sealed class IndexKnnTests : IDisposable
     }
 
     [Fact]
+    public void Knn_filter_strategy_is_forced_by_option_and_reported_in_json()
+    {
+        CliRun.Of("index", _dataset, "--index", "HNSW16", "--recall-queries", "0").Ok();
+        // 1 row in 100: the auto plan scans the 40 allowed rows exactly; walk is forced with its beam widened ×4.
+        JsonElement auto = CliRun.Of("knn", _dataset, "--row", "3", "--k", "5", "--where", "id % 100 = 0", "--json").Ok().Json();
+        JsonElement plan = auto.GetProperty("filter_plan");
+        Assert.Equal("exact", plan.GetProperty("strategy").GetString());
+        Assert.Equal(Rows / 100, plan.GetProperty("allowed").GetInt64());
+        Assert.Equal(JsonValueKind.Null, plan.GetProperty("ef").ValueKind);
+        JsonElement walk = CliRun.Of("knn", _dataset, "--row", "3", "--k", "5", "--where", "id % 100 = 0", "--filter-strategy", "walk", "--json").Ok().Json();
+        Assert.Equal("walk", walk.GetProperty("filter_plan").GetProperty("strategy").GetString());
+        Assert.Equal(256, walk.GetProperty("filter_plan").GetProperty("ef").GetInt32());
+        Assert.All(walk.GetProperty("rows").EnumerateArray(), r => Assert.Equal(0, r.GetProperty("rowid").GetInt64() % 100));
+        Assert.Equal(5, walk.GetProperty("rows").GetArrayLength());
+        JsonElement exact = CliRun.Of("knn", _dataset, "--row", "3", "--k", "5", "--exact", "--json").Ok().Json();
+        Assert.Equal(JsonValueKind.Null, exact.GetProperty("filter_plan").ValueKind);
+
+        CliRun bad = CliRun.Of("knn", _dataset, "--row", "3", "--filter-strategy", "sideways");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--filter-strategy must be auto, walk or exact", bad.Err);
+    }
+
+    [Fact]
     public void Knn_passes_nprobe_and_refine_to_an_ivf_pq_index()
     {
         CliRun.Of("index", _dataset, "--index", "IVF8,PQ4,Refine", "--recall-queries", "0").Ok();
@@ -122,6 +145,13 @@ public sealed class IndexKnnTests : IDisposable
         for (int q = 0; q < 50; q++)
             hits += found.Skip(q * 10).Take(10).Intersect(exact.Skip(q * 10).Take(10)).Count();
         Assert.True(hits >= 450, $"recall {hits / 500.0}");
+
+        // The exact scan reads the base once for the batch and says how fast; through an index nothing is streamed.
+        JsonElement scan = CliRun.Of("knn", "--base", base_, "--queries", queries, "--k", "10", "--json").Ok().Json();
+        Assert.Equal(3000L * Dim * 4, scan.GetProperty("streamed_bytes").GetInt64());
+        Assert.True(scan.GetProperty("gb_per_s").GetDouble() > 0);
+        JsonElement walked = CliRun.Of("knn", "--base", base_, "--index-file", index, "--queries", queries, "--k", "10", "--json").Ok().Json();
+        Assert.False(walked.TryGetProperty("streamed_bytes", out _));
     }
 
     [Fact]

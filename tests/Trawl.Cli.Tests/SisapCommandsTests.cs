@@ -46,6 +46,18 @@ public sealed class SisapCommandsTests
     }
 
     [Fact]
+    public void Gold_reports_the_bytes_streamed_and_the_rate()
+    {
+        using var tmp = new TempFolder();
+        var (b, q, _, _) = Data(tmp);
+        JsonElement report = CliRun.Of("gold", "--base", b, "--queries", q, "--k", "10", "--out", tmp.Combine("gold.h5"), "--json").Ok().Json();
+        // 40 queries are one scan: the base (3,000 × 32 float16) read once.
+        Assert.Equal(Rows * Dim * 2L, report.GetProperty("streamedBytes").GetInt64());
+        Assert.True(report.GetProperty("gbPerSecond").GetDouble() > 0);
+        Assert.Contains("GB/s", CliRun.Of("gold", "--base", b, "--queries", q, "--k", "10", "--out", tmp.Combine("gold2.h5")).Ok().Out);
+    }
+
+    [Fact]
     public void Gold_is_the_exact_top_k_with_one_based_ids_and_scores_itself_perfectly()
     {
         using var tmp = new TempFolder();

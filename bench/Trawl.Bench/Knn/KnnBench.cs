@@ -106,13 +106,13 @@ internal static class KnnBench
         return (clock.Elapsed.TotalMilliseconds / count, results);
     }
 
-    /// <summary>GB/s of summing <paramref name="bytes"/> at <paramref name="address"/> with Vector256, split across threads (best of 3).</summary>
-    private static unsafe double StreamingReadGBps(nint address, long bytes, int threads)
+    /// <summary>GB/s of summing <paramref name="bytes"/> at <paramref name="address"/> with Vector256, split across threads (best of <paramref name="rounds"/>).</summary>
+    internal static unsafe double StreamingReadGBps(nint address, long bytes, int threads, int rounds = 3)
     {
         long floats = bytes / 4;
         double best = 0;
         float sink = 0;
-        for (int round = 0; round < 3; round++)
+        for (int round = 0; round < rounds; round++)
         {
             var sums = new float[threads];
             var clock = Stopwatch.StartNew();

@@ -32,7 +32,8 @@ internal static class GoldCommand
                 SisapJson.Write(terminal, report);
             else
                 terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"wrote {report.Path}: {report.Queries:N0} queries × {report.K} neighbours over {report.BaseRows:N0} × {report.Dimension} vectors in {report.Seconds:0.##} s{(report.Float64 ? " (float64 re-rank)" : "")}"));
+                    $"wrote {report.Path}: {report.Queries:N0} queries × {report.K} neighbours over {report.BaseRows:N0} × {report.Dimension} vectors in {report.Seconds:0.##} s{(report.Float64 ? " (float64 re-rank)" : "")}; "
+                    + $"{report.StreamedBytes / 1e9:0.##} GB of the base streamed at {report.GBPerSecond:0.##} GB/s"));
             return CliExitCode.Ok;
         });
         return command;

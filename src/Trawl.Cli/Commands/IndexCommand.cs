@@ -148,7 +148,7 @@ internal static class IndexCommand
             + (r.MemoryBytesPerVector > r.IndexBytesPerVector ? $" (the index plus the {r.VectorBytes}-byte vector its walks read)" : " (the vectors are read only to re-rank candidates)"));
         if (recall is not null)
             output.WriteLine($"  recall@{recall.K} ≈ {recall.Recall.ToString("0.000", c)} at {recall.Settings} ({recall.Queries} rows of the set as queries, against exact search); "
-                + $"{recall.IndexMilliseconds.ToString("0.000", c)} ms per query (exact: {recall.ExactMilliseconds.ToString("0.000", c)} ms)");
+                + $"{recall.IndexMilliseconds.ToString("0.000", c)} ms per query, about {recall.QueriesPerSecond.ToString("N0", c)} queries/s (exact: {recall.ExactMilliseconds.ToString("0.000", c)} ms)");
     }
 
     private static void WriteJson(TextWriter output, string? datasetPath, string? basePath, string? setName, IndexBuildReport r,
@@ -184,6 +184,7 @@ internal static class IndexCommand
                 w.WriteNumber("queries", recall.Queries);
                 w.WriteString("settings", recall.Settings);
                 w.WriteNumber("index_ms_per_query", Math.Round(recall.IndexMilliseconds, 4));
+                w.WriteNumber("index_qps", Math.Round(recall.QueriesPerSecond, 1));
                 w.WriteNumber("exact_ms_per_query", Math.Round(recall.ExactMilliseconds, 4));
                 w.WriteEndObject();
             }

@@ -48,6 +48,7 @@ internal static class KnnCommand
         OptionRange.Require(nprobe, 1, 1 << 20, "--nprobe must be a number from 1 to 1048576");
         var refine = new Option<int?>("--refine") { Description = "IVF-PQ index built with ,Refine: candidates re-ranked exactly per wanted result (default: the index's, 16); larger finds more of the exact neighbours, slower.", HelpName = "N" };
         OptionRange.Require(refine, 1, 10_000, "--refine must be a number from 1 to 10000");
+        var filterStrategy = new Option<string?>("--filter-strategy") { Description = "With an index and --search/--where: walk the index (its beam widened by 1/√density), scan the allowed rows exactly, or choose by density (auto, the default). --json reports what ran as filter_plan.", HelpName = "auto|walk|exact" };
         var exact = new Option<bool>("--exact") { Description = "Scan every vector exactly even when the set has an index (built with trawl index)." };
         var text = new Option<string?>("--text") { Description = "Query by meaning: this text's CLIP embedding (needs --model; search the image vector set for text-to-image).", HelpName = "TEXT" };
         var image = new Option<string?>("--image") { Description = "Query by this image file's CLIP embedding (needs --model).", HelpName = "FILE" };
@@ -57,7 +58,7 @@ internal static class KnnCommand
         var command = new Command("knn", "Exact nearest neighbours: rows similar to a row or a vector in a dataset's vector set (with search and filters), or between bare .npy files (--base).")
         {
             dataset, vectors, row, queryVectors, queryFile, vector, k, where, search, dedupe, json, columns, baseFile, queries, output, outDists, metric,
-            ef, nprobe, refine, exact, indexFile, text, image, model,
+            ef, nprobe, refine, exact, indexFile, text, image, model, filterStrategy,
         };
         command.SetAction(parse =>
         {
@@ -70,6 +71,8 @@ internal static class KnnCommand
                     throw new UserErrorException("with --base, give the queries with --queries Q.npy");
                 if (parse.GetValue(where) is not null || parse.GetValue(search) is not null || parse.GetValue(vectors) is not null)
                     throw new UserErrorException("--where, --search and --vectors need a DATASET");
+                if (parse.GetValue(filterStrategy) is not null)
+                    throw new UserErrorException("--filter-strategy needs a DATASET (a filter comes from --search or --where)");
                 if (parse.GetValue(indexFile) is not null && (parse.GetValue(exact) || parse.GetValue(dedupe)))
                     throw new UserErrorException("--index-file cannot be combined with --exact or --dedupe");
                 return RunBare(terminal, basePath, parse.GetValue(queries) ?? throw new UserErrorException("--base needs --queries Q.npy"),
@@ -94,6 +97,7 @@ internal static class KnnCommand
             {
                 VectorSet = set.Name, K = parse.GetValue(k), Deduplicate = parse.GetValue(dedupe), Filter = filter,
                 Exact = parse.GetValue(exact), Ef = parse.GetValue(ef), NProbe = parse.GetValue(nprobe), Refine = parse.GetValue(refine),
+                FilterStrategy = FilterStrategyNames.Parse(parse.GetValue(filterStrategy), "--filter-strategy"),
             };
             if (parse.GetValue(queryFile) is { } qf)
             {
@@ -149,7 +153,7 @@ internal static class KnnCommand
         NpyFile.Write<int>(outPath, bare.Ids(), count, template.K);
         if (distsPath is not null)
             NpyFile.Write<float>(distsPath, bare.Scores(), count, template.K);
-        WriteSummary(terminal, json, count, bare.BaseRows, template.K, clock.Elapsed, outPath, distsPath, bare.Dropped);
+        WriteSummary(terminal, json, count, bare.BaseRows, template.K, clock.Elapsed, outPath, distsPath, bare.Dropped, found.Index, found.FilterPlan);
         return CliExitCode.Ok;
     }
 
@@ -165,11 +169,12 @@ internal static class KnnCommand
             NpyFile.Write<int>(outPath, found.Ids(), count, k);
         if (distsPath is not null)
             NpyFile.Write<float>(distsPath, found.Scores(), count, k);
-        WriteSummary(terminal, json, count, found.BaseRows, k, found.Elapsed, outPath, distsPath, found.Dropped);
+        WriteSummary(terminal, json, count, found.BaseRows, k, found.Elapsed, outPath, distsPath, found.Dropped, streamedBytes: found.StreamedBytes);
         return CliExitCode.Ok;
     }
 
-    private static void WriteSummary(CliTerminal terminal, bool json, int queries, long vectors, int k, TimeSpan elapsed, string? outPath, string? distsPath, long dropped)
+    private static void WriteSummary(CliTerminal terminal, bool json, int queries, long vectors, int k, TimeSpan elapsed, string? outPath, string? distsPath, long dropped,
+        string? index = null, Trawl.Vectors.Indexes.FilterPlan? plan = null, long streamedBytes = 0)
     {
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         if (json)
@@ -185,12 +190,20 @@ internal static class KnnCommand
                 w.WriteNumber("dropped", dropped);
                 if (outPath is null) w.WriteNull("out"); else w.WriteString("out", outPath);
                 if (distsPath is null) w.WriteNull("out_dists"); else w.WriteString("out_dists", distsPath);
+                if (index is not null) w.WriteString("index", index);
+                if (plan is not null) FilterStrategyNames.WritePlan(w, plan);
+                if (streamedBytes > 0)
+                {
+                    w.WriteNumber("streamed_bytes", streamedBytes);
+                    w.WriteNumber("gb_per_s", Math.Round(streamedBytes / seconds / 1e9, 3));
+                }
                 w.WriteEndObject();
             });
             return;
         }
         var c = CultureInfo.InvariantCulture;
         terminal.Out.WriteLine($"{queries.ToString("N0", c)} queries × {vectors.ToString("N0", c)} vectors, k = {k}: {elapsed.TotalSeconds.ToString("0.000", c)} s ({(queries / seconds).ToString("N1", c)} queries/s)"
+            + (streamedBytes > 0 ? $"; the base ({(streamedBytes / 1e9).ToString("0.##", c)} GB) streamed once at {(streamedBytes / seconds / 1e9).ToString("0.##", c)} GB/s" : "")
             + (outPath is null ? "" : $"; ids in {outPath}") + (distsPath is null ? "" : $", scores in {distsPath}"));
     }
 
@@ -206,6 +219,7 @@ internal static class KnnCommand
             w.WriteNumber("dropped", result.Dropped);
             w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
             if (result.Index is null) w.WriteNull("index"); else w.WriteString("index", result.Index);
+            FilterStrategyNames.WritePlan(w, result.FilterPlan);
             w.WriteStartArray("rows");
             for (int i = 0; i < result.Rows.Count; i++)
             {

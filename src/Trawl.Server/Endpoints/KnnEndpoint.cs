@@ -23,7 +23,7 @@ internal sealed class KnnEndpoint(ServerState state)
 
     /// <summary>Keys that are the query's own, not filters.</summary>
     private static readonly string[] KnnKeys =
-        ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "refine", "exact", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
+        ["row", "row_vectors", "k", "num_images", "ef", "nprobe", "refine", "exact", "filter_strategy", "vectors", "modality", "deduplicate", "embedding_input", "indice_name",
          "use_mclip", "use_safety_model", "use_violence_detector", "aesthetic_score", "aesthetic_weight", "num_result_ids"];
 
     /// <summary>clip-retrieval's query inputs that a CLIP model (serve --model) turns into a vector.</summary>
@@ -98,6 +98,7 @@ internal sealed class KnnEndpoint(ServerState state)
             Ef = ParseCount(p.Get("ef"), "ef"),
             NProbe = ParseCount(p.Get("nprobe"), "nprobe"),
             Refine = ParseCount(p.Get("refine"), "refine"),
+            FilterStrategy = FilterStrategyNames.Parse(p.Get("filter_strategy"), "filter_strategy"),
             Filter = filters,
         };
         // A kNN scan (exact, or filtered over many rows) is heavy work: it waits for a slot or gets a 503.
@@ -128,6 +129,7 @@ internal sealed class KnnEndpoint(ServerState state)
             w.WriteNumber("dropped", result.Dropped);
             w.WriteNumber("elapsed_ms", Math.Round(result.Elapsed.TotalMilliseconds, 2));
             if (result.Index is null) w.WriteNull("index"); else w.WriteString("index", result.Index);
+            FilterStrategyNames.WritePlan(w, result.FilterPlan);
             if (result.Warning is not null) w.WriteString("warning", result.Warning);
             w.WriteEndObject();
         });

@@ -83,7 +83,9 @@ public static class BareIndexes
             {
                 throw new UserErrorException($"{queriesPath}: {IndexFiles.Message(e)}", e);
             }
-            return new BareKnnResult(results, base_.Matrix.Rows, k, settings, clock.Elapsed, open.Elapsed);
+            // One batch scan reads the base once (a span at a time, scored by every query before the next span).
+            long streamed = index is null ? base_.Matrix.Rows * base_.Matrix.RowBytes : 0;
+            return new BareKnnResult(results, base_.Matrix.Rows, k, settings, clock.Elapsed, open.Elapsed) { StreamedBytes = streamed };
         }
         finally
         {

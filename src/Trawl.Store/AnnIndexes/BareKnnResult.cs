@@ -11,6 +11,12 @@ namespace Trawl.Store.AnnIndexes;
 /// <param name="OpenElapsed">Time to open the base, the queries and the index (the base's checksum included).</param>
 public sealed record BareKnnResult(IReadOnlyList<SearchResult> Results, long BaseRows, int K, string Settings, TimeSpan Elapsed, TimeSpan OpenElapsed)
 {
+    /// <summary>Base bytes an exact search read: the whole base once for the batch (0 through an index).</summary>
+    public long StreamedBytes { get; init; }
+
+    /// <summary><see cref="StreamedBytes"/> per second of <see cref="Elapsed"/>, in 10⁹ bytes (0 through an index).</summary>
+    public double GBPerSecond => StreamedBytes == 0 ? 0 : StreamedBytes / Math.Max(Elapsed.TotalSeconds, 1e-9) / 1e9;
+
     /// <summary>Near-duplicates dropped over all queries.</summary>
     public long Dropped => Results.Sum(r => (long)r.DuplicatesDropped);
 

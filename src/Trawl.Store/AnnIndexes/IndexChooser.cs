@@ -4,7 +4,9 @@ namespace Trawl.Store.AnnIndexes;
 
 /// <summary>
 /// Picks an index kind and its parameters from a memory budget, in the manner of autofaiss:
-/// exact search for small sets, else the largest HNSW whose graph and vectors fit, else IVF-PQ with
+/// exact search for small sets, else the largest HNSW whose graph and vectors fit, else the largest HNSW
+/// whose graph and int8 copy fit (<c>,SQ8</c>: the walk reads the copy, the vectors stay mapped for the exact
+/// re-rank of the ef candidates a query keeps), else IVF-PQ with
 /// about 4·√n lists and as many code bytes per vector as fit (always refined exactly from the
 /// memory-mapped vectors, which then need not stay in memory). docs/indexes.md states the rule.
 /// </summary>
@@ -25,6 +27,11 @@ public static class IndexChooser
     /// <summary>Estimated memory of HNSW{M}: per vector the vector itself plus 2M four-byte level-0 links, ×1.1.</summary>
     public static long HnswBytes(long rows, int dimension, int elementBytes, int m) =>
         (long)Math.Ceiling(rows * ((double)dimension * elementBytes + m * 2 * 4 * Overhead));
+
+    /// <summary>Estimated memory of HNSW{M},SQ8: per vector its one-byte-per-component copy plus 2M four-byte level-0 links, ×1.1 on the links.
+    /// The stored vectors are not counted: only the ef candidates of each query are re-ranked from them.</summary>
+    public static long HnswSq8Bytes(long rows, int dimension, int m) =>
+        (long)Math.Ceiling(rows * ((double)dimension + m * 2 * 4 * Overhead));
 
     /// <summary>Estimated memory of IVF{nlist},PQ{m}: per vector m code bytes and a four-byte id, ×1.1, plus centroids and codebooks.</summary>
     public static long IvfPqBytes(long rows, int dimension, int nlist, int m) =>
@@ -55,6 +62,13 @@ public static class IndexChooser
             if (bytes <= budgetBytes)
                 return new IndexChoice($"HNSW{m}", bytes, $"vectors and graph ({MemoryBudget.Format(bytes)}) fit in {MemoryBudget.Format(budgetBytes)}");
         }
+        foreach (int m in HnswMs)
+        {
+            long bytes = HnswSq8Bytes(rows, dimension, m);
+            if (bytes <= budgetBytes)
+                return new IndexChoice($"HNSW{m},SQ8", bytes,
+                    $"HNSW8 with its vectors needs {MemoryBudget.Format(HnswBytes(rows, dimension, elementBytes, 8))}; the graph and an int8 copy ({MemoryBudget.Format(bytes)}) fit in {MemoryBudget.Format(budgetBytes)}, the vectors stay on disk for re-ranking");
+        }
         int nlist = NListFor(rows);
         foreach (int m in PqMs)
         {
@@ -63,7 +77,7 @@ public static class IndexChooser
             long bytes = IvfPqBytes(rows, dimension, nlist, m);
             if (bytes <= budgetBytes)
                 return new IndexChoice($"IVF{nlist},PQ{m},Refine", bytes,
-                    $"HNSW8 needs {MemoryBudget.Format(HnswBytes(rows, dimension, elementBytes, 8))}; {m}-byte codes in {nlist} lists ({MemoryBudget.Format(bytes)}) fit in {MemoryBudget.Format(budgetBytes)}");
+                    $"HNSW8,SQ8 needs {MemoryBudget.Format(HnswSq8Bytes(rows, dimension, 8))}; {m}-byte codes in {nlist} lists ({MemoryBudget.Format(bytes)}) fit in {MemoryBudget.Format(budgetBytes)}");
         }
         int smallest = PqMs.Last(m => dimension % m == 0);
         throw new UserErrorException($"a memory budget of {MemoryBudget.Format(budgetBytes)} is too small for {rows.ToString("N0", c)} × {dimension} vectors: "

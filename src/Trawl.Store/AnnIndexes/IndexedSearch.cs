@@ -14,10 +14,13 @@ namespace Trawl.Store.AnnIndexes;
 internal static class IndexedSearch
 {
     public static SearchResult[]? TrySearch(IndexCache cache, Dataset dataset, VectorSetInfo set, ReadOnlySpan<float> queries, int k,
-        RowFilter? filter, bool exact, bool deduplicate, int? ef, int? nprobe, int? refine, out string? factory, out string? warning)
+        RowFilter? filter, KnnQuery query, out string? factory, out FilterPlan? plan, out string? warning)
     {
         factory = null;
+        plan = null;
         warning = null;
+        int? ef = query.Ef, nprobe = query.NProbe, refine = query.Refine;
+        bool exact = query.Exact, deduplicate = query.Deduplicate;
         if (ef is < 1) throw new UserErrorException($"ef must be at least 1, not {ef}");
         if (nprobe is < 1) throw new UserErrorException($"nprobe must be at least 1, not {nprobe}");
         if (refine is < 1) throw new UserErrorException($"refine must be at least 1, not {refine}");
@@ -26,8 +29,10 @@ internal static class IndexedSearch
         if (index is null) return null;
         try
         {
-            var results = index.SearchBatch(queries, k, new IndexSearchOptions { Filter = filter, Ef = ef, NProbe = nprobe, RefineFactor = refine });
+            var options = new IndexSearchOptions { Filter = filter, Ef = ef, NProbe = nprobe, RefineFactor = refine, FilterStrategy = query.FilterStrategy };
+            var results = index.SearchBatch(queries, k, options);
             factory = index.Factory;
+            plan = index.PlanFilter(k, options);
             return results;
         }
         catch (ArgumentException e)

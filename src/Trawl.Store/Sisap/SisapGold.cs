@@ -6,7 +6,9 @@ namespace Trawl.Store.Sisap;
 /// <summary><c>trawl gold</c>: the exact k nearest neighbours of every query, written as the challenge publishes gold standards.</summary>
 public static class SisapGold
 {
-    public sealed record Report(string Path, int Queries, int K, long BaseRows, int Dimension, bool Float64, double Seconds);
+    /// <param name="StreamedBytes">Base bytes read by the scans: the whole base once per <see cref="GoldStandard.QueriesPerScan"/> queries.</param>
+    /// <param name="GBPerSecond">StreamedBytes / Seconds, in 10⁹ bytes per second: against the disk's or the page cache's read speed.</param>
+    public sealed record Report(string Path, int Queries, int K, long BaseRows, int Dimension, bool Float64, double Seconds, long StreamedBytes, double GBPerSecond);
 
     public static Report Run(string basePath, string queriesPath, int k, string outPath, bool float64, string? baseDataset = null, string? queriesDataset = null,
         int? threads = null, IProgress<SisapProgress>? progress = null, CancellationToken cancel = default)
@@ -35,6 +37,9 @@ public static class SisapGold
             ["querytime"] = clock.Elapsed.TotalSeconds,
             ["distance"] = "1 - dot",
         });
-        return new Report(Path.GetFullPath(outPath), nq, k, base_.Matrix.Rows, base_.Matrix.Dimension, float64, clock.Elapsed.TotalSeconds);
+        long streamed = GoldStandard.StreamedBytes(base_.Matrix, nq);
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new Report(Path.GetFullPath(outPath), nq, k, base_.Matrix.Rows, base_.Matrix.Dimension, float64, seconds, streamed,
+            Math.Round(streamed / Math.Max(seconds, 1e-9) / 1e9, 3));
     }
 }

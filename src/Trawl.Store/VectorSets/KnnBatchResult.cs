@@ -7,4 +7,8 @@ namespace Trawl.Store.VectorSets;
 /// <param name="Results">One per query, in order.</param>
 /// <param name="Index">The factory string of the index that answered (e.g. "HNSW32"), or null for an exact scan.</param>
 /// <param name="Warning">Why the set's index was not used (stale or unreadable), or null.</param>
-public sealed record KnnBatchResult(IReadOnlyList<SearchResult> Results, string? Index, string? Warning);
+public sealed record KnnBatchResult(IReadOnlyList<SearchResult> Results, string? Index, string? Warning)
+{
+    /// <summary>How the index answered the allow-list (strategy, density, widened ef or nprobe); null without an index or a filter.</summary>
+    public Trawl.Vectors.Indexes.FilterPlan? FilterPlan { get; init; }
+}

@@ -43,6 +43,10 @@ public sealed record KnnQuery
     /// <summary>With an IVF-PQ index: lists visited (default: the index's, 16).</summary>
     public int? NProbe { get; init; }
 
+    /// <summary>With an index and a <see cref="Filter"/>: walk the index (widened), scan the allowed rows exactly, or choose by
+    /// the allow-list's density (the default; see docs/indexes.md, Filtered search). The result's <c>FilterPlan</c> says what ran.</summary>
+    public Trawl.Vectors.Indexes.FilterStrategy FilterStrategy { get; init; }
+
     /// <summary>With an IVF-PQ index built with <c>,Refine</c>: candidates re-ranked exactly per wanted result (default: the index's, 16).</summary>
     public int? Refine { get; init; }
 }

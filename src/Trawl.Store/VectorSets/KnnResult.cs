@@ -21,6 +21,9 @@ public sealed record KnnResult(
     /// <summary>The factory string of the index that answered (e.g. "HNSW32"), or null for an exact scan.</summary>
     public string? Index { get; init; }
 
+    /// <summary>How the index answered the allow-list (strategy, density, widened ef or nprobe); null without an index or a filter.</summary>
+    public Trawl.Vectors.Indexes.FilterPlan? FilterPlan { get; init; }
+
     /// <summary>Why a set's index was not used (stale or unreadable), or null.</summary>
     public string? Warning { get; init; }
 

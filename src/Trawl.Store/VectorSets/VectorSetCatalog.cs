@@ -183,12 +183,13 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
             DeduplicateAboveCosine = query.Deduplicate ? SearchOptions.DefaultDeduplicationCosine : null,
         };
         string? indexUsed, warning;
+        Trawl.Vectors.Indexes.FilterPlan? plan;
         SearchResult hits;
         try
         {
             // A current index of the set answers unless exact search or de-duplication is asked for.
-            hits = AnnIndexes.IndexedSearch.TrySearch(_indexes, dataset, info, vector, query.K, filter, query.Exact, query.Deduplicate,
-                query.Ef, query.NProbe, query.Refine, out indexUsed, out warning)?[0] ?? set.Search.Search(vector, query.K, options);
+            hits = AnnIndexes.IndexedSearch.TrySearch(_indexes, dataset, info, vector, query.K, filter, query,
+                out indexUsed, out plan, out warning)?[0] ?? set.Search.Search(vector, query.K, options);
         }
         catch (ArgumentException e)
         {
@@ -199,7 +200,7 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         var similarities = new float[hits.Count];
         for (int i = 0; i < hits.Count; i++)
             similarities[i] = set.Search.Metric == VectorMetric.L2 ? -hits.Scores[i] : hits.Scores[i];
-        return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed) { Index = indexUsed, Warning = warning };
+        return new KnnResult(info, columns, rows, similarities, hits.DuplicatesDropped, clock.Elapsed) { Index = indexUsed, FilterPlan = plan, Warning = warning };
     }
 
     public KnnBatchResult KnnBatch(KnnQuery template, ReadOnlySpan<float> queries)
@@ -223,10 +224,10 @@ internal sealed class VectorSetCatalog(Dataset dataset) : IDisposable
         var filter = AllowList(template, table, set.File.Matrix.Rows, null);
         try
         {
-            var indexed = AnnIndexes.IndexedSearch.TrySearch(_indexes, dataset, info, queries, template.K, filter, template.Exact, template.Deduplicate,
-                template.Ef, template.NProbe, template.Refine, out string? indexUsed, out string? warning);
+            var indexed = AnnIndexes.IndexedSearch.TrySearch(_indexes, dataset, info, queries, template.K, filter, template,
+                out string? indexUsed, out var plan, out string? warning);
             if (indexed is not null)
-                return new KnnBatchResult(indexed, indexUsed, warning);
+                return new KnnBatchResult(indexed, indexUsed, warning) { FilterPlan = plan };
             return new KnnBatchResult(set.Search.SearchBatch(queries, template.K, new SearchOptions
             {
                 Filter = filter,

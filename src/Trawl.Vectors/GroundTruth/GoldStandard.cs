@@ -11,6 +11,14 @@ public static class GoldStandard
     /// <summary>Queries per blocked scan (each scan reads the whole base once).</summary>
     public const int QueriesPerScan = 2048;
 
+    /// <summary>Bytes of <paramref name="data"/> that <see cref="Compute"/> reads for this many queries: the whole set once per scan.</summary>
+    public static long StreamedBytes(VectorMatrix data, int queries)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        long scans = (Math.Max(0, queries) + QueriesPerScan - 1) / QueriesPerScan;
+        return scans * data.Rows * data.RowBytes;
+    }
+
     /// <param name="float64">Re-rank the top 2k float32 candidates of each query with float64 sums.</param>
     /// <param name="progress">Called with the number of queries done.</param>
     public static (long[] Ids, float[] Distances) Compute(VectorMatrix data, ReadOnlySpan<float> queries, int k, bool float64 = false, int? threads = null, Action<long>? progress = null)

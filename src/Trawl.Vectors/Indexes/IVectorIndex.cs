@@ -34,6 +34,12 @@ public interface IVectorIndex : IDisposable
     /// levels touched, and with <see cref="WarmUpMode.Populate"/> every page of the index file and the vectors
     /// mapped in. Safe to run on another thread while searches run; the index must stay open until it returns.
     /// </summary>
+    /// <summary>
+    /// What <see cref="Search"/> would do with this allow-list (see docs/indexes.md, Filtered search): the resolved
+    /// strategy, the density and the widened ef or nprobe; null without a filter. It counts the allowed rows once.
+    /// </summary>
+    FilterPlan? PlanFilter(int k, IndexSearchOptions options);
+
     WarmUpReport WarmUp(WarmUpMode mode, CancellationToken cancel = default);
 
     /// <summary>Writes the index file (the vectors themselves stay in their vector set file).</summary>

@@ -93,6 +93,28 @@ internal abstract class VectorIndexBase : IVectorIndex
         return (exact, walk);
     }
 
+    public FilterPlan? PlanFilter(int k, IndexSearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (options.Filter is not { } filter) return null;
+        if (filter.RowCount != Data.Rows)
+            throw new ArgumentException($"the allow-list is for {filter.RowCount} rows, the vector set has {Data.Rows}", nameof(options));
+        long indexed = Count;
+        long allowed = ExactFallback.CountAllowed(filter, indexed);
+        if (AlwaysExact || allowed == 0) return new FilterPlan(FilterStrategy.Exact, allowed, indexed, null, null);
+        (bool exact, IndexSearchOptions walk) = PlanFilter(allowed, indexed, k, options);
+        return exact
+            ? new FilterPlan(FilterStrategy.Exact, allowed, indexed, null, null)
+            : new FilterPlan(FilterStrategy.Walk, allowed, indexed, WalkEf(walk), WalkNProbe(walk));
+    }
+
+    /// <summary>The beam a walk with these options uses (HNSW), or null.</summary>
+    protected virtual int? WalkEf(IndexSearchOptions options) => null;
+
+    /// <summary>The lists a walk with these options visits (IVF), or null.</summary>
+    protected virtual int? WalkNProbe(IndexSearchOptions options) => null;
+
     /// <summary>
     /// Searches one prepared query (cosine queries normalised); writes at most k results best first
     /// into the spans and returns how many. <paramref name="allow"/> is null or the bitmap.

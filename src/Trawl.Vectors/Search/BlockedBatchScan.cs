@@ -19,12 +19,15 @@ internal sealed unsafe class BlockedBatchScan(
     float[] querySquares,
     float* inverseNorms,
     float* squaredNorms,
-    ulong[]? allow)
+    ulong[]? allow,
+    long spanBytes)
 {
     /// <summary>A block of f32 rows is sized to fit in this much cache (L2).</summary>
     private const int BlockBytes = 192 * 1024;
     /// <summary>Queries are taken in chunks of about this many bytes, so a chunk stays in cache while the rows stream past.</summary>
     internal const int QueryChunkBytes = 1 << 20;
+    /// <summary>Rows read from the set once per batch and then scored by every query chunk (the page cache keeps them).</summary>
+    internal const long SpanBytes = 64L << 20;
 
     public int Count => count;
 
@@ -42,12 +45,17 @@ internal sealed unsafe class BlockedBatchScan(
         float* dots = stackalloc float[16];
 
         int chunk = Math.Clamp(QueryChunkBytes / (dim * 4), 4, 4096) & ~3;
+        // Rows are taken a span at a time and every query chunk passes over a span before the next: a set larger
+        // than memory is then read from disk once per batch, not once per query chunk.
+        long spanRows = Math.Max(blockRows, spanBytes / Math.Max(1, data.RowBytes) / blockRows * blockRows);
+        for (long spanStart = start; spanStart < end; spanStart += spanRows)
         for (int chunkStart = 0; chunkStart < paddedCount; chunkStart += chunk)
         {
             int chunkEnd = Math.Min(paddedCount, chunkStart + chunk);
-            for (long blockStart = start; blockStart < end; blockStart += blockRows)
+            long spanEnd = Math.Min(end, spanStart + spanRows);
+            for (long blockStart = spanStart; blockStart < spanEnd; blockStart += blockRows)
             {
-                int rows = (int)Math.Min(blockRows, end - blockStart);
+                int rows = (int)Math.Min(blockRows, spanEnd - blockStart);
                 float* x;
                 if (widen)
                 {

@@ -23,13 +23,16 @@ public sealed unsafe class ExactSearch
     private float[]? _inverseNorms;
     private float[]? _squaredNorms;
 
-    private ExactSearch(VectorMatrix data, VectorMetric metric, KernelSet kernels, int threads)
+    private ExactSearch(VectorMatrix data, VectorMetric metric, KernelSet kernels, int threads, long batchSpanBytes)
     {
         Data = data;
         Metric = metric;
         _kernels = kernels;
         Threads = threads;
+        _batchSpanBytes = batchSpanBytes;
     }
+
+    private readonly long _batchSpanBytes;
 
     public VectorMatrix Data { get; }
     public VectorMetric Metric { get; }
@@ -48,7 +51,9 @@ public sealed unsafe class ExactSearch
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options));
         SimdLevel level = SimdLevels.Current;
         if (options?.MaxSimdLevel is { } max && max < level) level = max;
-        return new ExactSearch(data, metric, KernelSet.For(level), threads);
+        long span = options?.BatchSpanBytes ?? BlockedBatchScan.SpanBytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, 1, nameof(options));
+        return new ExactSearch(data, metric, KernelSet.For(level), threads, span);
     }
 
     /// <summary>The k best rows for a float query (f32 and f16 sets).</summary>
@@ -172,7 +177,7 @@ public sealed unsafe class ExactSearch
         float* squares = Metric == VectorMetric.L2 ? AddressOf(SquaredNorms()) : null;
         int candidates = Candidates(k, options);
         ulong[]? allow = options?.Filter?.Bits;
-        var batch = new BlockedBatchScan(Data, Metric, _kernels, AddressOf(q), count, padded, querySquares, inverse, squares, allow);
+        var batch = new BlockedBatchScan(Data, Metric, _kernels, AddressOf(q), count, padded, querySquares, inverse, squares, allow, _batchSpanBytes);
         TopKHeap[] heaps = ScanBatch(candidates, count, batch);
         for (int i = 0; i < count; i++) results[i] = Finish(heaps[i], k, options);
         GC.KeepAlive(q);

@@ -10,4 +10,7 @@ public sealed class ExactSearchOptions
 
     /// <summary>Use at most this instruction-set level (for comparisons); null uses the best the CPU has.</summary>
     public SimdLevel? MaxSimdLevel { get; init; }
+
+    /// <summary>Bytes of rows a batch reads once and scores against every query chunk (tests make it small to cross spans).</summary>
+    internal long BatchSpanBytes { get; init; } = BlockedBatchScan.SpanBytes;
 }

@@ -63,6 +63,18 @@ public sealed class KnnEndpointTests(KnnServerFixture f) : IClassFixture<KnnServ
     }
 
     [Fact]
+    public async Task Filter_strategy_is_read_and_an_unknown_one_is_a_400()
+    {
+        // No index on this set: every strategy answers with the exact scan, and no index plan is reported.
+        var page = await f.Client.GetJson("/knn/-/knn?row=7&k=5&category=beta&filter_strategy=walk");
+        bool Allowed(long id) => id != 7 && f.CategoryOf[id] == "beta";
+        Assert.Equal(f.NaiveTop(f.Row(7), 5, Allowed), page.RowIds());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("filter_plan").ValueKind);
+        var bad = await f.Client.GetJson("/knn/-/knn?row=7&k=5&filter_strategy=sideways", HttpStatusCode.BadRequest);
+        Assert.Contains("filter_strategy must be auto, walk or exact", bad.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Deduplicate_drops_the_near_copies_and_says_how_many()
     {
         var plain = await f.Client.GetJson("/knn/-/knn?row=0&k=3");

@@ -31,7 +31,27 @@ public sealed class IndexChooserTests
     public void Float32_vectors_need_twice_the_memory_of_float16()
     {
         long budget = IndexChooser.HnswBytes(1_000_000, 768, 2, 32);
-        Assert.StartsWith("IVF", IndexChooser.Choose(1_000_000, 768, 4, budget).Factory);
+        // The f32 vectors no longer fit beside the graph; the graph and an int8 copy do.
+        Assert.Equal("HNSW32,SQ8", IndexChooser.Choose(1_000_000, 768, 4, budget).Factory);
+    }
+
+    [Fact]
+    public void Hnsw_over_an_int8_copy_comes_between_plain_hnsw_and_ivfpq()
+    {
+        // 10M × 768 f16 (15.4 GB of vectors): HNSW8 with the vectors needs 16 GB; HNSW32,SQ8 10M × (768 + 32×2×4×1.1) = 9.8 GiB,
+        // HNSW16,SQ8 8.5 GiB, HNSW8,SQ8 7.8 GiB: the 8G gets HNSW8,SQ8.
+        long sq16 = IndexChooser.HnswSq8Bytes(10_000_000, 768, 16);
+        Assert.Equal((long)Math.Ceiling(10_000_000 * (768 + 16 * 2 * 4 * 1.1)), sq16);
+        Assert.Equal("HNSW32,SQ8", IndexChooser.Choose(10_000_000, 768, 2, 12 * G).Factory);
+        Assert.Equal("HNSW16,SQ8", IndexChooser.Choose(10_000_000, 768, 2, 9 * G).Factory);
+        Assert.Equal("HNSW8,SQ8", IndexChooser.Choose(10_000_000, 768, 2, 8 * G).Factory);
+        Assert.Equal("HNSW16,SQ8", IndexChooser.Choose(10_000_000, 768, 2, sq16).Factory);
+        Assert.Equal("HNSW8,SQ8", IndexChooser.Choose(10_000_000, 768, 2, sq16 - 1).Factory);
+        var ivf = IndexChooser.Choose(10_000_000, 768, 2, IndexChooser.HnswSq8Bytes(10_000_000, 768, 8) - 1);
+        Assert.StartsWith("IVF16384,PQ", ivf.Factory);
+        Assert.Contains("HNSW8,SQ8 needs", ivf.Reason);
+        var factory = Trawl.Vectors.Indexes.IndexSpec.Parse(IndexChooser.Choose(10_000_000, 768, 2, 9 * G).Factory);
+        Assert.True(factory.Sq8);
     }
 
     [Fact]

@@ -45,6 +45,30 @@ public sealed class KnnWithIndexTests : IDisposable
         Assert.All(Ids(r), id => Assert.Equal(0, id % 2));
     }
 
+    [Fact]
+    public void The_filter_strategy_can_be_forced_and_what_ran_is_reported()
+    {
+        using var dataset = Dataset.Open(_data.Path);
+        var sparse = new TableQuery { Table = "items", Where = "id % 100 = 0" };
+        var auto = dataset.Knn(new KnnQuery { VectorSet = "emb", Vector = Vector(5), K = 10, Filter = sparse });
+        Assert.Equal(Trawl.Vectors.Indexes.FilterStrategy.Exact, auto.FilterPlan!.Strategy);
+        Assert.Equal(IndexedDataset.Rows / 100, auto.FilterPlan.Allowed);
+        Assert.Equal(0.01, auto.FilterPlan.Density, 6);
+
+        var walked = dataset.Knn(new KnnQuery { VectorSet = "emb", Vector = Vector(5), K = 10, Filter = sparse, FilterStrategy = Trawl.Vectors.Indexes.FilterStrategy.Walk });
+        Assert.Equal(Trawl.Vectors.Indexes.FilterStrategy.Walk, walked.FilterPlan!.Strategy);
+        Assert.Equal(64 * 4, walked.FilterPlan.Ef);
+        Assert.Equal(10, walked.Rows.Count);
+        Assert.All(Ids(walked), id => Assert.Equal(0, id % 100));
+
+        var batch = dataset.KnnBatch(new KnnQuery { VectorSet = "emb", K = 10, Filter = new TableQuery { Table = "items", Where = "id % 2 = 0" } }, Vector(9));
+        Assert.Equal(0.5, batch.FilterPlan!.Density, 6);
+        Assert.Null(dataset.KnnBatch(new KnnQuery { VectorSet = "emb", K = 10 }, Vector(9)).FilterPlan);
+        Assert.Null(dataset.Knn(new KnnQuery { VectorSet = "emb", Vector = Vector(5), K = 10, Filter = sparse, Exact = true }).FilterPlan);
+    }
+
+    private float[] Vector(long row) => _data.Vectors.AsSpan((int)row * IndexedDataset.Dim, IndexedDataset.Dim).ToArray();
+
     [Theory]
     [InlineData(1000)] // 0.1 %: 6 rows, fewer than k
     [InlineData(100)]  // 1 %

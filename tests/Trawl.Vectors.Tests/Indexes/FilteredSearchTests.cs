@@ -68,6 +68,40 @@ public class FilteredSearchTests(HnswFixture hnsw, IvfPqFixture ivf, ITestOutput
         Assert.False(index.PlanFilter(rows / 1000, rows, K, new IndexSearchOptions { FilterStrategy = FilterStrategy.Walk }).Exact);
     }
 
+    [Fact]
+    public void The_public_plan_says_which_strategy_a_search_takes_and_with_what_beam()
+    {
+        long rows = HnswFixture.Rows;
+        RowFilter Every(int step) => RowFilter.FromIds(Enumerable.Range(0, (int)rows).Where(i => i % step == 0).Select(i => (long)i), rows);
+        Assert.Null(hnsw.Index.PlanFilter(K, new IndexSearchOptions()));
+
+        FilterPlan sparse = hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = Every(1000) })!;
+        Assert.Equal(FilterStrategy.Exact, sparse.Strategy);
+        Assert.Equal(rows / 1000, sparse.Allowed);
+        Assert.Equal(rows, sparse.Indexed);
+        Assert.Null(sparse.Ef);
+
+        FilterPlan half = hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = Every(2) })!;
+        Assert.Equal(FilterStrategy.Walk, half.Strategy);
+        Assert.Equal(0.5, half.Density, 6);
+        Assert.Equal((int)Math.Ceiling(64 * Math.Sqrt(2)), half.Ef);
+        Assert.Null(half.NProbe);
+
+        // Forcing: the plan follows the option, whatever the density.
+        Assert.Equal(FilterStrategy.Walk, hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = Every(1000), FilterStrategy = FilterStrategy.Walk })!.Strategy);
+        Assert.Equal(FilterStrategy.Exact, hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = Every(2), FilterStrategy = FilterStrategy.Exact })!.Strategy);
+
+        FilterPlan ivfPlan = ivf.Index.PlanFilter(K, new IndexSearchOptions { Filter = RowFilter.FromIds(Enumerable.Range(0, IvfPqFixture.Rows / 10).Select(i => (long)i * 10), IvfPqFixture.Rows), NProbe = 8, FilterStrategy = FilterStrategy.Walk })!;
+        Assert.Equal(26, ivfPlan.NProbe);
+        Assert.Null(ivfPlan.Ef);
+
+        // An empty allow-list: nothing to walk, the answer is padding.
+        FilterPlan none = hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = RowFilter.FromIds([], rows), FilterStrategy = FilterStrategy.Walk })!;
+        Assert.Equal(FilterStrategy.Exact, none.Strategy);
+        Assert.Equal(0, none.Allowed);
+        Assert.Throws<ArgumentException>(() => hnsw.Index.PlanFilter(K, new IndexSearchOptions { Filter = RowFilter.FromIds([1], rows + 1) }));
+    }
+
     [Theory]
     [InlineData(1.0, 1.0)]
     [InlineData(0.5, 1.4142)]

@@ -108,6 +108,33 @@ public sealed class ExactSearchTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Batch_search_reading_rows_a_span_at_a_time_across_query_chunks_returns_the_single_query_results(int threads)
+    {
+        // A span of a few row blocks and two query chunks: every chunk must see every span, in row order (ties by smaller id).
+        var random = new Random(21);
+        const int dim = 1025, rows = 2100;
+        int queries = BlockedBatchScan.QueryChunkBytes / (dim * 4) + 5;
+        float[] data = TestData.SmallIntegers(random, rows * dim, max: 1);
+        float[] q = TestData.SmallIntegers(random, queries * dim, max: 1);
+        foreach (VectorMatrix matrix in new[] { VectorMatrix.FromFloat32(data, dim), VectorMatrix.FromFloat16(TestData.ToHalves(data), dim) })
+        {
+            var spanned = ExactSearch.Create(matrix, VectorMetric.InnerProduct, new ExactSearchOptions { Threads = threads, BatchSpanBytes = 300L * matrix.RowBytes });
+            var whole = ExactSearch.Create(matrix, VectorMetric.InnerProduct, new ExactSearchOptions { Threads = threads });
+            SearchResult[] batch = spanned.SearchBatch(q, 7);
+            SearchResult[] reference = whole.SearchBatch(q, 7);
+            for (int i = 0; i < queries; i += 13)
+            {
+                SearchResult single = whole.Search(q.AsSpan(i * dim, dim), 7);
+                Assert.Equal(single.Ids, batch[i].Ids);
+                Assert.Equal(single.Scores, batch[i].Scores);
+            }
+            for (int i = 0; i < queries; i++) Assert.Equal(reference[i].Ids, batch[i].Ids);
+        }
+    }
+
     [Fact]
     public void Batch_search_over_exact_data_equals_the_naive_reference_with_ties()
     {

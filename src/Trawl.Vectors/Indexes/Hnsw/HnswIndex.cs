@@ -663,6 +663,8 @@ internal sealed unsafe class HnswIndex : VectorIndexBase
     protected override IndexSearchOptions Widen(IndexSearchOptions options, double density) =>
         density >= 1 ? options : options.With((int)Math.Ceiling((options.Ef ?? EfSearch) * Widening(density)), options.NProbe);
 
+    protected override int? WalkEf(IndexSearchOptions options) => options.Ef ?? EfSearch;
+
     /// <summary>A walk keeps going until it holds ef allowed nodes: about ef / density expansions' worth of level-0 links.</summary>
     protected override double WalkCost(int k, IndexSearchOptions options, double density) =>
         Math.Max(k, options.Ef ?? EfSearch) * (double)_m0 / density;

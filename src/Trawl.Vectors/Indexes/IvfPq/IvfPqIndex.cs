@@ -453,6 +453,8 @@ internal sealed unsafe class IvfPqIndex : VectorIndexBase
     protected override IndexSearchOptions Widen(IndexSearchOptions options, double density) =>
         density >= 1 ? options : options.With(options.Ef, Math.Min(_nlist, (int)Math.Ceiling((options.NProbe ?? NProbe) * Widening(density))));
 
+    protected override int? WalkNProbe(IndexSearchOptions options) => Math.Min(_nlist, options.NProbe ?? NProbe);
+
     /// <summary>The scanned lists' codes (m table look-ups a row, counted as m / dimension of a full distance) plus the exact re-rank.</summary>
     protected override double WalkCost(int k, IndexSearchOptions options, double density) =>
         Math.Min(_nlist, options.NProbe ?? NProbe) * ((double)_count / _nlist) * _m / Dimension
