@@ -51,7 +51,7 @@ internal sealed class SearchRanking : IDisposable
             {
                 var file = TermFrequencyFile.Open(ColumnFiles.TermFrequencySegment(folder, table, s), first);
                 frequencies.Add(file);
-                if (file.Rows <= first && s > 0 || file.Rows > rows)
+                if (file.Rows < first || file.Rows > rows)
                     throw new DataFormatException(file.Path, $"built for rows {first}..{file.Rows}, out of order for the manifest's {rows}");
                 first = file.Rows;
             }

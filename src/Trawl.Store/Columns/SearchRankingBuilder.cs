@@ -41,6 +41,8 @@ internal static partial class SearchRankingBuilder
             && IsCurrent(ColumnFiles.TermFrequencySegment(folder, table, segments - 1), start);
         if (!append)
             start = 0;
+        else if (start == rows)
+            return new Result(previous!, []);  // nothing new: the files stand as they are
         // A new segment for the new rows, or (a new table, or too many segments) one file for all rows.
         bool newSegment = append && segments < MaxSegments;
         string freqFinal = ColumnFiles.TermFrequencySegment(folder, table, newSegment ? segments : 0);

@@ -112,6 +112,19 @@ public sealed class RankedSearchOracleTests
         }
     }
 
+    [Fact]
+    public void Updating_the_column_files_with_no_new_rows_leaves_the_ranking_as_it_was()
+    {
+        using var temp = new TempDir();
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "a.jsonl", 0, 2000, 31)], SearchColumns = ["caption"], Table = "t" });
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "b.jsonl", 2000, 300, 32)], Table = "t", Mode = IngestMode.Append });
+        DatasetColumns.Update(temp.Dataset());
+        DatasetColumns.Update(temp.Dataset());
+
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(temp.Dataset(), "columns"), "t.termfreq*").Length);
+        AssertSameOrder(temp.Dataset(), "cat", null);
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(0.3)]
