@@ -21,13 +21,15 @@ namespace Trawl.Bench.ClickHouse;
 /// </summary>
 internal static class ClickHouseBench
 {
-    public const string Usage = "[--rows 200000] [--dim 768] [--queries 10] [--server-queries 3] [--hnsw-rows 20000] [--dir DIR] [--out FILE]";
+    public const string Usage = "[--rows 200000] [--dim 768] [--queries 10] [--server-queries 3] [--hnsw-rows 20000] [--dir DIR] [--out FILE]\n" +
+        "             [--phases generate,push,knn,chdb,serve] (a kept --dir is reused: its dataset, server data and chDB tables)";
     private static readonly string[] Words = ["cat", "dog", "beach", "city", "portrait", "art", "vintage", "car", "food", "flower", "mountain", "night", "red", "blue", "green", "house"];
 
     public static int Run(string[] args)
     {
         int rows = 200_000, dim = 768, queries = 10, serverQueries = 3, hnswRows = 20_000;
         string? dir = null, output = null;
+        HashSet<string> phases = ["generate", "push", "knn", "chdb", "serve"];
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,6 +41,7 @@ internal static class ClickHouseBench
                 case "--hnsw-rows": hnswRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
                 case "--out": output = args[++i]; break;
+                case "--phases": phases = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal); break;
                 default: throw new ArgumentException($"clickhouse: unknown option {args[i]}; usage: clickhouse {Usage}");
             }
         }
@@ -59,13 +62,32 @@ internal static class ClickHouseBench
         });
         try
         {
-            var (datasetPath, vectors) = Generate(dir, rows, dim);
+            string datasetPath = Path.Combine(dir, "laion.trawl");
+            if (!Directory.Exists(datasetPath))
+            {
+                if (!phases.Contains("generate"))
+                    throw new ArgumentException($"clickhouse: {datasetPath} does not exist; add the generate phase");
+                Generate(dir, rows, dim);
+            }
             using var ds = Dataset.Open(datasetPath);
+            long datasetRows = ds.CountRows(new TableQuery { Table = "laion" });
+            if (datasetRows != rows)
+                throw new ArgumentException($"clickhouse: {datasetPath} has {datasetRows} rows, not --rows {rows}; use another --dir");
             using var server = new BenchServer(dir);
             var uri = new ClickHouseUri("127.0.0.1", server.HttpPort, "default", null);
             using var engine = ClickHouseHttpEngine.Open(uri);
+            report.WriteLine(j =>
+            {
+                j.WriteString("phases", string.Join(",", phases));
+                j.WriteString("server_version", engine.Version.ToString());
+            });
 
             // Push: Trawl (RowBinary over HTTP) against the guide's route (CSV file, then clickhouse-client FORMAT CSV).
+            if (phases.Contains("push"))
+            {
+            engine.Execute("DROP TABLE IF EXISTS laion");
+            engine.Execute("DROP TABLE IF EXISTS laion_csv");
+            engine.Execute("DROP TABLE IF EXISTS _trawl_push");
             BenchReport.Progress("trawl push to clickhouse-server " + engine.Version);
             var push = DatasetPush.Run(engine, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
             var csvClock = Stopwatch.StartNew();
@@ -85,23 +107,41 @@ internal static class ClickHouseBench
             report.Add(new BenchFigure("clickhouse", "guide route: CSV export s", exportTime.TotalSeconds, "s"));
             report.Add(new BenchFigure("clickhouse", "guide route: INSERT FORMAT CSV s", insertTime.TotalSeconds, "s", "CSV bytes " + csvBytes));
             File.Delete(csv);
+            engine.Execute("DROP TABLE laion_csv");
+            }
 
-            // Exact kNN, k = 30.
+            // Exact kNN, k = 30: query vectors are rows of the dataset's set (as stored, f16).
             var rng = new Random(7);
-            var qs = Enumerable.Range(0, queries).Select(_ => vectors.AsSpan(rng.Next(rows) * dim, dim).ToArray()).ToList();
+            var imageSet = ds.OpenVectorSet("image");
+            var qs = Enumerable.Range(0, queries).Select(_ =>
+            {
+                var q = new float[dim];
+                imageSet.Matrix.CopyRowTo(rng.Next(rows), q);
+                return q;
+            }).ToList();
+            var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.VectorSets.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
+            if (phases.Contains("knn"))
+            {
             var table = ClickHouseTable.Open(engine, "laion");
             table.TimeLimitSeconds = 3600;
             BenchReport.Progress("exact kNN on the 18.16 server");
             var serverMs = Time(qs.Take(Math.Max(1, serverQueries)).ToList(), q => table.Knn("image_embedding", q, 30, VectorMetric.Cosine));
-            var embeddedMs = Time(qs, q => ds.Knn(new Trawl.Store.VectorSets.KnnQuery { VectorSet = "image", Vector = q, K = 30, Exact = true }));
             report.Add(new BenchFigure("clickhouse", "exact kNN k=30, 18.16 server ms/query", serverMs, "ms", "Trawl embedded exact (f16)", embeddedMs),
                 $"median of {Math.Max(1, serverQueries)} after one warm-up");
+            }
 
-            if (Trawl.ClickHouse.Engines.ChdbEngine.DefaultLibraryPath() is { } lib && File.Exists(lib))
+            if (!phases.Contains("chdb"))
+            {
+            }
+            else if (Trawl.ClickHouse.Engines.ChdbEngine.DefaultLibraryPath() is { } lib && File.Exists(lib))
             {
                 using var chdb = ChdbEngine.Open(Path.Combine(dir, "chdb"), "bench");
                 BenchReport.Progress("push to chDB " + chdb.Version);
-                DatasetPush.Run(chdb, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
+                chdb.Execute("DROP TABLE IF EXISTS laion");
+                chdb.Execute("DROP TABLE IF EXISTS laion_hnsw");
+                chdb.Execute("DROP TABLE IF EXISTS _trawl_push");
+                var chdbPush = DatasetPush.Run(chdb, ds, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
+                report.Add(new BenchFigure("clickhouse", "push to chDB rows/s", rows / chdbPush.Elapsed.TotalSeconds, "rows/s"), "Array(Float32) on " + chdb.Version);
                 var chTable = ClickHouseTable.Open(chdb, "laion");
             chTable.TimeLimitSeconds = 3600;
                 var chdbMs = Time(qs, q => chTable.Knn("image_embedding", q, 30, VectorMetric.Cosine));
@@ -136,12 +176,15 @@ internal static class ClickHouseBench
             }
 
             // Pages through `trawl serve`: the same server app with the embedded dataset and the clickhouse:// one.
+            if (phases.Contains("serve"))
+            {
             BenchReport.Progress("pages through trawl serve");
             var (firstCh, firstEmb, walkCh, walkEmb) = ServePages(datasetPath, $"clickhouse://127.0.0.1:{server.HttpPort}/default").GetAwaiter().GetResult();
             report.Add(new BenchFigure("clickhouse", "serve: search+count+facet page, 18.16 server ms", firstCh, "ms", "same page on the embedded dataset", firstEmb),
                 "GET /DB/laion.json?_search=cat+beach&_facet=NSFW&_size=50, median of 7");
             report.Add(new BenchFigure("clickhouse", "serve: 20 pages sorted by similarity via _next, 18.16 server ms/page", walkCh, "ms", "same walk on the embedded dataset", walkEmb),
                 "keyset cursors, _size=100, median page");
+            }
             report.PrintSummary();
             return 0;
         }
@@ -231,7 +274,7 @@ internal static class ClickHouseBench
         return ms[ms.Count / 2];
     }
 
-    private static (string Dataset, float[] Vectors) Generate(string dir, int rows, int dim)
+    private static void Generate(string dir, int rows, int dim)
     {
         BenchReport.Progress($"generating {rows:N0} rows × {dim} vectors");
         var rng = new Random(1);
@@ -274,7 +317,7 @@ internal static class ClickHouseBench
             Vectors = new Dictionary<string, IReadOnlyList<string>> { ["image"] = [npy] },
         });
         File.Delete(npy);
-        return (dataset, vectors);
+        File.Delete(metaPath);
     }
 
     /// <summary>The guide's intermediate file: id, url, caption, NSFW, similarity, image_embedding as "[...]".</summary>
@@ -282,6 +325,7 @@ internal static class ClickHouseBench
     {
         var set = ds.OpenVectorSet("image");
         var v = new float[set.Matrix.Dimension];
+        Span<char> number = stackalloc char[32];
         using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         foreach (var row in ds.StreamRows(new TableQuery { Table = "laion" }, out var names))
         {
@@ -298,7 +342,8 @@ internal static class ClickHouseBench
             {
                 if (d > 0)
                     w.Write(',');
-                w.Write(v[d].ToString("R", CultureInfo.InvariantCulture));
+                v[d].TryFormat(number, out int written, "R", CultureInfo.InvariantCulture);
+                w.Write(number[..written]);
             }
             w.Write("]\"\n");
         }

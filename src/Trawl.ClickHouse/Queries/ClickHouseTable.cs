@@ -31,7 +31,10 @@ public sealed class ClickHouseTable
         var text = columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList();
         var captions = text.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
         SearchColumns = captions.Count > 0 ? captions : text;
+        _ranking = new SearchRanking(this, sql => _engine.Query(sql, Limits));
     }
+
+    private readonly SearchRanking _ranking;
 
     /// <summary>Seconds any statement may run (max_execution_time).</summary>
     public int TimeLimitSeconds { get; set; } = 30;
@@ -92,13 +95,22 @@ public sealed class ClickHouseTable
             ? null
             : Column(query.Sort);
 
+    /// <summary>Whether a page of the query is ordered by relevance: a search without a sort (not even "rowid").</summary>
+    public bool IsRanked(TableQuery query) => string.IsNullOrEmpty(query.Sort) && !string.IsNullOrWhiteSpace(query.Search) && SearchColumns.Count > 0;
+
     /// <summary>A page of rows (vector columns left out) in the query's order — its sort column (NULLs first ascending,
     /// the exact reverse descending) then the id — starting after <paramref name="after"/>. The cursor is a WHERE on
-    /// (value, id), not an OFFSET: on the id order the engine skips by the primary key. <c>Next</c> is null on the last page.</summary>
+    /// (value, id), not an OFFSET: on the id order the engine skips by the primary key. A search without a sort is
+    /// ordered by bm25 (<see cref="SearchRanking"/>), most relevant first, ties by id, and continued by offset.
+    /// <c>Next</c> is null on the last page.</summary>
     public (IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, KeysetCursor? Next) Page(TableQuery query, KeysetCursor? after = null, CancellationToken cancel = default)
     {
         int size = Math.Clamp(query.Size, 1, 1000);
         var shown = Columns.Where(c => !VectorColumns.Contains(c.Name)).ToList();
+        if (IsRanked(query))
+            return RankedPage(query, shown, size, after, cancel);
+        if (after is { Kind: KeysetValueKind.Offset })
+            throw new UserErrorException("the _next cursor belongs to a page with another sort");
         var sort = SortColumn(query);
         string dir = query.SortDescending ? "DESC" : "ASC";
         string id = Identifier(IdColumn);
@@ -120,6 +132,33 @@ public sealed class ClickHouseTable
             next = KeysetCursor.After((long)last[0]!, orderKey, sort is not null, sort is null ? null : last[shown.FindIndex(c => c.Name == sort.Name)]);
         }
         return (shown.Select(c => c.Name).ToList(), rows, next);
+    }
+
+    private (IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, KeysetCursor? Next) RankedPage(TableQuery query, List<ColumnSpec> shown, int size, KeysetCursor? after, CancellationToken cancel)
+    {
+        if (after is not null && (after.Kind != KeysetValueKind.Offset || after.Order != "+"))
+            throw new UserErrorException("the _next cursor belongs to a page with another sort");
+        long offset = after?.Integer ?? 0;
+        string score = _ranking.ScoreSql(query.Search!, cancel);
+        var r = _engine.Query($"SELECT {string.Join(", ", shown.Select(c => Identifier(c.Name)))}, {score} AS _trawl_score{From(query)}" +
+            $" ORDER BY _trawl_score DESC, {Identifier(IdColumn)} ASC LIMIT {offset}, {size + 1}", Limits, cancel);
+        var rows = r.Rows.Select(row => row[..^1]).ToList();
+        KeysetCursor? next = null;
+        if (rows.Count > size)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = new KeysetCursor((long)rows[^1][0]!, KeysetValueKind.Offset, Integer: offset + size) { Order = "+" };
+        }
+        return (shown.Select(c => c.Name).ToList(), rows, next);
+    }
+
+    /// <summary>The bm25 scores of the rows of a search, best first (ties by id), up to <paramref name="limit"/>: what a
+    /// ranked page orders by, for tests and tools.</summary>
+    public IReadOnlyList<(long Id, double Score)> RankedIds(TableQuery query, int limit, CancellationToken cancel = default)
+    {
+        string score = _ranking.ScoreSql(query.Search ?? "", cancel);
+        return _engine.Query($"SELECT {Identifier(IdColumn)}, {score} AS _trawl_score{From(query)} ORDER BY _trawl_score DESC, {Identifier(IdColumn)} ASC LIMIT {Math.Clamp(limit, 1, 100_000)}", Limits, cancel)
+            .Rows.Select(row => ((long)row[0]!, Convert.ToDouble(row[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
 
     /// <summary>The rows after the cursor in the page order, as a condition.</summary>
