@@ -248,7 +248,10 @@ public sealed class ClickHouseDataset : IDatasetSource
                 var (set, metric, dim) = recorded.TryGetValue((info.Name, column), out var rec) ? rec
                     : (column.EndsWith("_embedding", StringComparison.Ordinal) ? column[..^10] : column, VectorMetric.Cosine,
                         (int)_engine.Query($"SELECT length({Identifier(column)}) FROM {Identifier(info.Name)} LIMIT 1").Rows.Select(r => (long)r[0]!).FirstOrDefault());
-                sets.Add((new VectorSetInfo(set, info.Name, $"{info.Name}.{column}", VectorElementType.Float32, dim, info.RowCount, metric, ""), column));
+                // Store's element types have no BFloat16: such a set reads as float32, its column type named in its location.
+                string type = table.Column(column).Type;
+                string location = type == "Array(Float32)" ? $"{info.Name}.{column}" : $"{info.Name}.{column} ({type})";
+                sets.Add((new VectorSetInfo(set, info.Name, location, VectorElementType.Float32, dim, info.RowCount, metric, ""), column));
             }
         }
         return sets;

@@ -45,7 +45,11 @@ public static class DatasetPush
             sets = sets.Where(s => request.VectorSets.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         }
         progress?.Report(new PushProgress(0, table.RowCount, 0, 0, "reading the table's types"));
-        var columns = PushSchema.For(dataset, table, request.Columns, sets.Select(s => s.Name).ToList());
+        var dialect = Sql.SqlDialect.For(engine.Version);
+        if (request.VectorType == PushVectorType.BFloat16 && !dialect.HasBFloat16)
+            throw new UserErrorException($"{engine.Location} runs ClickHouse {engine.Version}, which has no BFloat16 type (25.8 and later have it); push with --vector-type float32");
+        bool bfloat16 = request.VectorType == PushVectorType.BFloat16 || (request.VectorType == PushVectorType.Auto && dialect.HasBFloat16);
+        var columns = PushSchema.For(dataset, table, request.Columns, sets.Select(s => s.Name).ToList(), bfloat16);
         var vectorFiles = sets.ToDictionary(s => s.Name, s => dataset.OpenVectorSet(s.Name), StringComparer.OrdinalIgnoreCase);
 
         string target = request.TargetTable ?? table.Name;
@@ -141,11 +145,14 @@ public static class DatasetPush
                     case PushColumnKind.RowId:
                         w.WriteInt64(rowid);
                         break;
-                    case PushColumnKind.Vector:
+                    case PushColumnKind.Vector or PushColumnKind.VectorBFloat16:
                         var file = vectors[c.VectorSet!];
                         var span = vector.AsSpan(0, file.Matrix.Dimension);
                         file.Matrix.CopyRowTo(rowid, span);
-                        w.WriteFloat32Array(span);
+                        if (c.Kind == PushColumnKind.Vector)
+                            w.WriteFloat32Array(span);
+                        else
+                            w.WriteBFloat16Array(span);
                         break;
                     default:
                         WriteValue(w, c, row[c.SourceIndex], rowid);
@@ -262,7 +269,7 @@ public static class DatasetPush
         engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(VectorRecordTable)} (`table` String, `column` String, `set` String, metric String, dimension Int64) "
             + "ENGINE = MergeTree ORDER BY (`table`, `column`)", null, cancel);
         var known = engine.Query($"SELECT `column` FROM {Identifier(VectorRecordTable)} WHERE `table` = {String(target)}", null, cancel).Rows.Select(r => (string)r[0]!).ToHashSet();
-        foreach (var c in columns.Where(c => c.Kind == PushColumnKind.Vector && !known.Contains(c.Name)))
+        foreach (var c in columns.Where(c => (c.Kind is PushColumnKind.Vector or PushColumnKind.VectorBFloat16) && !known.Contains(c.Name)))
         {
             var set = sets.First(s => s.Name.Equals(c.VectorSet, StringComparison.OrdinalIgnoreCase));
             engine.Execute($"INSERT INTO {Identifier(VectorRecordTable)} VALUES ({String(target)}, {String(c.Name)}, {String(set.Name)}, {String(set.Metric.ToString())}, {set.Dimension})", null, cancel);

@@ -19,6 +19,9 @@ public sealed record PushRequest
     /// <summary>Vector sets to push; null: every set of the table.</summary>
     public IReadOnlyList<string>? VectorSets { get; init; }
 
+    /// <summary>The vector columns' element type; <see cref="PushVectorType.Auto"/>: BFloat16 where the server has it.</summary>
+    public PushVectorType VectorType { get; init; } = PushVectorType.Auto;
+
     /// <summary>Rows per block: the unit of insert, of resume and of the push record.</summary>
     public int BlockRows { get; init; } = 65_536;
 }

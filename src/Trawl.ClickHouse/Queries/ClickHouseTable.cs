@@ -27,7 +27,7 @@ public sealed class ClickHouseTable
         _byName = columns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         Dialect = SqlDialect.For(engine.Version);
         IdColumn = columns[0].Name;
-        VectorColumns = columns.Where(c => c.Type == "Array(Float32)").Select(c => c.Name).ToList();
+        VectorColumns = columns.Where(c => c.Type is "Array(Float32)" or "Array(BFloat16)").Select(c => c.Name).ToList();
         var text = columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList();
         var captions = text.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
         SearchColumns = captions.Count > 0 ? captions : text;
@@ -241,13 +241,17 @@ public sealed class ClickHouseTable
             throw new UserErrorException($"table '{Name}' has no vector column '{vectorColumn}' (vector columns: {string.Join(", ", VectorColumns)})");
         if (k < 1 || k > 10_000)
             throw new UserErrorException("k must be from 1 to 10000");
-        string sql = KnnSql(Identifier(Column(vectorColumn).Name), vector, k, metric, filter ?? new TableQuery { Table = Name });
+        string sql = KnnSql(Column(vectorColumn), vector, k, metric, filter ?? new TableQuery { Table = Name });
         return _engine.Query(sql, Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
     }
 
-    internal string KnnSql(string column, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter)
+    internal string KnnSql(ColumnSpec vectorColumn, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter)
     {
+        string column = Identifier(vectorColumn.Name);
         string q = Float32Array(vector);
+        // cosineDistance and L2Distance take a BFloat16 column as it is (so a vector_similarity index still serves
+        // them); dotProduct refuses BFloat16 on 26.5, so its column is widened first.
+        string dotColumn = vectorColumn.Type == "Array(BFloat16)" ? $"CAST({column} AS Array(Float32))" : column;
         string id = Identifier(IdColumn);
         string from = From(filter);
         if (Dialect.HasDistanceFunctions)
@@ -256,7 +260,7 @@ public sealed class ClickHouseTable
             {
                 VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC, {id} ASC LIMIT {k}",
                 VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC, {id} ASC LIMIT {k}",
-                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({column}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({dotColumn}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
                 _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
             };
         }
