@@ -241,11 +241,23 @@ public sealed class ClickHouseTable
             throw new UserErrorException($"table '{Name}' has no vector column '{vectorColumn}' (vector columns: {string.Join(", ", VectorColumns)})");
         if (k < 1 || k > 10_000)
             throw new UserErrorException("k must be from 1 to 10000");
-        string sql = KnnSql(Column(vectorColumn), vector, k, metric, filter ?? new TableQuery { Table = Name });
-        return _engine.Query(sql, Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        var column = Column(vectorColumn);
+        filter ??= new TableQuery { Table = Name };
+        var hits = _engine.Query(KnnSql(column, vector, k, metric, filter), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        // An index filters after it searches: with a search or filters it can come back with fewer than k rows. Then
+        // the exact statement over the matching rows answers (it never returns fewer than there are).
+        if (hits.Count < k && UsesIndex(column, metric) && !IsUnfiltered(filter))
+            hits = _engine.Query(KnnSql(column, vector, k, metric, filter, allowIndex: false), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        return hits;
     }
 
-    internal string KnnSql(ColumnSpec vectorColumn, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter)
+    private static bool IsUnfiltered(TableQuery q) => string.IsNullOrWhiteSpace(q.Search) && q.Filters.Count == 0 && string.IsNullOrWhiteSpace(q.Where);
+
+    private bool UsesIndex(ColumnSpec column, VectorMetric metric) =>
+        Dialect.HasDistanceFunctions && IndexedDistance(column.Name) is { } d && d == (metric switch { VectorMetric.L2 => "L2Distance", VectorMetric.Cosine => "cosineDistance", _ => "" });
+
+    /// <param name="allowIndex">False: the exact statement even where an index could answer (ties by id keep it off the index).</param>
+    internal string KnnSql(ColumnSpec vectorColumn, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter, bool allowIndex = true)
     {
         string column = Identifier(vectorColumn.Name);
         string q = Float32Array(vector);
@@ -256,10 +268,13 @@ public sealed class ClickHouseTable
         string from = From(filter);
         if (Dialect.HasDistanceFunctions)
         {
+            // A vector_similarity index answers only `ORDER BY distance LIMIT k`: no tie-break by id (and the answer
+            // is approximate anyway).
+            string ties = allowIndex && UsesIndex(vectorColumn, metric) ? "" : $", {id} ASC";
             return metric switch
             {
-                VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC, {id} ASC LIMIT {k}",
-                VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC, {id} ASC LIMIT {k}",
+                VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC{ties} LIMIT {k}",
+                VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC{ties} LIMIT {k}",
                 VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({dotColumn}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
                 _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
             };
@@ -276,6 +291,26 @@ public sealed class ClickHouseTable
             VectorMetric.InnerProduct => $"SELECT {id}, {dot} AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
             _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
         };
+    }
+
+    private Dictionary<string, string>? _vectorIndexes;
+
+    /// <summary>The distance function of the vector_similarity index on a column ("cosineDistance", "L2Distance"), or null.</summary>
+    internal string? IndexedDistance(string column)
+    {
+        if (!Dialect.HasVectorSimilarityIndex)
+            return null;
+        if (_vectorIndexes is null)
+        {
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in _engine.Query($"SELECT expr, type_full FROM system.data_skipping_indices WHERE database = {String(_engine.Database)} AND table = {String(Name)} AND type = 'vector_similarity'").Rows)
+            {
+                string expr = ((string)r[0]!).Trim('`'), type = (string)r[1]!;
+                found[expr] = type.Contains("L2Distance", StringComparison.Ordinal) ? "L2Distance" : type.Contains("cosineDistance", StringComparison.Ordinal) ? "cosineDistance" : "";
+            }
+            _vectorIndexes = found;
+        }
+        return _vectorIndexes.GetValueOrDefault(column);
     }
 
     /// <summary>User SQL, read-only: one statement starting with SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or EXISTS, without FORMAT

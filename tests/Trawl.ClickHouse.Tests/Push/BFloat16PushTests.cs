@@ -12,7 +12,7 @@ namespace Trawl.ClickHouse.Tests.Push;
 
 /// <summary>Vector columns as Array(BFloat16) where the engine has the type (chDB 26.5), Array(Float32) where it does
 /// not (the 18.16 server): push, read back, exact kNN against an oracle over the rounded vectors, a vector_similarity
-/// index over the BFloat16 column.</summary>
+/// index over the BFloat16 column, and <c>--vector-index</c> tables.</summary>
 [Collection(ClickHouseCollection.Name)]
 public sealed class BFloat16PushTests(ClickHouseServers servers, ChdbSession chdb, LaionLikeDataset data)
 {
@@ -98,6 +98,42 @@ public sealed class BFloat16PushTests(ClickHouseServers servers, ChdbSession chd
         string plan = string.Join("\n", engine.Query("EXPLAIN indexes = 1 SELECT id FROM laion_hnsw ORDER BY cosineDistance(image_embedding, "
             + Sql.ClickHouseSql.Float32Array(data.ImageRow(0)) + ") LIMIT 30").Rows.Select(r => r[0]));
         Assert.Contains("vi", plan);
+    }
+
+    [SkippableFact]
+    public void Push_with_a_vector_index_answers_knn_combined_with_search_and_filters_from_the_index()
+    {
+        using var engine = chdb.NewDatabase("vindex");
+        DatasetPush.Run(engine, data.Dataset, new PushRequest { Columns = ["caption", "NSFW"], VectorSets = ["image"], VectorIndex = true });
+        var table = ClickHouseTable.Open(engine, "laion");
+        // The set is inner-product (as every ingested set); the index, and the searches through it, are by cosine.
+        Assert.Equal(VectorMetric.InnerProduct, data.Dataset.ChooseVectorSet("image").Metric);
+        Assert.Equal(VectorMetric.Cosine, new ClickHouseDataset(engine, "chdb index").ChooseVectorSet("image").Metric);
+        string create = (string)engine.Query("SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND name = 'laion'").Rows[0][0]!;
+        Assert.Contains("vector_similarity('hnsw', 'cosineDistance', 16)", create);
+        var filter = new TableQuery { Table = "laion", Search = "dog", Filters = [new ColumnFilter("NSFW", FilterOp.Not, "NSFW")] };
+        var allowed = data.Dataset.StreamRows(filter, out _).Select(r => (long)r[0]!).ToHashSet();
+        int found = 0, wanted = 0;
+        for (int row = 0; row < 10; row++)
+        {
+            float[] q = data.Text.AsSpan(row * LaionLikeDataset.Dimension, LaionLikeDataset.Dimension).ToArray();
+            var exact = Oracle(q, VectorMetric.Cosine, allowed, 20).Select(h => h.Id).ToHashSet();
+            var hits = table.Knn("image_embedding", q, 20, VectorMetric.Cosine, filter);
+            Assert.Equal(20, hits.Count);
+            Assert.All(hits, h => Assert.Contains(h.Id, allowed));
+            found += hits.Count(h => exact.Contains(h.Id));
+            wanted += 20;
+        }
+        Assert.True(found >= 0.9 * wanted, $"recall@20 {found}/{wanted}");
+        // Unfiltered, the statement is the index's; filtered, the index's answer is topped up by the exact one (above).
+        string Plan(bool allowIndex) => string.Join("\n", engine.Query("EXPLAIN indexes = 1 " + table.KnnSql(table.Column("image_embedding"), data.ImageRow(0), 20, VectorMetric.Cosine, new TableQuery { Table = "laion" }, allowIndex)).Rows.Select(r => r[0]));
+        Assert.Contains("vi_image_embedding", Plan(true));
+        Assert.DoesNotContain("vi_image_embedding", Plan(false));
+        var unfiltered = table.Knn("image_embedding", data.ImageRow(3), 20, VectorMetric.Cosine);
+        var exactUnfiltered = Oracle(data.ImageRow(3).ToArray(), VectorMetric.Cosine, null, 20).Select(h => h.Id).ToHashSet();
+        Assert.True(unfiltered.Count(h => exactUnfiltered.Contains(h.Id)) >= 18, "recall@20 of the index alone");
+        var refused = Assert.Throws<UserErrorException>(() => DatasetPush.Run(servers.NewDatabase("noindex"), data.Dataset, new PushRequest { Columns = ["caption"], VectorIndex = true }));
+        Assert.Contains("vector_similarity", refused.Message);
     }
 
     [SkippableFact]
