@@ -22,14 +22,14 @@ namespace Trawl.Bench.ClickHouse;
 internal static class ClickHouseBench
 {
     public const string Usage = "[--rows 200000] [--dim 768] [--queries 10] [--server-queries 3] [--hnsw-rows 20000] [--guide-rows N (default: all)] [--dir DIR] [--out FILE]\n" +
-        "             [--phases generate,push,knn,chdb,serve] (a kept --dir is reused: its dataset, server data and chDB tables)";
+        "             [--phases generate,push,knn,chdbpush,chdb,serve] (a kept --dir is reused: its dataset, server data and chDB tables)";
     private static readonly string[] Words = ["cat", "dog", "beach", "city", "portrait", "art", "vintage", "car", "food", "flower", "mountain", "night", "red", "blue", "green", "house"];
 
     public static int Run(string[] args)
     {
         int rows = 200_000, dim = 768, queries = 10, serverQueries = 3, hnswRows = 20_000, guideRows = int.MaxValue;
         string? dir = null, output = null;
-        HashSet<string> phases = ["generate", "push", "knn", "chdb", "serve"];
+        HashSet<string> phases = ["generate", "push", "knn", "chdbpush", "chdb", "serve"];
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -110,12 +110,12 @@ internal static class ClickHouseBench
                     $"median of {Math.Max(1, serverQueries)} after one warm-up");
             }
 
-            if (!phases.Contains("chdb"))
+            if (!phases.Contains("chdb") && !phases.Contains("chdbpush"))
             {
             }
             else if (ChdbEngine.DefaultLibraryPath() is { } lib && File.Exists(lib))
             {
-                Chdb(report, ds, dir, rows, dim, hnswRows, qs, embeddedMs);
+                Chdb(report, ds, dir, rows, dim, hnswRows, qs, embeddedMs, phases.Contains("chdbpush"), phases.Contains("chdb"));
             }
             else
             {
@@ -186,19 +186,24 @@ internal static class ClickHouseBench
 
     /// <summary>chDB 26.5: the guide's table (Array(Float32)) and a BFloat16 copy; exact kNN by cosineDistance on
     /// both and the guide's own L2Distance statement; a vector_similarity index over the first rows.</summary>
-    private static void Chdb(BenchReport report, Dataset ds, string dir, int rows, int dim, int hnswRows, List<float[]> qs, double embeddedMs)
+    private static void Chdb(BenchReport report, Dataset ds, string dir, int rows, int dim, int hnswRows, List<float[]> qs, double embeddedMs, bool push, bool query)
     {
         using var chdb = ChdbEngine.Open(Path.Combine(dir, "chdb"), "bench");
-        foreach (string t in new[] { "laion", "laion_bf16", "laion_hnsw", "_trawl_push", "_trawl_push_vectors" })
-            chdb.Execute("DROP TABLE IF EXISTS " + t);
-        BenchReport.Progress("push to chDB " + chdb.Version + " (Float32)");
-        var f32Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.Float32 });
-        BenchReport.Progress("push to chDB (BFloat16)");
-        var bf16Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.BFloat16, TargetTable = "laion_bf16" });
-        report.Add(new BenchFigure("clickhouse", "push to chDB rows/s, Array(BFloat16)", rows / bf16Push.Elapsed.TotalSeconds, "rows/s",
-            "same push as Array(Float32)", rows / f32Push.Elapsed.TotalSeconds), "chDB " + chdb.Version);
-        long Bytes(string t) => chdb.Query($"SELECT sum(bytes_on_disk) FROM system.parts WHERE database = currentDatabase() AND table = '{t}' AND active").ScalarInt64();
-        report.Add(new BenchFigure("clickhouse", "chDB table bytes on disk, BFloat16 vectors", Bytes("laion_bf16"), "bytes", "Float32 vectors", Bytes("laion")));
+        if (push)
+        {
+            foreach (string t in new[] { "laion", "laion_bf16", "laion_hnsw", "_trawl_push", "_trawl_push_vectors" })
+                chdb.Execute("DROP TABLE IF EXISTS " + t);
+            BenchReport.Progress("push to chDB " + chdb.Version + " (Float32)");
+            var f32Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.Float32 });
+            BenchReport.Progress("push to chDB (BFloat16)");
+            var bf16Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.BFloat16, TargetTable = "laion_bf16" });
+            report.Add(new BenchFigure("clickhouse", "push to chDB rows/s, Array(BFloat16)", rows / bf16Push.Elapsed.TotalSeconds, "rows/s",
+                "same push as Array(Float32)", rows / f32Push.Elapsed.TotalSeconds), "chDB " + chdb.Version);
+            long Bytes(string t) => chdb.Query($"SELECT sum(bytes_on_disk) FROM system.parts WHERE database = currentDatabase() AND table = '{t}' AND active").ScalarInt64();
+            report.Add(new BenchFigure("clickhouse", "chDB table bytes on disk, BFloat16 vectors", Bytes("laion_bf16"), "bytes", "Float32 vectors", Bytes("laion")));
+        }
+        if (!query)
+            return;
 
         var f32 = ClickHouseTable.Open(chdb, "laion");
         var bf16 = ClickHouseTable.Open(chdb, "laion_bf16");
