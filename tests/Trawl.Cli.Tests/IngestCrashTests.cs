@@ -28,13 +28,24 @@ public sealed class IngestCrashTests : IDisposable
     [InlineData("fts", false)]
     [InlineData("vectors", false)]
     [InlineData("commit", true)]
+    [InlineData("columns", true)]
     public void Killed_append_leaves_the_old_or_the_new_state_and_no_leftovers(string point, bool committed)
     {
         string dataset = CreateFirstPart();
         using (var ingest = StartSecondPart(point))
         {
             ingest.WaitUntilPaused(point);
-            // The append is mid-way: a temporary or uncommitted file must be there for the kill to matter.
+            // Nobody reads the dataset, so the append writes through a rollback journal: a hot journal is there to
+            // be rolled back (or, past the commit, already gone).
+            Assert.Equal(!committed, File.Exists(Path.Combine(dataset, "meta.db-journal")));
+            if (point == "columns")
+            {
+                // The column files already hold the new rows; the manifest still says the old count.
+                string manifest = File.ReadAllText(Path.Combine(dataset, "columns", "meta.manifest.json"));
+                Assert.Contains($"\"Rows\": {FirstRows},", manifest);
+                Assert.True(new FileInfo(Path.Combine(dataset, "columns", "meta.id.i64")).Length > (FirstRows + SecondRows) * 8L);
+            }
+            Assert.False(File.Exists(Path.Combine(dataset, "meta.db-wal")) && new FileInfo(Path.Combine(dataset, "meta.db-wal")).Length > 0);
             ingest.Kill();
         }
 
@@ -54,6 +65,9 @@ public sealed class IngestCrashTests : IDisposable
         Assert.Equal(FirstRows - 1, VectorId(reader, FirstRows - 1));
         using var ingest = StartSecondPart("vectors,commit");
         ingest.WaitUntilPaused("vectors");
+        // A reader is open, so the append keeps WAL (a rollback journal, whose file would be here by now, would lock
+        // the reader out).
+        Assert.False(File.Exists(Path.Combine(dataset, "meta.db-journal")));
         // Everything is written but not committed: the reader still sees the old state, vectors included.
         Assert.Equal(FirstRows, reader.CountRows(new TableQuery { Table = "meta" }));
         Assert.Equal(FirstRows, reader.ListVectorSets().Single().Count);
@@ -102,6 +116,14 @@ public sealed class IngestCrashTests : IDisposable
             Assert.Equal(expected, ds.OpenVectorSet("image").Header.Count);
             // Search and kNN answer, over the last row too; the vector of row i still belongs to row i.
             Assert.Equal(expected, ds.CountRows(new TableQuery { Table = "meta", Search = "caption" }));
+            // Filters, sorts and ranked search (the column files' work) see exactly the committed rows.
+            Assert.Equal(expected - 100, ds.CountRows(new TableQuery { Table = "meta", Filters = [new ColumnFilter("id", FilterOp.Gte, "100")] }));
+            var last = ds.QueryRows(new TableQuery { Table = "meta", Sort = "id", SortDescending = true, Size = 1 });
+            Assert.Equal(expected - 1, Convert.ToInt64(last.Rows[0][last.Columns.ToList().IndexOf("id")], CultureInfo.InvariantCulture));
+            long word3 = Enumerable.Range(0, (int)expected).Count(i => i % 17 == 3);
+            Assert.Equal(word3, ds.CountRows(new TableQuery { Table = "meta", Search = "word3" }));
+            var ranked = ds.QueryRows(new TableQuery { Table = "meta", Search = "word3", Size = 5 });
+            Assert.Equal(5, ranked.Rows.Count);
             KnnAnswers(ds, expected - 1);
             Assert.Equal(expected - 1, VectorId(ds, expected - 1));
             Assert.Equal(FirstRows - 1, VectorId(ds, FirstRows - 1));
@@ -110,7 +132,7 @@ public sealed class IngestCrashTests : IDisposable
         }
         var leftovers = Directory.EnumerateFiles(dataset, "*", SearchOption.AllDirectories)
             .Select(Path.GetFileName)
-            .Where(n => n!.Contains(".tmp", StringComparison.Ordinal) || n.Contains(".pending-", StringComparison.Ordinal))
+            .Where(n => n!.Contains(".tmp", StringComparison.Ordinal) || n.Contains(".pending-", StringComparison.Ordinal) || n.EndsWith("-journal", StringComparison.Ordinal))
             .ToList();
         Assert.Empty(leftovers);
         string vectors = Path.Combine(dataset, "vectors", "image.f16");

@@ -182,6 +182,12 @@ internal static class IngestCommand
             w.WriteNumber("duplicates", r.Duplicates);
             JsonOutput.WriteStrings(w, "columns_added", r.ColumnsAdded);
             w.WriteNumber("skipped_sources", r.SkippedSources);
+            w.WriteString("journal", r.Journal switch
+            {
+                AppendJournal.NewDataset => "new",
+                AppendJournal.WriteAheadLog => "wal",
+                _ => "rollback",
+            });
             w.WriteStartArray("vector_sets");
             foreach (var v in r.VectorSets)
             {

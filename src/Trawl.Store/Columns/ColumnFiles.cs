@@ -24,6 +24,31 @@ internal static class ColumnFiles
         _ => throw new ArgumentOutOfRangeException(nameof(part)),
     });
 
+    /// <summary>Segment <paramref name="segment"/> of the table's repeated-term file: <c>TABLE.termfreq</c> for the
+    /// first, <c>TABLE.termfreq.K</c> for those appends added.</summary>
+    public static string TermFrequencySegment(string folder, string table, int segment)
+    {
+        string first = SearchFile(folder, table, ColumnFilePart.TermFrequencies);
+        return segment == 0 ? first : first + "." + segment.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Deletes the table's repeated-term segments from <paramref name="count"/> on (left by a compaction).</summary>
+    public static void DeleteTermFrequencySegmentsFrom(string folder, string table, int count)
+    {
+        string prefix = Path.GetFileName(SearchFile(folder, table, ColumnFilePart.TermFrequencies)) + ".";
+        foreach (string f in Directory.EnumerateFiles(folder))
+        {
+            string name = Path.GetFileName(f);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            string suffix = name[prefix.Length..];
+            if (int.TryParse(suffix, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) && k >= count)
+            {
+                try { System.IO.File.Delete(f); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
     private static string Extension(ColumnEncoding encoding, ColumnFilePart part) => (encoding, part) switch
     {
         (ColumnEncoding.Int64, _) => "i64",

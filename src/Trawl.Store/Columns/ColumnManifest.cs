@@ -65,4 +65,7 @@ internal sealed record ColumnManifestEntry(string Name, IReadOnlyList<ColumnEnco
 /// <param name="FtsTable">The FTS5 table they describe.</param>
 /// <param name="Documents">Rows in the FTS index (FTS5's row count).</param>
 /// <param name="Tokens">Tokens in all indexed columns of all those rows.</param>
-internal sealed record SearchRankingEntry(string FtsTable, long Documents, long Tokens);
+/// <param name="Segments">How many <c>.termfreq</c> files hold the repeated terms, each for the rows after the one
+/// before it (an append adds one for its own rows instead of rewriting the whole file; see
+/// <see cref="SearchRankingBuilder.MaxSegments"/>).</param>
+internal sealed record SearchRankingEntry(string FtsTable, long Documents, long Tokens, int Segments = 1);

@@ -89,7 +89,9 @@ internal static class ColumnStoreBuilder
                     File.Move(temp, final, overwrite: true);
             }
             var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
+            Ingest.IngestPausePoint.Reach(Ingest.IngestPausePoint.Columns);
             manifest.Write(manifestPath);
+            ColumnFiles.DeleteTermFrequencySegmentsFrom(folder, table, Math.Max(1, manifest.Search?.Segments ?? 1));
             foreach (var e in encoders)
                 e.DeleteDropped();
             progress?.Invoke(rows);

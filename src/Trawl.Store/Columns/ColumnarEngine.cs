@@ -8,7 +8,7 @@ namespace Trawl.Store.Columns;
 
 /// <summary>
 /// Answers a table query from the column files when it can: search, filters and facet selections become
-/// <see cref="RowSet"/>s, counts are their sizes, facets count codes over them, histograms bin the numeric arrays,
+/// <see cref="RowBitmap"/>s, counts are their sizes, facets count codes over them, histograms bin the numeric arrays,
 /// sorts take the top page with a partial sort; only the page's rows are then read from SQLite. Anything the files
 /// cannot answer exactly (a --where, a column without a suitable file, files older than the table) returns null
 /// and the caller runs the SQL path. Thread-safe.
@@ -19,7 +19,7 @@ internal sealed class ColumnarEngine : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, (DateTime Stamp, TableColumns? Columns)> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<TableColumns> _retired = [];
-    private readonly SearchRowSetCache _searches = new(capacity: 16);
+    private readonly SearchBitmapCache _searches = new(capacity: 16);
 
     public ColumnarEngine(string datasetDirectory) => _datasetDirectory = datasetDirectory;
 
@@ -60,12 +60,12 @@ internal sealed class ColumnarEngine : IDisposable
         var columns = For(table);
         if (columns is null)
             return null;
-        RowSet? set = null;
+        RowBitmap? set = null;
         long? searchMatches = null;
         var (searching, match) = FtsQuery.For(table, query);
         if (searching)
         {
-            var (searched, count) = match is null ? (RowSet.Empty(columns.Rows), 0L) : _searches.GetOrAdd(table.Name, match, () => SearchRows(conn, table, match, columns.Rows, cancel));
+            var (searched, count) = match is null ? (RowBitmap.Empty(columns.Rows), 0L) : _searches.GetOrAdd(table.Name, match, () => SearchRows(conn, table, match, columns.Rows, cancel));
             set = searched.Clone();
             searchMatches = count;
         }
@@ -83,12 +83,12 @@ internal sealed class ColumnarEngine : IDisposable
             else
                 set.IntersectWith(rows);
         }
-        return new ColumnarMatch(columns, set ?? RowSet.All(columns.Rows), searchMatches);
+        return new ColumnarMatch(columns, set ?? RowBitmap.All(columns.Rows), searchMatches);
     }
 
-    private static RowSet SearchRows(SqliteConnection conn, TableInfo table, string match, long rows, CancellationToken cancel)
+    private static RowBitmap SearchRows(SqliteConnection conn, TableInfo table, string match, long rows, CancellationToken cancel)
     {
-        var set = RowSet.Empty(rows);
+        var set = RowBitmap.Empty(rows);
         string fts = SqlNames.Quote(table.FtsTable!);
         // The raw API: millions of row ids per common word, no per-row overhead.
         using var stmt = RawSql.Prepare(conn.Handle!, $"SELECT rowid FROM {fts} WHERE {fts} MATCH ?1");

@@ -12,7 +12,7 @@ internal static class ColumnarFacet
 {
     /// <summary>Null when the column has no dictionary, or <paramref name="summed"/> no Int64 array (the caller asks SQLite).</summary>
     /// <param name="summed">A column whose values are added up per facet value (NULLs count 0), or null.</param>
-    public static (List<FacetValue> Values, bool Truncated)? Count(ColumnData data, RowSet rows, int limit, ColumnData? summed = null)
+    public static (List<FacetValue> Values, bool Truncated)? Count(ColumnData data, RowBitmap rows, int limit, ColumnData? summed = null)
     {
         if (summed is not null && !summed.HasInt64)
             return null;
@@ -39,7 +39,7 @@ internal static class ColumnarFacet
     }
 
     /// <summary>How many of the rows hold each dictionary code; null without a dictionary.</summary>
-    public static long[]? CodeCounts(ColumnData data, RowSet rows)
+    public static long[]? CodeCounts(ColumnData data, RowBitmap rows)
     {
         if (!data.HasDictionary)
             return null;
@@ -68,7 +68,7 @@ internal static class ColumnarFacet
     /// <summary>List-element or date counts (<see cref="ListFacet"/>'s rules) from the code counts, each distinct cell
     /// read once per column file (<see cref="CodeGroups"/>); null without a dictionary, or for dates when a cell's date is
     /// SQLite's to decide (<see cref="IsoDate"/>).</summary>
-    public static (List<FacetValue> Values, bool Truncated)? CountBy(ColumnData data, RowSet rows, FacetKind kind, int limit)
+    public static (List<FacetValue> Values, bool Truncated)? CountBy(ColumnData data, RowBitmap rows, FacetKind kind, int limit)
     {
         if (kind == FacetKind.Value)
             return Count(data, rows, limit);
@@ -77,7 +77,7 @@ internal static class ColumnarFacet
         return groups.Top(counts, limit);
     }
 
-    private static long[] SumByCode(ReadOnlySpan<uint> codes, RowSet rows, ReadOnlySpan<long> values, int codeCount)
+    private static long[] SumByCode(ReadOnlySpan<uint> codes, RowBitmap rows, ReadOnlySpan<long> values, int codeCount)
     {
         var sums = new long[codeCount];
         var words = rows.Words;
@@ -95,7 +95,7 @@ internal static class ColumnarFacet
     }
 
     /// <summary>The sum of an Int64 array over a row set, NULLs skipped; null when the column has no Int64 array.</summary>
-    public static long? Sum(ColumnData data, RowSet rows)
+    public static long? Sum(ColumnData data, RowBitmap rows)
     {
         if (!data.HasInt64)
             return null;

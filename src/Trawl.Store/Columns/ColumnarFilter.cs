@@ -5,14 +5,14 @@ using Trawl.Store.Queries;
 namespace Trawl.Store.Columns;
 
 /// <summary>
-/// Evaluates one column filter over a table's column files into a <see cref="RowSet"/>, with exactly the meaning
+/// Evaluates one column filter over a table's column files into a <see cref="RowBitmap"/>, with exactly the meaning
 /// <see cref="QueryCompiler"/> gives it in SQL (bound value typed the same way, SQLite's comparison across storage
 /// classes, NULL matching nothing but <c>isnull</c>). Returns null when the column files cannot answer it (the
 /// caller then asks SQLite).
 /// </summary>
 internal static class ColumnarFilter
 {
-    public static RowSet? Evaluate(TableColumns columns, ColumnInfo info, ColumnFilter filter)
+    public static RowBitmap? Evaluate(TableColumns columns, ColumnInfo info, ColumnFilter filter)
     {
         var data = columns.Find(info.Name);
         if (data is null)
@@ -84,7 +84,7 @@ internal static class ColumnarFilter
             var values = ColumnFilter.InList(filter.Value).Select(v => QueryCompiler.Typed(v, numeric)).ToArray();
             bool inList = filter.Op == FilterOp.In;
             if (values.Length == 0 && inList)
-                return RowSet.Empty(columns.Rows);
+                return RowBitmap.Empty(columns.Rows);
             return ByCode(data, (kind, payload) => kind != StoredValueKind.Null && EqualsAny(kind, payload, values) == inList)
                 ?? ByNumber(data, _ => false, (isInt, n) => values.Any(v => CompareNumber(isInt, n, v) == 0) == inList);
         }
@@ -116,7 +116,7 @@ internal static class ColumnarFilter
 
     /// <summary>A comparison with one bound value straight over a numeric array: a row passes when its value is
     /// less than, equal to or greater than the bound as the flags say; NULLs never pass.</summary>
-    private static RowSet? CompareColumn(ColumnData data, object bound, bool less, bool equal, bool greater)
+    private static RowBitmap? CompareColumn(ColumnData data, object bound, bool less, bool equal, bool greater)
     {
         if (data.HasInt64 && bound is long b)
             return Scan(data.Rows, data.Int64Values, ColumnSentinels.NullInt64, b, less, equal, greater);
@@ -124,7 +124,7 @@ internal static class ColumnarFilter
         {
             double d = bound is double x ? x : (long)bound;
             var values = data.Float64Values;
-            var set = RowSet.Empty(data.Rows);
+            var set = RowBitmap.Empty(data.Rows);
             var words = set.Words;
             for (int w = 0; w < words.Length; w++)
             {
@@ -144,9 +144,9 @@ internal static class ColumnarFilter
         return null;
     }
 
-    private static RowSet Scan(long rows, ReadOnlySpan<long> values, long nullValue, long bound, bool less, bool equal, bool greater)
+    private static RowBitmap Scan(long rows, ReadOnlySpan<long> values, long nullValue, long bound, bool less, bool equal, bool greater)
     {
-        var set = RowSet.Empty(rows);
+        var set = RowBitmap.Empty(rows);
         var words = set.Words;
         for (int w = 0; w < words.Length; w++)
         {
@@ -197,7 +197,7 @@ internal static class ColumnarFilter
 
     /// <summary>Rows whose dictionary entry passes <paramref name="test"/> (decided once per distinct value), or
     /// <paramref name="byCode"/> when given (a decision made beforehand per code).</summary>
-    private static RowSet? ByCode(ColumnData data, Func<StoredValueKind, ReadOnlySpan<byte>, bool> test, Func<int, bool>? byCode = null)
+    private static RowBitmap? ByCode(ColumnData data, Func<StoredValueKind, ReadOnlySpan<byte>, bool> test, Func<int, bool>? byCode = null)
     {
         if (!data.HasDictionary)
             return null;
@@ -206,7 +206,7 @@ internal static class ColumnarFilter
         bool any = false;
         for (int c = 0; c < pass.Length; c++)
             any |= pass[c] = byCode is null ? test(dict.Kind(c), dict.Payload(c)) : byCode(c);
-        var set = RowSet.Empty(data.Rows);
+        var set = RowBitmap.Empty(data.Rows);
         if (!any)
             return set;
         var codes = data.Codes;
@@ -226,9 +226,9 @@ internal static class ColumnarFilter
     }
 
     /// <summary>Rows of a numeric array passing the tests (NULLs decided by <paramref name="nullTest"/>).</summary>
-    private static RowSet? ByNumber(ColumnData data, Func<bool, bool> nullTest, Func<bool, long, bool> test)
+    private static RowBitmap? ByNumber(ColumnData data, Func<bool, bool> nullTest, Func<bool, long, bool> test)
     {
-        var set = RowSet.Empty(data.Rows);
+        var set = RowBitmap.Empty(data.Rows);
         var words = set.Words;
         bool nullPasses = nullTest(true);
         if (data.HasInt64)

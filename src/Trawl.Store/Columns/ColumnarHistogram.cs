@@ -9,7 +9,7 @@ namespace Trawl.Store.Columns;
 /// </summary>
 internal static class ColumnarHistogram
 {
-    public static Histogram? Compute(ColumnData data, RowSet rows, string column, int bins)
+    public static Histogram? Compute(ColumnData data, RowBitmap rows, string column, int bins)
     {
         if (!data.HasFloat64 && !data.HasInt64)
             return null;

@@ -12,7 +12,7 @@ internal static class ColumnarSort
 {
     /// <summary>Row positions of the page, in order; null when the column has no sortable file.</summary>
     /// <param name="after">The cursor's (value, rowid), or null for the first page.</param>
-    public static long[]? Top(ColumnData data, RowSet rows, bool descending, int k, (object? Value, long RowId)? after)
+    public static long[]? Top(ColumnData data, RowBitmap rows, bool descending, int k, (object? Value, long RowId)? after)
     {
         if (!data.HasInt64 && !data.HasFloat64 && !data.HasDictionary)
             return null;

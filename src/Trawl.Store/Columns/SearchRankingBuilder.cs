@@ -11,10 +11,15 @@ namespace Trawl.Store.Columns;
 /// Writes a table's full-text ranking files (see <see cref="SearchRanking"/>) from its FTS5 index, so that bm25 can
 /// be computed from memory-mapped arrays instead of FTS5's per-row auxiliary calls. Everything is read from FTS5
 /// itself (its docsize table and an fts5vocab scan), so the token counts are FTS5's own. An append tokenizes only
-/// the new rows, in a temporary FTS5 table with the same tokenizer, and merges their repeated terms in.
+/// the new rows, in a temporary FTS5 table with the same tokenizer, and writes their repeated terms as a segment of
+/// their own, so it never rewrites what is there (its extra disk is what it adds); the segments are folded into
+/// one by a full rebuild when there would be more than <see cref="MaxSegments"/>.
 /// </summary>
 internal static partial class SearchRankingBuilder
 {
+    /// <summary>Segments at most; each costs a binary search per query term.</summary>
+    public const int MaxSegments = 8;
+
     /// <summary>The files, still under temporary names, and the totals for the manifest.</summary>
     public sealed record Result(SearchRankingEntry Entry, IReadOnlyList<(string Temp, string Final)> Files);
 
@@ -29,13 +34,17 @@ internal static partial class SearchRankingBuilder
         if (createSql is null || !TokenizerOption().Match(createSql).Success)
             return null;
         string lengthsFinal = ColumnFiles.SearchFile(folder, table, ColumnFilePart.DocumentLengths);
-        string freqFinal = ColumnFiles.SearchFile(folder, table, ColumnFilePart.TermFrequencies);
         // Extend only files that hold exactly the committed rows; anything else (a build interrupted after its
         // renames, damage) is rebuilt from the index.
-        using var old = previous is not null && previous.FtsTable == ftsTable && start > 0 ? TryOpen(freqFinal, start) : null;
-        bool append = old is not null;
+        int segments = previous?.Segments ?? 0;
+        bool append = previous is not null && previous.FtsTable == ftsTable && start > 0 && segments >= 1
+            && IsCurrent(ColumnFiles.TermFrequencySegment(folder, table, segments - 1), start);
         if (!append)
             start = 0;
+        // A new segment for the new rows, or (a new table, or too many segments) one file for all rows.
+        bool newSegment = append && segments < MaxSegments;
+        int segment = newSegment ? segments : 0;
+        string freqFinal = ColumnFiles.TermFrequencySegment(folder, table, segment);
         var files = new List<(string, string)>();
         long documents = append ? previous!.Documents : 0, tokens = append ? previous!.Tokens : 0;
 
@@ -76,41 +85,40 @@ internal static partial class SearchRankingBuilder
         if (!append)
             files.Add((lengthsPath, lengthsFinal));
 
-        // Repeated terms: FTS5's instance vocabulary, in (term, row) order, of the whole index or of the new rows.
+        // Repeated terms: FTS5's instance vocabulary, in (term, row) order, of the new rows or of the whole index.
         string freqTemp = freqFinal + tag;
         using (var writer = new TermFrequencyWriter(freqTemp, rows))
         {
-            string vocabSource = append ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
+            string vocabSource = newSegment ? DeltaIndex(db, table, ftsTable, createSql, start, rows) : ftsTable;
             try
             {
-                ScanInstances(db, vocabSource, append ? "temp" : "main", old, writer, cancel);
+                ScanInstances(db, vocabSource, newSegment ? "temp" : "main", writer, cancel);
             }
             finally
             {
-                if (append)
+                if (newSegment)
                     RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocabSource)}");
             }
             writer.Complete();
         }
         files.Add((freqTemp, freqFinal));
-        return new Result(new SearchRankingEntry(ftsTable, documents, tokens), files);
+        return new Result(new SearchRankingEntry(ftsTable, documents, tokens, newSegment ? segments + 1 : 1), files);
     }
 
-    private static TermFrequencyFile? TryOpen(string path, long rows)
+    /// <summary>Whether the segment at <paramref name="path"/> is whole and ends at <paramref name="rows"/>.</summary>
+    private static bool IsCurrent(string path, long rows)
     {
         if (!File.Exists(path))
-            return null;
+            return false;
         try
         {
-            var file = TermFrequencyFile.Open(path);
-            if (file.Rows == rows)
-                return file;
-            file.Dispose();
+            using var file = TermFrequencyFile.Open(path);
+            return file.Rows == rows;
         }
         catch (Trawl.Formats.Tables.DataFormatException)
         {
+            return false;
         }
-        return null;
     }
 
     /// <summary>A temporary FTS5 table holding only rows [start, rows) with the index's own tokenizer.</summary>
@@ -131,16 +139,14 @@ internal static partial class SearchRankingBuilder
         return name;
     }
 
-    /// <summary>Counts each (term, row) run of the instance vocabulary and writes those above one, merged after the
-    /// previous file's pairs for the same term (the new rows all come after the old ones).</summary>
-    private static void ScanInstances(sqlite3 db, string fts, string schema, TermFrequencyFile? old, TermFrequencyWriter writer, CancellationToken cancel)
+    /// <summary>Counts each (term, row) run of the instance vocabulary and writes those above one.</summary>
+    private static void ScanInstances(sqlite3 db, string fts, string schema, TermFrequencyWriter writer, CancellationToken cancel)
     {
         string vocab = "trawl_rank_instances";
         RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
         RawSql.Execute(db, $"CREATE VIRTUAL TABLE temp.{SqlNames.Quote(vocab)} USING fts5vocab({schema}, {SqlNames.Quote(fts)}, instance)");
         try
         {
-            int oldTerm = 0;
             byte[] term = [];
             bool haveTerm = false, termOpen = false;
             long doc = -1, count = 0, n = 0;
@@ -151,22 +157,10 @@ internal static partial class SearchRankingBuilder
                 {
                     if (!termOpen)
                     {
-                        OpenTerm(term);
+                        writer.BeginTerm(term);
                         termOpen = true;
                     }
                     writer.Add(doc, (uint)Math.Min(count, uint.MaxValue));
-                }
-            }
-
-            void OpenTerm(ReadOnlySpan<byte> t)
-            {
-                // Old terms that sort before this one go first, whole; an equal one gets its old pairs first.
-                while (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) < 0)
-                    CopyOldTerm(old, oldTerm++, writer);
-                writer.BeginTerm(t);
-                if (old is not null && oldTerm < old.TermCount && old.CompareTerm(oldTerm, t) == 0)
-                {
-                    CopyPairs(old, oldTerm++, writer);
                 }
             }
 
@@ -208,28 +202,11 @@ internal static partial class SearchRankingBuilder
                 if (termOpen)
                     writer.EndTerm();
             }
-            while (old is not null && oldTerm < old.TermCount)
-                CopyOldTerm(old, oldTerm++, writer);
         }
         finally
         {
             RawSql.Execute(db, $"DROP TABLE IF EXISTS temp.{SqlNames.Quote(vocab)}");
         }
-    }
-
-    private static void CopyOldTerm(TermFrequencyFile old, int index, TermFrequencyWriter writer)
-    {
-        writer.BeginTerm(old.Term(index));
-        CopyPairs(old, index, writer);
-        writer.EndTerm();
-    }
-
-    private static void CopyPairs(TermFrequencyFile old, int index, TermFrequencyWriter writer)
-    {
-        var docs = old.Documents(index);
-        var counts = old.Counts(index);
-        for (int i = 0; i < docs.Length; i++)
-            writer.Add(docs[i], counts[i]);
     }
 
     /// <summary>Sum of an FTS5 docsize record: one SQLite varint per indexed column.</summary>

@@ -16,9 +16,10 @@ internal sealed class TermFrequencyFile : IDisposable
     private readonly long _pairs;
     private readonly long _countsOffset, _tableOffset, _bytesOffset, _bytesLength;
 
-    private TermFrequencyFile(MappedColumnFile file)
+    private TermFrequencyFile(MappedColumnFile file, long firstRow)
     {
         _file = file;
+        FirstRow = firstRow;
         var h = file.Header;
         _pairs = h.Entries;
         if (h.PayloadBytes > int.MaxValue)
@@ -36,15 +37,18 @@ internal sealed class TermFrequencyFile : IDisposable
     public string Path => _file.Path;
     public int TermCount { get; }
 
-    /// <summary>Rows the file was built for.</summary>
+    /// <summary>Rows the file was built for: its pairs are for rows [<see cref="FirstRow"/>, Rows).</summary>
     public long Rows => _file.Header.Rows;
 
-    public static TermFrequencyFile Open(string path)
+    /// <summary>The first row this file may hold (a later segment holds only rows past the one before it).</summary>
+    public long FirstRow { get; }
+
+    public static TermFrequencyFile Open(string path, long firstRow = 0)
     {
         var file = MappedColumnFile.Open(path, ColumnFilePart.TermFrequencies);
         try
         {
-            return new TermFrequencyFile(file);
+            return new TermFrequencyFile(file, firstRow);
         }
         catch
         {
@@ -115,7 +119,7 @@ internal sealed class TermFrequencyFile : IDisposable
             var docs = Documents(i);
             for (int j = 0; j < docs.Length; j++)
             {
-                if (docs[j] < 0 || docs[j] >= Rows || (j > 0 && docs[j] <= docs[j - 1]))
+                if (docs[j] < FirstRow || docs[j] >= Rows || (j > 0 && docs[j] <= docs[j - 1]))
                     throw new DataFormatException(Path, $"term {i}: row {docs[j]} out of order or range");
             }
         }

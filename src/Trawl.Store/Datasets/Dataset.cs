@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Columns;
 using Trawl.Store.Contracts;
-using RowSet = Trawl.Store.Contracts.RowSet;
 using Trawl.Store.Queries;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
@@ -28,6 +27,9 @@ public sealed class Dataset : IDatasetSource
 
     private readonly string _metaDb;
     private volatile ReadConnectionPool _pool;
+
+    /// <summary>Tells appenders someone is reading, so they keep WAL (see <see cref="ReaderPresence"/>).</summary>
+    private ReaderPresence? _presence;
     private readonly object _stateLock = new();
     private volatile Snapshot _snapshot;
     private readonly VectorSetCatalog _vectors;
@@ -108,13 +110,20 @@ public sealed class Dataset : IDatasetSource
                 : $"{path}: no such dataset (looked for {path} and {path}{DatasetPaths.Extension})");
         // Leftovers of an interrupted ingest go (unless an ingest is running now: it owns them).
         Trawl.Store.Storage.DatasetRecovery.TryRun(directory);
+        var presence = ReaderPresence.Announce(directory);
         try
         {
-            return new Dataset(directory);
+            return new Dataset(directory) { _presence = presence };
         }
         catch (SqliteException e)
         {
+            presence?.Dispose();
             throw new UserErrorException($"{directory}: cannot read {DatasetPaths.MetaDbName}: {e.Message}", e);
+        }
+        catch
+        {
+            presence?.Dispose();
+            throw;
         }
     }
 
@@ -743,6 +752,7 @@ public sealed class Dataset : IDatasetSource
         _columnar.Dispose();
         _vectors.Dispose();
         _pool.Dispose();
+        _presence?.Dispose();
     }
 
     internal T ReadWith<T>(Func<SqliteConnection, T> work, TableQuery? query = null) => WithConnection(work, query);
@@ -821,7 +831,7 @@ public sealed class Dataset : IDatasetSource
             ? FtsQuery.PlainTokens(query.Search)
             : null;
 
-    private static long[] RowidOrder(Trawl.Store.Columns.RowSet rows, bool descending, int k, long? after)
+    private static long[] RowidOrder(RowBitmap rows, bool descending, int k, long? after)
     {
         var result = new List<long>(k);
         if (!descending)

@@ -50,11 +50,17 @@ public static class DatasetIngest
         bool inPlace = File.Exists(meta);
         string target = inPlace ? meta : Path.Combine(directory, $"{DatasetPaths.TempMetaPrefix}{Guid.NewGuid():N}"[..(DatasetPaths.TempMetaPrefix.Length + 8)]);
         bool published = false;
+        // Nobody reading: a rollback journal, so the extra disk is the changed old pages, not a WAL copy of all that is added.
+        // (Taken for a new dataset too, so its folder has the lock file from the start.)
+        using var alone = ReaderPresence.TryAlone(directory);
+        var journal = !inPlace ? AppendJournal.NewDataset : alone is not null ? AppendJournal.RollbackJournal : AppendJournal.WriteAheadLog;
         try
         {
             IngestPipeline pipeline;
             using (var conn = inPlace ? OpenInPlace(target) : OpenNew(target))
             {
+                if (journal == AppendJournal.RollbackJournal && !TryRollbackJournal(conn))
+                    journal = AppendJournal.WriteAheadLog;
                 RawSql.Execute(conn.Handle!, "BEGIN IMMEDIATE");
                 Bookkeeping.EnsureSchema(conn);
                 VectorSetRegistry.EnsureSchema(conn);
@@ -72,19 +78,14 @@ public static class DatasetIngest
                     pipeline.Dispose();
                     if (SQLitePCL.raw.sqlite3_get_autocommit(conn.Handle!) == 0)
                         RawSql.Execute(conn.Handle!, "ROLLBACK");
+                    if (journal == AppendJournal.RollbackJournal)
+                        ReturnToWal(conn);
                     throw;
                 }
-                if (inPlace)
-                {
+                if (journal == AppendJournal.WriteAheadLog)
                     Checkpoint(conn);
-                }
                 else
-                {
-                    // Readers get WAL so they never block on each other or on a later ingest.
-                    using var wal = conn.CreateCommand();
-                    wal.CommandText = "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;";
-                    wal.ExecuteNonQuery();
-                }
+                    ReturnToWal(conn);
             }
             using (pipeline)
             {
@@ -93,7 +94,7 @@ public static class DatasetIngest
                 IngestPausePoint.Reach(IngestPausePoint.Commit);
                 pipeline.Publish();
                 published = true;
-                var report = pipeline.Report();
+                var report = pipeline.Report() with { Journal = journal };
                 // Column files follow the committed rows; if this is interrupted they stay at the previous commit and
                 // queries answer from SQLite until the next ingest or `trawl columns` brings them up to date.
                 Columns.DatasetColumns.Update(directory, report.Table, cancel: cancel);
@@ -151,6 +152,46 @@ public static class DatasetIngest
             """;
         cmd.ExecuteNonQuery();
         return conn;
+    }
+
+    /// <summary>Switches the append's connection to a rollback journal, holding the database exclusively until
+    /// <see cref="ReturnToWal"/>; false (and still WAL) when another connection has it open after all.</summary>
+    private static bool TryRollbackJournal(SqliteConnection conn)
+    {
+        using var cmd = conn.CreateCommand();
+        try
+        {
+            cmd.CommandText = "PRAGMA busy_timeout=0";
+            cmd.ExecuteNonQuery();
+            cmd.CommandText = "PRAGMA locking_mode=EXCLUSIVE";
+            cmd.ExecuteNonQuery();
+            cmd.CommandText = "PRAGMA journal_mode=DELETE";
+            if (cmd.ExecuteScalar() is "delete")
+                return true;
+        }
+        catch (SqliteException)
+        {
+        }
+        finally
+        {
+            cmd.CommandText = "PRAGMA busy_timeout=10000";
+            cmd.ExecuteNonQuery();
+        }
+        cmd.CommandText = "PRAGMA locking_mode=NORMAL";
+        cmd.ExecuteNonQuery();
+        return false;
+    }
+
+    /// <summary>Back to WAL after a rollback-journal append, releasing the exclusive lock, so readers that open
+    /// next never block on a later append. A crash before this leaves rollback mode, which recovery reverts.</summary>
+    internal static void ReturnToWal(SqliteConnection conn)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA locking_mode=NORMAL";
+        cmd.ExecuteNonQuery();
+        cmd.CommandText = "PRAGMA journal_mode=WAL";
+        if (cmd.ExecuteScalar() is not "wal")
+            throw new InvalidOperationException($"{conn.DataSource}: could not return to WAL after the append");
     }
 
     /// <summary>Folds the WAL back into meta.db and empties it when no reader still needs its frames; otherwise

@@ -22,6 +22,10 @@ internal static class IngestPausePoint
     /// <summary>SQLite has committed; vector headers are not published or pending files not renamed yet.</summary>
     public const string Commit = "commit";
 
+    /// <summary>The column and ranking files hold the new rows and are renamed into place; the manifest that commits
+    /// them is not written yet.</summary>
+    public const string Columns = "columns";
+
     /// <summary><c>trawl embed</c> has made a batch durable in its work folder (reached after every batch).</summary>
     public const string EmbedBatch = "embed-batch";
 

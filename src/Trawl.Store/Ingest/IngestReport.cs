@@ -19,6 +19,9 @@ public sealed record IngestReport(
     /// <summary>Each pipeline stage that ran (where, derive, dedupe), with the rows it saw and passed on.</summary>
     public IReadOnlyList<IngestStageCounters> Stages { get; init; } = [];
 
+    /// <summary>How meta.db was written: a new file, or in place through WAL (readers open) or a rollback journal.</summary>
+    public AppendJournal Journal { get; init; }
+
     /// <summary>Each sink (table, vectors) with the rows written to it.</summary>
     public IReadOnlyList<IngestStageCounters> Sinks { get; init; } = [];
 }

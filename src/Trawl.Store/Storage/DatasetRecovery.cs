@@ -114,7 +114,8 @@ internal static class DatasetRecovery
         conn.Open();
         using (var cmd = conn.CreateCommand())
         {
-            cmd.CommandText = "PRAGMA busy_timeout=5000";
+            // Reading rolls back the hot journal of an interrupted rollback-journal append; WAL comes back with it.
+            cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL;";
             cmd.ExecuteNonQuery();
         }
         return VectorSetRegistry.ReadAll(conn);

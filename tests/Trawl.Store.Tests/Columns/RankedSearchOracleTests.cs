@@ -90,6 +90,62 @@ public sealed class RankedSearchOracleTests
     }
 
     [Fact]
+    public void Each_append_adds_a_term_frequency_segment_and_too_many_are_folded_into_one()
+    {
+        using var temp = new TempDir();
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "a.jsonl", 0, 1500, 11)], SearchColumns = ["caption", "title"], Table = "t" });
+        string columns = Path.Combine(temp.Dataset(), "columns");
+        string first = Path.Combine(columns, "t.termfreq");
+        var firstWritten = File.GetLastWriteTimeUtc(first);
+        int from = 1500;
+        for (int part = 1; part <= SearchRankingBuilder.MaxSegments; part++)
+        {
+            DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, $"p{part}.jsonl", from, 200 + part * 10, 11 + part)], Table = "t", Mode = IngestMode.Append });
+            from += 200 + part * 10;
+            int expected = part < SearchRankingBuilder.MaxSegments ? part + 1 : 1;
+            var segments = Directory.GetFiles(columns, "t.termfreq*").Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(expected, segments.Count);
+            if (part < SearchRankingBuilder.MaxSegments)
+                Assert.Equal(firstWritten, File.GetLastWriteTimeUtc(first));  // never rewritten by an append
+            foreach (var (search, filter) in new[] { ("cat", (string?)null), ("cat dog", null), ("woman", "n__gt=600") })
+                AssertSameOrder(temp.Dataset(), search, filter);
+        }
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.3)]
+    [InlineData(0.02)]
+    [InlineData(0.001)]
+    public void The_walk_by_length_finds_the_same_top_rows_as_the_scan(double density)
+    {
+        using var temp = new TempDir();
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "a.jsonl", 0, 3000, 21)], SearchColumns = ["caption", "title"], Table = "t" });
+        DatasetIngest.Run(temp.Dataset(), new IngestRequest { Sources = [Write(temp, "b.jsonl", 3000, 700, 22)], Table = "t", Mode = IngestMode.Append });
+        string folder = Path.Combine(temp.Dataset(), "columns");
+        var manifest = ColumnManifest.TryRead(ColumnFiles.Manifest(folder, "t"))!;
+        using var ranking = SearchRanking.Open(folder, "t", manifest.Search!, manifest.Rows);
+        var rng = new Random(7);
+        var matches = RowBitmap.Empty(manifest.Rows);
+        for (long r = 0; r < manifest.Rows; r++)
+        {
+            if (rng.NextDouble() < density)
+                matches.Add(r);
+        }
+        foreach (var terms in new[] { new[] { "cat" }, ["woman"], ["cat", "dog"], ["aerial", "view", "night"] })
+        {
+            var frequencies = terms.Select(_ => (long)rng.Next(1, 3000)).ToArray();
+            foreach (int k in new[] { 1, 7, 50, 500, 5000 })
+            {
+                var scan = ranking.Top(matches, terms, frequencies, k, walk: RankingWalk.Scan);
+                var walk = ranking.Top(matches, terms, frequencies, k, walk: RankingWalk.ByLength);
+                Assert.Equal(scan, walk);
+                Assert.Equal(Math.Min(k, matches.Count()), scan.Length);
+            }
+        }
+    }
+
+    [Fact]
     public void Damaged_ranking_files_fall_back_to_SQLite_and_trawl_columns_repairs_them()
     {
         using var temp = new TempDir();

@@ -160,7 +160,7 @@ public sealed class IngestTests : IDisposable
         var rows = new GeneratedRows(300);
         string good = CsvFile.Write(_temp.File("good.csv"), GeneratedRows.Header, rows.Rows);
         DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [good] });
-        byte[] before = File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db"));
+        byte[] before = MetaDbBytes.Read(Path.Combine(_temp.Dataset(), "meta.db"));
         List<object?[]> rowsBefore;
         using (var ds = Dataset.Open(_temp.Dataset()))
             rowsBefore = AllRows(ds, "good");
@@ -174,8 +174,8 @@ public sealed class IngestTests : IDisposable
         // A failing new table in the same dataset changes nothing either.
         Assert.Throws<DataFormatException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [bad] }));
 
-        Assert.Equal(before, File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db")));
-        Assert.Equal(["ingest.lock", "meta.db"], Directory.GetFiles(_temp.Dataset()).Select(Path.GetFileName).Order());
+        Assert.Equal(before, MetaDbBytes.Read(Path.Combine(_temp.Dataset(), "meta.db")));
+        Assert.Equal(["ingest.lock", "meta.db", "readers.lock"], Directory.GetFiles(_temp.Dataset()).Select(Path.GetFileName).Order());
         using var after = Dataset.Open(_temp.Dataset());
         Assert.Equal(["good"], after.ListTables().Select(t => t.Name));
         var rowsAfter = AllRows(after, "good");
@@ -202,12 +202,12 @@ public sealed class IngestTests : IDisposable
     {
         string first = CsvFile.Write(_temp.File("first.csv"), GeneratedRows.Header, new GeneratedRows(100).Rows);
         DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [first] });
-        byte[] before = File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db"));
+        byte[] before = MetaDbBytes.Read(Path.Combine(_temp.Dataset(), "meta.db"));
         string csv = CsvFile.Write(_temp.File("items.csv"), GeneratedRows.Header, new GeneratedRows(3000).Rows);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress(p => { if (p.Phase == "index") cts.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv] }, progress, cts.Token));
-        Assert.Equal(before, File.ReadAllBytes(Path.Combine(_temp.Dataset(), "meta.db")));
+        Assert.Equal(before, MetaDbBytes.Read(Path.Combine(_temp.Dataset(), "meta.db")));
         Assert.DoesNotContain(Directory.GetFiles(_temp.Dataset()), f => f.Contains(".tmp-"));
     }
 

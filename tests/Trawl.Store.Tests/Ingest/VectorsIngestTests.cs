@@ -79,7 +79,7 @@ public sealed class VectorsIngestTests(ITestOutputHelper output) : IDisposable
         if (!Directory.Exists(dir)) return [];
         return Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith("ingest.lock", StringComparison.Ordinal))
-            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(SHA256.HashData(MetaDbBytes.Read(f))));
     }
 
     private static void AssertAligned(List<long> ids, VectorSetFile set)

@@ -2,12 +2,12 @@ namespace Trawl.Store.Columns;
 
 /// <summary>The row sets of the last few searches: a page asks for its rows, count, facets and histogram of the
 /// same search, so the postings are read once. Cleared when the column files change.</summary>
-internal sealed class SearchRowSetCache(int capacity)
+internal sealed class SearchBitmapCache(int capacity)
 {
-    private readonly LinkedList<(string Key, (RowSet Rows, long Count) Value)> _entries = new();
+    private readonly LinkedList<(string Key, (RowBitmap Rows, long Count) Value)> _entries = new();
     private readonly object _lock = new();
 
-    public (RowSet Rows, long Count) GetOrAdd(string table, string match, Func<RowSet> load)
+    public (RowBitmap Rows, long Count) GetOrAdd(string table, string match, Func<RowBitmap> load)
     {
         string key = table + "\u0000" + match;
         lock (_lock)

@@ -8,11 +8,11 @@ namespace Trawl.Store.Columns;
 /// a search, each filter and each facet selection becomes one, they combine with <see cref="IntersectWith"/>, a
 /// count is <see cref="Count"/>, and facets, histograms and sorts walk the set bits.
 /// </summary>
-public sealed class RowSet
+public sealed class RowBitmap
 {
     private readonly ulong[] _words;
 
-    private RowSet(long capacity)
+    private RowBitmap(long capacity)
     {
         if (capacity < 0 || capacity > int.MaxValue * 64L)
             throw new ArgumentOutOfRangeException(nameof(capacity));
@@ -25,20 +25,20 @@ public sealed class RowSet
 
     internal Span<ulong> Words => _words;
 
-    public static RowSet Empty(long capacity) => new(capacity);
+    public static RowBitmap Empty(long capacity) => new(capacity);
 
-    public static RowSet All(long capacity)
+    public static RowBitmap All(long capacity)
     {
-        var set = new RowSet(capacity);
+        var set = new RowBitmap(capacity);
         set._words.AsSpan().Fill(ulong.MaxValue);
         set.ClearTail();
         return set;
     }
 
     /// <summary>A set from row positions in any order; positions outside [0, capacity) are a caller error.</summary>
-    public static RowSet FromPositions(long capacity, IEnumerable<long> positions)
+    public static RowBitmap FromPositions(long capacity, IEnumerable<long> positions)
     {
-        var set = new RowSet(capacity);
+        var set = new RowBitmap(capacity);
         foreach (long p in positions)
             set.Add(p);
         return set;
@@ -55,7 +55,7 @@ public sealed class RowSet
         (ulong)position < (ulong)Capacity && (_words[position >> 6] & (1UL << (int)(position & 63))) != 0;
 
     /// <summary>Keeps only the rows also in <paramref name="other"/>.</summary>
-    public void IntersectWith(RowSet other)
+    public void IntersectWith(RowBitmap other)
     {
         if (other.Capacity != Capacity)
             throw new ArgumentException("row sets of different tables");
@@ -95,9 +95,9 @@ public sealed class RowSet
         }
     }
 
-    public RowSet Clone()
+    public RowBitmap Clone()
     {
-        var copy = new RowSet(Capacity);
+        var copy = new RowBitmap(Capacity);
         _words.AsSpan().CopyTo(copy._words);
         return copy;
     }

@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+using Trawl.Store.Datasets;
+using Trawl.Store.Ingest;
+using Trawl.Store.Queries;
+using Trawl.Store.Storage;
+using Trawl.Store.Tests.Support;
+
+namespace Trawl.Store.Tests.Ingest;
+
+/// <summary>An append writes through a rollback journal when nobody reads the dataset (so its extra disk is only the
+/// changed old pages) and through WAL when a reader is open (so the reader goes on answering).</summary>
+public sealed class AppendJournalTests : IDisposable
+{
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Part(string name, int first, int count)
+    {
+        var lines = new List<string> { "id,caption" };
+        for (int i = first; i < first + count; i++)
+            lines.Add($"{i},caption number {i} of the part");
+        string path = _temp.File(name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    private IngestReport Append(string csv) =>
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [csv], Table = "t", Mode = IngestMode.Append, SearchColumns = ["caption"] });
+
+    private static string JournalMode(string dataset)
+    {
+        using var conn = new SqliteConnection($"Data Source={Path.Combine(dataset, "meta.db")};Mode=ReadOnly;Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        return (string)cmd.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public void With_nobody_reading_an_append_uses_a_rollback_journal_and_leaves_wal_and_no_journal_file()
+    {
+        var created = DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Part("a.csv", 0, 2000)], Table = "t", SearchColumns = ["caption"] });
+        Assert.Equal(AppendJournal.NewDataset, created.Journal);
+
+        var report = Append(Part("b.csv", 2000, 3000));
+
+        Assert.Equal(AppendJournal.RollbackJournal, report.Journal);
+        Assert.Equal("wal", JournalMode(_temp.Dataset()));
+        Assert.False(File.Exists(Path.Combine(_temp.Dataset(), "meta.db-journal")));
+        using var ds = Dataset.Open(_temp.Dataset());
+        Assert.Equal(5000, ds.CountRows(new TableQuery { Table = "t" }));
+        Assert.Equal(1, ds.CountRows(new TableQuery { Table = "t", Search = "4999" }));
+    }
+
+    [Fact]
+    public void With_a_reader_open_an_append_keeps_wal_and_the_reader_sees_the_new_rows()
+    {
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Part("a.csv", 0, 2000)], Table = "t", SearchColumns = ["caption"] });
+        using var reader = Dataset.Open(_temp.Dataset());
+        Assert.Equal(2000, reader.CountRows(new TableQuery { Table = "t" }));
+
+        var report = Append(Part("b.csv", 2000, 1000));
+
+        Assert.Equal(AppendJournal.WriteAheadLog, report.Journal);
+        Assert.Equal(3000, reader.CountRows(new TableQuery { Table = "t" }));
+        Assert.Equal("wal", JournalMode(_temp.Dataset()));
+    }
+
+    [Fact]
+    public void A_failed_rollback_journal_append_leaves_the_old_rows_and_wal()
+    {
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Part("a.csv", 0, 2000)], Table = "t", SearchColumns = ["caption"] });
+        string bad = Part("bad.csv", 2000, 3000);
+        File.AppendAllText(bad, "1,2,3\n");
+
+        Assert.ThrowsAny<Exception>(() => DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [bad], Table = "t", Mode = IngestMode.Append, BatchRows = 500 }));
+
+        Assert.Equal("wal", JournalMode(_temp.Dataset()));
+        Assert.False(File.Exists(Path.Combine(_temp.Dataset(), "meta.db-journal")));
+        using var ds = Dataset.Open(_temp.Dataset());
+        Assert.Equal(2000, ds.CountRows(new TableQuery { Table = "t" }));
+    }
+
+    [Fact]
+    public void Readers_and_an_exclusive_append_exclude_each_other()
+    {
+        DatasetIngest.Run(_temp.Dataset(), new IngestRequest { Sources = [Part("a.csv", 0, 10)], Table = "t" });
+        using (var reader = Dataset.Open(_temp.Dataset()))
+            Assert.Null(ReaderPresence.TryAlone(_temp.Dataset()));
+
+        using var alone = ReaderPresence.TryAlone(_temp.Dataset());
+        Assert.NotNull(alone);
+        var e = Assert.Throws<UserErrorException>(() => Dataset.Open(_temp.Dataset()));
+        Assert.Contains(_temp.Dataset(), e.Message, StringComparison.Ordinal);
+        Assert.Contains("append", e.Message, StringComparison.Ordinal);
+    }
+}
