@@ -84,6 +84,7 @@ public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDem
         var page = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{url}{engine.Database}/demo.json?_search=corgi&_size=5")).RootElement;
         Assert.Equal(corgis, page.GetProperty("count").GetInt64());
         Assert.Equal(Math.Min(5, corgis), page.GetProperty("rows").GetArrayLength());
+        Assert.Equal("relevance", page.GetProperty("ordering").GetString());
         var sql = await http.GetStringAsync($"{url}{engine.Database}/-/query.json?sql=" + Uri.EscapeDataString("SELECT count() AS n FROM demo"));
         Assert.Contains(demo.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), sql);
         var refused = await http.GetAsync($"{url}{engine.Database}/-/query.json?sql=" + Uri.EscapeDataString("DROP TABLE demo"));
@@ -91,6 +92,24 @@ public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDem
 
         cancel.Cancel();
         Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [SkippableFact]
+    public void Vector_type_float32_is_the_guides_column_and_bfloat16_is_refused_by_a_server_without_it()
+    {
+        using var servers = new ClickHouseServers();
+        using var engine = servers.NewDatabase("clivtype");
+        var uri = servers.Uri(0, engine.Database).ToString();
+        var refused = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--vector-type", "bfloat16");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("BFloat16", refused.Err);
+        var unknown = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--vector-type", "float8");
+        Assert.Equal(1, unknown.ExitCode);
+        var pushed = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--vector-type", "float32", "--json").Ok().Json();
+        Assert.Contains(pushed.GetProperty("columns").EnumerateArray(),
+            c => c.GetProperty("name").GetString() == "image_embedding" && c.GetProperty("type").GetString() == "Array(Float32)");
+        var auto = CliRun.Of("push", demo.Dataset, uri, "--table", "demo_auto", "--vectors", "image", "--json").Ok().Json();
+        Assert.Contains(auto.GetProperty("columns").EnumerateArray(), c => c.GetProperty("type").GetString() == "Array(Float32)");
     }
 
     private static List<long> Ids(System.Text.Json.JsonElement knn) =>

@@ -33,7 +33,20 @@ internal static class PushCommand
             HelpName = "CLUSTER",
         };
         var columns = new Option<string?>("--columns") { Description = "Dataset columns to push, comma-separated, in this order (default: all). The row id always comes first as id.", HelpName = "A,B,..." };
-        var vectors = new Option<string?>("--vectors") { Description = "Vector sets to push, comma-separated (default: all of the table's; \"\" for none). Each becomes SET_embedding Array(Float32).", HelpName = "SET,..." };
+        var vectors = new Option<string?>("--vectors") { Description = "Vector sets to push, comma-separated (default: all of the table's; \"\" for none). Each becomes a column SET_embedding (see --vector-type).", HelpName = "SET,..." };
+        var vectorType = new Option<PushVectorType>("--vector-type")
+        {
+            Description = "The vector columns' element type: auto (BFloat16 on servers that have it, 25.8 and later, else Float32), "
+                + "float32 (Array(Float32) everywhere: the ClickHouse guide's table, f32 sets copied exactly), or bfloat16 (half the bytes, "
+                + "8 significant bits; an error on older servers).",
+            DefaultValueFactory = _ => PushVectorType.Auto,
+            HelpName = "auto|float32|bfloat16",
+        };
+        var vectorIndex = new Option<bool>("--vector-index")
+        {
+            Description = "Create the table with a vector_similarity('hnsw', ...) index on each vector column, by the set's metric "
+                + "(cosine or l2), so kNN on it is approximate and fast (servers 25.8 and later; an error on older ones).",
+        };
         var user = new Option<string?>("--user") { Description = "ClickHouse user (default: the URI's user, else default).", HelpName = "USER" };
         var passwordFile = new Option<string?>("--password-file") { Description = "A file whose first line is the password (never on the command line).", HelpName = "FILE" };
         var blockRows = CommonOptions.PositiveInt("--block-rows", 65_536, "Rows per INSERT; also the unit a re-run resumes by.");
@@ -42,7 +55,7 @@ internal static class PushCommand
         var command = new Command("push", "Push a dataset table and its vector sets to a ClickHouse server or cluster (MergeTree ordered by row id, RowBinary over HTTP). "
             + "Re-running after an interruption resumes: blocks already there are skipped, nothing is duplicated; counts are checked at the end.")
         {
-            dataset, target, table, source, cluster, columns, vectors, user, passwordFile, blockRows, json,
+            dataset, target, table, source, cluster, columns, vectors, vectorType, vectorIndex, user, passwordFile, blockRows, json,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +73,8 @@ internal static class PushCommand
                 Columns = SplitList(parse.GetValue(columns)),
                 VectorSets = SplitList(parse.GetValue(vectors)),
                 BlockRows = parse.GetValue(blockRows),
+                VectorType = parse.GetValue(vectorType),
+                VectorIndex = parse.GetValue(vectorIndex),
             };
             PushReport report = WorkProgress.Run(terminal, View, (progress, cancel) =>
                 DatasetPush.Run(engine, ds, request, host => ClickHouseHttpEngine.Open(uri with { Host = host }, password), progress, cancel));

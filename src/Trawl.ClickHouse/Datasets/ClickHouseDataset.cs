@@ -131,7 +131,8 @@ public sealed class ClickHouseDataset : IDatasetSource
         var after = string.IsNullOrEmpty(query.Next) ? null : KeysetCursor.Decode(query.Next);
         var page = table.Page(query, after);
         long? total = count ? table.Count(query) : null;
-        return new RowPage(RowidFirst(page.Columns), page.Rows, page.Next?.Encode(), total, clock.Elapsed);
+        var ordering = table.IsRanked(query) ? PageOrdering.Relevance : table.SortColumn(query) is not null ? PageOrdering.Column : PageOrdering.RowId;
+        return new RowPage(RowidFirst(page.Columns), page.Rows, page.Next?.Encode(), total, clock.Elapsed) { Ordering = ordering };
     }
 
     private static IReadOnlyList<string> RowidFirst(IReadOnlyList<string> columns) => ["rowid", .. columns.Skip(1)];
@@ -181,7 +182,9 @@ public sealed class ClickHouseDataset : IDatasetSource
         CheckSearch(query);
         var (_, table) = Find(query.Table);
         columns = RowidFirst(table.Columns.Where(c => !table.VectorColumns.Contains(c.Name)).Select(c => c.Name).ToList());
-        return Stream(table, query with { Size = 1000 });
+        // A search streams in id order: relevance order would page by offset (or hold every match's id), and an export
+        // wants every row, not the best ones first (docs/clickhouse.md).
+        return Stream(table, query with { Size = 1000, Sort = string.IsNullOrEmpty(query.Sort) ? "rowid" : query.Sort });
     }
 
     private static IEnumerable<object?[]> Stream(ClickHouseTable table, TableQuery query)
@@ -245,7 +248,10 @@ public sealed class ClickHouseDataset : IDatasetSource
                 var (set, metric, dim) = recorded.TryGetValue((info.Name, column), out var rec) ? rec
                     : (column.EndsWith("_embedding", StringComparison.Ordinal) ? column[..^10] : column, VectorMetric.Cosine,
                         (int)_engine.Query($"SELECT length({Identifier(column)}) FROM {Identifier(info.Name)} LIMIT 1").Rows.Select(r => (long)r[0]!).FirstOrDefault());
-                sets.Add((new VectorSetInfo(set, info.Name, $"{info.Name}.{column}", VectorElementType.Float32, dim, info.RowCount, metric, ""), column));
+                // Store's element types have no BFloat16: such a set reads as float32, its column type named in its location.
+                string type = table.Column(column).Type;
+                string location = type == "Array(Float32)" ? $"{info.Name}.{column}" : $"{info.Name}.{column} ({type})";
+                sets.Add((new VectorSetInfo(set, info.Name, location, VectorElementType.Float32, dim, info.RowCount, metric, ""), column));
             }
         }
         return sets;

@@ -5,6 +5,7 @@ using Trawl.ClickHouse.Engines;
 using Trawl.Store;
 using Trawl.Store.Datasets;
 using Trawl.Store.Queries;
+using Trawl.Vectors;
 using Trawl.Vectors.Storage;
 using static Trawl.ClickHouse.Sql.ClickHouseSql;
 
@@ -45,18 +46,23 @@ public static class DatasetPush
             sets = sets.Where(s => request.VectorSets.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         }
         progress?.Report(new PushProgress(0, table.RowCount, 0, 0, "reading the table's types"));
-        var columns = PushSchema.For(dataset, table, request.Columns, sets.Select(s => s.Name).ToList());
+        var dialect = Sql.SqlDialect.For(engine.Version);
+        if (request.VectorType == PushVectorType.BFloat16 && !dialect.HasBFloat16)
+            throw new UserErrorException($"{engine.Location} runs ClickHouse {engine.Version}, which has no BFloat16 type (25.8 and later have it); push with --vector-type float32");
+        bool bfloat16 = request.VectorType == PushVectorType.BFloat16 || (request.VectorType == PushVectorType.Auto && dialect.HasBFloat16);
+        var columns = PushSchema.For(dataset, table, request.Columns, sets.Select(s => s.Name).ToList(), bfloat16);
+        string indexes = request.VectorIndex ? VectorIndexes(engine, dialect, columns, sets) : "";
         var vectorFiles = sets.ToDictionary(s => s.Name, s => dataset.OpenVectorSet(s.Name), StringComparer.OrdinalIgnoreCase);
 
         string target = request.TargetTable ?? table.Name;
         string? local = request.Cluster is null ? null : target + "_local";
-        var hosts = request.Cluster is null ? [] : CreateOnCluster(engine, request.Cluster, local!, target, columns, openHost);
+        var hosts = request.Cluster is null ? [] : CreateOnCluster(engine, request.Cluster, local!, target, columns, indexes, openHost);
         try
         {
             if (request.Cluster is null)
-                CreateTable(engine, target, columns, cancel);
+                CreateTable(engine, target, columns, indexes, cancel);
             string fingerprint = Fingerprint(dataset, table, columns, sets);
-            RecordVectorSets(engine, target, columns, sets, cancel);
+            RecordVectorSets(engine, target, columns, sets, request.VectorIndex, cancel);
             var done = ReadRecord(engine, target, fingerprint, cancel);
 
             long total = table.RowCount, sent = 0, skipped = 0, bytes = 0;
@@ -141,11 +147,14 @@ public static class DatasetPush
                     case PushColumnKind.RowId:
                         w.WriteInt64(rowid);
                         break;
-                    case PushColumnKind.Vector:
+                    case PushColumnKind.Vector or PushColumnKind.VectorBFloat16:
                         var file = vectors[c.VectorSet!];
                         var span = vector.AsSpan(0, file.Matrix.Dimension);
                         file.Matrix.CopyRowTo(rowid, span);
-                        w.WriteFloat32Array(span);
+                        if (c.Kind == PushColumnKind.Vector)
+                            w.WriteFloat32Array(span);
+                        else
+                            w.WriteBFloat16Array(span);
                         break;
                     default:
                         WriteValue(w, c, row[c.SourceIndex], rowid);
@@ -195,15 +204,35 @@ public static class DatasetPush
         }
     }
 
-    private static void CreateTable(IClickHouseEngine engine, string name, IReadOnlyList<PushColumn> columns, CancellationToken cancel)
+    /// <summary>The INDEX clauses of --vector-index: one HNSW index per vector column, by its set's metric.</summary>
+    private static string VectorIndexes(IClickHouseEngine engine, Sql.SqlDialect dialect, IReadOnlyList<PushColumn> columns, IReadOnlyList<Store.VectorSets.VectorSetInfo> sets)
     {
-        engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(name)}\n(\n    {PushSchema.Declaration(columns)}\n)\nENGINE = MergeTree\nORDER BY {Identifier(columns[0].Name)}", null, cancel);
+        if (!dialect.HasVectorSimilarityIndex)
+            throw new UserErrorException($"{engine.Location} runs ClickHouse {engine.Version}, which has no vector_similarity index (25.8 and later have it); push without --vector-index");
+        var clauses = new StringBuilder();
+        foreach (var c in columns.Where(c => c.VectorSet is not null))
+        {
+            var set = sets.First(s => s.Name.Equals(c.VectorSet, StringComparison.OrdinalIgnoreCase));
+            string distance = IndexedMetric(set.Metric) == VectorMetric.L2 ? "L2Distance" : "cosineDistance";
+            clauses.Append($",\n    INDEX {Identifier("vi_" + c.Name)} {Identifier(c.Name)} TYPE vector_similarity('hnsw', {String(distance)}, {set.Dimension})");
+        }
+        return clauses.ToString();
+    }
+
+    /// <summary>How an indexed set is searched: vector_similarity knows cosine and L2 distance only, so an inner-product
+    /// set (every ingested set) is indexed and searched by cosine, which orders unit-length vectors (CLIP's) as the inner
+    /// product does.</summary>
+    private static VectorMetric IndexedMetric(VectorMetric metric) => metric == VectorMetric.L2 ? VectorMetric.L2 : VectorMetric.Cosine;
+
+    private static void CreateTable(IClickHouseEngine engine, string name, IReadOnlyList<PushColumn> columns, string indexes, CancellationToken cancel)
+    {
+        engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(name)}\n(\n    {PushSchema.Declaration(columns)}{indexes}\n)\nENGINE = MergeTree\nORDER BY {Identifier(columns[0].Name)}", null, cancel);
         CheckColumns(engine, name, columns);
     }
 
     /// <summary>The MergeTree table on every host of the cluster, then the Distributed table over it on this server.</summary>
     private static List<IClickHouseEngine> CreateOnCluster(IClickHouseEngine engine, string cluster, string local, string target,
-        IReadOnlyList<PushColumn> columns, Func<string, IClickHouseEngine>? openHost)
+        IReadOnlyList<PushColumn> columns, string indexes, Func<string, IClickHouseEngine>? openHost)
     {
         var addresses = engine.Query($"SELECT DISTINCT host_address FROM system.clusters WHERE cluster = {String(cluster)}").Rows
             .Select(r => (string)r[0]!).ToList();
@@ -217,7 +246,7 @@ public static class DatasetPush
             foreach (string address in addresses)
                 hosts.Add(openHost(address));
             foreach (var h in hosts)
-                CreateTable(h, local, columns, default);
+                CreateTable(h, local, columns, indexes, default);
             engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(target)}\n(\n    {PushSchema.Declaration(columns)}\n)\n"
                 + $"ENGINE = Distributed({Identifier(cluster)}, {Identifier(engine.Database)}, {Identifier(local)}, {Identifier(columns[0].Name)})");
             CheckColumns(engine, target, columns);
@@ -257,15 +286,15 @@ public static class DatasetPush
     /// <summary>The bookkeeping of vector columns: which set each holds, its metric and dimension.</summary>
     public const string VectorRecordTable = "_trawl_push_vectors";
 
-    private static void RecordVectorSets(IClickHouseEngine engine, string target, IReadOnlyList<PushColumn> columns, IEnumerable<Store.VectorSets.VectorSetInfo> sets, CancellationToken cancel)
+    private static void RecordVectorSets(IClickHouseEngine engine, string target, IReadOnlyList<PushColumn> columns, IEnumerable<Store.VectorSets.VectorSetInfo> sets, bool indexed, CancellationToken cancel)
     {
         engine.Execute($"CREATE TABLE IF NOT EXISTS {Identifier(VectorRecordTable)} (`table` String, `column` String, `set` String, metric String, dimension Int64) "
             + "ENGINE = MergeTree ORDER BY (`table`, `column`)", null, cancel);
         var known = engine.Query($"SELECT `column` FROM {Identifier(VectorRecordTable)} WHERE `table` = {String(target)}", null, cancel).Rows.Select(r => (string)r[0]!).ToHashSet();
-        foreach (var c in columns.Where(c => c.Kind == PushColumnKind.Vector && !known.Contains(c.Name)))
+        foreach (var c in columns.Where(c => (c.Kind is PushColumnKind.Vector or PushColumnKind.VectorBFloat16) && !known.Contains(c.Name)))
         {
             var set = sets.First(s => s.Name.Equals(c.VectorSet, StringComparison.OrdinalIgnoreCase));
-            engine.Execute($"INSERT INTO {Identifier(VectorRecordTable)} VALUES ({String(target)}, {String(c.Name)}, {String(set.Name)}, {String(set.Metric.ToString())}, {set.Dimension})", null, cancel);
+            engine.Execute($"INSERT INTO {Identifier(VectorRecordTable)} VALUES ({String(target)}, {String(c.Name)}, {String(set.Name)}, {String((indexed ? IndexedMetric(set.Metric) : set.Metric).ToString())}, {set.Dimension})", null, cancel);
         }
     }
 

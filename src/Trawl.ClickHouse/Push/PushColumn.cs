@@ -19,6 +19,9 @@ internal enum PushColumnKind
 
     /// <summary>Array(Float32): one vector set's row.</summary>
     Vector,
+
+    /// <summary>Array(BFloat16): one vector set's row in half the bytes, on servers that have the type.</summary>
+    VectorBFloat16,
 }
 
 /// <summary>A column of the pushed table and where its values come from: a dataset column (by its index in the streamed
@@ -32,6 +35,7 @@ internal sealed record PushColumn(string Name, PushColumnKind Kind, bool Nullabl
         PushColumnKind.RowId or PushColumnKind.Int64 => "Int64",
         PushColumnKind.Float64 => "Float64",
         PushColumnKind.Vector => "Array(Float32)",
+        PushColumnKind.VectorBFloat16 => "Array(BFloat16)",
         _ => "String",
     };
 }

@@ -19,6 +19,13 @@ public sealed record PushRequest
     /// <summary>Vector sets to push; null: every set of the table.</summary>
     public IReadOnlyList<string>? VectorSets { get; init; }
 
+    /// <summary>The vector columns' element type; <see cref="PushVectorType.Auto"/>: BFloat16 where the server has it.</summary>
+    public PushVectorType VectorType { get; init; } = PushVectorType.Auto;
+
+    /// <summary>Create the table with a <c>vector_similarity('hnsw', ...)</c> index on each vector column (servers with
+    /// the index type, 25.8+), by the set's metric (cosineDistance or L2Distance), so kNN is answered from it.</summary>
+    public bool VectorIndex { get; init; }
+
     /// <summary>Rows per block: the unit of insert, of resume and of the push record.</summary>
     public int BlockRows { get; init; } = 65_536;
 }

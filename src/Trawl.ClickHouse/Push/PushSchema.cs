@@ -9,13 +9,13 @@ namespace Trawl.ClickHouse.Push;
 /// <summary>
 /// The ClickHouse table a dataset table becomes: <c>id Int64</c> (the rowid; <c>rowid</c> if the table has its own id
 /// column), one column per chosen dataset column with the narrowest type that holds every value it has, Nullable only
-/// when it has NULLs, and one <c>Array(Float32)</c> column per vector set named <c>SET_embedding</c> — so a LAION part
+/// when it has NULLs, and one <c>Array(Float32)</c> (or <c>Array(BFloat16)</c>) column per vector set named <c>SET_embedding</c> — so a LAION part
 /// with sets "image" and "text" gives the ClickHouse guide's table (id, url, caption, NSFW, similarity, image_embedding,
 /// text_embedding).
 /// </summary>
 internal static class PushSchema
 {
-    public static IReadOnlyList<PushColumn> For(Dataset dataset, TableInfo table, IReadOnlyList<string>? columns, IReadOnlyList<string> vectorSets)
+    public static IReadOnlyList<PushColumn> For(Dataset dataset, TableInfo table, IReadOnlyList<string>? columns, IReadOnlyList<string> vectorSets, bool bfloat16 = false)
     {
         var chosen = new List<(ColumnInfo Column, int Index)>();
         if (columns is null)
@@ -50,7 +50,7 @@ internal static class PushSchema
             result.Add(new PushColumn(column.Name, kind, nulls > 0, index, null));
         }
         foreach (string set in vectorSets)
-            result.Add(new PushColumn(set + "_embedding", PushColumnKind.Vector, false, -1, set));
+            result.Add(new PushColumn(set + "_embedding", bfloat16 ? PushColumnKind.VectorBFloat16 : PushColumnKind.Vector, false, -1, set));
 
         var duplicate = result.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

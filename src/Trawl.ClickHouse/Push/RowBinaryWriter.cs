@@ -64,6 +64,25 @@ internal sealed class RowBinaryWriter
             BinaryPrimitives.WriteSingleLittleEndian(Span(4), v);
     }
 
+    private ushort[] _halves = [];
+
+    /// <summary>An Array(BFloat16): the count, then each float rounded to two bytes (<see cref="BFloat16"/>).</summary>
+    public void WriteBFloat16Array(ReadOnlySpan<float> values)
+    {
+        WriteLength(values.Length);
+        if (_halves.Length < values.Length)
+            _halves = new ushort[values.Length];
+        var halves = _halves.AsSpan(0, values.Length);
+        BFloat16.FromSingles(values, halves);
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteRaw(MemoryMarshal.AsBytes(halves));
+            return;
+        }
+        foreach (ushort h in halves)
+            BinaryPrimitives.WriteUInt16LittleEndian(Span(2), h);
+    }
+
     public void Flush()
     {
         if (_used > 0)

@@ -27,11 +27,14 @@ public sealed class ClickHouseTable
         _byName = columns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         Dialect = SqlDialect.For(engine.Version);
         IdColumn = columns[0].Name;
-        VectorColumns = columns.Where(c => c.Type == "Array(Float32)").Select(c => c.Name).ToList();
+        VectorColumns = columns.Where(c => c.Type is "Array(Float32)" or "Array(BFloat16)").Select(c => c.Name).ToList();
         var text = columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList();
         var captions = text.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
         SearchColumns = captions.Count > 0 ? captions : text;
+        _ranking = new SearchRanking(this, sql => _engine.Query(sql, Limits));
     }
+
+    private readonly SearchRanking _ranking;
 
     /// <summary>Seconds any statement may run (max_execution_time).</summary>
     public int TimeLimitSeconds { get; set; } = 30;
@@ -92,13 +95,22 @@ public sealed class ClickHouseTable
             ? null
             : Column(query.Sort);
 
+    /// <summary>Whether a page of the query is ordered by relevance: a search without a sort (not even "rowid").</summary>
+    public bool IsRanked(TableQuery query) => string.IsNullOrEmpty(query.Sort) && !string.IsNullOrWhiteSpace(query.Search) && SearchColumns.Count > 0;
+
     /// <summary>A page of rows (vector columns left out) in the query's order — its sort column (NULLs first ascending,
     /// the exact reverse descending) then the id — starting after <paramref name="after"/>. The cursor is a WHERE on
-    /// (value, id), not an OFFSET: on the id order the engine skips by the primary key. <c>Next</c> is null on the last page.</summary>
+    /// (value, id), not an OFFSET: on the id order the engine skips by the primary key. A search without a sort is
+    /// ordered by bm25 (<see cref="SearchRanking"/>), most relevant first, ties by id, and continued by offset.
+    /// <c>Next</c> is null on the last page.</summary>
     public (IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, KeysetCursor? Next) Page(TableQuery query, KeysetCursor? after = null, CancellationToken cancel = default)
     {
         int size = Math.Clamp(query.Size, 1, 1000);
         var shown = Columns.Where(c => !VectorColumns.Contains(c.Name)).ToList();
+        if (IsRanked(query))
+            return RankedPage(query, shown, size, after, cancel);
+        if (after is { Kind: KeysetValueKind.Offset })
+            throw new UserErrorException("the _next cursor belongs to a page with another sort");
         var sort = SortColumn(query);
         string dir = query.SortDescending ? "DESC" : "ASC";
         string id = Identifier(IdColumn);
@@ -120,6 +132,33 @@ public sealed class ClickHouseTable
             next = KeysetCursor.After((long)last[0]!, orderKey, sort is not null, sort is null ? null : last[shown.FindIndex(c => c.Name == sort.Name)]);
         }
         return (shown.Select(c => c.Name).ToList(), rows, next);
+    }
+
+    private (IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, KeysetCursor? Next) RankedPage(TableQuery query, List<ColumnSpec> shown, int size, KeysetCursor? after, CancellationToken cancel)
+    {
+        if (after is not null && (after.Kind != KeysetValueKind.Offset || after.Order != "+"))
+            throw new UserErrorException("the _next cursor belongs to a page with another sort");
+        long offset = after?.Integer ?? 0;
+        string score = _ranking.ScoreSql(query.Search!, cancel);
+        var r = _engine.Query($"SELECT {string.Join(", ", shown.Select(c => Identifier(c.Name)))}, {score} AS _trawl_score{From(query)}" +
+            $" ORDER BY _trawl_score DESC, {Identifier(IdColumn)} ASC LIMIT {offset}, {size + 1}", Limits, cancel);
+        var rows = r.Rows.Select(row => row[..^1]).ToList();
+        KeysetCursor? next = null;
+        if (rows.Count > size)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            next = new KeysetCursor((long)rows[^1][0]!, KeysetValueKind.Offset, Integer: offset + size) { Order = "+" };
+        }
+        return (shown.Select(c => c.Name).ToList(), rows, next);
+    }
+
+    /// <summary>The bm25 scores of the rows of a search, best first (ties by id), up to <paramref name="limit"/>: what a
+    /// ranked page orders by, for tests and tools.</summary>
+    public IReadOnlyList<(long Id, double Score)> RankedIds(TableQuery query, int limit, CancellationToken cancel = default)
+    {
+        string score = _ranking.ScoreSql(query.Search ?? "", cancel);
+        return _engine.Query($"SELECT {Identifier(IdColumn)}, {score} AS _trawl_score{From(query)} ORDER BY _trawl_score DESC, {Identifier(IdColumn)} ASC LIMIT {Math.Clamp(limit, 1, 100_000)}", Limits, cancel)
+            .Rows.Select(row => ((long)row[0]!, Convert.ToDouble(row[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
 
     /// <summary>The rows after the cursor in the page order, as a condition.</summary>
@@ -202,22 +241,41 @@ public sealed class ClickHouseTable
             throw new UserErrorException($"table '{Name}' has no vector column '{vectorColumn}' (vector columns: {string.Join(", ", VectorColumns)})");
         if (k < 1 || k > 10_000)
             throw new UserErrorException("k must be from 1 to 10000");
-        string sql = KnnSql(Identifier(Column(vectorColumn).Name), vector, k, metric, filter ?? new TableQuery { Table = Name });
-        return _engine.Query(sql, Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        var column = Column(vectorColumn);
+        filter ??= new TableQuery { Table = Name };
+        var hits = _engine.Query(KnnSql(column, vector, k, metric, filter), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        // An index filters after it searches: with a search or filters it can come back with fewer than k rows. Then
+        // the exact statement over the matching rows answers (it never returns fewer than there are).
+        if (hits.Count < k && UsesIndex(column, metric) && !IsUnfiltered(filter))
+            hits = _engine.Query(KnnSql(column, vector, k, metric, filter, allowIndex: false), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        return hits;
     }
 
-    internal string KnnSql(string column, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter)
+    private static bool IsUnfiltered(TableQuery q) => string.IsNullOrWhiteSpace(q.Search) && q.Filters.Count == 0 && string.IsNullOrWhiteSpace(q.Where);
+
+    private bool UsesIndex(ColumnSpec column, VectorMetric metric) =>
+        Dialect.HasDistanceFunctions && IndexedDistance(column.Name) is { } d && d == (metric switch { VectorMetric.L2 => "L2Distance", VectorMetric.Cosine => "cosineDistance", _ => "" });
+
+    /// <param name="allowIndex">False: the exact statement even where an index could answer (ties by id keep it off the index).</param>
+    internal string KnnSql(ColumnSpec vectorColumn, ReadOnlySpan<float> vector, int k, VectorMetric metric, TableQuery filter, bool allowIndex = true)
     {
+        string column = Identifier(vectorColumn.Name);
         string q = Float32Array(vector);
+        // cosineDistance and L2Distance take a BFloat16 column as it is (so a vector_similarity index still serves
+        // them); dotProduct refuses BFloat16 on 26.5, so its column is widened first.
+        string dotColumn = vectorColumn.Type == "Array(BFloat16)" ? $"CAST({column} AS Array(Float32))" : column;
         string id = Identifier(IdColumn);
         string from = From(filter);
         if (Dialect.HasDistanceFunctions)
         {
+            // A vector_similarity index answers only `ORDER BY distance LIMIT k`: no tie-break by id (and the answer
+            // is approximate anyway).
+            string ties = allowIndex && UsesIndex(vectorColumn, metric) ? "" : $", {id} ASC";
             return metric switch
             {
-                VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC, {id} ASC LIMIT {k}",
-                VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC, {id} ASC LIMIT {k}",
-                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({column}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
+                VectorMetric.Cosine => $"SELECT {id}, 1 - cosineDistance({column}, {q}) AS score{from} ORDER BY cosineDistance({column}, {q}) ASC{ties} LIMIT {k}",
+                VectorMetric.L2 => $"SELECT {id}, L2Distance({column}, {q}) AS score{from} ORDER BY L2Distance({column}, {q}) ASC{ties} LIMIT {k}",
+                VectorMetric.InnerProduct => $"SELECT {id}, dotProduct({dotColumn}, {q}) AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
                 _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
             };
         }
@@ -233,6 +291,26 @@ public sealed class ClickHouseTable
             VectorMetric.InnerProduct => $"SELECT {id}, {dot} AS score{from} ORDER BY score DESC, {id} ASC LIMIT {k}",
             _ => throw new UserErrorException($"ClickHouse kNN has no {metric} metric"),
         };
+    }
+
+    private Dictionary<string, string>? _vectorIndexes;
+
+    /// <summary>The distance function of the vector_similarity index on a column ("cosineDistance", "L2Distance"), or null.</summary>
+    internal string? IndexedDistance(string column)
+    {
+        if (!Dialect.HasVectorSimilarityIndex)
+            return null;
+        if (_vectorIndexes is null)
+        {
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in _engine.Query($"SELECT expr, type_full FROM system.data_skipping_indices WHERE database = {String(_engine.Database)} AND table = {String(Name)} AND type = 'vector_similarity'").Rows)
+            {
+                string expr = ((string)r[0]!).Trim('`'), type = (string)r[1]!;
+                found[expr] = type.Contains("L2Distance", StringComparison.Ordinal) ? "L2Distance" : type.Contains("cosineDistance", StringComparison.Ordinal) ? "cosineDistance" : "";
+            }
+            _vectorIndexes = found;
+        }
+        return _vectorIndexes.GetValueOrDefault(column);
     }
 
     /// <summary>User SQL, read-only: one statement starting with SELECT, WITH, SHOW, DESCRIBE, EXPLAIN or EXISTS, without FORMAT

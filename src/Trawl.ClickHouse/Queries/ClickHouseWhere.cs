@@ -25,7 +25,7 @@ internal static class ClickHouseWhere
             if (table.SearchColumns.Count == 0)
                 throw new UserErrorException($"table '{table.Name}' has no text columns to search");
             foreach (var term in Terms(query.Search))
-                parts.Add("(" + string.Join(" OR ", table.SearchColumns.Select(c => TermMatch(Identifier(c), term, dialect))) + ")");
+                parts.Add(TermInAnyColumn(table, term, dialect));
         }
         foreach (var f in query.Filters)
             parts.Add(Filter(table, f));
@@ -34,9 +34,14 @@ internal static class ClickHouseWhere
         return parts.Count == 0 ? "" : " WHERE " + string.Join(" AND ", parts);
     }
 
+    /// <summary>A term (a word, or a phrase's words) found as whole words in one of the table's search columns.</summary>
+    internal static string TermInAnyColumn(ClickHouseTable table, IReadOnlyList<string> term, SqlDialect dialect) =>
+        "(" + string.Join(" OR ", table.SearchColumns.Select(c => TermMatch(Identifier(c), term, dialect))) + ")";
+
     /// <summary>The terms of a plain search: each "quoted phrase" and each word outside quotes, as its words (runs of
-    /// letters and digits; other characters separate). Terms without words are dropped, repeated ones kept once.</summary>
-    internal static List<IReadOnlyList<string>> Terms(string text)
+    /// letters and digits; other characters separate). Terms without words are dropped; repeated ones are kept once
+    /// unless <paramref name="distinct"/> is false (bm25 counts a repeated term each time, as FTS5 does).</summary>
+    internal static List<IReadOnlyList<string>> Terms(string text, bool distinct = true)
     {
         var terms = new List<IReadOnlyList<string>>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -48,7 +53,7 @@ internal static class ClickHouseWhere
             IEnumerable<IReadOnlyList<string>> groups = i % 2 == 1 ? [words] : words.Select(w => (IReadOnlyList<string>)[w]);
             foreach (var g in groups)
             {
-                if (g.Count > 0 && seen.Add(string.Join(' ', g)))
+                if (g.Count > 0 && (seen.Add(string.Join(' ', g)) || !distinct))
                     terms.Add(g);
             }
         }

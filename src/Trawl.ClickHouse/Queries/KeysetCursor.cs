@@ -34,7 +34,7 @@ public sealed record KeysetCursor(long Id, KeysetValueKind Kind, long Integer = 
     {
         int valueBytes = Kind switch
         {
-            KeysetValueKind.Integer or KeysetValueKind.Real => 8,
+            KeysetValueKind.Integer or KeysetValueKind.Real or KeysetValueKind.Offset => 8,
             KeysetValueKind.Text => Encoding.UTF8.GetByteCount(Text!),
             _ => 0,
         };
@@ -49,7 +49,7 @@ public sealed record KeysetCursor(long Id, KeysetValueKind Kind, long Integer = 
         Encoding.UTF8.GetBytes(Order, bytes.AsSpan(11));
         switch (Kind)
         {
-            case KeysetValueKind.Integer: BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), Integer); break;
+            case KeysetValueKind.Integer or KeysetValueKind.Offset: BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), Integer); break;
             case KeysetValueKind.Real: BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at), Real); break;
             case KeysetValueKind.Text: Encoding.UTF8.GetBytes(Text!, bytes.AsSpan(at)); break;
         }
@@ -91,6 +91,8 @@ public sealed record KeysetCursor(long Id, KeysetValueKind Kind, long Integer = 
             {
                 KeysetValueKind.Unsorted or KeysetValueKind.Null when rest.Length == 0 => new KeysetCursor(id, kind),
                 KeysetValueKind.Integer when rest.Length == 8 => new KeysetCursor(id, kind, Integer: BinaryPrimitives.ReadInt64LittleEndian(rest)),
+                KeysetValueKind.Offset when rest.Length == 8 && BinaryPrimitives.ReadInt64LittleEndian(rest) > 0 =>
+                    new KeysetCursor(id, kind, Integer: BinaryPrimitives.ReadInt64LittleEndian(rest)),
                 KeysetValueKind.Real when rest.Length == 8 && !double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(rest)) =>
                     new KeysetCursor(id, kind, Real: BinaryPrimitives.ReadDoubleLittleEndian(rest)),
                 KeysetValueKind.Text => new KeysetCursor(id, kind, Text: strict.GetString(rest)),

@@ -11,4 +11,8 @@ public enum KeysetValueKind : byte
     Integer = 2,
     Real = 3,
     Text = 4,
+
+    /// <summary>A page of a search ordered by relevance: continued by offset (<see cref="KeysetCursor.Integer"/> rows
+    /// already shown), since scores are not stable keys once the corpus figures change.</summary>
+    Offset = 5,
 }

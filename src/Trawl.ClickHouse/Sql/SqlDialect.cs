@@ -20,6 +20,10 @@ public sealed record SqlDialect(ClickHouseVersion Version)
     /// <summary>CREATE TABLE ... INDEX i v TYPE vector_similarity('hnsw', 'cosineDistance', dim).</summary>
     public bool HasVectorSimilarityIndex => Version.AtLeast(25, 8);
 
+    /// <summary>The BFloat16 type, usable without a setting (tested on 26.5; earlier releases had it behind
+    /// allow_experimental_bfloat16_type, so we take it from 25.8, where vector_similarity left beta too).</summary>
+    public bool HasBFloat16 => Version.AtLeast(25, 8);
+
     /// <summary>query_plan_optimize_lazy_materialization exists (25.4+), so it can be turned off.</summary>
     public bool HasLazyMaterialization => Version.AtLeast(25, 4);
 

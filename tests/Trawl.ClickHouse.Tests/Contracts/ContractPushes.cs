@@ -27,6 +27,8 @@ public static class ContractPushes
             var engine = Engines.Engines.NewDatabase(kind, servers, chdb, "contract" + kind.ToString().ToLowerInvariant());
             DatasetPush.Run(engine, Local.Value.Dataset, new PushRequest
             {
+                // Float32 on every engine: the suite compares kNN scores with the f32 oracle (BFloat16 has its own tests).
+                VectorType = PushVectorType.Float32,
                 Cluster = kind == EngineKind.Cluster ? ClickHouseServers.Cluster : null,
                 BlockRows = 128, // several blocks, and on the cluster rows of one block on both shards
             }, a => servers.OpenHost(a, engine.Database));

@@ -24,7 +24,7 @@ public sealed class PushTests(ClickHouseServers servers, ChdbSession chdb, Laion
     public void A_laion_part_becomes_the_guides_table_with_every_row_and_vector(EngineKind kind)
     {
         using var engine = Engines.Engines.NewDatabase(kind, servers, chdb, "push");
-        var report = Push(engine, kind, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"] });
+        var report = Push(engine, kind, new PushRequest { Columns = ["url", "caption", "NSFW", "similarity"], VectorType = PushVectorType.Float32 });
 
         Assert.Equal(["id Int64", "url String", "caption String", "NSFW Nullable(String)", "similarity Float64", "image_embedding Array(Float32)", "text_embedding Array(Float32)"],
             report.Columns.Select(c => $"{c.Name} {c.Type}"));

@@ -17,7 +17,7 @@ public sealed class PushedTables(ClickHouseServers servers, ChdbSession chdb, La
             if (_pushed.TryGetValue(kind, out var done))
                 return done;
             var engine = Engines.Engines.NewDatabase(kind, servers, chdb, "q" + kind.ToString().ToLowerInvariant());
-            DatasetPush.Run(engine, data.Dataset, new PushRequest { Cluster = kind == EngineKind.Cluster ? ClickHouseServers.Cluster : null },
+            DatasetPush.Run(engine, data.Dataset, new PushRequest { Cluster = kind == EngineKind.Cluster ? ClickHouseServers.Cluster : null, VectorType = PushVectorType.Float32 },
                 a => servers.OpenHost(a, engine.Database));
             var result = (engine, ClickHouseTable.Open(engine, LaionLikeDataset.Table));
             _pushed[kind] = result;

@@ -78,6 +78,58 @@ public sealed class QueryTests : IDisposable
         Assert.Equal(embeddedSecond.Rows.Select(r => (long)r[0]!), second.Rows.Select(r => (long)r[0]!));
     }
 
+    public static readonly string[] RankedSearches = ["dog", "Cat DOG", "red blue red", "\"red blue\"", "tree fish", "slash", "o brien"];
+
+    [SkippableTheory]
+    [MemberData(nameof(Kinds))]
+    public void Searches_are_ranked_by_bm25_as_the_embedded_store_ranks_them(EngineKind kind)
+    {
+        var (_, table) = _tables!.For(kind);
+        foreach (string search in RankedSearches)
+        {
+            var q = new TableQuery { Table = "laion", Search = search, Size = 30 };
+            var embedded = new List<long>();
+            var pushed = new List<long>();
+            string? next = null;
+            do
+            {
+                var page = _data.Dataset.QueryRows(q with { Next = next }, count: false);
+                Assert.Equal(PageOrdering.Relevance, page.Ordering);
+                embedded.AddRange(page.Rows.Select(r => (long)r[0]!));
+                next = page.Next;
+            }
+            while (next is not null);
+            KeysetCursor? after = null;
+            do
+            {
+                var page = table.Page(q, after);
+                pushed.AddRange(page.Rows.Select(r => (long)r[0]!));
+                after = page.Next is null ? null : KeysetCursor.Decode(page.Next.Encode());
+                Assert.True(pushed.Count <= LaionLikeDataset.Rows, "paging does not end");
+            }
+            while (after is not null);
+            Assert.True(embedded.Count > 30, $"'{search}' should match more than one page");
+            Assert.Equal(embedded, pushed);
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Kinds))]
+    public void Bm25_scores_equal_fts5s(EngineKind kind)
+    {
+        var (_, table) = _tables!.For(kind);
+        string fts = _data.Dataset.ExecuteSql("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'").Rows.Single()[0]!.ToString()!;
+        foreach (var (search, match) in new[] { ("Cat DOG", "cat dog"), ("\"red blue\" tree", "\"red blue\" tree") })
+        {
+            var expected = _data.Dataset.ExecuteSql($"SELECT rowid, -bm25(\"{fts}\") FROM \"{fts}\" WHERE \"{fts}\" MATCH '{match.Replace("'", "''")}' ORDER BY rank, rowid LIMIT 50",
+                new Store.Sql.SqlOptions { MaxRows = 50 }).Rows.Select(r => ((long)r[0]!, (double)r[1]!)).ToList();
+            var ranked = table.RankedIds(new TableQuery { Table = "laion", Search = search }, 50);
+            Assert.Equal(expected.Select(e => e.Item1), ranked.Select(r => r.Id));
+            for (int i = 0; i < expected.Count; i++)
+                Assert.True(Math.Abs(expected[i].Item2 - ranked[i].Score) <= 1e-9 * Math.Abs(expected[i].Item2), $"{search} #{i}: FTS5 {expected[i].Item2}, {kind} {ranked[i].Score}");
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Kinds))]
     public void Exact_knn_with_search_and_filters_matches_a_brute_force_oracle(EngineKind kind)
@@ -148,12 +200,17 @@ public sealed class QueryTests : IDisposable
 
         var q = new TableQuery { Table = "laion", Search = "dog", Size = 40 };
         var first = source.QueryRows(q);
-        var embedded = _data.Dataset.QueryRows(q with { Sort = "rowid" });
+        var embedded = _data.Dataset.QueryRows(q);
         Assert.Equal("rowid", first.Columns[0]);
+        Assert.Equal(PageOrdering.Relevance, embedded.Ordering);
+        Assert.Equal(PageOrdering.Relevance, first.Ordering);
         Assert.Equal(embedded.Count, first.Count);
         Assert.Equal(embedded.Rows.Select(r => r[0]), first.Rows.Select(r => r[0]));
         var second = source.QueryRows(q with { Next = first.Next });
-        Assert.Equal(_data.Dataset.QueryRows(q with { Sort = "rowid", Next = embedded.Next }).Rows.Select(r => r[0]), second.Rows.Select(r => r[0]));
+        Assert.Equal(_data.Dataset.QueryRows(q with { Next = embedded.Next }).Rows.Select(r => r[0]), second.Rows.Select(r => r[0]));
+        var byId = source.QueryRows(q with { Sort = "rowid" });
+        Assert.Equal(PageOrdering.RowId, byId.Ordering);
+        Assert.Equal(_data.Dataset.QueryRows(q with { Sort = "rowid" }).Rows.Select(r => r[0]), byId.Rows.Select(r => r[0]));
 
         var h1 = _data.Dataset.Histogram(q, "similarity", 7);
         var h2 = source.Histogram(q, "similarity", 7);

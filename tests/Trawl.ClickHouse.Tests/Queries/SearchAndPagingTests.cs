@@ -33,7 +33,7 @@ public sealed class SearchAndPagingTests(ClickHouseServers servers, ChdbSession 
     }
 
     private static long[] Ids(ClickHouseTable table, string search) =>
-        table.Page(new TableQuery { Table = "t", Search = search, Size = 1000 }).Rows.Select(r => (long)r[0]!).ToArray();
+        table.Page(new TableQuery { Table = "t", Search = search, Size = 1000 }).Rows.Select(r => (long)r[0]!).Order().ToArray();
 
     [SkippableTheory]
     [MemberData(nameof(Kinds))]
