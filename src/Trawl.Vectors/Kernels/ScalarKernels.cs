@@ -91,6 +91,18 @@ internal static unsafe class ScalarKernels
         return sum;
     }
 
+    /// <summary>Hamming distances of one query to <paramref name="count"/> rows <paramref name="rowBytes"/> apart.</summary>
+    public static void HammingRows(ulong* query, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        for (int r = 0; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
+    }
+
+    /// <summary>Four queries (<paramref name="words"/> apart) against the rows; query j's distances start at <c>distances + j * distanceStride</c>.</summary>
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances, int distanceStride)
+    {
+        for (int j = 0; j < 4; j++) HammingRows(queries + j * words, rows, rowBytes, count, words, distances + j * distanceStride);
+    }
+
     /// <summary>Dot products of 4 queries with 4 rows: out[q * 4 + r].</summary>
     public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)
     {

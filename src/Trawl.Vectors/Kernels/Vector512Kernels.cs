@@ -220,6 +220,132 @@ internal static unsafe class Vector512Kernels
         return sum;
     }
 
+    /// <summary>
+    /// Hamming distances of one query to <paramref name="count"/> rows <paramref name="rowBytes"/> apart:
+    /// the query stays in registers (1024-bit codes) and four rows' lane sums are folded together, so a
+    /// row costs no horizontal sum of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows(ulong* query, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        if (words < 8)
+        {
+            for (int r = 0; r < count; r++) distances[r] = ScalarKernels.Hamming(query, (ulong*)(rows + r * rowBytes), words);
+            return;
+        }
+        Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        int r4 = 0;
+        if (words == 16)
+        {
+            Vector512<ulong> q0 = Avx512F.LoadVector512(query), q1 = Avx512F.LoadVector512(query + 8);
+            for (; r4 <= count - 4; r4 += 4)
+            {
+                byte* x = rows + r4 * rowBytes;
+                Vector512<ulong> s0 = Lanes1024((ulong*)x, q0, q1, table, low);
+                Vector512<ulong> s1 = Lanes1024((ulong*)(x + rowBytes), q0, q1, table, low);
+                Vector512<ulong> s2 = Lanes1024((ulong*)(x + 2 * rowBytes), q0, q1, table, low);
+                Vector512<ulong> s3 = Lanes1024((ulong*)(x + 3 * rowBytes), q0, q1, table, low);
+                Sse2.Store(distances + r4, Fold4(s0, s1, s2, s3));
+            }
+        }
+        else
+        {
+            for (; r4 <= count - 4; r4 += 4)
+            {
+                byte* x = rows + r4 * rowBytes;
+                Vector512<ulong> s0 = Lanes(query, (ulong*)x, words, table, low);
+                Vector512<ulong> s1 = Lanes(query, (ulong*)(x + rowBytes), words, table, low);
+                Vector512<ulong> s2 = Lanes(query, (ulong*)(x + 2 * rowBytes), words, table, low);
+                Vector512<ulong> s3 = Lanes(query, (ulong*)(x + 3 * rowBytes), words, table, low);
+                Vector128<int> d = Fold4(s0, s1, s2, s3);
+                if ((words & 7) != 0) d += Vector128.Create(Tail(query, (ulong*)x, words), Tail(query, (ulong*)(x + rowBytes), words), Tail(query, (ulong*)(x + 2 * rowBytes), words), Tail(query, (ulong*)(x + 3 * rowBytes), words));
+                Sse2.Store(distances + r4, d);
+            }
+        }
+        for (int r = r4; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
+    }
+
+    /// <summary>
+    /// Hamming distances of four queries (<paramref name="words"/> apart) to <paramref name="count"/> rows: each row is
+    /// loaded once for the four. Query j's distance to row r goes to <c>distances[j * distanceStride + r]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances, int distanceStride)
+    {
+        if (words != 16)
+        {
+            for (int j = 0; j < 4; j++) HammingRows(queries + j * words, rows, rowBytes, count, words, distances + j * distanceStride);
+            return;
+        }
+        Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        Vector512<ulong> a0 = Avx512F.LoadVector512(queries), a1 = Avx512F.LoadVector512(queries + 8);
+        Vector512<ulong> b0 = Avx512F.LoadVector512(queries + 16), b1 = Avx512F.LoadVector512(queries + 24);
+        Vector512<ulong> c0 = Avx512F.LoadVector512(queries + 32), c1 = Avx512F.LoadVector512(queries + 40);
+        Vector512<ulong> d0 = Avx512F.LoadVector512(queries + 48), d1 = Avx512F.LoadVector512(queries + 56);
+        int* da = distances, db = distances + distanceStride, dc = distances + 2 * distanceStride, dd = distances + 3 * distanceStride;
+        for (int r = 0; r < count; r++)
+        {
+            ulong* x = (ulong*)(rows + r * rowBytes);
+            Vector512<ulong> x0 = Avx512F.LoadVector512(x), x1 = Avx512F.LoadVector512(x + 8);
+            Vector128<int> d = Fold4(Lanes1024(x0, x1, a0, a1, table, low), Lanes1024(x0, x1, b0, b1, table, low),
+                Lanes1024(x0, x1, c0, c1, table, low), Lanes1024(x0, x1, d0, d1, table, low));
+            da[r] = d.ToScalar();
+            db[r] = d.GetElement(1);
+            dc[r] = d.GetElement(2);
+            dd[r] = d.GetElement(3);
+        }
+    }
+
+    /// <summary>Bit counts of (row XOR query) for a 1024-bit code, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes1024(ulong* row, Vector512<ulong> q0, Vector512<ulong> q1, Vector512<byte> table, Vector512<byte> low)
+        => Lanes1024(Avx512F.LoadVector512(row), Avx512F.LoadVector512(row + 8), q0, q1, table, low);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes1024(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> q0, Vector512<ulong> q1, Vector512<byte> table, Vector512<byte> low)
+    {
+        Vector512<byte> a = (x0 ^ q0).AsByte(), b = (x1 ^ q1).AsByte();
+        // Each byte holds at most 4 + 4 + 4 + 4 = 16: no overflow before the byte sums.
+        Vector512<byte> counts = Avx512BW.Shuffle(table, a & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low)
+            + Avx512BW.Shuffle(table, b & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low);
+        return Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+    }
+
+    /// <summary>Bit counts of (row XOR query) over the whole 8-word chunks, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes(ulong* query, ulong* row, int words, Vector512<byte> table, Vector512<byte> low)
+    {
+        Vector512<ulong> total = default;
+        for (int i = 0; i <= words - 8; i += 8)
+        {
+            Vector512<byte> x = (Avx512F.LoadVector512(query + i) ^ Avx512F.LoadVector512(row + i)).AsByte();
+            Vector512<byte> counts = Avx512BW.Shuffle(table, x & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+            total += Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+        }
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Tail(ulong* query, ulong* row, int words)
+    {
+        int sum = 0;
+        for (int i = words & ~7; i < words; i++) sum += BitOperations.PopCount(query[i] ^ row[i]);
+        return sum;
+    }
+
+    /// <summary>The four lane sums' totals, in order: two interleaves and two folds instead of four horizontal sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Fold4(Vector512<ulong> s0, Vector512<ulong> s1, Vector512<ulong> s2, Vector512<ulong> s3)
+    {
+        Vector512<ulong> a = Avx512F.UnpackLow(s0, s1) + Avx512F.UnpackHigh(s0, s1);
+        Vector512<ulong> b = Avx512F.UnpackLow(s2, s3) + Avx512F.UnpackHigh(s2, s3);
+        Vector256<ulong> a2 = a.GetLower() + a.GetUpper(), b2 = b.GetLower() + b.GetUpper();
+        Vector256<ulong> ab = Avx2.Permute2x128(a2, b2, 0x20) + Avx2.Permute2x128(a2, b2, 0x31);
+        return Avx512F.VL.ConvertToVector128Int32(ab.AsInt64());
+    }
+
     /// <summary>Dot products of 4 queries with 4 rows (16 accumulators): out[q * 4 + r].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)
