@@ -80,8 +80,8 @@ internal sealed unsafe class KernelSet
     public readonly delegate*<ulong*, ulong*, int, int> Hamming;
     /// <summary>One query against a run of rows: (query, rows, rowBytes, count, words, distances).</summary>
     public readonly delegate*<ulong*, byte*, long, int, int, int*, void> HammingRows;
-    /// <summary>Four consecutive queries against a run of rows: (queries, rows, rowBytes, count, words, distances, distanceStride).</summary>
-    public readonly delegate*<ulong*, byte*, long, int, int, int*, int, void> HammingRows4;
+    /// <summary>Four consecutive queries against a run of rows: (queries, rows, rowBytes, count, words, distances[row * 4 + query]).</summary>
+    public readonly delegate*<ulong*, byte*, long, int, int, int*, void> HammingRows4;
     public readonly delegate*<float*, long, float*, long, int, float*, void> Dot4x4F32;
 
     /// <summary>The set for the best level allowed now (see <see cref="SimdLevels.Cap"/>).</summary>

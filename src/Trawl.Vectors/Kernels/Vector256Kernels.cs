@@ -208,12 +208,10 @@ internal static unsafe class Vector256Kernels
         for (int r = 0; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
     }
 
-    /// <summary>Four queries (<paramref name="words"/> apart) against the rows; query j's distances start at <c>distances + j * distanceStride</c>.</summary>
+    /// <summary>Four queries (<paramref name="words"/> apart) against the rows; query j's distance to row r goes to <c>distances[r * 4 + j]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances, int distanceStride)
-    {
-        for (int j = 0; j < 4; j++) HammingRows(queries + j * words, rows, rowBytes, count, words, distances + j * distanceStride);
-    }
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances)
+        => ScalarKernels.Interleave4(queries, rows, rowBytes, count, words, distances, &HammingRows);
 
     /// <summary>Population count by nibble lookup (PSHUFB), summed per 64-bit lane with PSADBW.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -268,34 +268,50 @@ internal static unsafe class Vector512Kernels
 
     /// <summary>
     /// Hamming distances of four queries (<paramref name="words"/> apart) to <paramref name="count"/> rows: each row is
-    /// loaded once for the four. Query j's distance to row r goes to <c>distances[j * distanceStride + r]</c>.
+    /// loaded once for the four. Query j's distance to row r goes to <c>distances[r * 4 + j]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances, int distanceStride)
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances)
     {
         if (words != 16)
         {
-            for (int j = 0; j < 4; j++) HammingRows(queries + j * words, rows, rowBytes, count, words, distances + j * distanceStride);
+            ScalarKernels.Interleave4(queries, rows, rowBytes, count, words, distances, &HammingRows);
             return;
         }
         Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
         Vector512<byte> low = Vector512.Create((byte)0x0F);
-        Vector512<ulong> a0 = Avx512F.LoadVector512(queries), a1 = Avx512F.LoadVector512(queries + 8);
-        Vector512<ulong> b0 = Avx512F.LoadVector512(queries + 16), b1 = Avx512F.LoadVector512(queries + 24);
-        Vector512<ulong> c0 = Avx512F.LoadVector512(queries + 32), c1 = Avx512F.LoadVector512(queries + 40);
-        Vector512<ulong> d0 = Avx512F.LoadVector512(queries + 48), d1 = Avx512F.LoadVector512(queries + 56);
-        int* da = distances, db = distances + distanceStride, dc = distances + 2 * distanceStride, dd = distances + 3 * distanceStride;
+        // The nibbles of (row XOR query) are (row's nibbles) XOR (query's nibbles): the queries' are split once, a
+        // row's once for the four queries.
+        Vector512<byte> a0l = Low(queries, 0, low), a0h = High(queries, 0, low), a1l = Low(queries, 8, low), a1h = High(queries, 8, low);
+        Vector512<byte> b0l = Low(queries, 16, low), b0h = High(queries, 16, low), b1l = Low(queries, 24, low), b1h = High(queries, 24, low);
+        Vector512<byte> c0l = Low(queries, 32, low), c0h = High(queries, 32, low), c1l = Low(queries, 40, low), c1h = High(queries, 40, low);
+        Vector512<byte> d0l = Low(queries, 48, low), d0h = High(queries, 48, low), d1l = Low(queries, 56, low), d1h = High(queries, 56, low);
         for (int r = 0; r < count; r++)
         {
             ulong* x = (ulong*)(rows + r * rowBytes);
-            Vector512<ulong> x0 = Avx512F.LoadVector512(x), x1 = Avx512F.LoadVector512(x + 8);
-            Vector128<int> d = Fold4(Lanes1024(x0, x1, a0, a1, table, low), Lanes1024(x0, x1, b0, b1, table, low),
-                Lanes1024(x0, x1, c0, c1, table, low), Lanes1024(x0, x1, d0, d1, table, low));
-            da[r] = d.ToScalar();
-            db[r] = d.GetElement(1);
-            dc[r] = d.GetElement(2);
-            dd[r] = d.GetElement(3);
+            Vector512<byte> x0l = Low(x, 0, low), x0h = High(x, 0, low), x1l = Low(x, 8, low), x1h = High(x, 8, low);
+            Sse2.Store(distances + r * 4, Fold4(
+                Nibbles(x0l, x0h, x1l, x1h, a0l, a0h, a1l, a1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, b0l, b0h, b1l, b1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, c0l, c0h, c1l, c1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, d0l, d0h, d1l, d1h, table)));
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Low(ulong* p, int offset, Vector512<byte> low) => Avx512F.LoadVector512(p + offset).AsByte() & low;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> High(ulong* p, int offset, Vector512<byte> low) => Avx512BW.ShiftRightLogical(Avx512F.LoadVector512(p + offset).AsUInt16(), 4).AsByte() & low;
+
+    /// <summary>Bit counts of a 1024-bit row XOR query from their split nibbles, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Nibbles(Vector512<byte> x0l, Vector512<byte> x0h, Vector512<byte> x1l, Vector512<byte> x1h,
+        Vector512<byte> q0l, Vector512<byte> q0h, Vector512<byte> q1l, Vector512<byte> q1h, Vector512<byte> table)
+    {
+        Vector512<byte> counts = Avx512BW.Shuffle(table, x0l ^ q0l) + Avx512BW.Shuffle(table, x0h ^ q0h)
+            + Avx512BW.Shuffle(table, x1l ^ q1l) + Avx512BW.Shuffle(table, x1h ^ q1h);
+        return Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
     }
 
     /// <summary>Bit counts of (row XOR query) for a 1024-bit code, as eight 64-bit lane sums.</summary>

@@ -31,28 +31,29 @@ internal sealed unsafe class HammingScan(VectorMatrix data, KernelSet kernels, u
             int q = 0;
             for (; q <= count - 4; q += 4)
             {
-                kernels.HammingRows4(queries + (long)q * words, x, rowBytes, rows, words, distances, BlockRows);
-                for (int j = 0; j < 4; j++) Keep(distances + j * BlockRows, rows, blockStart, heaps[q + j]);
+                kernels.HammingRows4(queries + (long)q * words, x, rowBytes, rows, words, distances);
+                for (int j = 0; j < 4; j++) Keep(distances + j, 4, rows, blockStart, heaps[q + j]);
             }
             for (; q < count; q++)
             {
                 kernels.HammingRows(queries + (long)q * words, x, rowBytes, rows, words, distances);
-                Keep(distances, rows, blockStart, heaps[q]);
+                Keep(distances, 1, rows, blockStart, heaps[q]);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Keep(int* distances, int rows, long first, TopKHeap heap)
+    private void Keep(int* distances, int stride, int rows, long first, TopKHeap heap)
     {
         float threshold = heap.Threshold;
         if (allow is null)
         {
             for (int r = 0; r < rows; r++)
             {
-                if (distances[r] <= threshold)
+                int d = distances[r * stride];
+                if (d <= threshold)
                 {
-                    heap.Push(distances[r], first + r);
+                    heap.Push(d, first + r);
                     threshold = heap.Threshold;
                 }
             }
@@ -61,9 +62,10 @@ internal sealed unsafe class HammingScan(VectorMatrix data, KernelSet kernels, u
         for (int r = 0; r < rows; r++)
         {
             long id = first + r;
-            if (distances[r] <= threshold && (allow[id >> 6] & (1UL << (int)(id & 63))) != 0)
+            int d = distances[r * stride];
+            if (d <= threshold && (allow[id >> 6] & (1UL << (int)(id & 63))) != 0)
             {
-                heap.Push(distances[r], id);
+                heap.Push(d, id);
                 threshold = heap.Threshold;
             }
         }

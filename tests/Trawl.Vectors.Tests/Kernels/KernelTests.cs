@@ -164,6 +164,7 @@ public sealed unsafe class KernelTests
     [InlineData(3, 5)]
     [InlineData(8, 7)]
     [InlineData(16, 37)]
+    [InlineData(16, 600)]
     [InlineData(16, 4)]
     [InlineData(17, 9)]
     [InlineData(24, 6)]
@@ -182,9 +183,8 @@ public sealed unsafe class KernelTests
             for (int r = 0; r < count; r++)
                 for (int w = 0; w < words; w++)
                     expected[j, r] += System.Numerics.BitOperations.PopCount(queries[j * words + w] ^ rows[r * strideWords + w]);
-        const int stride = 64;
         var one = new int[Math.Max(1, count)];
-        var four = new int[4 * stride];
+        var four = new int[4 * count + 4];
         fixed (ulong* pr = rows, pq = queries)
         fixed (int* p1 = one, p4 = four)
         {
@@ -198,10 +198,10 @@ public sealed unsafe class KernelTests
                     for (int r = 0; r < count; r++) Assert.True(expected[j, r] == one[r], $"{level}: query {j}, row {r}: {one[r]}, expected {expected[j, r]}");
                 }
                 Array.Fill(four, -1);
-                set.HammingRows4(pq, (byte*)pr, strideWords * 8L, count, words, p4, stride);
+                set.HammingRows4(pq, (byte*)pr, strideWords * 8L, count, words, p4);
                 for (int j = 0; j < 4; j++)
-                    for (int r = 0; r < count; r++) Assert.True(expected[j, r] == four[j * stride + r], $"{level}: 4 queries, query {j}, row {r}: {four[j * stride + r]}, expected {expected[j, r]}");
-                for (int j = 0; j < 4; j++) Assert.Equal(-1, four[j * stride + count]);
+                    for (int r = 0; r < count; r++) Assert.True(expected[j, r] == four[r * 4 + j], $"{level}: 4 queries, query {j}, row {r}: {four[r * 4 + j]}, expected {expected[j, r]}");
+                for (int j = 0; j < 4; j++) Assert.Equal(-1, four[count * 4 + j]);
             }
         }
     }
