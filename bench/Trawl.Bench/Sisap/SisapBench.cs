@@ -14,7 +14,7 @@ using Trawl.Vectors.Sketches;
 namespace Trawl.Bench.Sisap;
 
 /// <summary>
-/// <c>sisap [--n 1000000] [--nq 10000] [--dir /tmp/trawl-sisap] [--skip-ann] [--phases read,gold,pca,sketch,hnsw-peer-build,hnsw,ivfpq]</c>: the SISAP toolkit on synthetic
+/// <c>sisap [--n 1000000] [--nq 10000] [--dir /tmp/trawl-sisap] [--work DIR] [--skip-ann] [--phases read,gold,pca,sketch,hnsw-peer-build,hnsw,ivfpq]</c>: the SISAP toolkit on synthetic
 /// CLIP-like float16 vectors written by h5py, against h5py, faiss, numpy and hnswlib in the same run.
 /// Prints JSON lines {bench, what, figure, unit, reference, reference_figure, ratio}.
 /// </summary>
@@ -26,6 +26,9 @@ internal static class SisapBench
     {
         int n = IntArg(args, "--n", 1_000_000), nq = IntArg(args, "--nq", 10_000);
         string dir = StringArg(args, "--dir", "/tmp/trawl-sisap");
+        // --work: where the ANN phases put what they make (hnswlib's saved index, result files), when --dir is read-only input.
+        string work = StringArg(args, "--work", dir);
+        Directory.CreateDirectory(work);
         bool skipAnn = args.Contains("--skip-ann");
         // --phases read,gold,pca,sketch,hnsw-peer-build,hnsw,ivfpq: a 1 M run does not fit one bench-lock slot, so it is split.
         var phases = StringArg(args, "--phases", "read,gold,pca,sketch,hnsw,ivfpq").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
@@ -57,12 +60,12 @@ internal static class SisapBench
         // IVF-PQ+Refine, QPS at the first setting reaching recall@30 >= 0.8. `hnsw-peer-build` builds and saves hnswlib's
         // index in a run of its own (a 1 M build on each side does not fit one lock slot); `hnsw` then loads it.
         if (phases.Contains("hnsw-peer-build"))
-            foreach (var j in Peer(script, "hnsw-build", dir))
+            foreach (var j in Peer(script, "hnsw-build", dir, work))
                 Emit("hnswlib M=32 efC=100 build (saved for the hnsw phase), seconds", j.GetProperty("build_s").GetDouble(), "s", null, null, null);
         if (phases.Contains("hnsw"))
-            Ann(dir, "HNSW32", new SisapSearch.Options { Ef = [30, 40, 64, 96, 128], Gold = goldPath }, Peer(script, "hnsw", dir), "hnswlib M=32 efC=100");
+            Ann(dir, work, "HNSW32", new SisapSearch.Options { Ef = [30, 40, 64, 96, 128], Gold = goldPath }, Peer(script, "hnsw", dir, work), "hnswlib M=32 efC=100");
         if (phases.Contains("ivfpq"))
-            Ann(dir, "IVF1024,PQ64,Refine", new SisapSearch.Options { NProbe = [4, 8, 16, 32, 64], RefineFactor = 4, Gold = goldPath }, Peer(script, "ivfpq", dir), "faiss IVF1024,PQ64,RFlat k_factor=4");
+            Ann(dir, work, "IVF1024,PQ64,Refine", new SisapSearch.Options { NProbe = [4, 8, 16, 32, 64], RefineFactor = 8, Gold = goldPath }, Peer(script, "ivfpq", dir, work), "faiss IVF1024,PQ64,RFlat k_factor=8");
         Console.Error.WriteLine($"sisap bench: done, load {Load()}");
         return 0;
     }
@@ -165,9 +168,9 @@ internal static class SisapBench
         GC.KeepAlive(words);
     }
 
-    private static void Ann(string dir, string factory, SisapSearch.Options options, List<JsonElement> peer, string peerName)
+    private static void Ann(string dir, string work, string factory, SisapSearch.Options options, List<JsonElement> peer, string peerName)
     {
-        string output = Path.Combine(dir, "result-" + factory.Replace(',', '-') + ".h5");
+        string output = Path.Combine(work, "result-" + factory.Replace(',', '-') + ".h5");
         SisapSearch.Report report = SisapSearch.Execute(Path.Combine(dir, "base.h5"), Path.Combine(dir, "queries.h5"), factory, 30, output, options);
         double? ours = null;
         foreach (var run in report.Runs)
@@ -217,9 +220,9 @@ with h5py.File(d + "/queries.h5", "w") as f: f.create_dataset("emb", data=q)
         }
     }
 
-    private static List<JsonElement> Peer(string script, string what, string dir)
+    private static List<JsonElement> Peer(string script, string what, string dir, string? work = null)
     {
-        string output = Exec(script, what, dir);
+        string output = work is null ? Exec(script, what, dir) : Exec(script, what, dir, work);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 

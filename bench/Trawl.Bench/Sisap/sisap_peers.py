@@ -1,5 +1,5 @@
 """Reference figures for the sisap benchmark (run with /usr/bin/python3; prints JSON lines).
-usage: sisap_peers.py read|gold|pca|hnsw-build|hnsw|ivfpq DIR [--n-threads T]"""
+usage: sisap_peers.py read|gold|pca|hnsw-build|hnsw|ivfpq DIR [WORK]"""
 import json, sys, time
 import numpy as np, h5py
 
@@ -17,6 +17,7 @@ def recall(found, gold, k, dists=None):
     return total / len(found)
 
 what, d = sys.argv[1], sys.argv[2]
+work = sys.argv[3] if len(sys.argv) > 3 else d  # where a saved index goes
 if what == "read":
     for name in ("base.h5", "base-gzip.h5"):
         best = 1e9
@@ -49,7 +50,7 @@ elif what == "hnsw-build":
     with h5py.File(f"{d}/base.h5", "r") as f: b = f["emb"][:].astype(np.float32)
     idx = hnswlib.Index(space="ip", dim=b.shape[1]); idx.init_index(max_elements=len(b), M=32, ef_construction=100, random_seed=1)
     t = time.time(); idx.add_items(b); build = time.time() - t
-    saved = f"{d}/hnswlib-M32-efC100.bin"
+    saved = f"{work}/hnswlib-M32-efC100.bin"
     idx.save_index(saved)
     json.dump({"build_s": build, "rows": len(b)}, open(saved + ".json", "w"))
     emit(what="hnsw-build", build_s=build, rows=len(b))
@@ -60,7 +61,7 @@ elif what in ("hnsw", "ivfpq"):
     k = 30
     if what == "hnsw":
         import hnswlib, os
-        saved = f"{d}/hnswlib-M32-efC100.bin"
+        saved = f"{work}/hnswlib-M32-efC100.bin"
         idx = hnswlib.Index(space="ip", dim=b.shape[1])
         if os.path.exists(saved) and os.path.exists(saved + ".json"):
             # Built and saved by `hnsw-build` in an earlier lock slot; its build time comes from there.
@@ -79,6 +80,6 @@ elif what in ("hnsw", "ivfpq"):
         # faiss 1.7.3 does not look through IndexRefineFlat: take its base index first.
         ivf = faiss.extract_index_ivf(faiss.downcast_index(idx).base_index)
         for nprobe in (4, 8, 16, 32, 64):
-            ivf.nprobe = nprobe; idx.k_factor = 4
+            ivf.nprobe = nprobe; idx.k_factor = 8
             t = time.time(); _, I = idx.search(q, k); dt = time.time() - t
-            emit(what="faiss-ivfpq-refine", params={"nlist": 1024, "pq": 64, "nprobe": nprobe, "k_factor": 4}, build_s=build, qps=len(q) / dt, recall30=recall(I, gold, k, gold_dists))
+            emit(what="faiss-ivfpq-refine", params={"nlist": 1024, "pq": 64, "nprobe": nprobe, "k_factor": 8}, build_s=build, qps=len(q) / dt, recall30=recall(I, gold, k, gold_dists))
