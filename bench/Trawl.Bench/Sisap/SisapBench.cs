@@ -14,7 +14,7 @@ using Trawl.Vectors.Sketches;
 namespace Trawl.Bench.Sisap;
 
 /// <summary>
-/// <c>sisap [--n 1000000] [--nq 10000] [--dir /tmp/trawl-sisap] [--skip-ann]</c>: the SISAP toolkit on synthetic
+/// <c>sisap [--n 1000000] [--nq 10000] [--dir /tmp/trawl-sisap] [--work DIR] [--skip-ann] [--phases read,gold,pca,sketch,hnsw-peer-build,hnsw,ivfpq]</c>: the SISAP toolkit on synthetic
 /// CLIP-like float16 vectors written by h5py, against h5py, faiss, numpy and hnswlib in the same run.
 /// Prints JSON lines {bench, what, figure, unit, reference, reference_figure, ratio}.
 /// </summary>
@@ -26,10 +26,13 @@ internal static class SisapBench
     {
         int n = IntArg(args, "--n", 1_000_000), nq = IntArg(args, "--nq", 10_000);
         string dir = StringArg(args, "--dir", "/tmp/trawl-sisap");
+        // --work: where the ANN phases put what they make (hnswlib's saved index, result files), when --dir is read-only input.
+        string work = StringArg(args, "--work", dir);
+        Directory.CreateDirectory(work);
         bool skipAnn = args.Contains("--skip-ann");
-        // --phases read,gold,pca,sketch,hnsw,ivfpq: a 1 M run does not fit one bench-lock slot, so it is split.
+        // --phases read,gold,pca,sketch,hnsw-peer-build,hnsw,ivfpq: a 1 M run does not fit one bench-lock slot, so it is split.
         var phases = StringArg(args, "--phases", "read,gold,pca,sketch,hnsw,ivfpq").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        if (skipAnn) { phases.Remove("hnsw"); phases.Remove("ivfpq"); }
+        if (skipAnn) { phases.Remove("hnsw"); phases.Remove("hnsw-peer-build"); phases.Remove("ivfpq"); }
         Prepare(dir, n, nq);
         if (phases.Count == 0) return 0;
         string script = Path.Combine(AppContext.BaseDirectory, "Sisap", "sisap_peers.py");
@@ -38,23 +41,31 @@ internal static class SisapBench
         // 1. Reading the whole emb dataset.
         if (phases.Contains("read")) ReadPhase(script, dir);
 
-        using var base_ = LoadedVectors.Open(Path.Combine(dir, "base.h5"), "the base");
-        using var q = LoadedVectors.Open(Path.Combine(dir, "queries.h5"), "the queries");
-        float[] queries = q.ToFloats();
-
-        // 2. Gold standard, k = 100 (later phases read gold.h5 back when this one is skipped).
         string goldPath = Path.Combine(dir, "gold.h5");
-        if (phases.Contains("gold")) GoldPhase(script, dir, base_, queries, nq);
-        var gold = NeighbourFile.Read(goldPath, "gold");
+        if (phases.Overlaps(["gold", "pca", "sketch"]))
+        {
+            using var base_ = LoadedVectors.Open(Path.Combine(dir, "base.h5"), "the base");
+            using var q = LoadedVectors.Open(Path.Combine(dir, "queries.h5"), "the queries");
+            float[] queries = q.ToFloats();
 
-        if (phases.Contains("pca")) PcaPhase(script, dir, base_);
-        if (phases.Contains("sketch")) SketchPhase(base_, queries, nq, gold);
+            // 2. Gold standard, k = 100 (later phases read gold.h5 back when this one is skipped).
+            if (phases.Contains("gold")) GoldPhase(script, dir, base_, queries, nq);
+            var gold = NeighbourFile.Read(goldPath, "gold");
 
-        // 5. search-h5: HNSW and IVF-PQ+Refine, QPS at recall@30 >= 0.8.
+            if (phases.Contains("pca")) PcaPhase(script, dir, base_);
+            if (phases.Contains("sketch")) SketchPhase(base_, queries, nq, gold);
+        }
+
+        // 5. search-h5 itself (SisapSearch: read the base, build, search, write the result files, score them): HNSW and
+        // IVF-PQ+Refine, QPS at the first setting reaching recall@30 >= 0.8. `hnsw-peer-build` builds and saves hnswlib's
+        // index in a run of its own (a 1 M build on each side does not fit one lock slot); `hnsw` then loads it.
+        if (phases.Contains("hnsw-peer-build"))
+            foreach (var j in Peer(script, "hnsw-build", dir, work))
+                Emit("hnswlib M=32 efC=100 build (saved for the hnsw phase), seconds", j.GetProperty("build_s").GetDouble(), "s", null, null, null);
         if (phases.Contains("hnsw"))
-            Ann("HNSW32", [30, 40, 64, 96, 128], ef => new IndexSearchOptions { Ef = ef }, base_.Matrix, queries, gold, Peer(script, "hnsw", dir), "hnswlib M=32 efC=100");
+            Ann(dir, work, "HNSW32", new SisapSearch.Options { Ef = [30, 40, 64, 96, 128], Gold = goldPath }, Peer(script, "hnsw", dir, work), "hnswlib M=32 efC=100");
         if (phases.Contains("ivfpq"))
-            Ann("IVF1024,PQ64,Refine", [4, 8, 16, 32], p => new IndexSearchOptions { NProbe = p, RefineFactor = 4 }, base_.Matrix, queries, gold, Peer(script, "ivfpq", dir), "faiss IVF1024,PQ64,RFlat k_factor=4");
+            Ann(dir, work, "IVF1024,PQ64,Refine", new SisapSearch.Options { NProbe = [4, 8, 16, 32, 64], RefineFactor = 8, Gold = goldPath }, Peer(script, "ivfpq", dir, work), "faiss IVF1024,PQ64,RFlat k_factor=8");
         Console.Error.WriteLine($"sisap bench: done, load {Load()}");
         return 0;
     }
@@ -139,6 +150,17 @@ internal static class SisapBench
         for (int i = 0; i < singles; i++) exact16.Search(queries.AsSpan(i * 768, 768), 10);
         double f16Ms = watch.Elapsed.TotalMilliseconds / singles;
         Emit("Hamming 1024-bit single query, ms", hamMs, "ms", "float16 exact single query, same run", f16Ms, f16Ms / hamMs);
+        // Batches: the codes (or the float16 rows) stream once per block of queries on both sides.
+        int batch = Math.Min(1000, nq);
+        hamming.SearchBatch(qbits.AsSpan(0, 64), 10);
+        exact16.SearchBatch(queries.AsSpan(0, 4 * 768), 10);
+        watch.Restart();
+        hamming.SearchBatch(qbits.AsSpan(0, batch * 16), 10);
+        double hamBatchMs = watch.Elapsed.TotalMilliseconds / batch;
+        watch.Restart();
+        exact16.SearchBatch(queries.AsSpan(0, batch * 768), 10);
+        double f16BatchMs = watch.Elapsed.TotalMilliseconds / batch;
+        Emit($"Hamming 1024-bit batch of {batch} queries, ms per query", hamBatchMs, "ms", $"float16 exact batch of {batch}, same run", f16BatchMs, f16BatchMs / hamBatchMs);
         var goldTop10 = new long[singles * 10];
         for (int i = 0; i < singles; i++) Array.Copy(gold.Ids, (long)i * gold.K, goldTop10, i * 10, 10);
         var (hamRecall, _) = ChallengeRecall.Compute(goldTop10, [], 10, hamResults, 10, 10);
@@ -146,35 +168,26 @@ internal static class SisapBench
         GC.KeepAlive(words);
     }
 
-    private static void Ann(string factory, int[] settings, Func<int, IndexSearchOptions> options, VectorMatrix data, float[] queries, NeighbourFile gold, List<JsonElement> peer, string peerName)
+    private static void Ann(string dir, string work, string factory, SisapSearch.Options options, List<JsonElement> peer, string peerName)
     {
-        var clock = Stopwatch.StartNew();
-        using var index = VectorIndexFactory.Create(factory, data, VectorMetric.InnerProduct, new IndexBuildOptions { EfConstruction = 100 });
-        index.Build();
-        double build = clock.Elapsed.TotalSeconds;
-        int nq = queries.Length / data.Dimension;
-        var ids = new long[nq * 30];
-        var scores = new float[ids.Length];
+        string output = Path.Combine(work, "result-" + factory.Replace(',', '-') + ".h5");
+        SisapSearch.Report report = SisapSearch.Execute(Path.Combine(dir, "base.h5"), Path.Combine(dir, "queries.h5"), factory, 30, output, options);
         double? ours = null;
-        foreach (int s in settings)
+        foreach (var run in report.Runs)
         {
-            var o = options(s);
-            index.Search(queries.AsSpan(0, Math.Min(queries.Length, 100 * data.Dimension)), 30, ids, scores, o);
-            clock.Restart();
-            index.Search(queries, 30, ids, scores, o);
-            double qps = nq / clock.Elapsed.TotalSeconds;
-            var (recall, _) = ChallengeRecall.Compute(gold.Ids, gold.Distances, gold.K, ids, 30, 30);
-            Emit($"{factory} setting {s}: recall@30 {recall:0.000}, QPS", qps, "queries/s", null, null, null);
-            if (recall >= 0.8 && ours is null) ours = qps;
+            Emit($"search-h5 {factory} {run.Params}: recall@30 {run.Recall:0.000}, QPS", run.QueriesPerSecond, "queries/s", null, null, null);
+            if (run.Recall >= 0.8 && ours is null) ours = run.QueriesPerSecond;
+            File.Delete(run.Path);
         }
-        double? theirs = null;
+        double? theirs = null, peerBuild = null;
         foreach (var j in peer)
         {
             Emit($"{peerName} {j.GetProperty("params")}: recall@30 {j.GetProperty("recall30").GetDouble():0.000}, QPS", j.GetProperty("qps").GetDouble(), "queries/s", null, null, null);
             if (theirs is null && j.GetProperty("recall30").GetDouble() >= 0.8) theirs = j.GetProperty("qps").GetDouble();
+            peerBuild ??= j.GetProperty("build_s").GetDouble();
         }
-        Emit($"{factory} build, seconds", build, "s", peerName, peer.FirstOrDefault().ValueKind == JsonValueKind.Object ? peer[0].GetProperty("build_s").GetDouble() : null, null);
-        Emit($"{factory} best QPS at recall@30 >= 0.8 (first setting reaching it)", ours ?? 0, "queries/s", peerName, theirs, ours is { } a && theirs is { } b ? a / b : null);
+        Emit($"search-h5 {factory} build, seconds", report.BuildSeconds, "s", peerName, peerBuild, peerBuild is { } pb ? report.BuildSeconds / pb : null);
+        Emit($"search-h5 {factory} QPS at the first setting reaching recall@30 >= 0.8", ours ?? 0, "queries/s", peerName, theirs, ours is { } a && theirs is { } b ? a / b : null);
     }
 
     private static void Prepare(string dir, int n, int nq)
@@ -207,9 +220,9 @@ with h5py.File(d + "/queries.h5", "w") as f: f.create_dataset("emb", data=q)
         }
     }
 
-    private static List<JsonElement> Peer(string script, string what, string dir)
+    private static List<JsonElement> Peer(string script, string what, string dir, string? work = null)
     {
-        string output = Exec(script, what, dir);
+        string output = work is null ? Exec(script, what, dir) : Exec(script, what, dir, work);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
     }
 

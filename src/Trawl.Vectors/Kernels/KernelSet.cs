@@ -26,6 +26,8 @@ internal sealed unsafe class KernelSet
                 DotI8 = &Vector512Kernels.DotI8;
                 L2I8 = &Vector512Kernels.L2I8;
                 Hamming = &Vector512Kernels.Hamming;
+                HammingRows = &Vector512Kernels.HammingRows;
+                HammingRows4 = &Vector512Kernels.HammingRows4;
                 Dot4x4F32 = &Vector512Kernels.Dot4x4F32;
                 break;
             case SimdLevel.Vector256:
@@ -39,6 +41,8 @@ internal sealed unsafe class KernelSet
                 DotI8 = &Vector256Kernels.DotI8;
                 L2I8 = &Vector256Kernels.L2I8;
                 Hamming = &Vector256Kernels.Hamming;
+                HammingRows = &Vector256Kernels.HammingRows;
+                HammingRows4 = &Vector256Kernels.HammingRows4;
                 Dot4x4F32 = &Vector256Kernels.Dot4x4F32;
                 break;
             default:
@@ -52,6 +56,8 @@ internal sealed unsafe class KernelSet
                 DotI8 = &ScalarKernels.DotI8;
                 L2I8 = &ScalarKernels.L2I8;
                 Hamming = &ScalarKernels.Hamming;
+                HammingRows = &ScalarKernels.HammingRows;
+                HammingRows4 = &ScalarKernels.HammingRows4;
                 Dot4x4F32 = &ScalarKernels.Dot4x4F32;
                 break;
         }
@@ -72,6 +78,10 @@ internal sealed unsafe class KernelSet
     public readonly delegate*<sbyte*, sbyte*, int, int> L2I8;
     /// <summary>Differing bits over a number of 64-bit words.</summary>
     public readonly delegate*<ulong*, ulong*, int, int> Hamming;
+    /// <summary>One query against a run of rows: (query, rows, rowBytes, count, words, distances).</summary>
+    public readonly delegate*<ulong*, byte*, long, int, int, int*, void> HammingRows;
+    /// <summary>Four consecutive queries against a run of rows: (queries, rows, rowBytes, count, words, distances[row * 4 + query]).</summary>
+    public readonly delegate*<ulong*, byte*, long, int, int, int*, void> HammingRows4;
     public readonly delegate*<float*, long, float*, long, int, float*, void> Dot4x4F32;
 
     /// <summary>The set for the best level allowed now (see <see cref="SimdLevels.Cap"/>).</summary>

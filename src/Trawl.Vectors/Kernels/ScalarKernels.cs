@@ -91,6 +91,33 @@ internal static unsafe class ScalarKernels
         return sum;
     }
 
+    /// <summary>Hamming distances of one query to <paramref name="count"/> rows <paramref name="rowBytes"/> apart.</summary>
+    public static void HammingRows(ulong* query, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        for (int r = 0; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
+    }
+
+    /// <summary>Four queries (<paramref name="words"/> apart) against the rows; query j's distance to row r goes to <c>distances[r * 4 + j]</c>.</summary>
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances)
+        => Interleave4(queries, rows, rowBytes, count, words, distances, &HammingRows);
+
+    /// <summary>Four one-query passes of <paramref name="rowsKernel"/>, interleaved into <c>distances[r * 4 + j]</c> (blocks of up to 256 rows on the stack).</summary>
+    internal static void Interleave4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances,
+        delegate*<ulong*, byte*, long, int, int, int*, void> rowsKernel)
+    {
+        const int block = 256;
+        int* one = stackalloc int[block];
+        for (int start = 0; start < count; start += block)
+        {
+            int n = Math.Min(block, count - start);
+            for (int j = 0; j < 4; j++)
+            {
+                rowsKernel(queries + j * words, rows + start * rowBytes, rowBytes, n, words, one);
+                for (int r = 0; r < n; r++) distances[(start + r) * 4 + j] = one[r];
+            }
+        }
+    }
+
     /// <summary>Dot products of 4 queries with 4 rows: out[q * 4 + r].</summary>
     public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)
     {

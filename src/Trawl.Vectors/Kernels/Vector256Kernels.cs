@@ -201,6 +201,18 @@ internal static unsafe class Vector256Kernels
         return sum;
     }
 
+    /// <summary>Hamming distances of one query to <paramref name="count"/> rows <paramref name="rowBytes"/> apart (a direct call per row, no function pointer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows(ulong* query, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        for (int r = 0; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
+    }
+
+    /// <summary>Four queries (<paramref name="words"/> apart) against the rows; query j's distance to row r goes to <c>distances[r * 4 + j]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances)
+        => ScalarKernels.Interleave4(queries, rows, rowBytes, count, words, distances, &HammingRows);
+
     /// <summary>Population count by nibble lookup (PSHUFB), summed per 64-bit lane with PSADBW.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Hamming(ulong* a, ulong* b, int words)

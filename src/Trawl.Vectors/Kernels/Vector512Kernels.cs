@@ -220,6 +220,148 @@ internal static unsafe class Vector512Kernels
         return sum;
     }
 
+    /// <summary>
+    /// Hamming distances of one query to <paramref name="count"/> rows <paramref name="rowBytes"/> apart:
+    /// the query stays in registers (1024-bit codes) and four rows' lane sums are folded together, so a
+    /// row costs no horizontal sum of its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows(ulong* query, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        if (words < 8)
+        {
+            for (int r = 0; r < count; r++) distances[r] = ScalarKernels.Hamming(query, (ulong*)(rows + r * rowBytes), words);
+            return;
+        }
+        Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        int r4 = 0;
+        if (words == 16)
+        {
+            Vector512<ulong> q0 = Avx512F.LoadVector512(query), q1 = Avx512F.LoadVector512(query + 8);
+            for (; r4 <= count - 4; r4 += 4)
+            {
+                byte* x = rows + r4 * rowBytes;
+                Vector512<ulong> s0 = Lanes1024((ulong*)x, q0, q1, table, low);
+                Vector512<ulong> s1 = Lanes1024((ulong*)(x + rowBytes), q0, q1, table, low);
+                Vector512<ulong> s2 = Lanes1024((ulong*)(x + 2 * rowBytes), q0, q1, table, low);
+                Vector512<ulong> s3 = Lanes1024((ulong*)(x + 3 * rowBytes), q0, q1, table, low);
+                Sse2.Store(distances + r4, Fold4(s0, s1, s2, s3));
+            }
+        }
+        else
+        {
+            for (; r4 <= count - 4; r4 += 4)
+            {
+                byte* x = rows + r4 * rowBytes;
+                Vector512<ulong> s0 = Lanes(query, (ulong*)x, words, table, low);
+                Vector512<ulong> s1 = Lanes(query, (ulong*)(x + rowBytes), words, table, low);
+                Vector512<ulong> s2 = Lanes(query, (ulong*)(x + 2 * rowBytes), words, table, low);
+                Vector512<ulong> s3 = Lanes(query, (ulong*)(x + 3 * rowBytes), words, table, low);
+                Vector128<int> d = Fold4(s0, s1, s2, s3);
+                if ((words & 7) != 0) d += Vector128.Create(Tail(query, (ulong*)x, words), Tail(query, (ulong*)(x + rowBytes), words), Tail(query, (ulong*)(x + 2 * rowBytes), words), Tail(query, (ulong*)(x + 3 * rowBytes), words));
+                Sse2.Store(distances + r4, d);
+            }
+        }
+        for (int r = r4; r < count; r++) distances[r] = Hamming(query, (ulong*)(rows + r * rowBytes), words);
+    }
+
+    /// <summary>
+    /// Hamming distances of four queries (<paramref name="words"/> apart) to <paramref name="count"/> rows: each row is
+    /// loaded once for the four. Query j's distance to row r goes to <c>distances[r * 4 + j]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HammingRows4(ulong* queries, byte* rows, long rowBytes, int count, int words, int* distances)
+    {
+        if (words != 16)
+        {
+            ScalarKernels.Interleave4(queries, rows, rowBytes, count, words, distances, &HammingRows);
+            return;
+        }
+        Vector512<byte> table = Vector512.Create(Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        Vector512<byte> low = Vector512.Create((byte)0x0F);
+        // The nibbles of (row XOR query) are (row's nibbles) XOR (query's nibbles): the queries' are split once, a
+        // row's once for the four queries.
+        Vector512<byte> a0l = Low(queries, 0, low), a0h = High(queries, 0, low), a1l = Low(queries, 8, low), a1h = High(queries, 8, low);
+        Vector512<byte> b0l = Low(queries, 16, low), b0h = High(queries, 16, low), b1l = Low(queries, 24, low), b1h = High(queries, 24, low);
+        Vector512<byte> c0l = Low(queries, 32, low), c0h = High(queries, 32, low), c1l = Low(queries, 40, low), c1h = High(queries, 40, low);
+        Vector512<byte> d0l = Low(queries, 48, low), d0h = High(queries, 48, low), d1l = Low(queries, 56, low), d1h = High(queries, 56, low);
+        for (int r = 0; r < count; r++)
+        {
+            ulong* x = (ulong*)(rows + r * rowBytes);
+            Vector512<byte> x0l = Low(x, 0, low), x0h = High(x, 0, low), x1l = Low(x, 8, low), x1h = High(x, 8, low);
+            Sse2.Store(distances + r * 4, Fold4(
+                Nibbles(x0l, x0h, x1l, x1h, a0l, a0h, a1l, a1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, b0l, b0h, b1l, b1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, c0l, c0h, c1l, c1h, table),
+                Nibbles(x0l, x0h, x1l, x1h, d0l, d0h, d1l, d1h, table)));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Low(ulong* p, int offset, Vector512<byte> low) => Avx512F.LoadVector512(p + offset).AsByte() & low;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> High(ulong* p, int offset, Vector512<byte> low) => Avx512BW.ShiftRightLogical(Avx512F.LoadVector512(p + offset).AsUInt16(), 4).AsByte() & low;
+
+    /// <summary>Bit counts of a 1024-bit row XOR query from their split nibbles, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Nibbles(Vector512<byte> x0l, Vector512<byte> x0h, Vector512<byte> x1l, Vector512<byte> x1h,
+        Vector512<byte> q0l, Vector512<byte> q0h, Vector512<byte> q1l, Vector512<byte> q1h, Vector512<byte> table)
+    {
+        Vector512<byte> counts = Avx512BW.Shuffle(table, x0l ^ q0l) + Avx512BW.Shuffle(table, x0h ^ q0h)
+            + Avx512BW.Shuffle(table, x1l ^ q1l) + Avx512BW.Shuffle(table, x1h ^ q1h);
+        return Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+    }
+
+    /// <summary>Bit counts of (row XOR query) for a 1024-bit code, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes1024(ulong* row, Vector512<ulong> q0, Vector512<ulong> q1, Vector512<byte> table, Vector512<byte> low)
+        => Lanes1024(Avx512F.LoadVector512(row), Avx512F.LoadVector512(row + 8), q0, q1, table, low);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes1024(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> q0, Vector512<ulong> q1, Vector512<byte> table, Vector512<byte> low)
+    {
+        Vector512<byte> a = (x0 ^ q0).AsByte(), b = (x1 ^ q1).AsByte();
+        // Each byte holds at most 4 + 4 + 4 + 4 = 16: no overflow before the byte sums.
+        Vector512<byte> counts = Avx512BW.Shuffle(table, a & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(a.AsUInt16(), 4).AsByte() & low)
+            + Avx512BW.Shuffle(table, b & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low);
+        return Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+    }
+
+    /// <summary>Bit counts of (row XOR query) over the whole 8-word chunks, as eight 64-bit lane sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Lanes(ulong* query, ulong* row, int words, Vector512<byte> table, Vector512<byte> low)
+    {
+        Vector512<ulong> total = default;
+        for (int i = 0; i <= words - 8; i += 8)
+        {
+            Vector512<byte> x = (Avx512F.LoadVector512(query + i) ^ Avx512F.LoadVector512(row + i)).AsByte();
+            Vector512<byte> counts = Avx512BW.Shuffle(table, x & low) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & low);
+            total += Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
+        }
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Tail(ulong* query, ulong* row, int words)
+    {
+        int sum = 0;
+        for (int i = words & ~7; i < words; i++) sum += BitOperations.PopCount(query[i] ^ row[i]);
+        return sum;
+    }
+
+    /// <summary>The four lane sums' totals, in order: two interleaves and two folds instead of four horizontal sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Fold4(Vector512<ulong> s0, Vector512<ulong> s1, Vector512<ulong> s2, Vector512<ulong> s3)
+    {
+        Vector512<ulong> a = Avx512F.UnpackLow(s0, s1) + Avx512F.UnpackHigh(s0, s1);
+        Vector512<ulong> b = Avx512F.UnpackLow(s2, s3) + Avx512F.UnpackHigh(s2, s3);
+        Vector256<ulong> a2 = a.GetLower() + a.GetUpper(), b2 = b.GetLower() + b.GetUpper();
+        Vector256<ulong> ab = Avx2.Permute2x128(a2, b2, 0x20) + Avx2.Permute2x128(a2, b2, 0x31);
+        return Avx512F.VL.ConvertToVector128Int32(ab.AsInt64());
+    }
+
     /// <summary>Dot products of 4 queries with 4 rows (16 accumulators): out[q * 4 + r].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4x4F32(float* q, long qStride, float* x, long xStride, int n, float* result)

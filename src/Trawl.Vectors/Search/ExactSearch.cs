@@ -134,9 +134,20 @@ public sealed unsafe class ExactSearch
 
         ulong[] q = GC.AllocateUninitializedArray<ulong>(words, pinned: true);
         query.CopyTo(q);
-        var scorer = new BitsScorer(AddressOf(q), _kernels.Hamming, words);
         ulong[]? allow = options?.Filter?.Bits;
-        TopKHeap heap = Scan(k, (start, end, h) => ScanRange(scorer, start, end, h, allow));
+        TopKHeap heap;
+        if (allow is null)
+        {
+            // Blocks of distances from the row kernel, then a threshold check per row.
+            var scan = new HammingScan(Data, _kernels, AddressOf(q), 1, null);
+            heap = Scan(k, (start, end, h) => scan.Run(start, end, [h]));
+        }
+        else
+        {
+            // A sparse allow-list costs its rows only: one kernel call per allowed row.
+            var scorer = new BitsScorer(AddressOf(q), _kernels.Hamming, words);
+            heap = Scan(k, (start, end, h) => ScanRange(scorer, start, end, h, allow));
+        }
         GC.KeepAlive(q);
         return Finish(heap, k, options);
     }
@@ -178,7 +189,7 @@ public sealed unsafe class ExactSearch
         int candidates = Candidates(k, options);
         ulong[]? allow = options?.Filter?.Bits;
         var batch = new BlockedBatchScan(Data, Metric, _kernels, AddressOf(q), count, padded, querySquares, inverse, squares, allow, _batchSpanBytes);
-        TopKHeap[] heaps = ScanBatch(candidates, count, batch);
+        TopKHeap[] heaps = ScanBatch(candidates, count, (long)count * Data.Rows >= 1 << 22, batch.Run);
         for (int i = 0; i < count; i++) results[i] = Finish(heaps[i], k, options);
         GC.KeepAlive(q);
         GC.KeepAlive(_inverseNorms);
@@ -196,13 +207,36 @@ public sealed unsafe class ExactSearch
         return results;
     }
 
-    /// <summary>Batch search for bit queries (each <c>ceil(bits / 64)</c> words): one scan per query.</summary>
+    /// <summary>
+    /// Batch search for bit queries (each <c>ceil(bits / 64)</c> words): the rows are read once per batch, in
+    /// cache-sized blocks that every group of four queries passes over.
+    /// </summary>
     public SearchResult[] SearchBatch(ReadOnlySpan<ulong> queries, int k, SearchOptions? options = null)
     {
+        RequireElementType(VectorElementType.Bits, VectorElementType.Bits, "bit queries");
+        ValidateRequest(k, options);
         int words = (int)(Data.RowBytes / 8);
         if (queries.Length % words != 0) throw new ArgumentException($"{queries.Length} words is not a whole number of {words}-word queries", nameof(queries));
-        var results = new SearchResult[queries.Length / words];
-        for (int i = 0; i < results.Length; i++) results[i] = Search(queries.Slice(i * words, words), k, options);
+        if (options?.DeduplicateAboveCosine is not null) throw new ArgumentException("deduplication by cosine needs float or int8 vectors", nameof(options));
+        int count = queries.Length / words;
+        var results = new SearchResult[count];
+        if (count == 0) return results;
+        if (Data.Rows == 0)
+        {
+            Array.Fill(results, SearchResult.Empty);
+            return results;
+        }
+        if (count == 1)
+        {
+            results[0] = Search(queries, k, options);
+            return results;
+        }
+        ulong[] q = GC.AllocateUninitializedArray<ulong>(queries.Length, pinned: true);
+        queries.CopyTo(q);
+        var scan = new HammingScan(Data, _kernels, AddressOf(q), count, options?.Filter?.Bits);
+        TopKHeap[] heaps = ScanBatch(k, count, (long)count * Data.Rows >= 1 << 22, scan.Run);
+        for (int i = 0; i < count; i++) results[i] = Finish(heaps[i], k, options);
+        GC.KeepAlive(q);
         return results;
     }
 
@@ -338,16 +372,17 @@ public sealed unsafe class ExactSearch
         return result;
     }
 
-    private TopKHeap[] ScanBatch(int capacity, int count, BlockedBatchScan batch)
+    /// <summary>Runs a many-query scan over all rows, split into chunks across the workers, each with its own heaps.</summary>
+    private TopKHeap[] ScanBatch(int capacity, int count, bool worthThreads, Action<long, long, TopKHeap[]> run)
     {
         long rows = Data.Rows;
         int heapCapacity = (int)Math.Min(capacity, rows);
-        int workers = Data.Rows * Data.RowBytes >= ParallelMinBytes || (long)count * rows >= 1 << 22 ? (int)Math.Min(Threads, rows) : 1;
+        int workers = Data.Rows * Data.RowBytes >= ParallelMinBytes || worthThreads ? (int)Math.Min(Threads, rows) : 1;
         var results = new TopKHeap[count];
         for (int q = 0; q < count; q++) results[q] = new TopKHeap(heapCapacity);
         if (workers == 1)
         {
-            batch.Run(0, rows, results);
+            run(0, rows, results);
             return results;
         }
         // Chunks of rows sized so every worker gets several: the batch is compute-bound, chunks only balance the load.
@@ -360,7 +395,7 @@ public sealed unsafe class ExactSearch
             var heaps = new TopKHeap[count];
             for (int q = 0; q < count; q++) heaps[q] = new TopKHeap(heapCapacity);
             for (long c = Interlocked.Increment(ref next); c < chunks; c = Interlocked.Increment(ref next))
-                batch.Run(c * chunkRows, Math.Min(rows, (c + 1) * chunkRows), heaps);
+                run(c * chunkRows, Math.Min(rows, (c + 1) * chunkRows), heaps);
             workerHeaps[w] = heaps;
         });
         foreach (TopKHeap[] heaps in workerHeaps)

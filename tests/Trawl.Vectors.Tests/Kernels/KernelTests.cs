@@ -160,6 +160,53 @@ public sealed unsafe class KernelTests
     }
 
     [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 5)]
+    [InlineData(8, 7)]
+    [InlineData(16, 37)]
+    [InlineData(16, 600)]
+    [InlineData(16, 4)]
+    [InlineData(17, 9)]
+    [InlineData(24, 6)]
+    [InlineData(33, 13)]
+    public void Hamming_row_kernels_equal_one_scalar_distance_per_row_at_every_level(int words, int count)
+    {
+        var random = new Random(500 + words * 64 + count);
+        // Rows one word further apart than their length, so a kernel that ignores the stride fails.
+        int strideWords = words + 1;
+        ulong[] rows = TestData.Words(random, Math.Max(1, count * strideWords));
+        ulong[] queries = TestData.Words(random, 4 * words);
+        queries[0] = ulong.MaxValue;
+        if (count > 0) rows[0] = 0;
+        var expected = new int[4, count];
+        for (int j = 0; j < 4; j++)
+            for (int r = 0; r < count; r++)
+                for (int w = 0; w < words; w++)
+                    expected[j, r] += System.Numerics.BitOperations.PopCount(queries[j * words + w] ^ rows[r * strideWords + w]);
+        var one = new int[Math.Max(1, count)];
+        var four = new int[4 * count + 4];
+        fixed (ulong* pr = rows, pq = queries)
+        fixed (int* p1 = one, p4 = four)
+        {
+            foreach (SimdLevel level in TestData.Levels())
+            {
+                KernelSet set = KernelSet.For(level);
+                for (int j = 0; j < 4; j++)
+                {
+                    Array.Fill(one, -1);
+                    set.HammingRows(pq + j * words, (byte*)pr, strideWords * 8L, count, words, p1);
+                    for (int r = 0; r < count; r++) Assert.True(expected[j, r] == one[r], $"{level}: query {j}, row {r}: {one[r]}, expected {expected[j, r]}");
+                }
+                Array.Fill(four, -1);
+                set.HammingRows4(pq, (byte*)pr, strideWords * 8L, count, words, p4);
+                for (int j = 0; j < 4; j++)
+                    for (int r = 0; r < count; r++) Assert.True(expected[j, r] == four[r * 4 + j], $"{level}: 4 queries, query {j}, row {r}: {four[r * 4 + j]}, expected {expected[j, r]}");
+                for (int j = 0; j < 4; j++) Assert.Equal(-1, four[count * 4 + j]);
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Dimensions))]
     public void Four_by_four_block_kernel_matches_single_dot_products(int n)
     {

@@ -256,6 +256,43 @@ public sealed class ExactSearchTests
         Assert.Equal(11, batch[1].Ids[0]);
     }
 
+    [Theory]
+    [InlineData(1024, 5000, 11)]
+    [InlineData(150, 3000, 6)]
+    [InlineData(512, 4100, 4)]
+    public void Bit_batch_search_equals_ranking_by_differing_bits_then_id_at_every_level(int bits, int rows, int queries)
+    {
+        var random = new Random(bits + rows + queries);
+        int words = (bits + 63) / 64;
+        // Few distinct rows, so many distances tie and the id order is tested too.
+        ulong[] distinct = TestData.Words(random, 40 * words);
+        if (bits % 64 != 0)
+            for (int i = words - 1; i < distinct.Length; i += words) distinct[i] &= (1UL << (bits % 64)) - 1;
+        var data = new ulong[rows * words];
+        for (int r = 0; r < rows; r++) distinct.AsSpan(random.Next(40) * words, words).CopyTo(data.AsSpan(r * words));
+        ulong[] query = TestData.Words(random, queries * words);
+        if (bits % 64 != 0)
+            for (int i = words - 1; i < query.Length; i += words) query[i] &= (1UL << (bits % 64)) - 1;
+        var allowed = Enumerable.Range(0, rows).Where(r => r % 5 != 2).Select(r => (long)r).ToHashSet();
+        var filter = RowFilter.FromIds(allowed, rows);
+        long[] Expected(int q, bool filtered) => Enumerable.Range(0, rows)
+            .Where(r => !filtered || allowed.Contains(r))
+            .Select(r => (Id: (long)r, D: Enumerable.Range(0, words).Sum(w => System.Numerics.BitOperations.PopCount(data[r * words + w] ^ query[q * words + w]))))
+            .OrderBy(t => t.D).ThenBy(t => t.Id).Take(25).Select(t => t.Id).ToArray();
+        foreach (SimdLevel level in TestData.Levels())
+        {
+            var search = Create(VectorMatrix.FromBits(data, bits), VectorMetric.Hamming, level);
+            SearchResult[] batch = search.SearchBatch(query, 25);
+            SearchResult[] filteredBatch = search.SearchBatch(query, 25, new SearchOptions { Filter = filter });
+            for (int q = 0; q < queries; q++)
+            {
+                Assert.Equal(Expected(q, false), batch[q].Ids);
+                Assert.Equal(Expected(q, true), filteredBatch[q].Ids);
+                Assert.Equal(batch[q].Ids, search.Search(query.AsSpan(q * words, words), 25).Ids);
+            }
+        }
+    }
+
     [Fact]
     public void K_larger_than_the_set_returns_every_row_best_first()
     {
