@@ -11,10 +11,8 @@ namespace Trawl.Server.Tests.Browser;
 /// local server, so pages load completely offline. Playwright's own browser download is never used.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     private WebApplication? _images;
-    private IPlaywright? _playwright;
+    private HeadlessChromium? _chromium;
 
     public ServerFixture Server { get; } = new();
 
@@ -27,13 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Unavailable = $"{ChromiumPath} is missing (apt-get install chromium)";
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-                throw new InvalidOperationException("browser tests must run in CI: " + Unavailable);
+        Unavailable = HeadlessChromium.Unavailable();
+        if (Unavailable is not null)
             return;
-        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -45,21 +39,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         Server.ImageBase = _images.Urls.Single();
         await Server.InitializeAsync();
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic"],
-        });
+        _chromium = await HeadlessChromium.LaunchAsync();
+        Browser = _chromium.Browser;
     }
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
-            await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
         await Server.DisposeAsync();
         if (_images is not null)
         {

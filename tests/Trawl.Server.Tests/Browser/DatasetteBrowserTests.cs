@@ -11,7 +11,7 @@ public sealed class DatasetteBrowserTests(DatasetteBrowserTests.Fixture fixture)
 {
     public sealed class Fixture : IAsyncLifetime
     {
-        private IPlaywright? _playwright;
+        private HeadlessChromium? _chromium;
 
         public DatasetteFixture Server { get; } = new();
         public IBrowser? Browser { get; private set; }
@@ -19,29 +19,18 @@ public sealed class DatasetteBrowserTests(DatasetteBrowserTests.Fixture fixture)
 
         public async Task InitializeAsync()
         {
-            if (!File.Exists(BrowserFixture.ChromiumPath))
-            {
-                Unavailable = $"{BrowserFixture.ChromiumPath} is missing (apt-get install chromium)";
-                if (Environment.GetEnvironmentVariable("CI") == "true")
-                    throw new InvalidOperationException("browser tests must run in CI: " + Unavailable);
+            Unavailable = HeadlessChromium.Unavailable();
+            if (Unavailable is not null)
                 return;
-            }
             await Server.InitializeAsync();
-            _playwright = await Playwright.CreateAsync();
-            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = BrowserFixture.ChromiumPath,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-quic"],
-            });
+            _chromium = await HeadlessChromium.LaunchAsync();
+            Browser = _chromium.Browser;
         }
 
         public async Task DisposeAsync()
         {
-            if (Browser is not null)
-                await Browser.DisposeAsync();
-            _playwright?.Dispose();
+            if (_chromium is not null)
+                await _chromium.DisposeAsync();
             await Server.DisposeAsync();
         }
     }
