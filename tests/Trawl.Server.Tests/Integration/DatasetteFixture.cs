@@ -13,7 +13,7 @@ public sealed class DatasetteFixture : IAsyncLifetime
     public static readonly string[] Aspects = ["low quality", "e-guitar", "men's voice", "children's song", "piano", "amateur recording"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "trawl-datasette-tests-" + Guid.NewGuid().ToString("N")[..12]);
-    private WebApplication? _app;
+    private RunningServer? _server;
 
     public sealed record Clip(long RowId, string Ytid, List<string> Aspects, string Caption, long AuthorId, string Recorded, string Meta);
 
@@ -56,20 +56,15 @@ public sealed class DatasetteFixture : IAsyncLifetime
         Trawl.Store.Related.DatasetViews.Create(dataset, "musiccaps_details",
             "SELECT m.rowid AS rowid, m.ytid, m.caption, m.author_id, v.title FROM zz_musiccaps m LEFT JOIN videos v ON v.ytid = m.ytid", rowidOf: "zz_musiccaps");
 
-        _app = TrawlServer.Build([dataset], new ServerOptions { Port = 0, SqlTimeLimit = TimeSpan.FromSeconds(2) });
-        await _app.StartAsync();
-        BaseUrl = _app.Urls.Single();
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        _server = await RunningServer.StartAsync([dataset], new ServerOptions { SqlTimeLimit = TimeSpan.FromSeconds(2) });
+        BaseUrl = _server.BaseUrl;
+        Client = _server.Client;
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_server is not null)
+            await _server.DisposeAsync();
         try
         {
             Directory.Delete(_root, recursive: true);

@@ -18,7 +18,7 @@ public sealed class ServerFixture : IAsyncLifetime
         """;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "trawl-server-tests-" + Guid.NewGuid().ToString("N")[..12]);
-    private WebApplication? _app;
+    private RunningServer? _server;
 
     internal IReadOnlyList<SampleRow> Rows { get; private set; } = [];
 
@@ -41,20 +41,15 @@ public sealed class ServerFixture : IAsyncLifetime
         File.WriteAllText(clips, ClipsCsv);
         DatasetIngest.Run(dataset, new IngestRequest { Sources = [clips], Table = "clips" });
 
-        _app = TrawlServer.Build([dataset], new ServerOptions { Port = 0, SqlMaxRows = SqlMaxRows });
-        await _app.StartAsync();
-        BaseUrl = _app.Urls.Single();
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        _server = await RunningServer.StartAsync([dataset], new ServerOptions { SqlMaxRows = SqlMaxRows });
+        BaseUrl = _server.BaseUrl;
+        Client = _server.Client;
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_server is not null)
+            await _server.DisposeAsync();
         try
         {
             Directory.Delete(_root, recursive: true);
