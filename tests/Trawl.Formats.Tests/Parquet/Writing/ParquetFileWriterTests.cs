@@ -47,6 +47,12 @@ public class ParquetFileWriterTests
     {
         using var stream = File.Create(path);
         using var writer = ParquetFileWriter.Create(stream, Columns, options);
+        WriteRows(writer, rows);
+    }
+
+    /// <summary>Writes each row's values by type, then finishes the file.</summary>
+    private static void WriteRows(ParquetFileWriter writer, IEnumerable<object?[]> rows)
+    {
         foreach (var row in rows)
         {
             for (int c = 0; c < row.Length; c++)
@@ -261,25 +267,7 @@ public class ParquetFileWriterTests
         var rows = Generate(5000, seed: 11);
         var stream = new FullDiskStream(20_000);
         var writer = ParquetFileWriter.Create(stream, Columns, new ParquetWriterOptions { RowGroupRows = 500 });
-        var error = Assert.Throws<IOException>(() =>
-        {
-            foreach (var row in rows)
-            {
-                for (int c = 0; c < row.Length; c++)
-                {
-                    switch (row[c])
-                    {
-                        case null: writer.WriteNull(c); break;
-                        case long v: writer.WriteInt64(c, v); break;
-                        case double v: writer.WriteDouble(c, v); break;
-                        case bool v: writer.WriteBoolean(c, v); break;
-                        case string v: writer.WriteString(c, v); break;
-                    }
-                }
-                writer.EndRow();
-            }
-            writer.Finish();
-        });
+        var error = Assert.Throws<IOException>(() => WriteRows(writer, rows));
         Assert.Contains("No space", error.Message);
         writer.Dispose();
     }
