@@ -44,6 +44,8 @@ public sealed class IngestCrashTests : IDisposable
                 string manifest = File.ReadAllText(Path.Combine(dataset, "columns", "meta.manifest.json"));
                 Assert.Contains($"\"Rows\": {FirstRows},", manifest);
                 Assert.True(new FileInfo(Path.Combine(dataset, "columns", "meta.id.i64")).Length > (FirstRows + SecondRows) * 8L);
+                // Alone, the append rewrote the dictionaries in place, under a marker that the next open acts on.
+                Assert.True(File.Exists(Path.Combine(dataset, "columns", "meta.dict-rewrite")));
             }
             Assert.False(File.Exists(Path.Combine(dataset, "meta.db-wal")) && new FileInfo(Path.Combine(dataset, "meta.db-wal")).Length > 0);
             ingest.Kill();
@@ -135,6 +137,7 @@ public sealed class IngestCrashTests : IDisposable
             .Where(n => n!.Contains(".tmp", StringComparison.Ordinal) || n.Contains(".pending-", StringComparison.Ordinal) || n.EndsWith("-journal", StringComparison.Ordinal))
             .ToList();
         Assert.Empty(leftovers);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(dataset, "columns"), "*.dict-rewrite"));
         string vectors = Path.Combine(dataset, "vectors", "image.f16");
         Assert.Equal(VectorSetHeader.Size + expected * Dim * 2, new FileInfo(vectors).Length);
         using var file = VectorSetFile.Open(vectors);

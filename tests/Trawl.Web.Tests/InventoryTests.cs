@@ -11,10 +11,11 @@ public sealed class InventoryTests(WebHostFixture fixture) : IClassFixture<WebHo
 
     public void Dispose() => Directory.Delete(_root, true);
 
-    private InventoryRequest Request(string list, string output) => new()
+    private InventoryRequest Request(string list, string output, long bucketBytes = 8 << 20) => new()
     {
         UrlsFile = list,
         Output = output,
+        WorkBucketBytes = bucketBytes,
         Concurrency = 8,
         Fetch = new FetchOptions { Retries = 0, Timeout = TimeSpan.FromSeconds(5), PerHostLimit = 8 },
     };
@@ -84,5 +85,51 @@ public sealed class InventoryTests(WebHostFixture fixture) : IClassFixture<WebHo
         var report = UrlInventory.Run(Request(list, output));
         Assert.Equal(1, report.Requested);
         Assert.Equal(1, report.Answered);
+    }
+
+    [Fact]
+    public void Many_small_buckets_give_the_table_one_bucket_gives_in_list_order_and_leave_no_work_files()
+    {
+        // 300 URLs with repeats, a comment, a bad URL and failures, split into about 60 buckets or into one.
+        var lines = new List<string> { "# sizes" };
+        for (int i = 0; i < 300; i++)
+            lines.Add(i % 50 == 7 ? "ftp://127.0.0.1/" + i : i % 41 == 3 ? Host.BaseUrl + "/status/404" : Host.BaseUrl + $"/files/d/{i % 250}/{i}.bin");
+        lines.Insert(100, lines[20]);
+        string list = Path.Combine(_root, "urls.txt");
+        File.WriteAllLines(list, lines);
+        long listBytes = new FileInfo(list).Length;
+
+        string one = Path.Combine(_root, "one.trawl"), many = Path.Combine(_root, "many.trawl");
+        var a = UrlInventory.Run(Request(list, one));
+        var b = UrlInventory.Run(Request(list, many, bucketBytes: listBytes / 60));
+        Assert.Equal(a.Urls, b.Urls);
+        Assert.Equal(lines.Skip(1).Distinct().Count(), (int)b.Urls);
+        Assert.Equal((a.Answered, a.Failed, a.TotalBytes), (b.Answered, b.Failed, b.TotalBytes));
+        string Table(string d)
+        {
+            using var ds = Dataset.Open(d);
+            var r = ds.ExecuteSql("SELECT url, status, size, path, top_folder, error FROM inventory ORDER BY rowid");
+            return string.Join("\n", r.Rows.Select(row => string.Join("|", row)));
+        }
+        string expected = Table(one);
+        Assert.Equal(expected, Table(many));
+        // Rows come in list order (first occurrence of each URL).
+        using (var ds = Dataset.Open(many))
+        {
+            var urls = ds.ExecuteSql("SELECT url FROM inventory ORDER BY rowid").Rows.Select(r => (string)r[0]!).ToList();
+            Assert.Equal(lines.Skip(1).Distinct().ToList(), urls);
+        }
+
+        // A run killed before its end leaves its work folder; the next run removes it and resumes from the journal.
+        string stale = Path.Combine(_root, ".many.trawl.inventory-work");
+        Assert.False(Directory.Exists(stale));
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "list.0"), "garbage");
+        var c = UrlInventory.Run(Request(list, many, bucketBytes: listBytes / 7));
+        Assert.Equal(0, c.Requested);
+        Assert.Equal(b.Urls, c.Resumed);
+        Assert.Equal(expected, Table(many));
+        Assert.False(Directory.Exists(stale));
+        Assert.Empty(Directory.GetFiles(_root, ".*", SearchOption.TopDirectoryOnly));
     }
 }

@@ -11,7 +11,7 @@ using Trawl.Bench.Measurement;
 namespace Trawl.Bench.Web;
 
 /// <summary>
-/// <c>web [--urls 100000] [--images 20000] [--distinct 1000] [--dir /tmp/trawl-web]</c>: against a Kestrel server on
+/// <c>web [--urls 100000] [--images 20000] [--distinct 1000] [--reference-images N] [--reference-urls N] [--dir /tmp/trawl-web]</c>: against a Kestrel server on
 /// loopback in this process, <c>trawl inventory</c> over --urls URLs and <c>trawl download</c> of --images 1024x768
 /// JPEGs to 256 px border mode, each run as a child process under /usr/bin/time (wall, user+system CPU, peak RSS);
 /// then a Python PIL loop (Debian python3-pil) doing the same decode-resize-encode on the same files. The server
@@ -27,6 +27,8 @@ internal static class WebBench
         int urls = IntArg(args, "--urls", 100_000), images = IntArg(args, "--images", 20_000), distinct = IntArg(args, "--distinct", 1000);
         // The Python loops are single-process and slow on a loaded machine: they may run on fewer images (per-image figures compare).
         int referenceImages = IntArg(args, "--reference-images", images);
+        // Likewise the httpx loop over the first --reference-urls URLs (0: not run); its rates are per URL.
+        int referenceUrls = IntArg(args, "--reference-urls", urls);
         string dir = StringArg(args, "--dir", "/tmp/trawl-web");
         Directory.CreateDirectory(dir);
         string files = Path.Combine(dir, "files");
@@ -49,7 +51,7 @@ internal static class WebBench
         string baseUrl = app.Urls.Single();
 
         if (urls > 0)
-            Inventory(trawl, dir, baseUrl, urls);
+            Inventory(trawl, dir, baseUrl, urls, Math.Min(referenceUrls, urls));
         if (images > 0)
             Download(trawl, dir, files, baseUrl, images, distinct, Math.Min(referenceImages, images));
         Console.Error.WriteLine($"web bench done, load {Load()}");
@@ -57,7 +59,7 @@ internal static class WebBench
         return 0;
     }
 
-    private static void Inventory(string trawl, string dir, string baseUrl, int urls)
+    private static void Inventory(string trawl, string dir, string baseUrl, int urls, int referenceUrls)
     {
         string list = Path.Combine(dir, "urls.txt");
         File.WriteAllLines(list, Enumerable.Range(0, urls).Select(i => $"{baseUrl}/data/{i}.jsonl"));
@@ -72,15 +74,21 @@ internal static class WebBench
         Emit("inventory peak RSS", inv.PeakBytes / 1e6, "MB", null, null, null);
 
         // The seed's tool in the same run: an asyncio httpx HEAD loop (Debian python3-httpx), same concurrency, same server.
-        if (HasPythonModules("httpx"))
+        if (referenceUrls == 0)
+            Console.Error.WriteLine("web bench: --reference-urls 0, the httpx loop is skipped");
+        else if (HasPythonModules("httpx"))
         {
             string script = Path.Combine(dir, "httpx_heads.py");
             File.WriteAllText(script, HttpxScript);
-            var hx = Timed(Python, [script, list, "64"]);
-            if (long.Parse(hx.Output.Trim(), CultureInfo.InvariantCulture) != Enumerable.Range(0, urls).Sum(i => 1000L + i))
+            string refList = Path.Combine(dir, "urls-reference.txt");
+            File.WriteAllLines(refList, File.ReadLines(list).Take(referenceUrls));
+            var hx = Timed(Python, [script, refList, "64"]);
+            if (long.Parse(hx.Output.Trim(), CultureInfo.InvariantCulture) != Enumerable.Range(0, referenceUrls).Sum(i => 1000L + i))
                 throw new InvalidOperationException("the httpx loop summed different sizes");
-            Emit("inventory URLs/s vs the seed's httpx HEAD loop on loopback", urls / inv.Wall, "URLs/s", "asyncio httpx HEAD loop, concurrency 64, same server (sizes summed, nothing stored)", urls / hx.Wall, hx.Wall / inv.Wall);
-            Emit("inventory CPU per URL vs the httpx loop", inv.Cpu / urls * 1e6, "µs", "httpx loop CPU per URL", hx.Cpu / urls * 1e6, hx.Cpu / inv.Cpu);
+            double trawlRate = urls / inv.Wall, hxRate = referenceUrls / hx.Wall;
+            double trawlCpu = inv.Cpu / urls * 1e6, hxCpu = hx.Cpu / referenceUrls * 1e6;
+            Emit($"inventory URLs/s vs the seed's httpx HEAD loop on loopback (loop over {referenceUrls:N0} URLs)", trawlRate, "URLs/s", "asyncio httpx HEAD loop, concurrency 64, same server (sizes summed, nothing stored)", hxRate, trawlRate / hxRate);
+            Emit("inventory CPU per URL vs the httpx loop", trawlCpu, "µs", "httpx loop CPU per URL", hxCpu, hxCpu / trawlCpu);
             Emit("httpx loop peak RSS", hx.PeakBytes / 1e6, "MB", null, null, null);
         }
         else

@@ -69,8 +69,8 @@ internal sealed class ColumnDictionaryBuilder
         return code;
     }
 
-    /// <summary>Writes the dictionary to a new file at <paramref name="path"/> and syncs it.</summary>
-    public void Write(string path)
+    /// <summary>Writes the dictionary to a new file at <paramref name="path"/> (or over the file there) and syncs it.</summary>
+    public void Write(string path, bool overwrite = false)
     {
         int d = _entries.Count;
         var order = new int[d];
@@ -102,7 +102,10 @@ internal sealed class ColumnDictionaryBuilder
             payloadBytes += _entries[i].Length - 1;
             offsets[i + 1] = (ulong)payloadBytes;
         }
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        // Overwriting is for a caller that holds the dataset alone, so no share lock is asked for.
+        using var stream = overwrite
+            ? new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1 << 16)
+            : new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         Span<byte> header = stackalloc byte[ColumnFileHeader.Size];
         new ColumnFileHeader(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary, 0, d, payloadBytes).Write(header);
         stream.Write(header);

@@ -15,6 +15,13 @@ internal static class ColumnFiles
     public static string File(string folder, string table, string column, ColumnEncoding encoding, ColumnFilePart part) =>
         Path.Combine(folder, $"{Escape(table)}.{Escape(column)}.{Extension(encoding, part)}");
 
+    /// <summary>
+    /// Present while an append rewrites the table's dictionaries in place (see <see cref="ColumnStoreBuilder"/>): if
+    /// a crash leaves it, the dictionaries may be torn, so the table's column files are not used and the next build
+    /// starts them anew. Two dot-separated parts, like the ranking files, so it never collides with a column's file.
+    /// </summary>
+    public static string DictionaryRewriteMarker(string folder, string table) => Path.Combine(folder, Escape(table) + ".dict-rewrite");
+
     /// <summary>The table's full-text ranking files: <c>TABLE.doclen</c> and <c>TABLE.termfreq</c> (two dot-separated
     /// parts, so they never collide with a column's three).</summary>
     public static string SearchFile(string folder, string table, ColumnFilePart part) => Path.Combine(folder, Escape(table) + part switch

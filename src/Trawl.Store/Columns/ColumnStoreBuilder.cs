@@ -23,9 +23,14 @@ internal static class ColumnStoreBuilder
     /// </summary>
     /// <param name="ftsTable">The table's FTS5 index: its ranking files are brought up to the same rows.</param>
     /// <param name="rankingClock">Runs while the ranking files are built (the ingest reports that time apart).</param>
+    /// <param name="dictionariesInPlace">
+    /// The caller holds the dataset alone (no reader maps these files): an append overwrites each dictionary in place
+    /// instead of writing a copy beside it, so it needs no extra disk. A marker file is kept meanwhile; a crash that
+    /// leaves it makes readers ignore the column files and the next build start them anew.
+    /// </param>
     public static ColumnManifest Update(SqliteConnection conn, string datasetDirectory, string table, IReadOnlyList<string> columns,
         int maxDictionaryEntries = DefaultMaxDictionaryEntries, Action<long>? progress = null, CancellationToken cancel = default,
-        string? ftsTable = null, RankingClock? rankingClock = null)
+        string? ftsTable = null, RankingClock? rankingClock = null, bool dictionariesInPlace = false)
     {
         string folder = ColumnFiles.Folder(datasetDirectory);
         Directory.CreateDirectory(folder);
@@ -40,6 +45,9 @@ internal static class ColumnStoreBuilder
         {
             old = null;
         }
+        string marker = ColumnFiles.DictionaryRewriteMarker(folder, table);
+        if (File.Exists(marker))
+            old = null;
         long tableRows = RawSql.ScalarInt64(conn, $"SELECT coalesce(max(\"rowid\") + 1, 0) FROM {SqlNames.Quote(table)}");
         // Files ahead of the table (rows committed to them but not to meta.db) are rebuilt, never trusted.
         bool append = old is not null && old.Table == table && old.Rows <= tableRows
@@ -90,9 +98,12 @@ internal static class ColumnStoreBuilder
                     break;
             }
             cancel.ThrowIfCancellationRequested();
+            bool inPlace = dictionariesInPlace && append;
+            if (inPlace)
+                WriteMarker(marker);
             var entries = new List<ColumnManifestEntry>();
             foreach (var e in encoders)
-                entries.Add(new ColumnManifestEntry(e.Column, e.Complete()));
+                entries.Add(new ColumnManifestEntry(e.Column, e.Complete(inPlace)));
             foreach (var e in encoders)
                 e.Publish();
             SearchRankingBuilder.Result? ranking = null;
@@ -107,6 +118,7 @@ internal static class ColumnStoreBuilder
             var manifest = new ColumnManifest { Table = table, Rows = rows, Columns = entries, Search = ranking?.Entry };
             Ingest.IngestPausePoint.Reach(Ingest.IngestPausePoint.Columns);
             manifest.Write(manifestPath);
+            File.Delete(marker);
             ColumnFiles.DeleteTermFrequencySegmentsFrom(folder, table, Math.Max(1, manifest.Search?.Segments ?? 1));
             foreach (var e in encoders)
                 e.DeleteDropped();
@@ -119,6 +131,12 @@ internal static class ColumnStoreBuilder
                 e.Dispose();
             RemoveTemporaryFiles(folder);
         }
+    }
+
+    private static void WriteMarker(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        stream.Flush(flushToDisk: true);
     }
 
     /// <summary>Removes what an interrupted build left (files with ".tmp-" in their name).</summary>
@@ -284,7 +302,8 @@ internal static class ColumnStoreBuilder
         }
 
         /// <summary>Finishes the surviving files; returns the encodings the column has.</summary>
-        public IReadOnlyList<ColumnEncoding> Complete()
+        /// <param name="dictionaryInPlace">Overwrite an appended column's dictionary instead of writing it beside.</param>
+        public IReadOnlyList<ColumnEncoding> Complete(bool dictionaryInPlace)
         {
             var encodings = new List<ColumnEncoding>();
             if (_int64 is not null)
@@ -306,9 +325,16 @@ internal static class ColumnStoreBuilder
                 _codes.Complete();
                 if (!_append)
                     _done.Add((_codes.Path, FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Codes)));
-                string dict = TempPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary);
-                _dictionary.Write(dict);
-                _done.Add((dict, FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary)));
+                if (dictionaryInPlace && _append)
+                {
+                    _dictionary.Write(FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary), overwrite: true);
+                }
+                else
+                {
+                    string dict = TempPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary);
+                    _dictionary.Write(dict);
+                    _done.Add((dict, FinalPath(ColumnEncoding.Dictionary, ColumnFilePart.Dictionary)));
+                }
                 encodings.Add(ColumnEncoding.Dictionary);
             }
             return encodings;

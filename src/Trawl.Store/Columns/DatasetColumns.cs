@@ -12,7 +12,12 @@ public static class DatasetColumns
     /// <summary>Brings each table's column files (or only <paramref name="table"/>'s) up to its rows.</summary>
     /// <param name="progress">Receives (table, rows done) now and then.</param>
     public static IReadOnlyList<ColumnBuildReport> Update(string datasetPath, string? table = null,
-        Action<string, long>? progress = null, CancellationToken cancel = default)
+        Action<string, long>? progress = null, CancellationToken cancel = default) =>
+        Update(datasetPath, table, progress, cancel, heldAlone: false);
+
+    /// <param name="heldAlone">The caller holds the dataset alone (<see cref="ReaderPresence.TryAlone"/>): dictionaries are rewritten in place.</param>
+    internal static IReadOnlyList<ColumnBuildReport> Update(string datasetPath, string? table,
+        Action<string, long>? progress, CancellationToken cancel, bool heldAlone)
     {
         string directory = DatasetPaths.FindExisting(datasetPath)
             ?? throw new UserErrorException($"{datasetPath}: no such dataset");
@@ -41,7 +46,8 @@ public static class DatasetColumns
             var rankingClock = new RankingClock();
             long before = ColumnManifest.TryRead(ColumnFiles.Manifest(ColumnFiles.Folder(directory), t.Name))?.Rows ?? 0;
             var manifest = ColumnStoreBuilder.Update(conn, directory, t.Name, t.Columns.Select(c => c.Name).ToList(),
-                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel, ftsTable: t.FtsTable, rankingClock: rankingClock);
+                progress: rows => progress?.Invoke(t.Name, rows), cancel: cancel, ftsTable: t.FtsTable, rankingClock: rankingClock,
+                dictionariesInPlace: heldAlone);
             long bytes = Directory.EnumerateFiles(ColumnFiles.Folder(directory), ColumnFiles.Escape(t.Name) + ".*").Sum(f => new FileInfo(f).Length);
             reports.Add(new ColumnBuildReport(t.Name, manifest.Rows, Math.Max(0, manifest.Rows - (before <= manifest.Rows ? before : 0)),
                 manifest.Columns.ToDictionary(c => c.Name, c => c.Encodings), bytes, clock.Elapsed, manifest.Search is not null)
@@ -61,7 +67,7 @@ public static class DatasetColumns
     }
 }
 
-/// <summary>What <see cref="DatasetColumns.Update"/> did for one table.</summary>
+/// <summary>What <see cref="DatasetColumns.Update(string, string?, Action{string, long}?, CancellationToken)"/> did for one table.</summary>
 /// <param name="RowsWritten">Rows added to the files this time (all of them when they were built anew).</param>
 /// <param name="Bytes">Size of the table's column files.</param>
 /// <param name="Ranking">The table has ranking files (bm25 over any number of matches).</param>

@@ -21,12 +21,13 @@ internal sealed class TableColumns : IDisposable
     /// <summary>Rows the files hold (committed): queries use them only while the table has exactly this many.</summary>
     public long Rows { get; }
 
-    /// <summary>The table's column files, or null when it has none (never built, or built for another table layout).</summary>
+    /// <summary>The table's column files, or null when it has none (never built, built for another table layout, or
+    /// left by a crash while its dictionaries were rewritten in place).</summary>
     public static TableColumns? Open(string datasetDirectory, string table)
     {
         string folder = ColumnFiles.Folder(datasetDirectory);
         var manifest = ColumnManifest.TryRead(ColumnFiles.Manifest(folder, table));
-        if (manifest is null)
+        if (manifest is null || File.Exists(ColumnFiles.DictionaryRewriteMarker(folder, table)))
             return null;
         var columns = new Dictionary<string, ColumnData>(StringComparer.OrdinalIgnoreCase);
         try

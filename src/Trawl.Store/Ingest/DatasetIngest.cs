@@ -99,7 +99,7 @@ public static class DatasetIngest
                 var report = pipeline.Report() with { Journal = journal };
                 // Column files follow the committed rows; if this is interrupted they stay at the previous commit and
                 // queries answer from SQLite until the next ingest or `trawl columns` brings them up to date.
-                var columns = Columns.DatasetColumns.Update(directory, report.Table, cancel: cancel);
+                var columns = Columns.DatasetColumns.Update(directory, report.Table, null, cancel, heldAlone: alone is not null);
                 var phases = pipeline.Phases;
                 foreach (var c in columns)
                 {

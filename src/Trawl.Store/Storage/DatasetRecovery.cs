@@ -10,7 +10,8 @@ namespace Trawl.Store.Storage;
 /// protocol in docs/dataset-format.md): meta.db's registry is the truth. A vector set completed under a pending
 /// name whose count and checksum are the committed ones is renamed into place (the crash came after the SQLite
 /// commit); rows appended past a set's committed count are cut off and a lagging header is rewritten; temporary
-/// meta.db files and every other pending or half-written file are deleted. Run at the start of every ingest and
+/// meta.db files and every other pending or half-written file are deleted; column files whose dictionaries were
+/// being rewritten in place are built anew. Run at the start of every ingest and
 /// at <see cref="Datasets.Dataset.Open"/> (when no ingest holds the lock).
 /// </summary>
 internal static class DatasetRecovery
@@ -37,12 +38,25 @@ internal static class DatasetRecovery
         }
     }
 
+    /// <summary>
+    /// A crash while an append rewrote a table's dictionaries in place leaves their marker: the files may be torn,
+    /// so the table's column files are built anew (readers ignore them meanwhile).
+    /// </summary>
+    private static void RebuildTornColumnFiles(string directory, string meta)
+    {
+        string columns = Columns.ColumnFiles.Folder(directory);
+        if (!File.Exists(meta) || !Directory.Exists(columns) || !Directory.EnumerateFiles(columns, "*.dict-rewrite").Any())
+            return;
+        Columns.DatasetColumns.Update(directory);
+    }
+
     /// <summary>Recovers the folder; the caller holds the <see cref="IngestLock"/>.</summary>
     public static void Run(string directory)
     {
         foreach (string f in Directory.EnumerateFiles(directory, DatasetPaths.TempMetaPrefix + "*"))
             DeleteQuietly(f);
         string meta = DatasetPaths.MetaDb(directory);
+        RebuildTornColumnFiles(directory, meta);
         var entries = File.Exists(meta) ? ReadRegistry(meta) : [];
         string folder = Path.Combine(directory, Trawl.Store.Ingest.Sinks.VectorSetSink.Folder);
         if (!Directory.Exists(folder))

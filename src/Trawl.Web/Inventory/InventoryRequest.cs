@@ -13,4 +13,6 @@ public sealed record InventoryRequest
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 64;
     public FetchOptions Fetch { get; init; } = new() { PerHostLimit = 64 };
+    /// <summary>About how many bytes of the list one working bucket holds: the memory the run needs grows with it, not with the list.</summary>
+    public long WorkBucketBytes { get; init; } = 8 << 20;
 }

@@ -11,7 +11,8 @@ namespace Trawl.Web.Inventory;
 /// <c>trawl inventory</c>: a HEAD request per URL of a list (GET with Range: bytes=0-0 when HEAD is refused),
 /// every answer appended to a journal beside the dataset (<c>OUT.inventory.jsonl</c>) so an interrupted run
 /// resumes where it stopped (URLs whose host answered are not asked again), then the journal's latest answer per
-/// URL, with the path columns, loaded into a table of the dataset.
+/// URL, with the path columns, loaded into a table of the dataset. Its memory does not grow with the list: the list
+/// and the journal are worked through in buckets (<see cref="InventoryWork"/>).
 /// </summary>
 public static class UrlInventory
 {
@@ -22,23 +23,33 @@ public static class UrlInventory
         if (request.Concurrency < 1)
             throw new UserErrorException("--concurrency must be at least 1");
         var started = Stopwatch.StartNew();
-        List<string> urls = ReadList(request.UrlsFile);
+        if (!File.Exists(request.UrlsFile))
+            throw new FileNotFoundException($"{request.UrlsFile}: no such file", request.UrlsFile);
         string dataset = request.Output.TrimEnd('/', '\\');
         string journal = JournalPath(dataset);
-        Dictionary<string, (bool Answered, string Line)> latest = ReadJournal(journal);
-        var todo = urls.Where(u => !(latest.TryGetValue(u, out var e) && e.Answered)).ToList();
-        long resumed = urls.Count - todo.Count;
-        long done = resumed, answered = 0, failed = 0;
-        progress?.Report(new InventoryProgress(urls.Count, done, 0, 0, resumed, "request"));
-
         EndWithNewline(journal);
+        long journalStart = File.Exists(journal) ? new FileInfo(journal).Length : 0;
+
+        using var work = new InventoryWork(dataset, new FileInfo(request.UrlsFile).Length, request.WorkBucketBytes);
+        var folders = new UrlFolders();
+        work.SplitList(request.UrlsFile, url =>
+        {
+            if (UrlCheck.TryParse(url, out _) is { } uri)
+                folders.Add(uri);
+        });
+        work.SplitJournal(journal, 0);
+        var (urls, todo) = work.PlanRequests(Answered);
+        long resumed = urls - todo;
+        long done = resumed, answered = 0, failed = 0;
+        progress?.Report(new InventoryProgress(urls, done, 0, 0, resumed, "request"));
+
         using (var fetcher = new WebFetcher(request.Fetch))
         using (var writer = new StreamWriter(new FileStream(journal, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
         {
             var gate = new object();
             long lastReport = 0;
             var options = new ParallelOptions { MaxDegreeOfParallelism = request.Concurrency, CancellationToken = cancel };
-            Parallel.ForEachAsync(todo, options, async (url, ct) =>
+            Parallel.ForEachAsync(work.Todo(), options, async (url, ct) =>
             {
                 FetchResult r = await fetcher.HeadAsync(url, ct).ConfigureAwait(false);
                 string line = JournalLine(url, r);
@@ -52,55 +63,36 @@ public static class UrlInventory
                     {
                         lastReport = now;
                         writer.Flush();
-                        progress?.Report(new InventoryProgress(urls.Count, done, answered, failed, resumed, "request"));
+                        progress?.Report(new InventoryProgress(urls, done, answered, failed, resumed, "request"));
                     }
                 }
             }).GetAwaiter().GetResult();
             writer.Flush();
         }
-        progress?.Report(new InventoryProgress(urls.Count, done, answered, failed, resumed, "load"));
+        progress?.Report(new InventoryProgress(urls, done, answered, failed, resumed, "load"));
 
-        // The latest answer per URL, in list order, with the path columns, as JSON Lines to ingest.
-        latest = ReadJournal(journal);
-        var folders = new UrlFolders();
-        foreach (string u in urls)
-        {
-            if (UrlCheck.TryParse(u, out _) is { } uri)
-                folders.Add(uri);
-        }
-        string table = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataset))!, "." + Path.GetFileName(dataset) + "." + Environment.ProcessId + ".inventory-load.jsonl");
+        // This run's answers join their buckets; then the latest answer per URL, in list order, with the path columns.
+        work.SplitJournal(journal, journalStart);
         long totalAnswered = 0, totalFailed = 0, totalBytes = 0;
-        try
+        work.WriteLoadFile((url, record) =>
         {
-            using (var output = new StreamWriter(table, false, new UTF8Encoding(false)))
-            {
-                foreach (string u in urls)
-                {
-                    if (!latest.TryGetValue(u, out var record))
-                        continue;
-                    using var doc = JsonDocument.Parse(record.Line);
-                    var e = doc.RootElement;
-                    if (e.GetProperty("status").ValueKind == JsonValueKind.Number) totalAnswered++; else totalFailed++;
-                    if (e.GetProperty("status").ValueKind == JsonValueKind.Number && e.GetProperty("status").GetInt32() is >= 200 and < 300
-                        && e.GetProperty("size").ValueKind == JsonValueKind.Number)
-                        totalBytes += e.GetProperty("size").GetInt64();
-                    output.WriteLine(TableLine(e, u, folders));
-                }
-            }
-            DatasetIngest.Run(dataset, new IngestRequest
-            {
-                Sources = [table],
-                Table = request.Table,
-                Format = "jsonl",
-                Mode = IngestMode.Replace,
-                SearchColumns = ["url"],
-            }, null, cancel);
-        }
-        finally
+            using var doc = JsonDocument.Parse(record);
+            var e = doc.RootElement;
+            var status = e.GetProperty("status");
+            if (status.ValueKind == JsonValueKind.Number) totalAnswered++; else totalFailed++;
+            if (status.ValueKind == JsonValueKind.Number && status.GetInt32() is >= 200 and < 300 && e.GetProperty("size").ValueKind == JsonValueKind.Number)
+                totalBytes += e.GetProperty("size").GetInt64();
+            return TableLine(e, url, folders);
+        });
+        DatasetIngest.Run(dataset, new IngestRequest
         {
-            File.Delete(table);
-        }
-        return new InventoryReport(dataset, request.Table, urls.Count, todo.Count, resumed, totalAnswered, totalFailed, totalBytes, journal, started.Elapsed);
+            Sources = [work.LoadFile],
+            Table = request.Table,
+            Format = "jsonl",
+            Mode = IngestMode.Replace,
+            SearchColumns = ["url"],
+        }, null, cancel);
+        return new InventoryReport(dataset, request.Table, urls, todo, resumed, totalAnswered, totalFailed, totalBytes, journal, started.Elapsed);
     }
 
     /// <summary>A journal cut inside a line gets a newline, so the next record starts on its own line.</summary>
@@ -116,50 +108,13 @@ public static class UrlInventory
 
     public static string JournalPath(string dataset) => dataset.TrimEnd('/', '\\') + ".inventory.jsonl";
 
-    /// <summary>The list's distinct URLs in order.</summary>
-    private static List<string> ReadList(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such file", path);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var urls = new List<string>();
-        foreach (string raw in File.ReadLines(path))
-        {
-            string line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#')
-                continue;
-            if (seen.Add(line))
-                urls.Add(line);
-        }
-        return urls;
-    }
-
     /// <summary>Whether a record is final: the host answered, or the URL can never be fetched.</summary>
-    private static bool Answered(JsonElement e) => e.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Number
-        || e.TryGetProperty("skipped", out var k) && k.ValueKind == JsonValueKind.True;
-
-    /// <summary>The journal's latest record per URL; a torn last line (an interrupted run) is ignored.</summary>
-    private static Dictionary<string, (bool Answered, string Line)> ReadJournal(string path)
+    private static bool Answered(string record)
     {
-        var latest = new Dictionary<string, (bool, string)>(StringComparer.Ordinal);
-        if (!File.Exists(path))
-            return latest;
-        foreach (string line in File.ReadLines(path))
-        {
-            if (line.Length == 0)
-                continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("url", out var u) && u.GetString() is { } url)
-                    latest[url] = (Answered(doc.RootElement), line);
-            }
-            catch (JsonException)
-            {
-                // A line cut short by an interruption: its URL is asked again.
-            }
-        }
-        return latest;
+        using var doc = JsonDocument.Parse(record);
+        var e = doc.RootElement;
+        return e.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Number
+            || e.TryGetProperty("skipped", out var k) && k.ValueKind == JsonValueKind.True;
     }
 
     private static string JournalLine(string url, FetchResult r)

@@ -95,4 +95,90 @@ public sealed class AppendJournalTests : IDisposable
         Assert.Contains(_temp.Dataset(), e.Message, StringComparison.Ordinal);
         Assert.Contains("append", e.Message, StringComparison.Ordinal);
     }
+
+    private string KindPart(string name, int first, int count, int kinds)
+    {
+        var lines = new List<string> { "id,kind,caption" };
+        for (int i = first; i < first + count; i++)
+            lines.Add($"{i},kind{i % kinds},caption number {i}");
+        string path = _temp.File(name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    /// <summary>Whether a handle opened on the dictionary before an append still reads what the path holds after it.</summary>
+    private static bool SameFileAfter(string dict, Action append)
+    {
+        using var before = new FileStream(dict, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        append();
+        var through = new MemoryStream();
+        before.Position = 0;
+        before.CopyTo(through);
+        return through.ToArray().AsSpan().SequenceEqual(File.ReadAllBytes(dict));
+    }
+
+    [Fact]
+    public void Alone_an_append_rewrites_dictionaries_in_place_and_with_a_reader_beside_them()
+    {
+        string dataset = _temp.Dataset();
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [KindPart("a.csv", 0, 500, 3)], Table = "t", SearchColumns = ["caption"] });
+        string dict = Path.Combine(dataset, "columns", "t.kind.dict");
+        Assert.True(File.Exists(dict));
+        TableQuery all = new() { Table = "t" };
+
+        // Alone: the same file now holds the grown dictionary, and no marker is left.
+        Assert.True(SameFileAfter(dict, () => DatasetIngest.Run(dataset, new IngestRequest
+        {
+            Sources = [KindPart("b.csv", 500, 500, 5)], Table = "t", Mode = IngestMode.Append, SearchColumns = ["caption"],
+        })));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(dataset, "columns"), "*.dict-rewrite"));
+        using (var ds = Dataset.Open(dataset))
+        {
+            var facet = ds.Facet(all, "kind");
+            Assert.Equal(5, facet.Values.Count);
+            Assert.Equal(1000, facet.Values.Sum(v => v.Count));
+            Assert.Equal(100, facet.Values.Single(v => (string)v.Value! == "kind4").Count);
+        }
+
+        // With a reader open the dictionary is written beside and renamed: the reader's mapping keeps the old file.
+        using var reader = Dataset.Open(dataset);
+        Assert.Equal(5, reader.Facet(all, "kind").Values.Count);
+        Assert.False(SameFileAfter(dict, () => DatasetIngest.Run(dataset, new IngestRequest
+        {
+            Sources = [KindPart("c.csv", 1000, 700, 7)], Table = "t", Mode = IngestMode.Append, SearchColumns = ["caption"],
+        })));
+        var after = reader.Facet(all, "kind");
+        Assert.Equal(7, after.Values.Count);
+        Assert.Equal(1700, after.Values.Sum(v => v.Count));
+    }
+
+    [Fact]
+    public void A_dictionary_rewrite_cut_short_is_ignored_by_readers_and_rebuilt_at_the_next_open()
+    {
+        string dataset = _temp.Dataset();
+        DatasetIngest.Run(dataset, new IngestRequest { Sources = [KindPart("a.csv", 0, 600, 4)], Table = "t", SearchColumns = ["caption"] });
+        // What a crash in the middle of the in-place rewrite leaves: the marker, and a torn dictionary.
+        string columns = Path.Combine(dataset, "columns");
+        string dict = Path.Combine(columns, "t.kind.dict");
+        File.WriteAllBytes(Path.Combine(columns, "t.dict-rewrite"), []);
+        byte[] bytes = File.ReadAllBytes(dict);
+        File.WriteAllBytes(dict, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+
+        // Without the lock a reader cannot repair: it answers from the rows.
+        using (var ingest = IngestLock.Acquire(dataset))
+        using (var reader = Dataset.Open(dataset))
+        {
+            Assert.True(File.Exists(Path.Combine(columns, "t.dict-rewrite")));
+            var facet = reader.Facet(new TableQuery { Table = "t" }, "kind");
+            Assert.Equal(4, facet.Values.Count);
+            Assert.Equal(150, facet.Values.Single(v => (string)v.Value! == "kind3").Count);
+        }
+        // The next open holds the lock and rebuilds the table's column files.
+        using (var ds = Dataset.Open(dataset))
+        {
+            Assert.False(File.Exists(Path.Combine(columns, "t.dict-rewrite")));
+            Assert.Equal(4, ds.Facet(new TableQuery { Table = "t" }, "kind").Values.Count);
+        }
+        Assert.True(new FileInfo(dict).Length > bytes.Length / 2);
+    }
 }
