@@ -16,4 +16,29 @@ public sealed class ColumnDictionaryBuilderTests
         string[] values = ["aaaaaaaaa", "bbbbbbbbb", "ccccccccc", "aaaaaaaaa"];
         Assert.Equal([0, 1, -1, 0], values.Select(v => byBytes.Code(StoredValueKind.Text, Encoding.UTF8.GetBytes(v))));
     }
+
+    [Fact]
+    public void Codes_stay_first_seen_through_growth_and_kinds_with_equal_bytes_stay_apart()
+    {
+        // 50,000 values of four kinds (an integer and a text with the same bytes are different values), each seen
+        // twice in a shuffled order: every value keeps the code of its first sighting, as a dictionary oracle says.
+        var builder = new ColumnDictionaryBuilder(maxEntries: 1 << 20);
+        var oracle = new Dictionary<(StoredValueKind, string), int>();
+        var random = new Random(7);
+        var values = new List<(StoredValueKind Kind, byte[] Payload)>();
+        for (int i = 0; i < 50_000; i++)
+        {
+            var kind = (i % 4) switch { 0 => StoredValueKind.Integer, 1 => StoredValueKind.Text, 2 => StoredValueKind.Blob, _ => StoredValueKind.Null };
+            byte[] payload = kind == StoredValueKind.Null ? [] : Encoding.UTF8.GetBytes((i / 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            values.Add((kind, payload));
+            values.Add((kind, payload));
+        }
+        foreach (var (kind, payload) in values.OrderBy(_ => random.Next()))
+        {
+            var key = (kind, Convert.ToHexString(payload));
+            int expected = oracle.TryGetValue(key, out int known) ? known : oracle[key] = oracle.Count;
+            Assert.Equal(expected, builder.Code(kind, payload));
+        }
+        Assert.Equal(oracle.Count, builder.Count);
+    }
 }
