@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SQLitePCL;
+using Trawl.Store.FullText;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
 
@@ -15,8 +16,6 @@ namespace Trawl.Store.Columns;
 /// </summary>
 internal static class FtsLeafScan
 {
-    private const long StructureRowid = 10;
-    private const int PageBits = 31, HeightBits = 5, DoclistIndexBits = 1;
     // Leaf pages are about 4 KB (FTS5's pgsz); a larger one means the layout is not what this reader expects.
     private const int MaxPage = 1 << 20;
 
@@ -107,61 +106,14 @@ internal static class FtsLeafScan
     /// <summary>The segments (id, first and last leaf page) of the structure record.</summary>
     private static List<(int Id, int First, int Last)> ReadStructure(sqlite3 db, string data)
     {
-        using var stmt = RawSql.Prepare(db, $"SELECT block FROM {data} WHERE id = {StructureRowid}");
-        if (raw.sqlite3_step(stmt) != raw.SQLITE_ROW)
-            throw new FtsLayoutException("no structure record");
-        var block = raw.sqlite3_column_blob(stmt, 0);
-        // A version-2 record (contentless_delete, secure-delete: tombstones and origins) starts with FF 00 00 01.
-        if (block.Length < 5 || block[4] == 0xFF)
-            throw new FtsLayoutException("a structure record of another version");
-        int pos = 4;
-        long levels = Varint(block, ref pos, block.Length);
-        long total = Varint(block, ref pos, block.Length);
-        Varint(block, ref pos, block.Length); // write counter
-        if (levels is < 0 or > 64 || total is < 0 or > 4096)
-            throw new FtsLayoutException("an implausible structure record");
-        var segments = new List<(int, int, int)>();
-        for (int l = 0; l < levels; l++)
-        {
-            // A level with an incremental merge in progress has its inputs trimmed to start at the first term not yet
-            // merged, and the output holds the terms before it: every term is in one place, and rows of one term in
-            // several segments are disjoint, so reading every segment whole and merging by term holds.
-            long merging = Varint(block, ref pos, block.Length);
-            long count = Varint(block, ref pos, block.Length);
-            if (merging < 0 || merging > count)
-                throw new FtsLayoutException("an implausible level");
-            for (int s = 0; s < count; s++)
-            {
-                long id = Varint(block, ref pos, block.Length);
-                long first = Varint(block, ref pos, block.Length);
-                long last = Varint(block, ref pos, block.Length);
-                if (id is <= 0 or > 0xFFFF || first <= 0 || last < first || last >= 1L << PageBits)
-                    throw new FtsLayoutException("an implausible segment");
-                segments.Add(((int)id, (int)first, (int)last));
-            }
-        }
-        if (segments.Count != total || pos != block.Length)
-            throw new FtsLayoutException("a structure record of another layout");
-        return segments;
+        // A level with an incremental merge in progress has its inputs trimmed to start at the first term not yet
+        // merged, and the output holds the terms before it: every term is in one place, and rows of one term in
+        // several segments are disjoint, so reading every segment whole and merging by term holds.
+        return FtsStructure.Read(db, data).Segments.Select(s => (s.Id, s.FirstPage, s.LastPage)).ToList();
     }
 
-    /// <summary>An SQLite varint (big-endian groups of 7 bits, a ninth byte of 8), bounded by <paramref name="end"/>.</summary>
-    private static long Varint(ReadOnlySpan<byte> b, ref int pos, int end)
-    {
-        ulong v = 0;
-        for (int n = 0; n < 9; n++)
-        {
-            if (pos >= end)
-                throw new FtsLayoutException("a varint runs past its page");
-            byte x = b[pos++];
-            if (n == 8)
-                return (long)((v << 8) | x);
-            v = (v << 7) | (uint)(x & 0x7F);
-            if ((x & 0x80) == 0)
-                return (long)v;
-        }
-        return (long)v;
-    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static long Varint(ReadOnlySpan<byte> b, ref int pos, int end) => FtsVarint.Read(b, ref pos, end);
 
     /// <summary>Walks one segment's leaves: terms, and each term's doclist, which may run over several pages.</summary>
     private sealed class SegmentCursor : IDisposable
@@ -181,7 +133,7 @@ internal static class FtsLeafScan
 
         public SegmentCursor(sqlite3 db, string data, int id, int first, int last)
         {
-            long baseId = (long)id << (PageBits + HeightBits + DoclistIndexBits);
+            long baseId = (long)id << FtsStructure.SegmentShift;
             _nextId = baseId + first;
             _lastId = baseId + last;
             _pages = RawSql.Prepare(db, $"SELECT id, block FROM {data} WHERE id BETWEEN {_nextId} AND {_lastId} ORDER BY id");
@@ -231,6 +183,12 @@ internal static class FtsLeafScan
         public void ReadDoclist(List<(long Row, long Count)>? pairs)
         {
             _doclistPending = false;
+            if (_pos == _leafEnd)
+            {
+                // The term filled its page: FTS5 starts its doclist on the next one, whose header points at the rowid.
+                if (!LoadPage() || _rowidOffset != 4)
+                    throw new FtsLayoutException("a term whose doclist is not where the next page's header points");
+            }
             long row = ReadFirstRowid();
             while (true)
             {
@@ -378,6 +336,3 @@ internal static class FtsLeafScan
         public void Dispose() => _pages.Dispose();
     }
 }
-
-/// <summary>An FTS5 index whose leaves <see cref="FtsLeafScan"/> does not read (another layout, or damage).</summary>
-internal sealed class FtsLayoutException(string message) : Exception(message);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Trawl.Store.Sql;
+using Trawl.Store.FullText;
 using Trawl.Store.Storage;
 
 namespace Trawl.Store.Columns;

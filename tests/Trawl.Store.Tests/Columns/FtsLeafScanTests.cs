@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Columns;
+using Trawl.Store.FullText;
 using Trawl.Store.Tests.Support;
 
 namespace Trawl.Store.Tests.Columns;
@@ -137,6 +138,50 @@ public sealed class FtsLeafScanTests
             list.Add((merging, segments));
         }
         return list;
+    }
+
+    /// <summary>A term that fills its page has its doclist start on the next page (whose header points at the first
+    /// rowid); found with a 200-byte page and rows indexed in runs with gaps between their rowids.</summary>
+    [Theory]
+    [InlineData(200)]
+    [InlineData(120)]
+    [InlineData(333)]
+    public void A_doclist_that_starts_on_the_page_after_its_term_reads_the_same(int pageSize)
+    {
+        using var temp = new TempDir();
+        using var conn = Open(temp);
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, content='', {Tokenizer})";
+        Exec(conn, create);
+        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 8000)");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
+        string[] words = [.. Words, "catalog", "dogma"];
+        var rng = new Random(pageSize + 8000);
+        using (var tx = conn.BeginTransaction())
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "INSERT INTO f (rowid, a, b) VALUES ($id, $a, $b)";
+            var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+            var a = cmd.Parameters.Add("$a", SqliteType.Text);
+            var b = cmd.Parameters.Add("$b", SqliteType.Text);
+            long rowid = 5;
+            for (int i = 0; i < 3000; i++)
+            {
+                rowid += 1 + rng.Next(3);
+                string text = rng.Next(40) == 0
+                    ? string.Join(' ', Enumerable.Repeat(words[rng.Next(words.Length)], 200 + rng.Next(2000)))
+                    : string.Join(' ', Enumerable.Range(0, rng.Next(50)).Select(_ => words[rng.Next(rng.Next(3) == 0 ? 3 : words.Length)]));
+                object title = rng.Next(4) == 0 ? DBNull.Value : words[rng.Next(words.Length)] + " " + words[rng.Next(words.Length)];
+                if ((i / 5) % 2 == 0)
+                    continue;
+                id.Value = rowid;
+                a.Value = text;
+                b.Value = title;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        Assert.Equal(Vocabulary(conn, "f"), Leaves(conn, "f", create));
     }
 
     [Fact]
