@@ -205,6 +205,7 @@ internal sealed class IngestPipeline : IDisposable
             Stages = stages,
             Sinks = _sinks.Select(s => new IngestStageCounters(s.Name, s.RowsWritten, s.RowsWritten)).ToList(),
             Phases = Phases.Phases,
+            FullTextSecondThreadRows = _table.FullTextSecondThreadRows,
         };
     }
 

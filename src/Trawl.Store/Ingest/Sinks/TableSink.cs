@@ -66,6 +66,9 @@ internal sealed class TableSink : IIngestSink
     public string Name => "table";
     public long RowsWritten { get; private set; }
 
+    /// <summary>Rows the side index took (indexed on the second thread).</summary>
+    public long FullTextSecondThreadRows { get; private set; }
+
     public void BeginSource(IngestSource source)
     {
         if (!_started)
@@ -240,6 +243,7 @@ internal sealed class TableSink : IIngestSink
                 _side.Submit(_sideRows);
             _sideRows = null;
             _side.Finish();
+            FullTextSecondThreadRows = _side.Rows;
             _side.MergeInto(_db, _target.FtsTable!, _cancel);
             _side.Dispose();
             _side = null;
