@@ -45,8 +45,8 @@ internal static class FtsLeafScan
         }
     }
 
-    /// <summary>Terms in byte order over all segments; a term found in several segments gets its rows sorted
-    /// (segments of an index without delete markers hold disjoint rows).</summary>
+    /// <summary>Terms in byte order over all segments; a term found in several segments gets its rows merged, each
+    /// segment's being in order (segments of an index without delete markers hold disjoint rows).</summary>
     private static void Merge(List<SegmentCursor> cursors, Occurrences emit, CancellationToken cancel)
     {
         var live = new List<SegmentCursor>();
@@ -56,6 +56,8 @@ internal static class FtsLeafScan
                 live.Add(c);
         }
         var pairs = new List<(long Row, long Count)>();
+        var runs = new List<int>();
+        var scratch = Array.Empty<(long Row, long Count)>();
         var term = new byte[64];
         long n = 0;
         while (live.Count > 0)
@@ -72,17 +74,17 @@ internal static class FtsLeafScan
             t.CopyTo(term);
             int length = t.Length;
             pairs.Clear();
-            int sources = 0;
+            runs.Clear();
             for (int i = 0; i < live.Count; i++)
             {
                 if (live[i].Term.SequenceEqual(term.AsSpan(0, length)))
                 {
+                    runs.Add(pairs.Count);
                     live[i].ReadDoclist(pairs);
-                    sources++;
                 }
             }
-            if (sources > 1)
-                pairs.Sort((a, b) => a.Row.CompareTo(b.Row));
+            if (runs.Count > 1)
+                MergeRuns(pairs, runs, ref scratch);
             for (int i = 1; i < pairs.Count; i++)
             {
                 if (pairs[i].Row <= pairs[i - 1].Row)
@@ -101,6 +103,46 @@ internal static class FtsLeafScan
             if ((++n & 0x3FF) == 0)
                 cancel.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Merges the runs of <paramref name="pairs"/> starting at <paramref name="runs"/> (each in row order) into
+    /// one, two at a time; rows out of order within a run stay so, for the caller's check.</summary>
+    internal static void MergeRuns(List<(long Row, long Count)> pairs, List<int> runs, ref (long Row, long Count)[] scratch)
+    {
+        int n = pairs.Count;
+        if (scratch.Length < n)
+            scratch = new (long, long)[Math.Max(n, scratch.Length * 2)];
+        Span<(long Row, long Count)> from = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs), to = scratch.AsSpan(0, n);
+        bool inScratch = false;
+        runs.Add(n);
+        while (runs.Count > 2)
+        {
+            int kept = 0;
+            int r = 0;
+            for (; r + 2 < runs.Count; r += 2)
+            {
+                int a = runs[r], b = runs[r + 1], end = runs[r + 2], o = a;
+                while (a < runs[r + 1] && b < end)
+                    to[o++] = from[b].Row < from[a].Row ? from[b++] : from[a++];
+                from[a..runs[r + 1]].CopyTo(to[o..]);
+                o += runs[r + 1] - a;
+                from[b..end].CopyTo(to[o..]);
+                runs[kept++] = runs[r];
+            }
+            if (r + 1 < runs.Count)
+            {
+                from[runs[r]..runs[r + 1]].CopyTo(to[runs[r]..]);
+                runs[kept++] = runs[r];
+            }
+            runs[kept++] = n;
+            runs.RemoveRange(kept, runs.Count - kept);
+            var swap = from;
+            from = to;
+            to = swap;
+            inScratch = !inScratch;
+        }
+        if (inScratch)
+            from.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs));
     }
 
     /// <summary>The segments (id, first and last leaf page) of the structure record.</summary>

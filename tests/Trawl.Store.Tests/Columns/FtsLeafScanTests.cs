@@ -184,6 +184,33 @@ public sealed class FtsLeafScanTests
         Assert.Equal(Vocabulary(conn, "f"), Leaves(conn, "f", create));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(30)]
+    public void Rows_of_one_term_from_several_segments_are_merged_in_order(int segments)
+    {
+        var rng = new Random(segments);
+        var pairs = new List<(long Row, long Count)>();
+        var runs = new List<int>();
+        var all = Enumerable.Range(0, 5000).Select(i => (long)i * 3 + rng.Next(3)).ToArray();
+        var owner = all.Select(_ => rng.Next(segments)).ToArray();
+        for (int s = 0; s < segments; s++)
+        {
+            runs.Add(pairs.Count);
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (owner[i] == s)
+                    pairs.Add((all[i], i % 7 + 1));
+            }
+        }
+        var scratch = Array.Empty<(long Row, long Count)>();
+        FtsLeafScan.MergeRuns(pairs, runs, ref scratch);
+        Assert.Equal(all.Select((row, i) => (row, (long)(i % 7 + 1))), pairs);
+    }
+
     [Fact]
     public void An_incremental_merge_in_progress_reads_the_same()
     {
