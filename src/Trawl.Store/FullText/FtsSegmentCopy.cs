@@ -20,8 +20,7 @@ internal static class FtsSegmentCopy
     /// <paramref name="db"/>, inside <paramref name="db"/>'s open transaction.</summary>
     public static void Append(sqlite3 db, string fts, sqlite3 side, string sideFts, CancellationToken cancel)
     {
-        // Pending terms of the main index go to its segments (FTS5 flushes on a savepoint), so its structure on disk is whole.
-        RawSql.Execute(db, "SAVEPOINT trawl_fts_flush; RELEASE trawl_fts_flush");
+        Flush(db);
         string data = Shadow(fts, "data"), sideData = Shadow(sideFts, "data");
         var main = FtsStructure.Read(db, data);
         var other = FtsStructure.Read(side, sideData);
@@ -43,6 +42,10 @@ internal static class FtsSegmentCopy
         // that changed nothing makes it drop them (and nothing else), so this connection reads the copied index too.
         RawSql.Execute(db, "SAVEPOINT trawl_fts_reload; ROLLBACK TO trawl_fts_reload; RELEASE trawl_fts_reload");
     }
+
+    /// <summary>Writes the pending terms of every FTS5 table <paramref name="db"/> has written in this transaction to
+    /// their segments (FTS5 flushes on a savepoint), so their structure on disk is whole.</summary>
+    public static void Flush(sqlite3 db) => RawSql.Execute(db, "SAVEPOINT trawl_fts_flush; RELEASE trawl_fts_flush");
 
     private static string Shadow(string fts, string suffix) => SqlNames.Quote(fts + "_" + suffix);
 

@@ -35,6 +35,7 @@ internal sealed class FtsSideIndex : IDisposable
     private readonly BlockingCollection<FtsSideRows> _full = new();
     private readonly Thread _worker;
     private volatile Exception? _error;
+    private volatile bool _disposing;
     private bool _finished;
 
     /// <param name="columns">the table's search columns, in its index's order, and their types</param>
@@ -86,23 +87,32 @@ internal sealed class FtsSideIndex : IDisposable
             _full.Add(rows);
     }
 
-    /// <summary>Waits for the worker to index what it was given and writes its last segment.</summary>
+    /// <summary>Tells the worker no more rows come: it indexes what it holds and writes its last segment (its
+    /// commit), while the caller goes on (e.g. writing the table index's own last segment).</summary>
+    public void CompleteAdding()
+    {
+        if (!_full.IsAddingCompleted)
+            _full.CompleteAdding();
+    }
+
+    /// <summary>Waits for the worker to index what it was given and write its last segment.</summary>
     public void Finish()
     {
         if (_finished)
             return;
-        _finished = true;
-        _full.CompleteAdding();
+        CompleteAdding();
         _worker.Join();
+        _finished = true;
         ThrowIfFailed();
-        RawSql.Execute(_db, "COMMIT");
     }
 
-    /// <summary>Moves the side index into <paramref name="fts"/> of <paramref name="db"/> (after <see cref="Finish"/>).</summary>
+    /// <summary>Moves the side index into <paramref name="fts"/> of <paramref name="db"/>: the table index's pending
+    /// terms are written while the worker writes its own last segment, then the side's segments are copied.</summary>
     public void MergeInto(sqlite3 db, string fts, CancellationToken cancel)
     {
-        if (!_finished)
-            throw new InvalidOperationException("the side index is not finished");
+        CompleteAdding();
+        FtsSegmentCopy.Flush(db);
+        Finish();
         FtsSegmentCopy.Append(db, fts, _db, Table, cancel);
     }
 
@@ -117,6 +127,8 @@ internal sealed class FtsSideIndex : IDisposable
                 rows.Clear();
                 _free.Add(rows);
             }
+            if (_error is null && !_disposing)
+                RawSql.Execute(_db, "COMMIT");
         }
         catch (Exception e)
         {
@@ -156,8 +168,8 @@ internal sealed class FtsSideIndex : IDisposable
 
     public void Dispose()
     {
-        if (!_full.IsAddingCompleted)
-            _full.CompleteAdding();
+        _disposing = true;
+        CompleteAdding();
         _worker.Join();
         _insert.Dispose();
         // Closing discards the temporary database and its file.

@@ -242,9 +242,8 @@ internal sealed class TableSink : IIngestSink
             if (_sideRows is not null)
                 _side.Submit(_sideRows);
             _sideRows = null;
-            _side.Finish();
-            FullTextSecondThreadRows = _side.Rows;
             _side.MergeInto(_db, _target.FtsTable!, _cancel);
+            FullTextSecondThreadRows = _side.Rows;
             _side.Dispose();
             _side = null;
         }
