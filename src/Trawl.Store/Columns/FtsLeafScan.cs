@@ -23,9 +23,13 @@ internal static class FtsLeafScan
     public delegate void Occurrences(ReadOnlySpan<byte> term, long row, long count);
 
     /// <summary>Calls <paramref name="emit"/> for each (term, row) of <paramref name="schema"/>.<paramref name="fts"/>,
-    /// in term-then-row order. Throws <see cref="FtsLayoutException"/> for a layout it does not read (before or
-    /// during the scan; the caller starts over with fts5vocab).</summary>
-    public static void Scan(sqlite3 db, string schema, string fts, string createSql, Occurrences emit, CancellationToken cancel)
+    /// in term-then-row order; with <paramref name="from"/> and <paramref name="to"/> (terms as FTS5 stores them, with
+    /// the index byte), only terms from <paramref name="from"/> on and before <paramref name="to"/>, each segment read
+    /// from the leaf page its term index (<c>%_idx</c>) gives for <paramref name="from"/>. Throws
+    /// <see cref="FtsLayoutException"/> for a layout it does not read (before or during the scan; the caller starts
+    /// over with fts5vocab).</summary>
+    public static void Scan(sqlite3 db, string schema, string fts, string createSql, Occurrences emit, CancellationToken cancel,
+        byte[]? from = null, byte[]? to = null)
     {
         if (createSql.Contains("detail", StringComparison.OrdinalIgnoreCase) || createSql.Contains("prefix", StringComparison.OrdinalIgnoreCase))
             throw new FtsLayoutException("not a detail=full index without prefix indexes");
@@ -34,9 +38,22 @@ internal static class FtsLeafScan
         var cursors = new List<SegmentCursor>();
         try
         {
+            using var seek = from is null ? null : RawSql.Prepare(db,
+                $"SELECT pgno FROM {SqlNames.Quote(schema)}.{SqlNames.Quote(fts + "_idx")} WHERE segid = ?1 AND term <= ?2 ORDER BY term DESC LIMIT 1");
             foreach (var (id, first, last) in segments)
-                cursors.Add(new SegmentCursor(db, data, id, first, last));
-            Merge(cursors, emit, cancel);
+            {
+                int start = first;
+                if (seek is not null)
+                {
+                    raw.sqlite3_reset(seek);
+                    raw.sqlite3_bind_int(seek, 1, id);
+                    raw.sqlite3_bind_blob(seek, 2, from);
+                    if (raw.sqlite3_step(seek) == raw.SQLITE_ROW)
+                        start = (int)Math.Clamp(raw.sqlite3_column_int64(seek, 0) >> 1, first, last);
+                }
+                cursors.Add(new SegmentCursor(db, data, id, start, last, midSegment: start > first));
+            }
+            Merge(cursors, emit, cancel, from, to);
         }
         finally
         {
@@ -47,7 +64,7 @@ internal static class FtsLeafScan
 
     /// <summary>Terms in byte order over all segments; a term found in several segments gets its rows merged, each
     /// segment's being in order (segments of an index without delete markers hold disjoint rows).</summary>
-    private static void Merge(List<SegmentCursor> cursors, Occurrences emit, CancellationToken cancel)
+    private static void Merge(List<SegmentCursor> cursors, Occurrences emit, CancellationToken cancel, byte[]? from, byte[]? to)
     {
         var live = new List<SegmentCursor>();
         foreach (var c in cursors)
@@ -69,10 +86,18 @@ internal static class FtsLeafScan
                     min = i;
             }
             var t = live[min].Term;
+            if (to is not null && t.SequenceCompareTo(to) >= 0)
+                break;
             if (term.Length < t.Length)
                 term = new byte[Math.Max(t.Length, term.Length * 2)];
             t.CopyTo(term);
             int length = t.Length;
+            if (from is not null && term.AsSpan(0, length).SequenceCompareTo(from) < 0)
+            {
+                // Before the range (on the first pages read): skipped in every segment that has it.
+                Advance(live, term.AsSpan(0, length));
+                continue;
+            }
             pairs.Clear();
             runs.Clear();
             for (int i = 0; i < live.Count; i++)
@@ -95,13 +120,19 @@ internal static class FtsLeafScan
             var word = term.AsSpan(1, length - 1);
             foreach (var (row, count) in pairs)
                 emit(word, row, count);
-            for (int i = live.Count - 1; i >= 0; i--)
-            {
-                if (live[i].Term.SequenceEqual(term.AsSpan(0, length)) && !live[i].NextTerm())
-                    live.RemoveAt(i);
-            }
+            Advance(live, term.AsSpan(0, length));
             if ((++n & 0x3FF) == 0)
                 cancel.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Moves every cursor on <paramref name="term"/> to its next term, dropping those at their end.</summary>
+    private static void Advance(List<SegmentCursor> live, ReadOnlySpan<byte> term)
+    {
+        for (int i = live.Count - 1; i >= 0; i--)
+        {
+            if (live[i].Term.SequenceEqual(term) && !live[i].NextTerm())
+                live.RemoveAt(i);
         }
     }
 
@@ -173,7 +204,9 @@ internal static class FtsLeafScan
         private int _termLength;
         private bool _doclistPending;
 
-        public SegmentCursor(sqlite3 db, string data, int id, int first, int last)
+        /// <param name="midSegment">reading starts at a page inside the segment (one its term index names, so a term
+        /// starts on it): what precedes the page's first term, the end of an earlier term's doclist, is skipped</param>
+        public SegmentCursor(sqlite3 db, string data, int id, int first, int last, bool midSegment = false)
         {
             long baseId = (long)id << FtsStructure.SegmentShift;
             _nextId = baseId + first;
@@ -181,6 +214,13 @@ internal static class FtsLeafScan
             _pages = RawSql.Prepare(db, $"SELECT id, block FROM {data} WHERE id BETWEEN {_nextId} AND {_lastId} ORDER BY id");
             if (!LoadPage())
                 throw new FtsLayoutException("a segment without leaves");
+            if (midSegment)
+            {
+                if (_termOffsets.Count == 0)
+                    throw new FtsLayoutException("a term index entry for a page without terms");
+                _pos = _termOffsets[0];
+                _rowidSeenOnPage = true;
+            }
         }
 
         public ReadOnlySpan<byte> Term => _term.AsSpan(0, _termLength);

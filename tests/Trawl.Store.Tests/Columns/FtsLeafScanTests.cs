@@ -211,6 +211,71 @@ public sealed class FtsLeafScanTests
         Assert.Equal(all.Select((row, i) => (row, (long)(i % 7 + 1))), pairs);
     }
 
+    /// <summary>A scan split at a term (the terms before it, then the terms from it on, each segment entered at the leaf
+    /// page its term index gives) gives the whole scan's stream, whatever the split term: one at a page start, one
+    /// inside a page, one no segment holds, one before all terms and one after.</summary>
+    [Theory]
+    [InlineData(4050)]
+    [InlineData(64)]
+    [InlineData(200)]
+    public void A_scan_split_at_a_term_gives_the_whole_scan(int pageSize)
+    {
+        using var temp = new TempDir();
+        using var conn = Open(temp);
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+        Exec(conn, create);
+        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
+        Fill(conn, "f", 1500, pageSize, 3, transactions: 5);
+        var whole = Leaves(conn, "f", create);
+        var splits = new List<byte[]>();
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = "SELECT term FROM f_idx WHERE length(term) > 0 ORDER BY term";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+                splits.Add((byte[])reader[0]);
+        }
+        splits = splits.Where((_, i) => i % Math.Max(1, splits.Count / 12) == 0).ToList();
+        splits.AddRange(new[] { "0cat", "0cau", "0dogz", "0", "1", "0\u00ff" }.Select(t => Encoding.UTF8.GetBytes(t)));
+        foreach (var middle in splits)
+        {
+            var lower = new List<(string, long, long)>();
+            var upper = new List<(string, long, long)>();
+            FtsLeafScan.Scan(conn.Handle!, "main", "f", create, (t, r, c) => lower.Add((Convert.ToHexString(t), r, c)), CancellationToken.None, to: middle);
+            FtsLeafScan.Scan(conn.Handle!, "main", "f", create, (t, r, c) => upper.Add((Convert.ToHexString(t), r, c)), CancellationToken.None, from: middle);
+            Assert.Equal(whole, lower.Concat(upper).ToList());
+        }
+    }
+
+    /// <summary>The ranking file written in two halves on two threads is byte for byte the one written by one scan.</summary>
+    [Fact]
+    public void Term_frequencies_written_in_two_halves_equal_one_scan()
+    {
+        using var temp = new TempDir();
+        string create;
+        using (var conn = Open(temp))
+        {
+            create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+            Exec(conn, create);
+            Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 128)");
+            Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
+            Fill(conn, "f", 2000, 9, 1, transactions: 4);
+        }
+        using var read = new SqliteConnection($"Data Source={temp.File("x.db")};Pooling=False");
+        read.Open();
+        string one = temp.File("one.termfreq"), two = temp.File("two.termfreq");
+        SearchRankingBuilder.WriteTermFrequencies(one, 4000, merge => FtsLeafScan.Scan(read.Handle!, "main", "f", create, merge.Emit, CancellationToken.None));
+        foreach (string middle in new[] { "0cat", "0night", "0x1", "0\u00ff" })
+        {
+            File.Delete(two);
+            SearchRankingBuilder.WriteTermFrequenciesInTwo(read, two, 4000, "f", create, Encoding.UTF8.GetBytes(middle), CancellationToken.None);
+            Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
+            Assert.False(File.Exists(two + ".upper"));
+        }
+    }
+
     [Fact]
     public void An_incremental_merge_in_progress_reads_the_same()
     {
