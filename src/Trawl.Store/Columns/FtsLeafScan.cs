@@ -347,6 +347,13 @@ internal static class FtsLeafScan
                     end = _rowidOffset;
                 int start = _pos;
                 var page = _page;
+                // A long run of whole varints (it ends with a varint's last byte) with no column marker: its positions
+                // are counted at once.
+                if (!columnNext && end - _pos >= 32 && page[end - 1] < 0x80 && PoslistBytes.CountEnds(page.AsSpan(_pos, end - _pos)) is var ends and >= 0)
+                {
+                    count += ends;
+                    _pos = end;
+                }
                 while (_pos < end)
                 {
                     byte b = page[_pos];
