@@ -13,7 +13,10 @@ internal sealed class PausedCli : IDisposable
 
     private PausedCli(Process process) => _process = process;
 
-    public static PausedCli Start(string pauseAt, params string[] args)
+    public static PausedCli Start(string pauseAt, params string[] args) => Start(pauseAt, new Dictionary<string, string>(), args);
+
+    /// <summary>Also with <paramref name="environment"/> set in the child (e.g. TRAWL_TEST_INGEST_FAIL_AT, TMPDIR).</summary>
+    public static PausedCli Start(string pauseAt, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string cli = typeof(Cli).Assembly.Location;
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -27,6 +30,8 @@ internal sealed class PausedCli : IDisposable
         foreach (string a in args)
             info.ArgumentList.Add(a);
         info.Environment["TRAWL_TEST_INGEST_PAUSE_AT"] = pauseAt;
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var paused = new PausedCli(process);
         process.ErrorDataReceived += (_, e) =>
@@ -77,6 +82,15 @@ internal sealed class PausedCli : IDisposable
     {
         _process.Kill(entireProcessTree: true);
         Assert.True(_process.WaitForExit(60_000), "the killed ingest did not exit");
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+                return _stderr.ToString();
+        }
     }
 
     public int WaitForExit()

@@ -206,6 +206,7 @@ internal static class IngestCommand
                 AppendJournal.WriteAheadLog => "wal",
                 _ => "rollback",
             });
+            w.WriteNumber("fts_second_thread_rows", r.FullTextSecondThreadRows);
             w.WriteStartArray("vector_sets");
             foreach (var v in r.VectorSets)
             {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SQLitePCL;
+using Trawl.Store.FullText;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
 
@@ -15,8 +16,6 @@ namespace Trawl.Store.Columns;
 /// </summary>
 internal static class FtsLeafScan
 {
-    private const long StructureRowid = 10;
-    private const int PageBits = 31, HeightBits = 5, DoclistIndexBits = 1;
     // Leaf pages are about 4 KB (FTS5's pgsz); a larger one means the layout is not what this reader expects.
     private const int MaxPage = 1 << 20;
 
@@ -24,9 +23,13 @@ internal static class FtsLeafScan
     public delegate void Occurrences(ReadOnlySpan<byte> term, long row, long count);
 
     /// <summary>Calls <paramref name="emit"/> for each (term, row) of <paramref name="schema"/>.<paramref name="fts"/>,
-    /// in term-then-row order. Throws <see cref="FtsLayoutException"/> for a layout it does not read (before or
-    /// during the scan; the caller starts over with fts5vocab).</summary>
-    public static void Scan(sqlite3 db, string schema, string fts, string createSql, Occurrences emit, CancellationToken cancel)
+    /// in term-then-row order; with <paramref name="from"/> and <paramref name="to"/> (terms as FTS5 stores them, with
+    /// the index byte), only terms from <paramref name="from"/> on and before <paramref name="to"/>, each segment read
+    /// from the leaf page its term index (<c>%_idx</c>) gives for <paramref name="from"/>. Throws
+    /// <see cref="FtsLayoutException"/> for a layout it does not read (before or during the scan; the caller starts
+    /// over with fts5vocab).</summary>
+    public static void Scan(sqlite3 db, string schema, string fts, string createSql, Occurrences emit, CancellationToken cancel,
+        byte[]? from = null, byte[]? to = null)
     {
         if (createSql.Contains("detail", StringComparison.OrdinalIgnoreCase) || createSql.Contains("prefix", StringComparison.OrdinalIgnoreCase))
             throw new FtsLayoutException("not a detail=full index without prefix indexes");
@@ -35,9 +38,22 @@ internal static class FtsLeafScan
         var cursors = new List<SegmentCursor>();
         try
         {
+            using var seek = from is null ? null : RawSql.Prepare(db,
+                $"SELECT pgno FROM {SqlNames.Quote(schema)}.{SqlNames.Quote(fts + "_idx")} WHERE segid = ?1 AND term <= ?2 ORDER BY term DESC LIMIT 1");
             foreach (var (id, first, last) in segments)
-                cursors.Add(new SegmentCursor(db, data, id, first, last));
-            Merge(cursors, emit, cancel);
+            {
+                int start = first;
+                if (seek is not null)
+                {
+                    raw.sqlite3_reset(seek);
+                    raw.sqlite3_bind_int(seek, 1, id);
+                    raw.sqlite3_bind_blob(seek, 2, from);
+                    if (raw.sqlite3_step(seek) == raw.SQLITE_ROW)
+                        start = (int)Math.Clamp(raw.sqlite3_column_int64(seek, 0) >> 1, first, last);
+                }
+                cursors.Add(new SegmentCursor(db, data, id, start, last, midSegment: start > first));
+            }
+            Merge(cursors, emit, cancel, from, to);
         }
         finally
         {
@@ -46,9 +62,9 @@ internal static class FtsLeafScan
         }
     }
 
-    /// <summary>Terms in byte order over all segments; a term found in several segments gets its rows sorted
-    /// (segments of an index without delete markers hold disjoint rows).</summary>
-    private static void Merge(List<SegmentCursor> cursors, Occurrences emit, CancellationToken cancel)
+    /// <summary>Terms in byte order over all segments; a term found in several segments gets its rows merged, each
+    /// segment's being in order (segments of an index without delete markers hold disjoint rows).</summary>
+    private static void Merge(List<SegmentCursor> cursors, Occurrences emit, CancellationToken cancel, byte[]? from, byte[]? to)
     {
         var live = new List<SegmentCursor>();
         foreach (var c in cursors)
@@ -57,6 +73,8 @@ internal static class FtsLeafScan
                 live.Add(c);
         }
         var pairs = new List<(long Row, long Count)>();
+        var runs = new List<int>();
+        var scratch = Array.Empty<(long Row, long Count)>();
         var term = new byte[64];
         long n = 0;
         while (live.Count > 0)
@@ -68,22 +86,30 @@ internal static class FtsLeafScan
                     min = i;
             }
             var t = live[min].Term;
+            if (to is not null && t.SequenceCompareTo(to) >= 0)
+                break;
             if (term.Length < t.Length)
                 term = new byte[Math.Max(t.Length, term.Length * 2)];
             t.CopyTo(term);
             int length = t.Length;
+            if (from is not null && term.AsSpan(0, length).SequenceCompareTo(from) < 0)
+            {
+                // Before the range (on the first pages read): skipped in every segment that has it.
+                Advance(live, term.AsSpan(0, length));
+                continue;
+            }
             pairs.Clear();
-            int sources = 0;
+            runs.Clear();
             for (int i = 0; i < live.Count; i++)
             {
                 if (live[i].Term.SequenceEqual(term.AsSpan(0, length)))
                 {
+                    runs.Add(pairs.Count);
                     live[i].ReadDoclist(pairs);
-                    sources++;
                 }
             }
-            if (sources > 1)
-                pairs.Sort((a, b) => a.Row.CompareTo(b.Row));
+            if (runs.Count > 1)
+                MergeRuns(pairs, runs, ref scratch);
             for (int i = 1; i < pairs.Count; i++)
             {
                 if (pairs[i].Row <= pairs[i - 1].Row)
@@ -94,74 +120,73 @@ internal static class FtsLeafScan
             var word = term.AsSpan(1, length - 1);
             foreach (var (row, count) in pairs)
                 emit(word, row, count);
-            for (int i = live.Count - 1; i >= 0; i--)
-            {
-                if (live[i].Term.SequenceEqual(term.AsSpan(0, length)) && !live[i].NextTerm())
-                    live.RemoveAt(i);
-            }
+            Advance(live, term.AsSpan(0, length));
             if ((++n & 0x3FF) == 0)
                 cancel.ThrowIfCancellationRequested();
         }
     }
 
+    /// <summary>Moves every cursor on <paramref name="term"/> to its next term, dropping those at their end.</summary>
+    private static void Advance(List<SegmentCursor> live, ReadOnlySpan<byte> term)
+    {
+        for (int i = live.Count - 1; i >= 0; i--)
+        {
+            if (live[i].Term.SequenceEqual(term) && !live[i].NextTerm())
+                live.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Merges the runs of <paramref name="pairs"/> starting at <paramref name="runs"/> (each in row order) into
+    /// one, two at a time; rows out of order within a run stay so, for the caller's check.</summary>
+    internal static void MergeRuns(List<(long Row, long Count)> pairs, List<int> runs, ref (long Row, long Count)[] scratch)
+    {
+        int n = pairs.Count;
+        if (scratch.Length < n)
+            scratch = new (long, long)[Math.Max(n, scratch.Length * 2)];
+        Span<(long Row, long Count)> from = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs), to = scratch.AsSpan(0, n);
+        bool inScratch = false;
+        runs.Add(n);
+        while (runs.Count > 2)
+        {
+            int kept = 0;
+            int r = 0;
+            for (; r + 2 < runs.Count; r += 2)
+            {
+                int a = runs[r], b = runs[r + 1], end = runs[r + 2], o = a;
+                while (a < runs[r + 1] && b < end)
+                    to[o++] = from[b].Row < from[a].Row ? from[b++] : from[a++];
+                from[a..runs[r + 1]].CopyTo(to[o..]);
+                o += runs[r + 1] - a;
+                from[b..end].CopyTo(to[o..]);
+                runs[kept++] = runs[r];
+            }
+            if (r + 1 < runs.Count)
+            {
+                from[runs[r]..runs[r + 1]].CopyTo(to[runs[r]..]);
+                runs[kept++] = runs[r];
+            }
+            runs[kept++] = n;
+            runs.RemoveRange(kept, runs.Count - kept);
+            var swap = from;
+            from = to;
+            to = swap;
+            inScratch = !inScratch;
+        }
+        if (inScratch)
+            from.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs));
+    }
+
     /// <summary>The segments (id, first and last leaf page) of the structure record.</summary>
     private static List<(int Id, int First, int Last)> ReadStructure(sqlite3 db, string data)
     {
-        using var stmt = RawSql.Prepare(db, $"SELECT block FROM {data} WHERE id = {StructureRowid}");
-        if (raw.sqlite3_step(stmt) != raw.SQLITE_ROW)
-            throw new FtsLayoutException("no structure record");
-        var block = raw.sqlite3_column_blob(stmt, 0);
-        // A version-2 record (contentless_delete, secure-delete: tombstones and origins) starts with FF 00 00 01.
-        if (block.Length < 5 || block[4] == 0xFF)
-            throw new FtsLayoutException("a structure record of another version");
-        int pos = 4;
-        long levels = Varint(block, ref pos, block.Length);
-        long total = Varint(block, ref pos, block.Length);
-        Varint(block, ref pos, block.Length); // write counter
-        if (levels is < 0 or > 64 || total is < 0 or > 4096)
-            throw new FtsLayoutException("an implausible structure record");
-        var segments = new List<(int, int, int)>();
-        for (int l = 0; l < levels; l++)
-        {
-            // A level with an incremental merge in progress has its inputs trimmed to start at the first term not yet
-            // merged, and the output holds the terms before it: every term is in one place, and rows of one term in
-            // several segments are disjoint, so reading every segment whole and merging by term holds.
-            long merging = Varint(block, ref pos, block.Length);
-            long count = Varint(block, ref pos, block.Length);
-            if (merging < 0 || merging > count)
-                throw new FtsLayoutException("an implausible level");
-            for (int s = 0; s < count; s++)
-            {
-                long id = Varint(block, ref pos, block.Length);
-                long first = Varint(block, ref pos, block.Length);
-                long last = Varint(block, ref pos, block.Length);
-                if (id is <= 0 or > 0xFFFF || first <= 0 || last < first || last >= 1L << PageBits)
-                    throw new FtsLayoutException("an implausible segment");
-                segments.Add(((int)id, (int)first, (int)last));
-            }
-        }
-        if (segments.Count != total || pos != block.Length)
-            throw new FtsLayoutException("a structure record of another layout");
-        return segments;
+        // A level with an incremental merge in progress has its inputs trimmed to start at the first term not yet
+        // merged, and the output holds the terms before it: every term is in one place, and rows of one term in
+        // several segments are disjoint, so reading every segment whole and merging by term holds.
+        return FtsStructure.Read(db, data).Segments.Select(s => (s.Id, s.FirstPage, s.LastPage)).ToList();
     }
 
-    /// <summary>An SQLite varint (big-endian groups of 7 bits, a ninth byte of 8), bounded by <paramref name="end"/>.</summary>
-    private static long Varint(ReadOnlySpan<byte> b, ref int pos, int end)
-    {
-        ulong v = 0;
-        for (int n = 0; n < 9; n++)
-        {
-            if (pos >= end)
-                throw new FtsLayoutException("a varint runs past its page");
-            byte x = b[pos++];
-            if (n == 8)
-                return (long)((v << 8) | x);
-            v = (v << 7) | (uint)(x & 0x7F);
-            if ((x & 0x80) == 0)
-                return (long)v;
-        }
-        return (long)v;
-    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static long Varint(ReadOnlySpan<byte> b, ref int pos, int end) => FtsVarint.Read(b, ref pos, end);
 
     /// <summary>Walks one segment's leaves: terms, and each term's doclist, which may run over several pages.</summary>
     private sealed class SegmentCursor : IDisposable
@@ -179,14 +204,23 @@ internal static class FtsLeafScan
         private int _termLength;
         private bool _doclistPending;
 
-        public SegmentCursor(sqlite3 db, string data, int id, int first, int last)
+        /// <param name="midSegment">reading starts at a page inside the segment (one its term index names, so a term
+        /// starts on it): what precedes the page's first term, the end of an earlier term's doclist, is skipped</param>
+        public SegmentCursor(sqlite3 db, string data, int id, int first, int last, bool midSegment = false)
         {
-            long baseId = (long)id << (PageBits + HeightBits + DoclistIndexBits);
+            long baseId = (long)id << FtsStructure.SegmentShift;
             _nextId = baseId + first;
             _lastId = baseId + last;
             _pages = RawSql.Prepare(db, $"SELECT id, block FROM {data} WHERE id BETWEEN {_nextId} AND {_lastId} ORDER BY id");
             if (!LoadPage())
                 throw new FtsLayoutException("a segment without leaves");
+            if (midSegment)
+            {
+                if (_termOffsets.Count == 0)
+                    throw new FtsLayoutException("a term index entry for a page without terms");
+                _pos = _termOffsets[0];
+                _rowidSeenOnPage = true;
+            }
         }
 
         public ReadOnlySpan<byte> Term => _term.AsSpan(0, _termLength);
@@ -231,6 +265,12 @@ internal static class FtsLeafScan
         public void ReadDoclist(List<(long Row, long Count)>? pairs)
         {
             _doclistPending = false;
+            if (_pos == _leafEnd)
+            {
+                // The term filled its page: FTS5 starts its doclist on the next one, whose header points at the rowid.
+                if (!LoadPage() || _rowidOffset != 4)
+                    throw new FtsLayoutException("a term whose doclist is not where the next page's header points");
+            }
             long row = ReadFirstRowid();
             while (true)
             {
@@ -307,6 +347,13 @@ internal static class FtsLeafScan
                     end = _rowidOffset;
                 int start = _pos;
                 var page = _page;
+                // A long run of whole varints (it ends with a varint's last byte) with no column marker: its positions
+                // are counted at once.
+                if (!columnNext && end - _pos >= 32 && page[end - 1] < 0x80 && PoslistBytes.CountEnds(page.AsSpan(_pos, end - _pos)) is var ends and >= 0)
+                {
+                    count += ends;
+                    _pos = end;
+                }
                 while (_pos < end)
                 {
                     byte b = page[_pos];
@@ -378,6 +425,3 @@ internal static class FtsLeafScan
         public void Dispose() => _pages.Dispose();
     }
 }
-
-/// <summary>An FTS5 index whose leaves <see cref="FtsLeafScan"/> does not read (another layout, or damage).</summary>
-internal sealed class FtsLayoutException(string message) : Exception(message);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Trawl.Store.Sql;
+using Trawl.Store.FullText;
 using Trawl.Store.Storage;
 
 namespace Trawl.Store.Columns;
@@ -95,7 +96,10 @@ internal static partial class SearchRankingBuilder
         {
             try
             {
-                WriteTermFrequencies(freqTemp, rows, merge => FtsLeafScan.Scan(db, schema, vocabSource, createSql, merge.Emit, cancel));
+                if (!newSegment && Environment.ProcessorCount >= 2 && MiddleTerm(db, ftsTable) is { } middle)
+                    WriteTermFrequenciesInTwo(conn, freqTemp, rows, ftsTable, createSql, middle, cancel);
+                else
+                    WriteTermFrequencies(freqTemp, rows, merge => FtsLeafScan.Scan(db, schema, vocabSource, createSql, merge.Emit, cancel));
             }
             catch (FtsLayoutException)
             {
@@ -111,7 +115,7 @@ internal static partial class SearchRankingBuilder
         return new Result(new SearchRankingEntry(ftsTable, documents, tokens, newSegment ? segments + 1 : 1), files);
     }
 
-    private static void WriteTermFrequencies(string path, long rows, Action<TermFrequencyMerge> scan)
+    internal static void WriteTermFrequencies(string path, long rows, Action<TermFrequencyMerge> scan)
     {
         File.Delete(path);
         using var writer = new TermFrequencyWriter(path, rows);
@@ -119,6 +123,79 @@ internal static partial class SearchRankingBuilder
         scan(merge);
         merge.Finish();
         writer.Complete();
+    }
+
+    /// <summary>Below this many leaf pages (about 4 KB each) one thread reads the index as fast as two.</summary>
+    private const int SplitFromPages = 4096;
+
+    /// <summary>The term that starts the middle page of the index's largest segment (as FTS5 stores it, with the index
+    /// byte): reading the terms before it and from it on are about equal halves. Null for a small index.</summary>
+    private static byte[]? MiddleTerm(sqlite3 db, string ftsTable)
+    {
+        var structure = FtsStructure.Read(db, SqlNames.Quote(ftsTable + "_data"));
+        if (structure.Segments.Sum(s => (long)s.LastPage - s.FirstPage + 1) < SplitFromPages)
+            return null;
+        var largest = structure.Segments.MaxBy(s => s.LastPage - s.FirstPage);
+        string idx = SqlNames.Quote(ftsTable + "_idx");
+        using var count = RawSql.Prepare(db, $"SELECT count(*) FROM {idx} WHERE segid = {largest.Id}");
+        raw.sqlite3_step(count);
+        long entries = raw.sqlite3_column_int64(count, 0);
+        using var middle = RawSql.Prepare(db, $"SELECT term FROM {idx} WHERE segid = {largest.Id} ORDER BY term LIMIT 1 OFFSET {entries / 2}");
+        if (raw.sqlite3_step(middle) != raw.SQLITE_ROW)
+            return null;
+        var term = raw.sqlite3_column_blob(middle, 0).ToArray();
+        return term.Length > 1 && term[0] == (byte)'0' ? term : null;
+    }
+
+    /// <summary>The whole index's term frequencies read in two halves at once: terms before <paramref name="middle"/>
+    /// on this connection, the rest on a second read-only connection and thread into a second writer, appended.</summary>
+    internal static void WriteTermFrequenciesInTwo(SqliteConnection conn, string path, long rows, string ftsTable, string createSql, byte[] middle, CancellationToken cancel)
+    {
+        string upperPath = path + ".upper";
+        File.Delete(path);
+        File.Delete(upperPath);
+        try
+        {
+            using var writer = new TermFrequencyWriter(path, rows);
+            using (var upper = new TermFrequencyWriter(upperPath, rows))
+            {
+                Exception? upperError = null;
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        using var second = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = conn.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+                        second.Open();
+                        var merge = new TermFrequencyMerge(upper);
+                        FtsLeafScan.Scan(second.Handle!, "main", ftsTable, createSql, merge.Emit, cancel, from: middle);
+                        merge.Finish();
+                    }
+                    catch (Exception e)
+                    {
+                        upperError = e;
+                    }
+                }) { IsBackground = true, Name = "trawl-ranking-upper" };
+                thread.Start();
+                try
+                {
+                    var merge = new TermFrequencyMerge(writer);
+                    FtsLeafScan.Scan(conn.Handle!, "main", ftsTable, createSql, merge.Emit, cancel, to: middle);
+                    merge.Finish();
+                }
+                finally
+                {
+                    thread.Join();
+                }
+                if (upperError is not null)
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(upperError);
+                writer.Append(upper);
+            }
+            writer.Complete();
+        }
+        finally
+        {
+            File.Delete(upperPath);
+        }
     }
 
     /// <summary>Whether the segment at <paramref name="path"/> is whole and ends at <paramref name="rows"/>.</summary>

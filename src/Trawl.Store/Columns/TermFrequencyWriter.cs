@@ -65,6 +65,33 @@ internal sealed class TermFrequencyWriter : IDisposable
         _inTerm = false;
     }
 
+    /// <summary>Adds what <paramref name="next"/> wrote, whose terms all come after this writer's, as if this one had
+    /// written it (the second half of a scan split by term, written on another thread).</summary>
+    public void Append(TermFrequencyWriter next)
+    {
+        if (_inTerm || next._inTerm)
+            throw new InvalidOperationException("term not ended");
+        if (_terms.Count > 0 && next._terms.Count > 0)
+        {
+            var last = _termBytes.GetBuffer().AsSpan((int)_terms[^1].Offset, _terms[^1].Length);
+            var first = next._termBytes.GetBuffer().AsSpan((int)next._terms[0].Offset, next._terms[0].Length);
+            if (first.SequenceCompareTo(last) <= 0)
+                throw new InvalidOperationException("the appended terms do not come after this writer's");
+        }
+        Flush();
+        next.Flush();
+        next._docs.Position = ColumnFileHeader.Size;
+        next._docs.CopyTo(_docs);
+        next._counts.Position = 0;
+        next._counts.CopyTo(_counts);
+        long termBase = _termBytes.Length;
+        foreach (var (offset, length, start, count) in next._terms)
+            _terms.Add((offset + termBase, length, start + _pairs, count));
+        next._termBytes.Position = 0;
+        next._termBytes.CopyTo(_termBytes);
+        _pairs += next._pairs;
+    }
+
     /// <summary>Joins the sections and writes the header, then syncs; the caller renames the file into place.</summary>
     public void Complete()
     {

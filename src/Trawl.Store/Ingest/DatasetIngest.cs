@@ -16,6 +16,7 @@ public static class DatasetIngest
 {
     public static IngestReport Run(string datasetPath, IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancel = default)
     {
+        SqliteProcessSettings.Apply();
         var plan = IngestPlan.From(request);
         string directory = DatasetPaths.ForIngest(datasetPath);
         bool created = !System.IO.Directory.Exists(directory);

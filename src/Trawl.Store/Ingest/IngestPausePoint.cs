@@ -16,6 +16,14 @@ internal static class IngestPausePoint
     /// <summary>The new rows are in the FTS index, bookkeeping not written yet.</summary>
     public const string Fts = "fts";
 
+    /// <summary>The second thread building a new table's full-text index (<see cref="FullText.FtsSideIndex"/>) has
+    /// indexed its first run of rows (reached on that thread, once).</summary>
+    public const string FtsSide = "fts-side";
+
+    /// <summary>The side index's pages are copied into the table's index; its structure record, which lists them, is
+    /// not written yet.</summary>
+    public const string FtsMerge = "fts-merge";
+
     /// <summary>Vector rows are written (past the committed count or into pending files); SQLite not committed.</summary>
     public const string Vectors = "vectors";
 
@@ -33,7 +41,7 @@ internal static class IngestPausePoint
     public const string ExportPartial = "export-partial";
 
     private static readonly string[] Chosen = (Environment.GetEnvironmentVariable(Variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    private static int _reachedRows, _reachedExport;
+    private static int _reachedRows, _reachedExport, _reachedFtsSide;
 
     public static void Reach(string name)
     {
@@ -43,6 +51,8 @@ internal static class IngestPausePoint
         if (name == Rows && Interlocked.Exchange(ref _reachedRows, 1) == 1)
             return;
         if (name == ExportPartial && Interlocked.Exchange(ref _reachedExport, 1) == 1)
+            return;
+        if (name == FtsSide && Interlocked.Exchange(ref _reachedFtsSide, 1) == 1)
             return;
         Console.Error.WriteLine($"paused at {name}");
         Console.Error.Flush();

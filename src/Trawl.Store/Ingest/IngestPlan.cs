@@ -48,6 +48,7 @@ internal sealed class IngestPlan
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Vectors { get; }
     public VectorElementType VectorType { get; private init; }
     public int BatchRows { get; private init; }
+    public long ParallelIndexFromBytes { get; private init; }
 
     /// <summary>A part ingest: sources paired with vector files; parts already loaded are skipped.</summary>
     public bool IsPartIngest => Vectors.Count > 0;
@@ -104,6 +105,7 @@ internal sealed class IngestPlan
             SourcesRoot = computed.Count > 0 ? Trawl.Formats.Derived.DerivedColumnsReader.CommonFolder(request.Sources) : null,
             VectorType = type,
             BatchRows = request.BatchRows,
+            ParallelIndexFromBytes = request.ParallelIndexFromBytes,
         };
     }
 }

@@ -28,6 +28,10 @@ public sealed record IngestReport(
     /// <summary>How meta.db was written: a new file, or in place through WAL (readers open) or a rollback journal.</summary>
     public AppendJournal Journal { get; init; }
 
+    /// <summary>Rows of a new table whose full-text indexing ran on a second thread (0: the index was built on one;
+    /// see <see cref="IngestRequest.ParallelIndexFromBytes"/>).</summary>
+    public long FullTextSecondThreadRows { get; init; }
+
     /// <summary>Each sink (table, vectors) with the rows written to it.</summary>
     public IReadOnlyList<IngestStageCounters> Sinks { get; init; } = [];
 

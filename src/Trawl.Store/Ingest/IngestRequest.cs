@@ -64,4 +64,9 @@ public sealed class IngestRequest
     /// <summary>Rows per batch read from a source and sent through the pipeline: 1 to <see cref="IngestPlan.MaxBatchRows"/>
     /// (1,048,576); anything else is refused before the ingest starts.</summary>
     public int BatchRows { get; init; } = 8192;
+
+    /// <summary>Bytes of search text a new table's full-text index takes on the ingest's own thread before a second
+    /// thread (<see cref="FullText.FtsSideIndex"/>) starts taking rows; below it the index is built on one thread, as
+    /// it is on a one-core machine. Negative: never. (Tests lower it to build small tables in parallel.)</summary>
+    internal long ParallelIndexFromBytes { get; init; } = FullText.FtsSideIndex.DefaultFromBytes;
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Trawl.Store.Columns;
+using Trawl.Store.FullText;
 using Trawl.Store.Tests.Support;
 
 namespace Trawl.Store.Tests.Columns;
@@ -137,6 +138,142 @@ public sealed class FtsLeafScanTests
             list.Add((merging, segments));
         }
         return list;
+    }
+
+    /// <summary>A term that fills its page has its doclist start on the next page (whose header points at the first
+    /// rowid); found with a 200-byte page and rows indexed in runs with gaps between their rowids.</summary>
+    [Theory]
+    [InlineData(200)]
+    [InlineData(120)]
+    [InlineData(333)]
+    public void A_doclist_that_starts_on_the_page_after_its_term_reads_the_same(int pageSize)
+    {
+        using var temp = new TempDir();
+        using var conn = Open(temp);
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, content='', {Tokenizer})";
+        Exec(conn, create);
+        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 8000)");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
+        string[] words = [.. Words, "catalog", "dogma"];
+        var rng = new Random(pageSize + 8000);
+        using (var tx = conn.BeginTransaction())
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "INSERT INTO f (rowid, a, b) VALUES ($id, $a, $b)";
+            var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+            var a = cmd.Parameters.Add("$a", SqliteType.Text);
+            var b = cmd.Parameters.Add("$b", SqliteType.Text);
+            long rowid = 5;
+            for (int i = 0; i < 3000; i++)
+            {
+                rowid += 1 + rng.Next(3);
+                string text = rng.Next(40) == 0
+                    ? string.Join(' ', Enumerable.Repeat(words[rng.Next(words.Length)], 200 + rng.Next(2000)))
+                    : string.Join(' ', Enumerable.Range(0, rng.Next(50)).Select(_ => words[rng.Next(rng.Next(3) == 0 ? 3 : words.Length)]));
+                object title = rng.Next(4) == 0 ? DBNull.Value : words[rng.Next(words.Length)] + " " + words[rng.Next(words.Length)];
+                if ((i / 5) % 2 == 0)
+                    continue;
+                id.Value = rowid;
+                a.Value = text;
+                b.Value = title;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        Assert.Equal(Vocabulary(conn, "f"), Leaves(conn, "f", create));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(30)]
+    public void Rows_of_one_term_from_several_segments_are_merged_in_order(int segments)
+    {
+        var rng = new Random(segments);
+        var pairs = new List<(long Row, long Count)>();
+        var runs = new List<int>();
+        var all = Enumerable.Range(0, 5000).Select(i => (long)i * 3 + rng.Next(3)).ToArray();
+        var owner = all.Select(_ => rng.Next(segments)).ToArray();
+        for (int s = 0; s < segments; s++)
+        {
+            runs.Add(pairs.Count);
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (owner[i] == s)
+                    pairs.Add((all[i], i % 7 + 1));
+            }
+        }
+        var scratch = Array.Empty<(long Row, long Count)>();
+        FtsLeafScan.MergeRuns(pairs, runs, ref scratch);
+        Assert.Equal(all.Select((row, i) => (row, (long)(i % 7 + 1))), pairs);
+    }
+
+    /// <summary>A scan split at a term (the terms before it, then the terms from it on, each segment entered at the leaf
+    /// page its term index gives) gives the whole scan's stream, whatever the split term: one at a page start, one
+    /// inside a page, one no segment holds, one before all terms and one after.</summary>
+    [Theory]
+    [InlineData(4050)]
+    [InlineData(64)]
+    [InlineData(200)]
+    public void A_scan_split_at_a_term_gives_the_whole_scan(int pageSize)
+    {
+        using var temp = new TempDir();
+        using var conn = Open(temp);
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+        Exec(conn, create);
+        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
+        Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
+        Fill(conn, "f", 1500, pageSize, 3, transactions: 5);
+        var whole = Leaves(conn, "f", create);
+        var splits = new List<byte[]>();
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = "SELECT term FROM f_idx WHERE length(term) > 0 ORDER BY term";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+                splits.Add((byte[])reader[0]);
+        }
+        splits = splits.Where((_, i) => i % Math.Max(1, splits.Count / 12) == 0).ToList();
+        splits.AddRange(new[] { "0cat", "0cau", "0dogz", "0", "1", "0\u00ff" }.Select(t => Encoding.UTF8.GetBytes(t)));
+        foreach (var middle in splits)
+        {
+            var lower = new List<(string, long, long)>();
+            var upper = new List<(string, long, long)>();
+            FtsLeafScan.Scan(conn.Handle!, "main", "f", create, (t, r, c) => lower.Add((Convert.ToHexString(t), r, c)), CancellationToken.None, to: middle);
+            FtsLeafScan.Scan(conn.Handle!, "main", "f", create, (t, r, c) => upper.Add((Convert.ToHexString(t), r, c)), CancellationToken.None, from: middle);
+            Assert.Equal(whole, lower.Concat(upper).ToList());
+        }
+    }
+
+    /// <summary>The ranking file written in two halves on two threads is byte for byte the one written by one scan.</summary>
+    [Fact]
+    public void Term_frequencies_written_in_two_halves_equal_one_scan()
+    {
+        using var temp = new TempDir();
+        string create;
+        using (var conn = Open(temp))
+        {
+            create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+            Exec(conn, create);
+            Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 128)");
+            Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
+            Fill(conn, "f", 2000, 9, 1, transactions: 4);
+        }
+        using var read = new SqliteConnection($"Data Source={temp.File("x.db")};Pooling=False");
+        read.Open();
+        string one = temp.File("one.termfreq"), two = temp.File("two.termfreq");
+        SearchRankingBuilder.WriteTermFrequencies(one, 4000, merge => FtsLeafScan.Scan(read.Handle!, "main", "f", create, merge.Emit, CancellationToken.None));
+        foreach (string middle in new[] { "0cat", "0night", "0x1", "0\u00ff" })
+        {
+            File.Delete(two);
+            SearchRankingBuilder.WriteTermFrequenciesInTwo(read, two, 4000, "f", create, Encoding.UTF8.GetBytes(middle), CancellationToken.None);
+            Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
+            Assert.False(File.Exists(two + ".upper"));
+        }
     }
 
     [Fact]

@@ -133,7 +133,7 @@ internal sealed class IngestPipeline : IDisposable
         foreach (var sink in _sinks)
             sink.BeginSource(source);
 
-        using var prefetch = has ? new BatchPrefetcher(reader, batchRows) : null;
+        using var prefetch = has ? new BatchPrefetcher(reader, SteadyBatchRows(first, batchRows)) : null;
         var batch = new IngestBatch(first, derivedSources.Length, batchRows);
         var current = first;
         long rowInSource = 0;
@@ -170,6 +170,23 @@ internal sealed class IngestPipeline : IDisposable
             sink.EndSource(source, rowInSource);
     }
 
+    /// <summary>Rows per batch after the first: about <see cref="SteadyBatchBytes"/> of values at the first batch's
+    /// bytes per row, at most <paramref name="batchRows"/>. Long documents (a 100 MB batch of 8,192) would otherwise
+    /// leave the reader thread and the writer few batches to overlap on, and the last one written alone; the first
+    /// batch keeps its rows, which type inference reads.</summary>
+    internal static int SteadyBatchRows(ColumnBatch first, int batchRows)
+    {
+        if (first.RowCount == 0)
+            return batchRows;
+        long bytes = 0;
+        foreach (var c in first.Columns)
+            bytes += c.ByteCount;
+        long perRow = Math.Max(1, bytes / first.RowCount);
+        return (int)Math.Clamp(SteadyBatchBytes / perRow, Math.Min(batchRows, 64), batchRows);
+    }
+
+    private const long SteadyBatchBytes = 8 << 20;
+
     /// <summary>Finishes every sink before the commit (FTS, bookkeeping, statistics; vector rows made durable).</summary>
     private void Complete()
     {
@@ -205,6 +222,7 @@ internal sealed class IngestPipeline : IDisposable
             Stages = stages,
             Sinks = _sinks.Select(s => new IngestStageCounters(s.Name, s.RowsWritten, s.RowsWritten)).ToList(),
             Phases = Phases.Phases,
+            FullTextSecondThreadRows = _table.FullTextSecondThreadRows,
         };
     }
 

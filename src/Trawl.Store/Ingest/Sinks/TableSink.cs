@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Trawl.Formats.Tables;
 using Trawl.Store.Datasets;
+using Trawl.Store.FullText;
 using Trawl.Store.Ingest.Pipeline;
 using Trawl.Store.Sql;
 using Trawl.Store.Storage;
@@ -15,14 +16,14 @@ namespace Trawl.Store.Ingest.Sinks;
 /// lanes with the raw SQLitePCL API (<see cref="CellValue"/>: no allocation per row), and counts each column's
 /// values while doing so (<see cref="ValueCounter"/>, capped at 1,000 distinct) for the facet statistics. A new
 /// table's FTS index is filled row by row beside the rows (so its tokenizing runs while the reader thread parses the
-/// next batch, instead of in a 'rebuild' after the last row); an append adds its rows to the index on
+/// next batch, instead of in a 'rebuild' after the last row), and past <see cref="IngestPlan.ParallelIndexFromBytes"/>
+/// of text on two cores: runs of rows go to a side index on a second thread whenever it has room
+/// (<see cref="FtsSideIndex"/>), merged into the table's index on <see cref="Complete"/>; an append adds its rows to the index on
 /// <see cref="Complete"/>, then come the bookkeeping, the facet statistics (merged with the stored ones on an append)
 /// and the --index indexes. Everything goes into the caller's SQLite transaction.
 /// </summary>
 internal sealed class TableSink : IIngestSink
 {
-    private const int FtsHashSize = 64 << 20;
-
     private readonly SqliteConnection _conn;
     private readonly sqlite3 _db;
     private readonly TableTarget _target;
@@ -37,6 +38,11 @@ internal sealed class TableSink : IIngestSink
     private sqlite3_stmt? _ftsInsert;
     private int[] _ftsBound = [];
     private bool _ftsFilledHere;
+    // The two-core build: automerge is off while it may run; the side index once started, and the run being filled.
+    private bool _ftsParallel;
+    private long _ftsBytes;
+    private FtsSideIndex? _side;
+    private FtsSideRows? _sideRows;
     private BoundColumn[] _bound = [];
     // The batch's lanes and types in bound order, resolved once per batch rather than per row.
     private ColumnValues[] _lanes = [];
@@ -59,6 +65,9 @@ internal sealed class TableSink : IIngestSink
 
     public string Name => "table";
     public long RowsWritten { get; private set; }
+
+    /// <summary>Rows the side index took (indexed on the second thread).</summary>
+    public long FullTextSecondThreadRows { get; private set; }
 
     public void BeginSource(IngestSource source)
     {
@@ -125,7 +134,21 @@ internal sealed class TableSink : IIngestSink
                 ThrowInsertError(rc, source, batch, r);
             raw.sqlite3_reset(insert);
             if (_ftsInsert is { } fts)
-                IndexRow(fts, lanes, types, r);
+            {
+                if (_side is not null && (_sideRows ??= _side.TryTake()) is { } run)
+                {
+                    run.Add(_nextRowid, lanes, _ftsBound, r);
+                    if (run.Bytes >= FtsSideIndex.RunBytes)
+                    {
+                        _side.Submit(run);
+                        _sideRows = null;
+                    }
+                }
+                else
+                {
+                    IndexRow(fts, lanes, types, r);
+                }
+            }
             _nextRowid++;
             RowsWritten++;
             _keptInSource++;
@@ -163,9 +186,12 @@ internal sealed class TableSink : IIngestSink
             string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
             RawSql.Execute(_db, $"DROP TABLE IF EXISTS {fts}");
             // content="TABLE" in double quotes is what Datasette and sqlite-utils look for to find a table's FTS index.
-            RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content={SqlNames.Quote(_target.Name)}, content_rowid=\"rowid\", tokenize='unicode61 remove_diacritics 2')");
-            // A bigger in-memory term buffer (default 1 MB) writes fewer, larger segments and so merges less.
-            RawSql.Execute(_db, $"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {FtsHashSize})");
+            RawSql.Execute(_db, $"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content={SqlNames.Quote(_target.Name)}, content_rowid=\"rowid\", tokenize='{FtsIndexOptions.Tokenizer}')");
+            RawSql.Execute(_db, $"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', {FtsIndexOptions.HashSize})");
+            // Segments can only move into an index with no merge in progress: merges stay off until the side index is in.
+            _ftsParallel = _plan.ParallelIndexFromBytes >= 0 && FtsSideIndex.Possible;
+            if (_ftsParallel)
+                RawSql.Execute(_db, $"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)");
         }
         _ftsBound = _target.SearchColumns.Select(c => Array.FindIndex(_bound, b => b.Column.Name.Equals(c, StringComparison.OrdinalIgnoreCase))).ToArray();
         var sql = new StringBuilder($"INSERT INTO {fts} (rowid");
@@ -194,6 +220,35 @@ internal sealed class TableSink : IIngestSink
         if (rc != raw.SQLITE_DONE)
             throw new SqliteException($"SQLite error {rc} adding a row to the full-text index: {RawSql.ErrorMessage(_db)}", rc);
         raw.sqlite3_reset(fts);
+        if (_ftsParallel && _side is null)
+        {
+            for (int i = 0; i < _ftsBound.Length; i++)
+            {
+                if (_ftsBound[i] >= 0)
+                    _ftsBytes += lanes[_ftsBound[i]].BytesAt(r).Length;
+            }
+            if (_ftsBytes >= _plan.ParallelIndexFromBytes)
+                _side = new FtsSideIndex(_target.SearchColumns.Select(c => (c, _target.FindColumn(c)!.Type)).ToList(), FtsIndexOptions.HashSize);
+        }
+    }
+
+    /// <summary>A new table's index built on two cores: the side index's rows join the table's index; then merges are
+    /// back on, as FTS5 has them by default.</summary>
+    private void FinishParallelIndex()
+    {
+        string fts = SqlNames.Quote(_target.FtsTable!);
+        if (_side is not null)
+        {
+            if (_sideRows is not null)
+                _side.Submit(_sideRows);
+            _sideRows = null;
+            _side.MergeInto(_db, _target.FtsTable!, _cancel);
+            FullTextSecondThreadRows = _side.Rows;
+            _side.Dispose();
+            _side = null;
+        }
+        RawSql.Execute(_db, $"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', {FtsIndexOptions.DefaultAutomerge})");
+        _ftsParallel = false;
     }
 
     public void Complete()
@@ -205,6 +260,8 @@ internal sealed class TableSink : IIngestSink
             _phase(IngestPhase.FullText);
             string cols = string.Join(", ", _target.SearchColumns.Select(SqlNames.Quote));
             // A new table's index was filled row by row (its pending terms are written by the commit).
+            if (_ftsParallel)
+                FinishParallelIndex();
             if (!_ftsFilledHere && _target.FtsTable is not null && _nextRowid > _target.FirstNewRowid)
             {
                 // An append adds only its own rows to the index, in the same transaction as the rows.
@@ -234,6 +291,8 @@ internal sealed class TableSink : IIngestSink
 
     public void Dispose()
     {
+        _side?.Dispose();
+        _side = null;
         _insert?.Dispose();
         _insert = null;
         _ftsInsert?.Dispose();
