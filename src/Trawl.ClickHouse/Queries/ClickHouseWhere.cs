@@ -26,7 +26,14 @@ internal static class ClickHouseWhere
         {
             if (table.SearchColumns.Count == 0)
                 throw new UserErrorException($"table '{table.Name}' has no text columns to search");
-            foreach (var term in Terms(query.Search))
+            var terms = Terms(query.Search);
+            // One indexed search column: its words in one hasAllTokens call, one read of the index for them all.
+            if (table.SearchColumns.Count == 1 && table.HasTextIndex(table.SearchColumns[0]) && terms.Count(t => t.Count == 1) > 1)
+            {
+                parts.Add(IndexedTermMatch(table.Column(table.SearchColumns[0]), terms.Where(t => t.Count == 1).Select(t => t[0]).ToList(), dialect, allWords: true));
+                terms = terms.Where(t => t.Count > 1).ToList();
+            }
+            foreach (var term in terms)
                 parts.Add(TermInAnyColumn(table, term, dialect));
         }
         foreach (var f in query.Filters)
@@ -107,12 +114,13 @@ internal static class ClickHouseWhere
     /// <summary>A term over a column with our text index (<see cref="TextIndex"/>): the same whole-word match, written over the
     /// indexed expression so the engine answers it from the index — a word is <c>hasAllTokens</c>, a phrase <c>hasPhrase</c>
     /// (26.4+; before, all its words from the index, then their order by the regular expression).</summary>
-    private static string IndexedTermMatch(Engines.ColumnSpec column, IReadOnlyList<string> words, SqlDialect dialect)
+    /// <param name="allWords">The words are separate terms, each anywhere in the text (not a phrase).</param>
+    private static string IndexedTermMatch(Engines.ColumnSpec column, IReadOnlyList<string> words, SqlDialect dialect, bool allWords = false)
     {
         string words0 = TextIndex.WordsExpression(column.Name, column.Type.StartsWith("Nullable(", StringComparison.Ordinal));
         var lower = words.Select(w => w.ToLowerInvariant()).ToList();
-        if (lower.Count == 1)
-            return $"hasAllTokens({words0}, [{String(lower[0])}])";
+        if (lower.Count == 1 || allWords)
+            return $"hasAllTokens({words0}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}])";
         if (dialect.HasPhraseSearch)
             return $"hasPhrase({words0}, {String(string.Join(' ', lower))})";
         return $"(hasAllTokens({words0}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}]) AND {WordsMatch(Identifier(column.Name), words)})";
