@@ -117,13 +117,13 @@ internal static class ClickHouseWhere
     /// <param name="allWords">The words are separate terms, each anywhere in the text (not a phrase).</param>
     private static string IndexedTermMatch(Engines.ColumnSpec column, IReadOnlyList<string> words, SqlDialect dialect, bool allWords = false)
     {
-        string words0 = TextIndex.WordsExpression(column.Name, column.Type.StartsWith("Nullable(", StringComparison.Ordinal));
+        string indexed = TextIndex.WordsExpression(column.Name, column.Type.StartsWith("Nullable(", StringComparison.Ordinal));
         var lower = words.Select(w => w.ToLowerInvariant()).ToList();
         if (lower.Count == 1 || allWords)
-            return $"hasAllTokens({words0}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}])";
+            return $"hasAllTokens({indexed}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}])";
         if (dialect.HasPhraseSearch)
-            return $"hasPhrase({words0}, {String(string.Join(' ', lower))})";
-        return $"(hasAllTokens({words0}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}]) AND {WordsMatch(Identifier(column.Name), words)})";
+            return $"hasPhrase({indexed}, {String(string.Join(' ', lower))})";
+        return $"(hasAllTokens({indexed}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}]) AND {WordsMatch(Identifier(column.Name), words)})";
     }
 
     private static string Filter(ClickHouseTable table, ColumnFilter f)
