@@ -112,6 +112,23 @@ public sealed class PushCommandTests(KnnDemoFixture demo) : IClassFixture<KnnDem
         Assert.Contains(auto.GetProperty("columns").EnumerateArray(), c => c.GetProperty("type").GetString() == "Array(Float32)");
     }
 
+    [SkippableFact]
+    public void Text_index_on_is_refused_by_a_server_without_it_and_auto_makes_none_there()
+    {
+        using var servers = new ClickHouseServers();
+        using var engine = servers.NewDatabase("clitext");
+        var uri = servers.Uri(0, engine.Database).ToString();
+        var refused = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--vectors", "", "--text-index", "on");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("no full-text (text) index", refused.Err);
+        Assert.Equal(1, CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--text-index", "maybe").ExitCode);
+        var auto = CliRun.Of("push", demo.Dataset, uri, "--table", "demo", "--vectors", "", "--json").Ok().Json();
+        Assert.Empty(auto.GetProperty("text_index").EnumerateArray());
+        var off = CliRun.Of("push", demo.Dataset, uri, "--table", "demo_off", "--vectors", "", "--text-index", "off", "--json").Ok().Json();
+        Assert.Empty(off.GetProperty("text_index").EnumerateArray());
+        Assert.Contains("--text-index", CliRun.Of("push", "--help").Ok().Out);
+    }
+
     private static List<long> Ids(System.Text.Json.JsonElement knn) =>
         knn.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("rowid").GetInt64()).ToList();
 

@@ -5,6 +5,7 @@ using Trawl.Bench.Reporting;
 using Trawl.ClickHouse.Engines;
 using Trawl.ClickHouse.Push;
 using Trawl.ClickHouse.Queries;
+using Trawl.ClickHouse.Sql;
 using Trawl.Formats.NumPy;
 using Trawl.Store.Datasets;
 using Trawl.Store.Ingest;
@@ -193,10 +194,20 @@ internal static class ClickHouseBench
         {
             foreach (string t in new[] { "laion", "laion_bf16", "laion_hnsw", "_trawl_push", "_trawl_push_vectors" })
                 chdb.Execute("DROP TABLE IF EXISTS " + t);
+            // Both without the text index, so they compare; the index is added to laion afterwards and timed on its own,
+            // and laion_bf16 keeps the same captions without it (searches by scan, below).
             BenchReport.Progress("push to chDB " + chdb.Version + " (Float32)");
-            var f32Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.Float32 });
+            var f32Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.Float32, TextIndex = PushTextIndex.Off });
             BenchReport.Progress("push to chDB (BFloat16)");
-            var bf16Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.BFloat16, TargetTable = "laion_bf16" });
+            var bf16Push = DatasetPush.Run(chdb, ds, new PushRequest { Columns = GuideColumns, VectorType = PushVectorType.BFloat16, TargetTable = "laion_bf16", TextIndex = PushTextIndex.Off });
+            BenchReport.Progress("text index on laion.caption (ALTER TABLE ADD INDEX, MATERIALIZE INDEX)");
+            var textClock = Stopwatch.StartNew();
+            bool nullable = ClickHouseTable.Open(chdb, "laion").Column("caption").Type.StartsWith("Nullable(", StringComparison.Ordinal);
+            chdb.Execute("ALTER TABLE laion ADD " + TextIndex.Declaration("caption", nullable));
+            chdb.Execute("ALTER TABLE laion MATERIALIZE INDEX " + ClickHouseSql.Identifier(TextIndex.Name("caption")),
+                new QuerySettings { Other = new Dictionary<string, string> { ["mutations_sync"] = "2" } });
+            report.Add(new BenchFigure("clickhouse", "chDB text index build s (ADD + MATERIALIZE INDEX)", textClock.Elapsed.TotalSeconds, "s", "push of the table (Float32)", f32Push.Elapsed.TotalSeconds),
+                $"{rows} captions");
             report.Add(new BenchFigure("clickhouse", "push to chDB rows/s, Array(BFloat16)", rows / bf16Push.Elapsed.TotalSeconds, "rows/s",
                 "same push as Array(Float32)", rows / f32Push.Elapsed.TotalSeconds), "chDB " + chdb.Version);
             long Bytes(string t) => chdb.Query($"SELECT sum(bytes_on_disk) FROM system.parts WHERE database = currentDatabase() AND table = '{t}' AND active").ScalarInt64();
@@ -224,6 +235,26 @@ internal static class ClickHouseBench
             same += bf16.Knn("image_embedding", q, 30, VectorMetric.Cosine).Count(h => exact.Contains(h.Id));
         }
         report.Add(new BenchFigure("clickhouse", "BFloat16 exact kNN recall@30 against Float32", same / (30.0 * qs.Count), ""), $"{qs.Count} queries");
+
+        // Searches through the text index (laion) against the same captions without one (laion_bf16), and the
+        // search + facet page through `trawl serve` over chDB (in process) against the embedded dataset.
+        foreach (string search in new[] { "house", "\"house green\"", "cat beach" })
+        {
+            var withIndex = new TableQuery { Table = "laion", Search = search };
+            long matches = f32.Count(withIndex);
+            if (bf16.Count(withIndex with { Table = "laion_bf16" }) != matches)
+                throw new InvalidOperationException($"search {search}: the text index and the scan count differently");
+            var indexMs = Time(qs, _ => f32.Count(withIndex));
+            var scanMs = Time(qs, _ => bf16.Count(withIndex with { Table = "laion_bf16" }));
+            report.Add(new BenchFigure("clickhouse", $"chDB count() of search {search}: text index ms", indexMs, "ms", "same count by scan, no text index", scanMs),
+                $"{matches} of {rows} rows match; text index: {f32.HasTextIndex("caption")}, scan table: {bf16.HasTextIndex("caption")}");
+        }
+        BenchReport.Progress("pages through trawl serve over chDB");
+        var pages = ServeSearchPages(Path.Combine(dir, "laion.trawl"), chdb, ["laion", "laion_bf16"]).GetAwaiter().GetResult();
+        report.Add(new BenchFigure("clickhouse", "serve: ranked search+count+facet page, chDB (in process) with text index ms", pages[0], "ms", "same page on the embedded dataset", pages[^1]),
+            "GET /bench/laion.json?_search=cat+beach&_facet=NSFW&_size=50, median of 7");
+        report.Add(new BenchFigure("clickhouse", "serve: ranked search+count+facet page, chDB (in process) without text index ms", pages[1], "ms", "same page on the embedded dataset", pages[^1]),
+            "GET /bench/laion_bf16.json?..., median of 7");
 
         // The HNSW build is the slow part (single-threaded inserts into the graph): it covers the first
         // --hnsw-rows rows, and recall is against chDB's exact answer over those same rows.
@@ -301,6 +332,55 @@ internal static class ClickHouseBench
         {
             await app.StopAsync();
         }
+    }
+
+    /// <summary>Median ms of the search + facet page on each chDB table through one server app (a chdb:// location opened
+    /// in this process), then on the embedded dataset (last).</summary>
+    private static async Task<double[]> ServeSearchPages(string embedded, ChdbEngine chdb, string[] tables)
+    {
+        Trawl.Store.Contracts.DatasetOpeners.Register(new ChdbOpener(chdb));
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        await using var app = Trawl.Server.TrawlServer.Build([embedded, "chdb://" + chdb.Database], new Trawl.Server.ServerOptions { Port = 0 });
+        await app.StartAsync();
+        try
+        {
+            string baseUrl = app.Urls.First().TrimEnd('/');
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            async Task<double> Page(string path)
+            {
+                var ms = new List<double>();
+                for (int i = 0; i < 8; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    using var r = await http.GetAsync($"{baseUrl}/{path}.json?_search=cat+beach&_facet=NSFW&_size=50");
+                    string body = await r.Content.ReadAsStringAsync();
+                    if (!r.IsSuccessStatusCode)
+                        throw new InvalidOperationException($"{path}: {(int)r.StatusCode} {body}");
+                    ms.Add(clock.Elapsed.TotalMilliseconds);
+                }
+                return Median(ms.Skip(1).ToList());
+            }
+            var result = new List<double>();
+            foreach (string t in tables)
+                result.Add(await Page($"{chdb.Database}/{t}"));
+            result.Add(await Page($"{Path.GetFileNameWithoutExtension(embedded)}/laion"));
+            return result.ToArray();
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    /// <summary>Opens chdb://DB as the bench's chDB session in that database (chDB is in process: there is no URI to reach it by).</summary>
+    private sealed class ChdbOpener(ChdbEngine chdb) : Trawl.Store.Contracts.IDatasetOpener
+    {
+        public string Backend => "chdb (bench)";
+
+        public bool Handles(string location) => location.StartsWith("chdb://", StringComparison.Ordinal);
+
+        public Trawl.Store.Contracts.IDatasetSource Open(string location) =>
+            new Trawl.ClickHouse.Datasets.ClickHouseDataset(chdb.InDatabase(location["chdb://".Length..]), location);
     }
 
     private static double Median(List<double> ms)

@@ -47,6 +47,13 @@ internal static class PushCommand
             Description = "Create the table with a vector_similarity('hnsw', ...) index on each vector column, by the set's metric "
                 + "(cosine or l2), so kNN on it is approximate and fast (servers 25.8 and later; an error on older ones).",
         };
+        var textIndex = new Option<PushTextIndex>("--text-index")
+        {
+            Description = "A full-text (text) index on the search columns (caption/text, else every text column), which searches then read "
+                + "instead of scanning: auto (on servers that have it, 26.2 and later), on (an error on older servers), off.",
+            DefaultValueFactory = _ => PushTextIndex.Auto,
+            HelpName = "auto|on|off",
+        };
         var user = new Option<string?>("--user") { Description = "ClickHouse user (default: the URI's user, else default).", HelpName = "USER" };
         var passwordFile = new Option<string?>("--password-file") { Description = "A file whose first line is the password (never on the command line).", HelpName = "FILE" };
         var blockRows = CommonOptions.PositiveInt("--block-rows", 65_536, "Rows per INSERT; also the unit a re-run resumes by.");
@@ -55,7 +62,7 @@ internal static class PushCommand
         var command = new Command("push", "Push a dataset table and its vector sets to a ClickHouse server or cluster (MergeTree ordered by row id, RowBinary over HTTP). "
             + "Re-running after an interruption resumes: blocks already there are skipped, nothing is duplicated; counts are checked at the end.")
         {
-            dataset, target, table, source, cluster, columns, vectors, vectorType, vectorIndex, user, passwordFile, blockRows, json,
+            dataset, target, table, source, cluster, columns, vectors, vectorType, vectorIndex, textIndex, user, passwordFile, blockRows, json,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +82,7 @@ internal static class PushCommand
                 BlockRows = parse.GetValue(blockRows),
                 VectorType = parse.GetValue(vectorType),
                 VectorIndex = parse.GetValue(vectorIndex),
+                TextIndex = parse.GetValue(textIndex),
             };
             PushReport report = WorkProgress.Run(terminal, View, (progress, cancel) =>
                 DatasetPush.Run(engine, ds, request, host => ClickHouseHttpEngine.Open(uri with { Host = host }, password), progress, cancel));
@@ -96,6 +104,10 @@ internal static class PushCommand
                         w.WriteString("type", c.Type);
                         w.WriteEndObject();
                     }
+                    w.WriteEndArray();
+                    w.WriteStartArray("text_index");
+                    foreach (string c in report.TextIndexed)
+                        w.WriteStringValue(c);
                     w.WriteEndArray();
                     w.WriteNumber("rows_pushed", report.RowsPushed);
                     w.WriteNumber("rows_already_there", report.RowsAlreadyThere);

@@ -182,9 +182,12 @@ public sealed class ClickHouseDataset : IDatasetSource
         CheckSearch(query);
         var (_, table) = Find(query.Table);
         columns = RowidFirst(table.Columns.Where(c => !table.VectorColumns.Contains(c.Name)).Select(c => c.Name).ToList());
-        // A search streams in id order: relevance order would page by offset (or hold every match's id), and an export
-        // wants every row, not the best ones first (docs/clickhouse.md).
-        return Stream(table, query with { Size = 1000, Sort = string.IsNullOrEmpty(query.Sort) ? "rowid" : query.Sort });
+        // As the embedded store streams: a search without a sort by relevance when the search alone matches at most
+        // StreamRankLimit rows (a few ranked pages continued by offset), else in id order, which pages by the primary
+        // key instead of re-ranking every match for every page.
+        bool ranked = table.IsRanked(query)
+            && table.CountUpTo(new TableQuery { Table = table.Name, Search = query.Search, SearchMode = query.SearchMode }, ITableSource.StreamRankLimit + 1) <= ITableSource.StreamRankLimit;
+        return Stream(table, query with { Size = 1000, Sort = ranked || !string.IsNullOrEmpty(query.Sort) ? query.Sort : "rowid" });
     }
 
     private static IEnumerable<object?[]> Stream(ClickHouseTable table, TableQuery query)

@@ -52,6 +52,8 @@ public static class DatasetPush
         bool bfloat16 = request.VectorType == PushVectorType.BFloat16 || (request.VectorType == PushVectorType.Auto && dialect.HasBFloat16);
         var columns = PushSchema.For(dataset, table, request.Columns, sets.Select(s => s.Name).ToList(), bfloat16);
         string indexes = request.VectorIndex ? VectorIndexes(engine, dialect, columns, sets) : "";
+        var textIndexed = TextIndexed(engine, dialect, request.TextIndex, columns);
+        indexes += string.Concat(textIndexed.Select(c => ",\n    " + Sql.TextIndex.Declaration(c.Name, c.Nullable)));
         var vectorFiles = sets.ToDictionary(s => s.Name, s => dataset.OpenVectorSet(s.Name), StringComparer.OrdinalIgnoreCase);
 
         string target = request.TargetTable ?? table.Name;
@@ -116,7 +118,7 @@ public static class DatasetPush
             if (inTable != total)
                 throw new ClickHouseException($"{engine.Location}: table {target} has {inTable:N0} rows after the push, the dataset table '{table.Name}' {total:N0}; "
                     + "rows were added or removed by something else: drop the table and push again");
-            return new PushReport(target, local, columns.Select(c => c.Spec).ToList(), sent, skipped, inTable, bytes, clock.Elapsed);
+            return new PushReport(target, local, columns.Select(c => c.Spec).ToList(), sent, skipped, inTable, bytes, clock.Elapsed, textIndexed.Select(c => c.Name).ToList());
         }
         finally
         {
@@ -217,6 +219,18 @@ public static class DatasetPush
             clauses.Append($",\n    INDEX {Identifier("vi_" + c.Name)} {Identifier(c.Name)} TYPE vector_similarity('hnsw', {String(distance)}, {set.Dimension})");
         }
         return clauses.ToString();
+    }
+
+    /// <summary>The columns --text-index puts a full-text index on: the search columns (<see cref="Queries.ClickHouseTable.ChooseSearchColumns"/>).</summary>
+    private static List<PushColumn> TextIndexed(IClickHouseEngine engine, Sql.SqlDialect dialect, PushTextIndex wanted, IReadOnlyList<PushColumn> columns)
+    {
+        if (wanted == PushTextIndex.On && !dialect.HasTextIndex)
+            throw new UserErrorException($"{engine.Location} runs ClickHouse {engine.Version}, which has no full-text (text) index (26.2 and later have it); push with --text-index auto or off");
+        if (wanted == PushTextIndex.Off || !dialect.HasTextIndex)
+            return [];
+        var text = columns.Where(c => c.Kind == PushColumnKind.String).ToList();
+        var chosen = Queries.ClickHouseTable.ChooseSearchColumns(text.Select(c => c.Name).ToList());
+        return text.Where(c => chosen.Contains(c.Name)).ToList();
     }
 
     /// <summary>How an indexed set is searched: vector_similarity knows cosine and L2 distance only, so an inner-product

@@ -9,6 +9,7 @@ namespace Trawl.ClickHouse.Push;
 /// <param name="RowsInTable">count() of the table after the push: equals the dataset's rows.</param>
 /// <param name="BytesSent">RowBinary bytes sent by this run.</param>
 /// <param name="Elapsed">Wall time of this run.</param>
+/// <param name="TextIndexed">The columns the table is declared with a full-text index on (<see cref="Sql.TextIndex"/>); a table that existed before the push keeps the indexes it had.</param>
 public sealed record PushReport(
     string Table,
     string? LocalTable,
@@ -17,4 +18,5 @@ public sealed record PushReport(
     long RowsAlreadyThere,
     long RowsInTable,
     long BytesSent,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    IReadOnlyList<string> TextIndexed);

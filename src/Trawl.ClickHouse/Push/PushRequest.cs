@@ -26,6 +26,10 @@ public sealed record PushRequest
     /// the index type, 25.8+), by the set's metric (cosineDistance or L2Distance), so kNN is answered from it.</summary>
     public bool VectorIndex { get; init; }
 
+    /// <summary>A full-text index (<see cref="Sql.TextIndex"/>) on each search column; <see cref="PushTextIndex.Auto"/>: where
+    /// the server has text indexes.</summary>
+    public PushTextIndex TextIndex { get; init; } = PushTextIndex.Auto;
+
     /// <summary>Rows per block: the unit of insert, of resume and of the push record.</summary>
     public int BlockRows { get; init; } = 65_536;
 }

@@ -28,9 +28,7 @@ public sealed class ClickHouseTable
         Dialect = SqlDialect.For(engine.Version);
         IdColumn = columns[0].Name;
         VectorColumns = columns.Where(c => c.Type is "Array(Float32)" or "Array(BFloat16)").Select(c => c.Name).ToList();
-        var text = columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList();
-        var captions = text.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
-        SearchColumns = captions.Count > 0 ? captions : text;
+        SearchColumns = ChooseSearchColumns(columns.Where(c => QueryResult.Unwrap(c.Type) == "String").Select(c => c.Name).ToList());
         _ranking = new SearchRanking(this, sql => _engine.Query(sql, Limits));
     }
 
@@ -52,6 +50,31 @@ public sealed class ClickHouseTable
     public IReadOnlyList<string> SearchColumns { get; }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>The columns a search looks in, from the table's String columns: caption/text if there is one, else all of
+    /// them (also what <c>trawl push</c> puts its full-text index on).</summary>
+    internal static IReadOnlyList<string> ChooseSearchColumns(IReadOnlyList<string> textColumns)
+    {
+        var captions = textColumns.Where(c => c.Equals("caption", StringComparison.OrdinalIgnoreCase) || c.Equals("text", StringComparison.OrdinalIgnoreCase)).ToList();
+        return captions.Count > 0 ? captions : textColumns;
+    }
+
+    private HashSet<string>? _textIndexed;
+
+    /// <summary>Whether the column has our full-text index (<see cref="TextIndex"/>, by its name), so searches over it are
+    /// written for the index.</summary>
+    public bool HasTextIndex(string column)
+    {
+        if (!Dialect.HasTextIndex)
+            return false;
+        if (_textIndexed is null)
+        {
+            var names = _engine.Query($"SELECT name FROM system.data_skipping_indices WHERE database = {String(_engine.Database)} AND table = {String(Name)} AND type = 'text'")
+                .Rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+            _textIndexed = Columns.Where(c => names.Contains(TextIndex.Name(c.Name))).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        }
+        return _textIndexed.Contains(column);
+    }
 
     /// <summary>Reads the table's columns; an unknown table is a <see cref="UserErrorException"/>.</summary>
     public static ClickHouseTable Open(IClickHouseEngine engine, string table)
@@ -88,6 +111,10 @@ public sealed class ClickHouseTable
 
     public long Count(TableQuery query, CancellationToken cancel = default) =>
         _engine.Query("SELECT count()" + From(query), Limits, cancel).ScalarInt64();
+
+    /// <summary>How many rows match, counting no further than <paramref name="limit"/>.</summary>
+    public long CountUpTo(TableQuery query, long limit, CancellationToken cancel = default) =>
+        _engine.Query($"SELECT count() FROM (SELECT {Identifier(IdColumn)}{From(query)} LIMIT {Math.Max(0, limit)})", Limits, cancel).ScalarInt64();
 
     /// <summary>The column a query sorts by, or null when it sorts by the id (no sort, or "rowid", or the id column).</summary>
     public ColumnSpec? SortColumn(TableQuery query) =>
@@ -243,12 +270,23 @@ public sealed class ClickHouseTable
             throw new UserErrorException("k must be from 1 to 10000");
         var column = Column(vectorColumn);
         filter ??= new TableQuery { Table = Name };
-        var hits = _engine.Query(KnnSql(column, vector, k, metric, filter), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
+        var hits = _engine.Query(KnnSql(column, vector, k, metric, filter), KnnLimits(column, metric, filter), cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
         // An index filters after it searches: with a search or filters it can come back with fewer than k rows. Then
         // the exact statement over the matching rows answers (it never returns fewer than there are).
         if (hits.Count < k && UsesIndex(column, metric) && !IsUnfiltered(filter))
             hits = _engine.Query(KnnSql(column, vector, k, metric, filter, allowIndex: false), Limits, cancel).Rows.Select(r => new KnnHit((long)r[0]!, (double)r[1]!)).ToList();
         return hits;
+    }
+
+    /// <summary>The settings of a kNN statement. chDB 26.5 fails a statement that reads both a vector_similarity index
+    /// and a text index ("Not found column _distance in block") unless the index's candidates are rescored from the
+    /// vectors (vector_search_with_rescoring = 1), so such statements rescore.</summary>
+    private QuerySettings KnnLimits(ColumnSpec column, VectorMetric metric, TableQuery filter)
+    {
+        var limits = Limits;
+        if (string.IsNullOrWhiteSpace(filter.Search) || !UsesIndex(column, metric) || !SearchColumns.Any(HasTextIndex))
+            return limits;
+        return limits with { Other = new Dictionary<string, string>(limits.Other) { ["vector_search_with_rescoring"] = "1" } };
     }
 
     private static bool IsUnfiltered(TableQuery q) => string.IsNullOrWhiteSpace(q.Search) && q.Filters.Count == 0 && string.IsNullOrWhiteSpace(q.Where);

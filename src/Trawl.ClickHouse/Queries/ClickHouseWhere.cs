@@ -11,9 +11,11 @@ namespace Trawl.ClickHouse.Queries;
 /// A <see cref="TableQuery"/>'s search and filters as a ClickHouse WHERE clause, values escaped as literals.
 /// Search: every word, and every "quoted phrase", must occur in one of the search columns as whole words,
 /// case-insensitively (words are runs of letters and digits, as FTS5's unicode61 tokenizer splits them; a phrase's
-/// words are consecutive with only separators between). A plain ASCII word is <c>hasTokenCaseInsensitive</c> where the
+/// words are consecutive with only separators between). A plain ASCII word is first <c>hasTokenCaseInsensitive</c> where the
 /// engine has it; everything else is a substring test (<c>positionCaseInsensitiveUTF8</c>, cheap) narrowed by a regular
-/// expression with word boundaries (<c>match</c>). FTS5 also folds diacritics; ClickHouse does not (docs/clickhouse.md).
+/// expression with word boundaries (<c>match</c>). On a column with our full-text index (<see cref="TextIndex"/>) the same
+/// match is written over the indexed words, so the engine reads it from the index. FTS5 also folds diacritics; ClickHouse
+/// does not (docs/clickhouse.md).
 /// </summary>
 internal static class ClickHouseWhere
 {
@@ -24,7 +26,14 @@ internal static class ClickHouseWhere
         {
             if (table.SearchColumns.Count == 0)
                 throw new UserErrorException($"table '{table.Name}' has no text columns to search");
-            foreach (var term in Terms(query.Search))
+            var terms = Terms(query.Search);
+            // One indexed search column: its words in one hasAllTokens call, one read of the index for them all.
+            if (table.SearchColumns.Count == 1 && table.HasTextIndex(table.SearchColumns[0]) && terms.Count(t => t.Count == 1) > 1)
+            {
+                parts.Add(IndexedTermMatch(table.Column(table.SearchColumns[0]), terms.Where(t => t.Count == 1).Select(t => t[0]).ToList(), dialect, allWords: true));
+                terms = terms.Where(t => t.Count > 1).ToList();
+            }
+            foreach (var term in terms)
                 parts.Add(TermInAnyColumn(table, term, dialect));
         }
         foreach (var f in query.Filters)
@@ -36,7 +45,7 @@ internal static class ClickHouseWhere
 
     /// <summary>A term (a word, or a phrase's words) found as whole words in one of the table's search columns.</summary>
     internal static string TermInAnyColumn(ClickHouseTable table, IReadOnlyList<string> term, SqlDialect dialect) =>
-        "(" + string.Join(" OR ", table.SearchColumns.Select(c => TermMatch(Identifier(c), term, dialect))) + ")";
+        "(" + string.Join(" OR ", table.SearchColumns.Select(c => table.HasTextIndex(c) ? IndexedTermMatch(table.Column(c), term, dialect) : TermMatch(Identifier(c), term, dialect))) + ")";
 
     /// <summary>The terms of a plain search: each "quoted phrase" and each word outside quotes, as its words (runs of
     /// letters and digits; other characters separate). Terms without words are dropped; repeated ones are kept once
@@ -85,13 +94,36 @@ internal static class ClickHouseWhere
 
     private static string TermMatch(string column, IReadOnlyList<string> words, SqlDialect dialect)
     {
+        // hasTokenCaseInsensitive takes non-ASCII characters as part of a token ("red—car" is one token), so it only
+        // accepts quickly; a row it refuses is checked as any term is (short-circuit OR, 21.x+).
         if (words.Count == 1 && dialect.HasTokenSearch && words[0].All(char.IsAsciiLetterOrDigit))
-            return $"hasTokenCaseInsensitive({column}, {String(words[0])})";
+            return $"(hasTokenCaseInsensitive({column}, {String(words[0])}) OR (positionCaseInsensitiveUTF8({column}, {String(words[0])}) > 0 AND {WordsMatch(column, words)}))";
         // Words hold only letters and digits, so they need no escaping inside the pattern.
         // Both sides lower-cased rather than (?i): 18.16 checks a pattern's literal part case-sensitively before re2 runs.
-        string pattern = $"(^|{Separator}){string.Join(Separator + "+", words.Select(w => w.ToLowerInvariant()))}({Separator}|$)";
         return "(" + string.Join(" AND ", words.Distinct(StringComparer.OrdinalIgnoreCase).Select(w => $"positionCaseInsensitiveUTF8({column}, {String(w)}) > 0"))
-            + $" AND match(lowerUTF8({column}), {String(pattern)}))";
+            + $" AND {WordsMatch(column, words)})";
+    }
+
+    /// <summary>The words, one after the other with only separators between, as a regular expression over the lower-cased text.</summary>
+    private static string WordsMatch(string column, IReadOnlyList<string> words)
+    {
+        string pattern = $"(^|{Separator}){string.Join(Separator + "+", words.Select(w => w.ToLowerInvariant()))}({Separator}|$)";
+        return $"match(lowerUTF8({column}), {String(pattern)})";
+    }
+
+    /// <summary>A term over a column with our text index (<see cref="TextIndex"/>): the same whole-word match, written over the
+    /// indexed expression so the engine answers it from the index — a word is <c>hasAllTokens</c>, a phrase <c>hasPhrase</c>
+    /// (26.4+; before, all its words from the index, then their order by the regular expression).</summary>
+    /// <param name="allWords">The words are separate terms, each anywhere in the text (not a phrase).</param>
+    private static string IndexedTermMatch(Engines.ColumnSpec column, IReadOnlyList<string> words, SqlDialect dialect, bool allWords = false)
+    {
+        string indexed = TextIndex.WordsExpression(column.Name, column.Type.StartsWith("Nullable(", StringComparison.Ordinal));
+        var lower = words.Select(w => w.ToLowerInvariant()).ToList();
+        if (lower.Count == 1 || allWords)
+            return $"hasAllTokens({indexed}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}])";
+        if (dialect.HasPhraseSearch)
+            return $"hasPhrase({indexed}, {String(string.Join(' ', lower))})";
+        return $"(hasAllTokens({indexed}, [{string.Join(", ", lower.Distinct(StringComparer.Ordinal).Select(String))}]) AND {WordsMatch(Identifier(column.Name), words)})";
     }
 
     private static string Filter(ClickHouseTable table, ColumnFilter f)

@@ -102,8 +102,13 @@ internal sealed class SearchRanking
     /// <summary>Rows holding each term, in one scan (the same whole-word match as the WHERE).</summary>
     private void CountTermRows(List<IReadOnlyList<string>> terms)
     {
-        var counts = terms.Select(t => $"countIf({ClickHouseWhere.TermInAnyColumn(_table, t, _table.Dialect)})");
-        var row = _query($"SELECT {string.Join(", ", counts)} FROM {Identifier(_table.Name)}").Rows[0];
+        string table = Identifier(_table.Name);
+        // With the full-text index each term is its own count under a WHERE, which the index answers; countIf would
+        // evaluate the term on every row.
+        string sql = _table.SearchColumns.All(_table.HasTextIndex)
+            ? "SELECT " + string.Join(", ", terms.Select(t => $"(SELECT count() FROM {table} WHERE {ClickHouseWhere.TermInAnyColumn(_table, t, _table.Dialect)})"))
+            : $"SELECT {string.Join(", ", terms.Select(t => $"countIf({ClickHouseWhere.TermInAnyColumn(_table, t, _table.Dialect)})"))} FROM {table}";
+        var row = _query(sql).Rows[0];
         if (_termRows.Count > MaxCachedTerms)
             _termRows.Clear();
         for (int i = 0; i < terms.Count; i++)

@@ -20,6 +20,14 @@ public sealed record SqlDialect(ClickHouseVersion Version)
     /// <summary>CREATE TABLE ... INDEX i v TYPE vector_similarity('hnsw', 'cosineDistance', dim).</summary>
     public bool HasVectorSimilarityIndex => Version.AtLeast(25, 8);
 
+    /// <summary>Full-text indexes, <c>INDEX i expr TYPE text(tokenizer = ...)</c>, used by hasAllTokens/hasToken, without a
+    /// setting: generally available from 26.2 (the present grammar came in 25.9 behind allow_experimental_full_text_index,
+    /// and its whole-part layout in 25.12; earlier inverted/full_text/gin indexes had other grammars, so we take 26.2).</summary>
+    public bool HasTextIndex => Version.AtLeast(26, 2);
+
+    /// <summary>hasPhrase (26.4+): consecutive tokens, answered from a text index.</summary>
+    public bool HasPhraseSearch => Version.AtLeast(26, 4);
+
     /// <summary>The BFloat16 type, usable without a setting (tested on 26.5; earlier releases had it behind
     /// allow_experimental_bfloat16_type, so we take it from 25.8, where vector_similarity left beta too).</summary>
     public bool HasBFloat16 => Version.AtLeast(25, 8);

@@ -79,8 +79,13 @@ public interface ITableSource
     /// <summary>The attribute spans of one row (joined with --attributes-of), by start; empty where the backend keeps none.</summary>
     IReadOnlyList<Attributes.AttributeSpans.StoredSpan> GetSpans(string table, long rowid) => [];
 
-    /// <summary>Every matching row in order (ignores Size and Next), streamed for exports.</summary>
+    /// <summary>Every matching row in order (ignores Size and Next), streamed for exports. A search without a sort
+    /// streams by relevance, as its pages come, when the search alone matches at most <see cref="StreamRankLimit"/>
+    /// rows; above that it streams in rowid order (an export of a large match set is not held to be ranked).</summary>
     IEnumerable<object?[]> StreamRows(TableQuery query, out IReadOnlyList<string> columns);
+
+    /// <summary>Most rows a search (without its filters) may match and still be streamed by relevance.</summary>
+    const int StreamRankLimit = PageOrder.DefaultRankLimit;
 
     /// <summary>One read-only statement in the backend's <see cref="BackendCapabilities.SqlDialect"/>; a backend
     /// without SQL (<see cref="SqlDialect.None"/>) answers with a <see cref="UserErrorException"/>.</summary>

@@ -161,6 +161,20 @@ public abstract class DatasetSourceContractTests
         Assert.Equal(Positions(ContractData.Ordered(Data.Rows.Where(r => ContractData.MatchesSearch(r, search)), "width", false)), sorted.Positions);
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(SearchNumbers))]
+    public void A_search_streams_in_the_order_of_its_pages_by_relevance(int number)
+    {
+        // The data's searches match far fewer rows than ITableSource.StreamRankLimit, so exports come ranked.
+        var query = new TableQuery { Table = T, Search = Searches[number], Size = 37 };
+        var first = Source.QueryRows(query, count: false);
+        if (first.Rows.Count > 0)
+            Assert.Equal(PageOrdering.Relevance, first.Ordering);
+        Assert.Equal(AllPages(query).Positions, Positions(Source.StreamRows(query, out _)));
+        var filtered = query with { Filters = [new("width", FilterOp.Gt, "500")] };
+        Assert.Equal(AllPages(filtered).Positions, Positions(Source.StreamRows(filtered, out _)));
+    }
+
     [SkippableFact]
     public void Search_and_filters_compose()
     {
