@@ -24,6 +24,16 @@ public sealed class FtsLeafScanTests
         return conn;
     }
 
+    /// <summary>Creates the index <c>f(a, b)</c> (with FTS5's page size when given) and returns its CREATE statement.</summary>
+    private static string CreateIndex(SqliteConnection conn, int? pageSize = null)
+    {
+        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
+        Exec(conn, create);
+        if (pageSize is int size)
+            Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {size})");
+        return create;
+    }
+
     private static void Exec(SqliteConnection conn, string sql)
     {
         using var cmd = conn.CreateCommand();
@@ -89,9 +99,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
-        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        string create = CreateIndex(conn, pageSize);
         // No automatic merges and a small term buffer: several segments, each with most terms.
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
@@ -222,9 +230,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
-        Exec(conn, $"INSERT INTO f (f, rank) VALUES ('pgsz', {pageSize})");
+        string create = CreateIndex(conn, pageSize);
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
         Fill(conn, "f", 1500, pageSize, 3, transactions: 5);
@@ -257,9 +263,7 @@ public sealed class FtsLeafScanTests
         string create;
         using (var conn = Open(temp))
         {
-            create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-            Exec(conn, create);
-            Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 128)");
+            create = CreateIndex(conn, 128);
             Exec(conn, "INSERT INTO f (f, rank) VALUES ('hashsize', 20000)");
             Fill(conn, "f", 2000, 9, 1, transactions: 4);
         }
@@ -281,9 +285,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
-        Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 64)");
+        string create = CreateIndex(conn, 64);
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 2)");
         // Small transactions make many small segments; automerge then leaves merges part done between them.
         bool merging = false;
@@ -324,8 +326,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
+        string create = CreateIndex(conn);
         Exec(conn, "INSERT INTO f (f, rank) VALUES ('automerge', 0)");
         Fill(conn, "f", 200, 3, 1, transactions: 1);
         Assert.NotEmpty(Leaves(conn, "f", create));
@@ -353,9 +354,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
-        Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 64)");
+        string create = CreateIndex(conn, 64);
         Fill(conn, "f", 300, 5, 1, transactions: 1);
         // Page 3 of segment 1 (FTS5's leaf rowid: segment id << 37 | page number).
         Exec(conn, $"DELETE FROM f_data WHERE id = {(1L << 37) + 3}");
@@ -367,9 +366,7 @@ public sealed class FtsLeafScanTests
     {
         using var temp = new TempDir();
         using var conn = Open(temp);
-        string create = $"CREATE VIRTUAL TABLE f USING fts5(a, b, {Tokenizer})";
-        Exec(conn, create);
-        Exec(conn, "INSERT INTO f (f, rank) VALUES ('pgsz', 128)");
+        string create = CreateIndex(conn, 128);
         Fill(conn, "f", 300, 6, 1, transactions: 1);
         var pages = new List<(long Id, byte[] Block)>();
         using (var cmd = conn.CreateCommand())
